@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+import { type CommandSpec, UsageError } from './commands/command.js';
+import { UserError } from './core/problems.js';
+
+// Each command is loaded only when it runs, so `plan` never parses the AWS SDK.
+const commands: Record<string, CommandSpec> = {
+  plan: {
+    summary: 'Show which deployment groups an event deploys to (touches nothing)',
+    usage:
+      'plan --config FILE --event push|workflow_dispatch|pull_request --ref REF [--pr N]\n' +
+      '     [--pr-action opened|synchronize|reopened|closed] [--sha SHA] [--groups a,b] [--json]',
+    load: () => import('./commands/plan.js'),
+  },
+};
+
+function help(): string {
+  const lines = [
+    'codedeploy-gitops: turn git branches into AWS CodeDeploy deployments',
+    '',
+    'Usage: codedeploy-gitops <command> [options]',
+    '',
+    'Commands:',
+  ];
+  for (const [name, spec] of Object.entries(commands)) {
+    lines.push(`  ${name.padEnd(10)} ${spec.summary}`);
+    lines.push(...spec.usage.split('\n').map((line) => `      ${line}`));
+    lines.push('');
+  }
+  lines.push('Exit codes: 0 success or skip, 1 configuration or deployment error, 2 bad usage.');
+  lines.push('Errors are printed as PATH:LINE:COL: message.');
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${help()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const spec = commands[name];
+  if (!spec) throw new UsageError(`unknown command "${name}"; run with --help to list the commands`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`Usage: codedeploy-gitops ${spec.usage}\n`);
+    return 0;
+  }
+  const { default: handler } = await spec.load();
+  return handler(rest);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError) {
+    process.stderr.write(`usage error: ${error.message}\n`);
+    process.exitCode = 2;
+  } else if (error instanceof UserError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

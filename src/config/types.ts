@@ -1,0 +1,75 @@
+import type { SourceLocation } from '../core/problems.js';
+
+export type BundleType = 'zip' | 'tgz' | 'tar';
+export type FileExistsBehavior = 'DISALLOW' | 'OVERWRITE' | 'RETAIN';
+export type RollbackEvent = 'DEPLOYMENT_FAILURE' | 'DEPLOYMENT_STOP_ON_ALARM' | 'DEPLOYMENT_STOP_ON_REQUEST';
+export type OnActiveDeployment = 'wait' | 'stop' | 'fail';
+export type Strategy = 'parallel' | 'sequential';
+
+export interface RevisionSettings {
+  bucket: string;
+  /** S3 key prefix, '' or ending in '/'. */
+  prefix: string;
+  bundleType: BundleType;
+  /** Folder to archive, relative to the workspace. */
+  source: string;
+  /** Extra exclude globs (gitignore-like, relative to `source`), on top of `.git/` and `.codedeployignore`. */
+  exclude: string[];
+}
+
+/** Settings of one deployment; every one can be overridden per mapping. */
+export interface DeploymentSettings {
+  /** Undefined: the deployment group's own config decides. */
+  deploymentConfig?: string;
+  fileExistsBehavior: FileExistsBehavior;
+  /** false: no automatic rollback; otherwise the events that trigger it. */
+  autoRollback: false | RollbackEvent[];
+  ignoreApplicationStopFailures: boolean;
+  /** Seconds to follow the deployments; false: create them and return. */
+  wait: number | false;
+  onActiveDeployment: OnActiveDeployment;
+  strategy: Strategy;
+}
+
+export interface CreateGroup {
+  /** Existing group whose settings a missing group is created from. */
+  from: string;
+}
+
+/** What a branch, tag or pull request maps to. Group names may hold placeholders such as {branch}. */
+export interface Mapping {
+  /** The key as written in the file ('master', 'feature/*'), or 'pullRequests'. */
+  key: string;
+  groups: string[];
+  create?: CreateGroup;
+  /** GitHub environment name template; defaults to the group name. */
+  environment?: string;
+  /** URL template shown on the GitHub deployment and the PR comment. */
+  environmentUrl?: string;
+  settings: Partial<DeploymentSettings>;
+  location: SourceLocation;
+}
+
+export type MapEntry =
+  | { kind: 'skip'; key: string; location: SourceLocation }
+  | ({ kind: 'deploy' } & Mapping);
+
+export interface PullRequestSettings extends Mapping {
+  deleteOnClose: boolean;
+  forks: 'deny' | 'allow';
+  /** `pull_request_target` runs with secrets on fork code: refused unless 'allow'. */
+  pullRequestTarget: 'deny' | 'allow';
+}
+
+export interface Config {
+  file: string;
+  application: string;
+  createApplication: boolean;
+  revision: RevisionSettings;
+  defaults: DeploymentSettings;
+  branches: MapEntry[];
+  tags: MapEntry[];
+  pullRequests?: PullRequestSettings;
+  /** What a ref that no entry matches does. */
+  unmatched: 'skip' | 'fail';
+}

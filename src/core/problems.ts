@@ -1,0 +1,62 @@
+/**
+ * One error type for everything a person must fix: it carries where (file, line, column) and how.
+ * Faces decide how to print it: `PATH:LINE:COL: message` in the CLI, annotations in the action.
+ */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  col?: number;
+}
+
+export type Severity = 'error' | 'warning';
+
+export interface Problem {
+  severity: Severity;
+  message: string;
+  /** What to write or do instead. */
+  hint?: string;
+  location?: SourceLocation;
+}
+
+export class UserError extends Error {
+  readonly problems: Problem[];
+
+  constructor(problems: Problem[] | Problem | string) {
+    const list =
+      typeof problems === 'string' ? [{ severity: 'error' as const, message: problems }] : [problems].flat();
+    super(list.map(formatProblem).join('\n'));
+    this.name = 'UserError';
+    this.problems = list;
+  }
+}
+
+export function problem(message: string, location?: SourceLocation, hint?: string): Problem {
+  return { severity: 'error', message, ...(hint ? { hint } : {}), ...(location ? { location } : {}) };
+}
+
+export function warning(message: string, location?: SourceLocation, hint?: string): Problem {
+  return { ...problem(message, location, hint), severity: 'warning' };
+}
+
+export function formatLocation(location: SourceLocation): string {
+  const { file, line, col } = location;
+  if (line === undefined) return file;
+  return col === undefined ? `${file}:${line}` : `${file}:${line}:${col}`;
+}
+
+export function formatProblem(p: Problem): string {
+  const where = p.location ? `${formatLocation(p.location)}: ` : '';
+  const severity = p.severity === 'warning' ? 'warning: ' : '';
+  const hint = p.hint ? ` (${p.hint})` : '';
+  return `${where}${severity}${p.message}${hint}`;
+}
+
+/** Throws one UserError listing every error, so a person fixes them all in one go. */
+export function throwIfErrors(problems: Problem[]): void {
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) throw new UserError(errors);
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
