@@ -1,0 +1,48 @@
+import type { Problem } from './problems.js';
+
+/**
+ * Where progress and problems go. The action maps it to @actions/core (groups, annotations),
+ * the CLI to stdout/stderr, tests to an array. Stages never write to the console directly.
+ */
+export interface Logger {
+  info(message: string): void;
+  /** Only shown when debugging is on (ACTIONS_STEP_DEBUG, --verbose). */
+  debug(message: string): void;
+  warn(message: string | Problem): void;
+  error(message: string | Problem): void;
+  /** A collapsible section in the action log; plain indented lines elsewhere. */
+  group<T>(title: string, body: () => Promise<T>): Promise<T>;
+}
+
+/** Collects everything, for tests and for rendering later (summary, outputs). */
+export class MemoryLogger implements Logger {
+  readonly lines: Array<{
+    level: 'info' | 'debug' | 'warn' | 'error' | 'group';
+    text: string;
+    problem?: Problem;
+  }> = [];
+
+  info(message: string): void {
+    this.lines.push({ level: 'info', text: message });
+  }
+  debug(message: string): void {
+    this.lines.push({ level: 'debug', text: message });
+  }
+  warn(message: string | Problem): void {
+    this.push('warn', message);
+  }
+  error(message: string | Problem): void {
+    this.push('error', message);
+  }
+  async group<T>(title: string, body: () => Promise<T>): Promise<T> {
+    this.lines.push({ level: 'group', text: title });
+    return body();
+  }
+  text(): string {
+    return this.lines.map((line) => line.text).join('\n');
+  }
+  private push(level: 'warn' | 'error', message: string | Problem): void {
+    if (typeof message === 'string') this.lines.push({ level, text: message });
+    else this.lines.push({ level, text: message.message, problem: message });
+  }
+}
