@@ -4,6 +4,43 @@
 // (which TypeScript 7 no longer has) and splits ESM chunks.
 import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
+import { generateSchemaValidator, VIRTUAL_ID } from './schema-validator.mjs';
+
+const configSchema = {
+  name: 'config-schema',
+  setup(builder) {
+    builder.onResolve({ filter: new RegExp(`^${VIRTUAL_ID}$`) }, () => ({
+      path: VIRTUAL_ID,
+      namespace: 'virtual',
+    }));
+    builder.onLoad({ filter: /.*/, namespace: 'virtual' }, () => ({
+      contents: generateSchemaValidator('schema/codedeploy.schema.json'),
+      loader: 'js',
+      resolveDir: process.cwd(),
+      watchFiles: ['schema/codedeploy.schema.json'],
+    }));
+  },
+};
+
+// @actions/core imports its OIDC client, and through it @actions/http-client and undici (~0.5 MB),
+// at load time. We never call getIDToken, and these packages have no import-time effects we need:
+// marking them side-effect free lets esbuild drop them unless something really uses them.
+const PURE_PACKAGES = /^(@actions\/http-client|undici|tunnel)(\/|$)/;
+const dropUnusedHttpClient = {
+  name: 'drop-unused-http-client',
+  setup(builder) {
+    builder.onResolve({ filter: PURE_PACKAGES }, async (args) => {
+      if (args.pluginData === 'resolved') return undefined;
+      const result = await builder.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'resolved',
+      });
+      return { ...result, sideEffects: false };
+    });
+  },
+};
 
 await rm('dist', { recursive: true, force: true });
 await build({
@@ -23,5 +60,6 @@ await build({
   banner: {
     js: "import { createRequire as __cdgCreateRequire } from 'node:module'; const require = __cdgCreateRequire(import.meta.url);",
   },
+  plugins: [dropUnusedHttpClient, configSchema],
   logLevel: 'warning',
 });

@@ -1,4 +1,64 @@
-/** The action's face: reads the runner's inputs and event, then hands over to the orchestrator. */
+import { readFile } from 'node:fs/promises';
+import * as core from '@actions/core';
+import { readInputs } from './action/inputs.js';
+import { actionLogger } from './action/logger.js';
+import { UserError } from './core/problems.js';
+import { runAction } from './deploy/run.js';
+import type { RunnerEvent } from './event/trigger.js';
+import { actionOutputs } from './report/outputs.js';
+import { renderSummary } from './report/summary.js';
+
+/** The action's face: reads the runner's inputs and event, hands over to the orchestrator, reports. */
 export async function run(): Promise<void> {
-  throw new Error('the action flow is being built');
+  try {
+    const inputs = readInputs((name) => core.getInput(name));
+    const event = await readRunnerEvent();
+    const result = await runAction(
+      { inputs, event, workspace: process.env.GITHUB_WORKSPACE ?? process.cwd() },
+      {
+        log: actionLogger,
+        fetchConfig: async (request) =>
+          (await import('./github/config-fetch.js')).fetchConfigFromBranch(request),
+      },
+    );
+    for (const [name, value] of Object.entries(actionOutputs(result))) core.setOutput(name, value);
+    await core.summary.addRaw(renderSummary(result)).write();
+    if (result.status === 'failed' || result.status === 'stopped')
+      core.setFailed(`deployment ${result.status}`);
+  } catch (error) {
+    if (error instanceof UserError) {
+      for (const p of error.problems) actionLogger.error(p);
+      core.setFailed(
+        error.problems.length === 1 ? error.problems[0]!.message : `${error.problems.length} problems found`,
+      );
+    } else {
+      core.setFailed(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    }
+  }
+}
+
+async function readRunnerEvent(): Promise<RunnerEvent> {
+  const eventName = process.env.GITHUB_EVENT_NAME;
+  const payloadFile = process.env.GITHUB_EVENT_PATH;
+  if (!eventName || !payloadFile) {
+    throw new UserError(
+      'GITHUB_EVENT_NAME and GITHUB_EVENT_PATH are not set: run this action in a GitHub workflow',
+    );
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(await readFile(payloadFile, 'utf8'));
+  } catch (error) {
+    throw new UserError(
+      `cannot read the event payload ${payloadFile}: ${error instanceof Error ? error.message : error}`,
+    );
+  }
+  return {
+    eventName,
+    payload,
+    payloadFile,
+    ...(process.env.GITHUB_REF ? { ref: process.env.GITHUB_REF } : {}),
+    ...(process.env.GITHUB_SHA ? { sha: process.env.GITHUB_SHA } : {}),
+    ...(process.env.GITHUB_REPOSITORY ? { repository: process.env.GITHUB_REPOSITORY } : {}),
+  };
 }

@@ -22,8 +22,8 @@ export interface DeploymentSettings {
   /** Undefined: the deployment group's own config decides. */
   deploymentConfig?: string;
   fileExistsBehavior: FileExistsBehavior;
-  /** false: no automatic rollback; otherwise the events that trigger it. */
-  autoRollback: false | RollbackEvent[];
+  /** false: no automatic rollback; a list: the events that trigger it; undefined: the group's own setting. */
+  autoRollback?: false | RollbackEvent[];
   ignoreApplicationStopFailures: boolean;
   /** Seconds to follow the deployments; false: create them and return. */
   wait: number | false;
@@ -50,9 +50,10 @@ export interface Mapping {
   location: SourceLocation;
 }
 
+/** One entry of `branches` or `tags`; `pattern` is false for an exact name, which beats every pattern. */
 export type MapEntry =
-  | { kind: 'skip'; key: string; location: SourceLocation }
-  | ({ kind: 'deploy' } & Mapping);
+  | { kind: 'skip'; key: string; pattern: boolean; location: SourceLocation }
+  | ({ kind: 'deploy'; pattern: boolean } & Mapping);
 
 export interface PullRequestSettings extends Mapping {
   deleteOnClose: boolean;

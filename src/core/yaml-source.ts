@@ -44,23 +44,26 @@ export function parseYamlSource(text: string, file: string): ParsedYaml {
     problem(`YAML syntax: ${firstLine(error.message)}`, at(error.pos[0]), yamlHint(error.code)),
   );
 
-  const walk = (path: YamlPath): { node: Node | null; pair?: Pair } => {
+  /** The node at `path`; `found` is false when only an ancestor exists. */
+  const walk = (path: YamlPath): { node: Node | null; pair?: Pair; found: boolean } => {
     let node: unknown = doc.contents;
     let pair: Pair | undefined;
+    let depth = 0;
     for (const segment of path) {
       if (isMap(node)) {
-        const found = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
-        if (!found) break;
-        pair = found as Pair;
-        node = found.value;
+        const match = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
+        if (!match) break;
+        pair = match as Pair;
+        node = match.value;
       } else if (isSeq(node) && typeof segment === 'number' && node.items[segment] !== undefined) {
         pair = undefined;
         node = node.items[segment];
       } else {
         break;
       }
+      depth++;
     }
-    return { node: isNode(node) ? node : null, ...(pair ? { pair } : {}) };
+    return { node: isNode(node) ? node : null, ...(pair ? { pair } : {}), found: depth === path.length };
   };
 
   const rangeOf = (node: unknown): number | undefined =>
@@ -79,8 +82,8 @@ export function parseYamlSource(text: string, file: string): ParsedYaml {
   };
 
   const entries = (path: YamlPath): Array<{ key: string; value: unknown }> => {
-    const { node } = walk(path);
-    if (!isMap(node)) return [];
+    const { node, found } = walk(path);
+    if (!found || !isMap(node)) return [];
     return node.items.map((item) => ({
       key: keyText(item.key),
       value: isNode(item.value) ? item.value.toJSON() : item.value,

@@ -1,0 +1,379 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, normalize } from 'node:path';
+import { Minimatch } from 'minimatch';
+import { type Problem, problem, throwIfErrors, UserError, warning } from '../core/problems.js';
+import { didYouMean } from '../core/suggest.js';
+import { parseYamlSource, type YamlPath, type YamlSource } from '../core/yaml-source.js';
+import { parseDuration } from './duration.js';
+import { isPlaceholderName, PLACEHOLDERS, type PlaceholderName, placeholdersIn } from './naming.js';
+import { checkSchema, describePath } from './schema.js';
+import type {
+  Config,
+  DeploymentSettings,
+  MapEntry,
+  Mapping,
+  PullRequestSettings,
+  RevisionSettings,
+} from './types.js';
+
+export const DEFAULT_CONFIG_PATH = '.github/codedeploy.yml';
+
+/** Built-in settings; `deploymentConfig` and `autoRollback` default to the group's own. */
+export const BUILTIN_DEFAULTS: DeploymentSettings = {
+  fileExistsBehavior: 'DISALLOW',
+  ignoreApplicationStopFailures: false,
+  wait: 30 * 60,
+  onActiveDeployment: 'wait',
+  strategy: 'parallel',
+};
+
+// Files larger than this are not configuration; refuse before parsing.
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+type Section = 'branches' | 'tags' | 'pullRequests';
+
+const PLACEHOLDER_TOKENS = PLACEHOLDERS.map((name) => `{${name}}`);
+
+/** Placeholders with no value in each section (a push has no {pr}, a pull request no {tag}). */
+const UNAVAILABLE: Record<Section, PlaceholderName[]> = {
+  branches: ['pr', 'tag'],
+  tags: ['pr', 'branch'],
+  pullRequests: ['tag'],
+};
+
+export interface ParsedConfig {
+  config?: Config;
+  /** Errors and warnings, in file order. `config` is set only when there is no error. */
+  problems: Problem[];
+}
+
+export async function loadConfigFile(
+  path: string,
+  displayName = path,
+): Promise<{ config: Config; warnings: Problem[] }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      problem(
+        code === 'ENOENT'
+          ? 'config file not found'
+          : `cannot read the config file (${code ?? String(error)})`,
+        { file: displayName },
+        code === 'ENOENT'
+          ? `create ${DEFAULT_CONFIG_PATH} as docs/config.md shows, or pass its path with --config or the "config" input`
+          : undefined,
+      ),
+    );
+  }
+  return parseConfigOrThrow(text, displayName);
+}
+
+export function parseConfigOrThrow(text: string, file: string): { config: Config; warnings: Problem[] } {
+  const { config, problems } = parseConfig(text, file);
+  throwIfErrors(problems);
+  return { config: config!, warnings: problems.filter((p) => p.severity === 'warning') };
+}
+
+export function parseConfig(text: string, file: string): ParsedConfig {
+  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
+    return {
+      problems: [
+        problem('the config file is larger than 1 MiB', { file }, 'point "config" at the mapping file'),
+      ],
+    };
+  }
+  if (text.trim() === '') {
+    return {
+      problems: [
+        problem(
+          'the config file is empty',
+          { file, line: 1, col: 1 },
+          'start with "application:", "revision:" and "branches:" (see docs/config.md)',
+        ),
+      ],
+    };
+  }
+  const parsed = parseYamlSource(text, file);
+  if (parsed.problems.length > 0) return { problems: parsed.problems };
+  const { source } = parsed;
+  if (source.value === null || typeof source.value !== 'object' || Array.isArray(source.value)) {
+    return {
+      problems: [
+        problem(
+          'the config file must be a mapping of keys such as application, revision and branches',
+          source.locate([]),
+          'start with "application: <name>" on the first line (see docs/config.md)',
+        ),
+      ],
+    };
+  }
+  const problems = [...checkSchema(source), ...checkSemantics(source)].sort(
+    (a, b) =>
+      (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.col ?? 0) - (b.location?.col ?? 0),
+  );
+  if (problems.some((p) => p.severity === 'error')) return { problems };
+  return { config: normalizeConfig(source), problems };
+}
+
+// The rules JSON Schema cannot say well. They run beside the schema check (so every error is
+// listed at once) and therefore must not assume the shape is right.
+function checkSemantics(source: YamlSource): Problem[] {
+  const raw = source.value as Record<string, unknown>;
+  const problems: Problem[] = [];
+  const revision = asObject(raw.revision);
+  if (typeof revision.source === 'string') {
+    const normalized = normalize(revision.source);
+    if (isAbsolute(revision.source) || normalized === '..' || normalized.startsWith('../')) {
+      problems.push(
+        problem(
+          `revision › source "${revision.source}" leaves the workspace`,
+          source.locate(['revision', 'source']),
+          'write a folder relative to the repository root, such as "." or "app"',
+        ),
+      );
+    }
+  }
+  problems.push(...checkWait(source, ['defaults'], raw.defaults));
+  for (const section of ['branches', 'tags'] as const) {
+    for (const { key, value } of source.entries([section])) {
+      problems.push(...checkWait(source, [section, key], value));
+      problems.push(...checkRefKey(source, section, key));
+      if (value !== null) problems.push(...checkMapping(source, section, [section, key], value));
+    }
+  }
+  if (isObject(raw.pullRequests)) {
+    const pr = raw.pullRequests;
+    problems.push(...checkMapping(source, 'pullRequests', ['pullRequests'], pr));
+    problems.push(...checkWait(source, ['pullRequests'], pr));
+    if (pr.deleteOnClose === true && pr.create === undefined) {
+      problems.push(
+        warning(
+          'pullRequests › deleteOnClose only deletes groups that codedeploy-gitops created, and this mapping creates none',
+          source.locate(['pullRequests', 'deleteOnClose']),
+          'add "create: { from: <template group> }" or remove deleteOnClose',
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return isObject(value) ? value : {};
+}
+
+function checkWait(source: YamlSource, path: YamlPath, settings: unknown): Problem[] {
+  const wait = (settings as Record<string, unknown> | null | undefined)?.wait;
+  if (typeof wait !== 'string' || parseDuration(wait) !== undefined) return [];
+  return [
+    problem(
+      `${describePath([...path, 'wait'])} is zero`,
+      source.locate([...path, 'wait']),
+      'write a duration such as 30m, or false to create the deployments without following them',
+    ),
+  ];
+}
+
+function checkRefKey(source: YamlSource, section: 'branches' | 'tags', key: string): Problem[] {
+  const where = source.locateKey([section, key]);
+  const prefix = section === 'branches' ? 'refs/heads/' : 'refs/tags/';
+  if (key.startsWith('refs/')) {
+    return [
+      problem(
+        `${section} › "${key}" is a full ref`,
+        where,
+        `write the ${section === 'branches' ? 'branch' : 'tag'} name without "${prefix}", e.g. "${key.replace(/^refs\/(heads|tags)\//, '')}"`,
+      ),
+    ];
+  }
+  if (key.trim() !== key || key === '' || /\s/.test(key)) {
+    return [
+      problem(
+        `${section} › "${key}" contains spaces, which git ref names cannot`,
+        where,
+        'remove the spaces',
+      ),
+    ];
+  }
+  if (key.startsWith('!')) {
+    return [
+      problem(
+        `${section} › "${key}": negated patterns are not supported`,
+        where,
+        'map the refs to skip to ~ before a broader pattern instead',
+      ),
+    ];
+  }
+  return [];
+}
+
+function checkMapping(source: YamlSource, section: Section, path: YamlPath, value: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const where = describePath(path);
+  const templates: Array<{ text: string; path: YamlPath }> = [];
+  if (typeof value === 'string') templates.push({ text: value, path });
+  else if (!isObject(value) && !Array.isArray(value)) return [];
+  else if (Array.isArray(value))
+    templates.push(...value.map((text, i) => ({ text: String(text), path: [...path, i] })));
+  else {
+    const mapping = value as Record<string, unknown>;
+    const hasOne = mapping.deploymentGroup !== undefined;
+    const hasMany = mapping.deploymentGroups !== undefined;
+    if (hasOne && hasMany) {
+      problems.push(
+        problem(
+          `${where} has both deploymentGroup and deploymentGroups`,
+          source.locateKey([...path, 'deploymentGroups']),
+          'keep one: deploymentGroup for a single group, deploymentGroups for a list',
+        ),
+      );
+    } else if (!hasOne && !hasMany) {
+      problems.push(
+        problem(
+          `${where} does not say which deployment group to deploy to`,
+          source.locate(path),
+          section === 'pullRequests'
+            ? 'add "deploymentGroup: pr-{pr}"'
+            : 'add "deploymentGroup: <group name>", or write ~ to skip this ref',
+        ),
+      );
+    }
+    if (typeof mapping.deploymentGroup === 'string')
+      templates.push({ text: mapping.deploymentGroup, path: [...path, 'deploymentGroup'] });
+    if (Array.isArray(mapping.deploymentGroups))
+      templates.push(
+        ...mapping.deploymentGroups.map((text, i) => ({
+          text: String(text),
+          path: [...path, 'deploymentGroups', i],
+        })),
+      );
+    for (const key of ['environment', 'environmentUrl'] as const) {
+      if (typeof mapping[key] === 'string') templates.push({ text: mapping[key], path: [...path, key] });
+    }
+  }
+  for (const template of templates)
+    problems.push(...checkPlaceholders(source, section, template.text, template.path));
+  return problems;
+}
+
+function checkPlaceholders(source: YamlSource, section: Section, text: string, path: YamlPath): Problem[] {
+  const problems: Problem[] = [];
+  for (const name of placeholdersIn(text)) {
+    if (!isPlaceholderName(name)) {
+      problems.push(
+        problem(
+          `unknown placeholder "{${name}}" in "${text}"`,
+          source.locate(path),
+          didYouMean(`{${name}}`, PLACEHOLDER_TOKENS) ?? `placeholders: ${PLACEHOLDER_TOKENS.join(' ')}`,
+        ),
+      );
+    } else if (UNAVAILABLE[section].includes(name)) {
+      const event = { branches: 'a branch push', tags: 'a tag push', pullRequests: 'a pull request' }[
+        section
+      ];
+      problems.push(
+        problem(
+          `"{${name}}" in "${text}" has no value on ${event}`,
+          source.locate(path),
+          section === 'pullRequests'
+            ? 'use {pr} or {branch}'
+            : 'use {branch}, {tag}, {ref}, {sha} or {shortSha}',
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
+function normalizeConfig(source: YamlSource): Config {
+  const raw = source.value as Record<string, unknown>;
+  const revision = raw.revision as Partial<RevisionSettings>;
+  const defaults = {
+    ...BUILTIN_DEFAULTS,
+    ...settingsFrom(raw.defaults as Record<string, unknown> | undefined),
+  };
+  const config: Config = {
+    file: source.file,
+    application: raw.application as string,
+    createApplication: raw.createApplication === true,
+    revision: {
+      bucket: revision.bucket!,
+      prefix: revision.prefix ?? '',
+      bundleType: revision.bundleType ?? 'zip',
+      source: revision.source ?? '.',
+      exclude: revision.exclude ?? [],
+    },
+    defaults,
+    branches: refEntries(source, 'branches'),
+    tags: refEntries(source, 'tags'),
+    unmatched: (raw.unmatched as 'skip' | 'fail' | undefined) ?? 'skip',
+  };
+  if (raw.pullRequests !== undefined) {
+    const pr = raw.pullRequests as Record<string, unknown>;
+    const pullRequests: PullRequestSettings = {
+      ...mappingFrom(source, 'pullRequests', ['pullRequests'], pr),
+      deleteOnClose: pr.deleteOnClose === true,
+      forks: (pr.forks as 'deny' | 'allow' | undefined) ?? 'deny',
+      pullRequestTarget: (pr.pullRequestTarget as 'deny' | 'allow' | undefined) ?? 'deny',
+    };
+    config.pullRequests = pullRequests;
+  }
+  return config;
+}
+
+function refEntries(source: YamlSource, section: 'branches' | 'tags'): MapEntry[] {
+  return source.entries([section]).map(({ key, value }) => {
+    const location = source.locateKey([section, key]);
+    if (value === null) return { kind: 'skip', key, location, pattern: isPattern(key) };
+    return { kind: 'deploy', pattern: isPattern(key), ...mappingFrom(source, key, [section, key], value) };
+  });
+}
+
+function isPattern(key: string): boolean {
+  return new Minimatch(key).hasMagic();
+}
+
+function mappingFrom(source: YamlSource, key: string, path: YamlPath, value: unknown): Mapping {
+  const location = source.locateKey(path);
+  if (typeof value === 'string') return { key, groups: [value], settings: {}, location };
+  if (Array.isArray(value)) return { key, groups: value.map(String), settings: {}, location };
+  const object = value as Record<string, unknown>;
+  const groups =
+    typeof object.deploymentGroup === 'string'
+      ? [object.deploymentGroup]
+      : (object.deploymentGroups as string[]);
+  return {
+    key,
+    groups,
+    ...(object.create ? { create: object.create as { from: string } } : {}),
+    ...(typeof object.environment === 'string' ? { environment: object.environment } : {}),
+    ...(typeof object.environmentUrl === 'string' ? { environmentUrl: object.environmentUrl } : {}),
+    settings: settingsFrom(object),
+    location,
+  };
+}
+
+function settingsFrom(object: Record<string, unknown> | undefined): Partial<DeploymentSettings> {
+  if (!object) return {};
+  const settings: Partial<DeploymentSettings> = {};
+  if (typeof object.deploymentConfig === 'string') settings.deploymentConfig = object.deploymentConfig;
+  if (object.fileExistsBehavior !== undefined)
+    settings.fileExistsBehavior = object.fileExistsBehavior as DeploymentSettings['fileExistsBehavior'];
+  if (object.autoRollback !== undefined)
+    settings.autoRollback = object.autoRollback as DeploymentSettings['autoRollback'];
+  if (typeof object.ignoreApplicationStopFailures === 'boolean')
+    settings.ignoreApplicationStopFailures = object.ignoreApplicationStopFailures;
+  if (object.wait !== undefined)
+    settings.wait = object.wait === false ? false : parseDuration(String(object.wait));
+  if (object.onActiveDeployment !== undefined)
+    settings.onActiveDeployment = object.onActiveDeployment as DeploymentSettings['onActiveDeployment'];
+  if (object.strategy !== undefined) settings.strategy = object.strategy as DeploymentSettings['strategy'];
+  return settings;
+}

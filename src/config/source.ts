@@ -1,0 +1,37 @@
+import { problem, UserError } from '../core/problems.js';
+import { isPullRequest, type Trigger } from '../event/trigger.js';
+
+/** Where the branch→group map is read from. */
+export type ConfigSource =
+  | { kind: 'workspace'; why: string }
+  | { kind: 'default-branch'; branch: string; why: string };
+
+/**
+ * By default the map comes from the default branch, so a pushed branch (or a pull request, or a tag
+ * pointing at any commit) cannot edit the map to send itself to production. On the default branch
+ * itself the workspace holds that very file.
+ */
+export function chooseConfigSource(trigger: Trigger, mode: 'trusted' | 'workspace'): ConfigSource {
+  if (mode === 'workspace') return { kind: 'workspace', why: 'config-source: workspace' };
+  const branch = trigger.repository.defaultBranch;
+  if (!branch) {
+    throw new UserError(
+      problem(
+        'the event does not name the default branch (repository.default_branch), so the trusted config cannot be read',
+        undefined,
+        'set "config-source: workspace" to read the config from the checked-out files',
+      ),
+    );
+  }
+  if (!isPullRequest(trigger) && trigger.ref.type === 'branch' && trigger.ref.name === branch) {
+    return { kind: 'workspace', why: `the run is on the default branch "${branch}"` };
+  }
+  const what = isPullRequest(trigger)
+    ? `pull request #${trigger.number}`
+    : `${trigger.ref.type} "${trigger.ref.name}"`;
+  return {
+    kind: 'default-branch',
+    branch,
+    why: `${what} is not the default branch, so its own copy is not trusted`,
+  };
+}

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import type { ActionInputs } from '../action/inputs.js';
+import { loadConfigFile, parseConfigOrThrow } from '../config/load.js';
+import { chooseConfigSource } from '../config/source.js';
+import type { Config } from '../config/types.js';
+import type { Logger } from '../core/log.js';
+import { type RunnerEvent, type Trigger, triggerFromEvent } from '../event/trigger.js';
+import type { FetchConfigRequest } from '../github/config-fetch.js';
+import { type Plan, planDeployments } from '../plan/plan.js';
+
+export type RunStatus = 'succeeded' | 'failed' | 'stopped' | 'skipped' | 'created' | 'planned';
+
+export interface RunRequest {
+  inputs: ActionInputs;
+  event: RunnerEvent;
+  /** GITHUB_WORKSPACE: the checked-out repository. */
+  workspace: string;
+}
+
+export interface RunDeps {
+  log: Logger;
+  fetchConfig(request: FetchConfigRequest): Promise<string>;
+}
+
+export interface RunResult {
+  status: RunStatus;
+  trigger: Trigger;
+  config: Config;
+  plan: Plan;
+  dryRun: boolean;
+}
+
+/** The one flow: trigger → trusted config → plan → (dry run | skip | deploy). */
+export async function runAction(request: RunRequest, deps: RunDeps): Promise<RunResult> {
+  const { inputs } = request;
+  const { log } = deps;
+  const trigger = triggerFromEvent(request.event);
+  const config = await loadTrustedConfig(request, trigger, deps);
+  const plan = applyInputOverrides(
+    planDeployments(config, trigger, { groups: inputs.deploymentGroups }),
+    inputs,
+  );
+  if (plan.skipped) {
+    log.info(`Nothing to deploy: ${plan.reason}`);
+    return { status: 'skipped', trigger, config, plan, dryRun: inputs.dryRun };
+  }
+  log.info(`Plan: ${plan.matched}; ${plan.deployments.map((d) => d.deploymentGroup).join(', ')}`);
+  if (inputs.dryRun) {
+    log.info('dry-run: nothing was uploaded or deployed');
+    return { status: 'planned', trigger, config, plan, dryRun: true };
+  }
+  throw new Error('deploying is not available yet: run with dry-run: true');
+}
+
+async function loadTrustedConfig(request: RunRequest, trigger: Trigger, deps: RunDeps): Promise<Config> {
+  const source = chooseConfigSource(trigger, request.inputs.configSource);
+  const path = request.inputs.config;
+  let loaded: Awaited<ReturnType<typeof loadConfigFile>>;
+  if (source.kind === 'workspace') {
+    deps.log.info(`Config: ${path} from the workspace (${source.why})`);
+    loaded = await loadConfigFile(join(request.workspace, path), path);
+  } else {
+    deps.log.info(`Config: ${path} from the default branch "${source.branch}" (${source.why})`);
+    const { owner, name } = trigger.repository;
+    const text = await deps.fetchConfig({
+      token: request.inputs.githubToken,
+      owner,
+      repo: name,
+      path,
+      branch: source.branch,
+    });
+    loaded = parseConfigOrThrow(text, `${path}@${source.branch}`);
+  }
+  for (const warning of loaded.warnings) deps.log.warn(warning);
+  return loaded.config;
+}
+
+/** The `wait` input overrides every mapping's wait. */
+function applyInputOverrides(plan: Plan, inputs: ActionInputs): Plan {
+  if (plan.skipped || inputs.wait === undefined) return plan;
+  const wait = inputs.wait;
+  return { ...plan, deployments: plan.deployments.map((d) => ({ ...d, wait })) };
+}

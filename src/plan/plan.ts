@@ -1,0 +1,301 @@
+import { Minimatch, minimatch } from 'minimatch';
+import {
+  fillPlaceholders,
+  groupName,
+  PlaceholderError,
+  type PlaceholderValues,
+  safeGroupName,
+} from '../config/naming.js';
+import type { Config, DeploymentSettings, MapEntry, Mapping } from '../config/types.js';
+import { formatLocation, problem, UserError } from '../core/problems.js';
+import { type GitRef, isPullRequest, type PullRequestTrigger, type Trigger } from '../event/trigger.js';
+
+/** One deployment group the run will deploy to (or tear down), with every setting resolved. */
+export interface PlannedDeployment extends DeploymentSettings {
+  deploymentGroup: string;
+  /** Create the group from `createFrom` when it does not exist. */
+  create: boolean;
+  createFrom?: string;
+  /** GitHub environment name. */
+  environment: string;
+  environmentUrl?: string;
+  /** The config entry that produced it ('develop', 'feature/*', 'pullRequests', or 'deployment-groups input'). */
+  mapping: string;
+}
+
+export type SkipCode =
+  | 'no-match'
+  | 'explicit-skip'
+  | 'ref-deleted'
+  | 'fork'
+  | 'pr-action'
+  | 'no-pull-requests';
+
+export type Plan =
+  | { skipped: true; code: SkipCode; reason: string }
+  | {
+      skipped: false;
+      /** teardown: a closed pull request's preview groups. */
+      action: 'deploy' | 'teardown';
+      strategy: DeploymentSettings['strategy'];
+      deployments: PlannedDeployment[];
+      /** Why these groups, for the log. */
+      matched: string;
+      /** Only for teardown: delete groups this project created. */
+      deleteOnClose?: boolean;
+    };
+
+export interface PlanOptions {
+  /** Explicit groups (workflow_dispatch input or --groups); they replace the mapping. */
+  groups?: string[];
+}
+
+export const OVERRIDE_MAPPING = 'deployment-groups input';
+
+/** The pure heart: which groups this trigger deploys to, with which settings, or why nothing happens. */
+export function planDeployments(config: Config, trigger: Trigger, options: PlanOptions = {}): Plan {
+  if (options.groups && options.groups.length > 0) return overridePlan(config, trigger, options.groups);
+  if (isPullRequest(trigger)) return pullRequestPlan(config, trigger);
+  if (trigger.event === 'push' && trigger.deleted) {
+    return skip('ref-deleted', `the push deleted ${describeRef(trigger.ref)}: there is nothing to deploy`);
+  }
+  const entries = trigger.ref.type === 'branch' ? config.branches : config.tags;
+  const entry = findEntry(entries, trigger.ref.name);
+  if (!entry) {
+    const section = trigger.ref.type === 'branch' ? 'branches' : 'tags';
+    const tried =
+      entries.length > 0 ? entries.map((e) => `"${e.key}"`).join(', ') : `none (no "${section}" section)`;
+    const reason = `no entry of "${section}" in ${config.file} matches ${describeRef(trigger.ref)}; tried: ${tried}`;
+    if (config.unmatched === 'fail') {
+      throw new UserError(
+        problem(
+          reason,
+          { file: config.file },
+          `add "${trigger.ref.name}" to ${section}, or set "unmatched: skip"`,
+        ),
+      );
+    }
+    return skip('no-match', reason);
+  }
+  const where = formatLocation(entry.location);
+  if (entry.kind === 'skip') {
+    return skip(
+      'explicit-skip',
+      `${describeRef(trigger.ref)} matches "${entry.key}" (${where}), which is set to skip (~)`,
+    );
+  }
+  return deployPlan(
+    config,
+    entry,
+    values(trigger),
+    `${describeRef(trigger.ref)} matches "${entry.key}" (${where})`,
+  );
+}
+
+/** An exact name beats every pattern; among patterns the first in file order wins. */
+export function findEntry(entries: MapEntry[], name: string): MapEntry | undefined {
+  return (
+    entries.find((entry) => !entry.pattern && entry.key === name) ??
+    entries.find(
+      (entry) => entry.pattern && minimatch(name, entry.key, { dot: true, nonegate: true, nocomment: true }),
+    )
+  );
+}
+
+function pullRequestPlan(config: Config, trigger: PullRequestTrigger): Plan {
+  const pr = config.pullRequests;
+  const label = `pull request #${trigger.number}`;
+  if (trigger.event === 'pull_request_target' && pr?.pullRequestTarget !== 'allow') {
+    throw new UserError(
+      problem(
+        `${label} arrived through pull_request_target, which runs with this repository's secrets: refused`,
+        { file: config.file },
+        'trigger previews with "on: pull_request"; only if you must, set "pullRequests: { pullRequestTarget: allow }"',
+      ),
+    );
+  }
+  if (!pr) return skip('no-pull-requests', `${label}: ${config.file} has no "pullRequests" section`);
+  if (trigger.fork && pr.forks !== 'allow') {
+    return skip(
+      'fork',
+      `${label} comes from a fork; fork pull requests are not deployed ("pullRequests: forks: deny")`,
+    );
+  }
+  if (!['opened', 'synchronize', 'reopened', 'closed'].includes(trigger.action)) {
+    return skip(
+      'pr-action',
+      `${label} was "${trigger.action}", which neither deploys nor tears down a preview`,
+    );
+  }
+  const plan = deployPlan(config, pr, values(trigger), `${label} (${trigger.action})`);
+  if (plan.skipped || trigger.action !== 'closed') return plan;
+  return { ...plan, action: 'teardown', deleteOnClose: pr.deleteOnClose };
+}
+
+function overridePlan(config: Config, trigger: Trigger, groups: string[]): Plan {
+  if (trigger.event !== 'workflow_dispatch') {
+    throw new UserError(
+      problem(
+        `deployment-groups is only honoured on workflow_dispatch, not on ${trigger.event}`,
+        undefined,
+        `map the ref in ${config.file} instead, or run the workflow manually`,
+      ),
+    );
+  }
+  const deployments = groups.map((name): PlannedDeployment => {
+    if (safeGroupName(name) !== name) {
+      throw new UserError(
+        problem(
+          `deployment-groups: "${name}" is not a valid deployment group name`,
+          undefined,
+          'use 1-100 of A-Za-z0-9._+=,@-',
+        ),
+      );
+    }
+    // A group named in a mapping keeps that mapping's settings (e.g. HalfAtATime for production).
+    const mapping = literalMapping(config, name);
+    return resolve(config, mapping, name, values(trigger, mapping?.key), OVERRIDE_MAPPING);
+  });
+  const strategy = config.defaults.strategy;
+  return {
+    skipped: false,
+    action: 'deploy',
+    strategy,
+    deployments,
+    matched: `deployment-groups: ${groups.join(', ')}`,
+  };
+}
+
+function literalMapping(config: Config, group: string): Mapping | undefined {
+  const mappings = [...config.branches, ...config.tags].filter(
+    (e): e is MapEntry & Mapping => e.kind === 'deploy',
+  );
+  if (config.pullRequests) mappings.push({ ...config.pullRequests, kind: 'deploy', pattern: false });
+  return mappings.find((mapping) => mapping.groups.includes(group));
+}
+
+function deployPlan(
+  config: Config,
+  mapping: Mapping,
+  placeholderValues: PlaceholderValues,
+  matched: string,
+): Plan {
+  const deployments = mapping.groups.map((template) =>
+    resolve(config, mapping, template, placeholderValues, mapping.key),
+  );
+  // One branch may list a group twice through placeholders; deploy it once.
+  const unique = deployments.filter(
+    (d, i) => deployments.findIndex((o) => o.deploymentGroup === d.deploymentGroup) === i,
+  );
+  const strategy = mapping.settings.strategy ?? config.defaults.strategy;
+  return { skipped: false, action: 'deploy', strategy, deployments: unique, matched };
+}
+
+function resolve(
+  config: Config,
+  mapping: Mapping | undefined,
+  template: string,
+  placeholderValues: PlaceholderValues,
+  label: string,
+): PlannedDeployment {
+  const fill = (text: string, make: (t: string) => string): string => {
+    try {
+      return make(text);
+    } catch (error) {
+      if (!(error instanceof PlaceholderError)) throw error;
+      throw new UserError(
+        problem(error.message, mapping?.location, 'remove the placeholder from this mapping'),
+      );
+    }
+  };
+  const deploymentGroup = fill(template, (t) => groupName(t, placeholderValues));
+  const environment = mapping?.environment
+    ? fill(mapping.environment, (t) => fillPlaceholders(t, placeholderValues))
+    : deploymentGroup;
+  const environmentUrl = mapping?.environmentUrl
+    ? fill(mapping.environmentUrl, (t) => fillPlaceholders(t, urlValues(placeholderValues)))
+    : undefined;
+  return {
+    deploymentGroup,
+    create: mapping?.create !== undefined,
+    ...(mapping?.create ? { createFrom: mapping.create.from } : {}),
+    environment,
+    ...(environmentUrl ? { environmentUrl } : {}),
+    mapping: label,
+    ...config.defaults,
+    ...mapping?.settings,
+  };
+}
+
+function values(trigger: Trigger, key?: string): PlaceholderValues {
+  const common = {
+    sha: trigger.sha,
+    shortSha: trigger.sha.slice(0, 7),
+    repo: trigger.repository.name,
+  };
+  if (isPullRequest(trigger)) {
+    const branch = trigger.headRef;
+    return { ...common, branch, name: branch, ref: branch, pr: String(trigger.number) };
+  }
+  const ref: GitRef = trigger.ref;
+  const name = key ? matchedPart(key, ref.name) : ref.name;
+  return {
+    ...common,
+    ref: ref.name,
+    name,
+    ...(ref.type === 'branch' ? { branch: ref.name } : { tag: ref.name }),
+  };
+}
+
+/** The ref without the pattern's literal leading folders: 'feature/*' + 'feature/login' → 'login'. */
+export function matchedPart(pattern: string, refName: string): string {
+  const literal: string[] = [];
+  for (const segment of pattern.split('/')) {
+    if (new Minimatch(segment).hasMagic()) break;
+    literal.push(segment);
+  }
+  const prefix =
+    literal.length > 0 && literal.length < pattern.split('/').length ? `${literal.join('/')}/` : '';
+  return prefix && refName.startsWith(prefix) && refName.length > prefix.length
+    ? refName.slice(prefix.length)
+    : refName;
+}
+
+/** In URLs (often host names), values become lower-case DNS labels: feature/Login_v2 → feature-login-v2. */
+function urlValues(placeholderValues: PlaceholderValues): PlaceholderValues {
+  return Object.fromEntries(
+    Object.entries(placeholderValues).map(([key, value]) => [
+      key,
+      String(value)
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, ''),
+    ]),
+  );
+}
+
+function describeRef(ref: GitRef): string {
+  return `${ref.type} "${ref.name}"`;
+}
+
+function skip(code: SkipCode, reason: string): Plan {
+  return { skipped: true, code, reason };
+}
+
+/** The plan as the CLI's --json and the action's outputs show it. */
+export function planToJson(plan: Plan): {
+  skipped: boolean;
+  reason: string | null;
+  action?: 'deploy' | 'teardown';
+  strategy?: DeploymentSettings['strategy'];
+  deployments: PlannedDeployment[];
+} {
+  if (plan.skipped) return { skipped: true, reason: plan.reason, deployments: [] };
+  return {
+    skipped: false,
+    reason: null,
+    action: plan.action,
+    strategy: plan.strategy,
+    deployments: plan.deployments,
+  };
+}
