@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, normalize } from 'node:path';
 import { Minimatch } from 'minimatch';
 import { type Problem, problem, throwIfErrors, UserError, warning } from '../core/problems.js';
-import { didYouMean } from '../core/suggest.js';
+import { closest, didYouMean } from '../core/suggest.js';
 import { parseYamlSource, type YamlPath, type YamlSource } from '../core/yaml-source.js';
 import { parseDuration } from './duration.js';
 import { isPlaceholderName, PLACEHOLDERS, type PlaceholderName, placeholdersIn } from './naming.js';
@@ -31,6 +31,8 @@ export const BUILTIN_DEFAULTS: DeploymentSettings = {
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
 type Section = 'branches' | 'tags' | 'pullRequests';
+
+const GROUP_KEYS = ['deploymentGroup', 'deploymentGroups'];
 
 const PLACEHOLDER_TOKENS = PLACEHOLDERS.map((name) => `{${name}}`);
 
@@ -85,27 +87,27 @@ export function parseConfig(text: string, file: string): ParsedConfig {
       ],
     };
   }
-  if (text.trim() === '') {
+  const parsed = parseYamlSource(text, file);
+  if (parsed.problems.length > 0) return { problems: parsed.problems };
+  const { source } = parsed;
+  if (source.value === null || source.value === undefined) {
     return {
       problems: [
         problem(
           'the config file is empty',
           { file, line: 1, col: 1 },
-          'start with "application:", "revision:" and "branches:" (see docs/config.md)',
+          'start with "application:", "revision:" and "branches:"; see docs/config.md',
         ),
       ],
     };
   }
-  const parsed = parseYamlSource(text, file);
-  if (parsed.problems.length > 0) return { problems: parsed.problems };
-  const { source } = parsed;
-  if (source.value === null || typeof source.value !== 'object' || Array.isArray(source.value)) {
+  if (typeof source.value !== 'object' || Array.isArray(source.value)) {
     return {
       problems: [
         problem(
           'the config file must be a mapping of keys such as application, revision and branches',
           source.locate([]),
-          'start with "application: <name>" on the first line (see docs/config.md)',
+          'start with "application: <name>" on the first line; see docs/config.md',
         ),
       ],
     };
@@ -171,7 +173,8 @@ function asObject(value: unknown): Record<string, unknown> {
 
 function checkWait(source: YamlSource, path: YamlPath, settings: unknown): Problem[] {
   const wait = (settings as Record<string, unknown> | null | undefined)?.wait;
-  if (typeof wait !== 'string' || parseDuration(wait) !== undefined) return [];
+  // Only a well-formed duration can be zero; malformed ones are the schema's to report.
+  if (typeof wait !== 'string' || !/^\d[\dhms]*$/.test(wait) || parseDuration(wait) !== undefined) return [];
   return [
     problem(
       `${describePath([...path, 'wait'])} is zero`,
@@ -234,7 +237,7 @@ function checkMapping(source: YamlSource, section: Section, path: YamlPath, valu
           'keep one: deploymentGroup for a single group, deploymentGroups for a list',
         ),
       );
-    } else if (!hasOne && !hasMany) {
+    } else if (!hasOne && !hasMany && !Object.keys(mapping).some((key) => closest(key, GROUP_KEYS))) {
       problems.push(
         problem(
           `${where} does not say which deployment group to deploy to`,

@@ -75,12 +75,12 @@ function toProblem(error: ErrorObject, source: YamlSource): Problem {
     }
     case 'enum': {
       const allowed = (error.params.allowedValues as unknown[]).map(String);
+      const list = allowed.join(', ');
+      const typo = typeof error.data === 'string' ? didYouMean(error.data, allowed) : undefined;
       return problem(
-        `${where} cannot be ${describeValue(error.data)}; it is one of: ${allowed.join(', ')}`,
+        `${where} cannot be ${describeValue(error.data)}`,
         source.locate(path),
-        typeof error.data === 'string'
-          ? didYouMean(error.data, allowed)
-          : `write one of: ${allowed.join(', ')}`,
+        typo ? `${typo} It is one of: ${list}` : `write one of: ${list}`,
       );
     }
     case 'type':
@@ -101,6 +101,12 @@ function toProblem(error: ErrorObject, source: YamlSource): Problem {
         `${where} ${JSON.stringify(error.data)} is not valid`,
         source.locate(path),
         parent.errorHint ? `write ${parent.errorHint}` : undefined,
+      );
+    case 'minItems':
+      return problem(
+        `${where} is an empty list`,
+        source.locate(path),
+        'list at least one deployment group, or write ~ to skip this ref',
       );
     case 'oneOf':
       return problem(

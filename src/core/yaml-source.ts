@@ -40,8 +40,20 @@ export function parseYamlSource(text: string, file: string): ParsedYaml {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, col };
   };
+  const lineText = (offset: number): string => {
+    const start = text.lastIndexOf('\n', offset - 1) + 1;
+    const end = text.indexOf('\n', offset);
+    return text.slice(start, end === -1 ? undefined : end);
+  };
   const problems: Problem[] = doc.errors.map((error) =>
-    problem(`YAML syntax: ${firstLine(error.message)}`, at(error.pos[0]), yamlHint(error.code)),
+    problem(
+      `YAML syntax: ${firstLine(error.message)}`,
+      at(error.pos[0]),
+      // In YAML, { starts a mapping: a placeholder at the start of a value or inside [ ] must be quoted.
+      error.code !== 'TAB_AS_INDENT' && /[\w-]\{[A-Za-z]+\}/.test(lineText(error.pos[0]))
+        ? "quote values that hold {placeholders}, e.g. ['pr-{pr}'] or '{branch}-preview'"
+        : yamlHint(error.code),
+    ),
   );
 
   /** The node at `path`; `found` is false when only an ancestor exists. */

@@ -87,7 +87,7 @@ export function planDeployments(config: Config, trigger: Trigger, options: PlanO
   return deployPlan(
     config,
     entry,
-    values(trigger),
+    values(trigger, entry.key),
     `${describeRef(trigger.ref)} matches "${entry.key}" (${where})`,
   );
 }

@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface RunnerOptions {
+  eventName: string;
+  payload: unknown;
+  /** Action inputs by their action.yml name (dry-run, config, ...). */
+  inputs?: Record<string, string>;
+  workspace: string;
+  env?: Record<string, string>;
+  /** Send this signal after the given number of milliseconds. */
+  signal?: { name: NodeJS.Signals; afterMs: number };
+  entry?: string;
+}
+
+export interface RunnerResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  /** ::error / ::warning workflow commands, with their properties. */
+  annotations: Array<{ level: string; properties: Record<string, string>; message: string }>;
+}
+
+const DIST = resolve('dist/index.js');
+
+/** Runs the bundled action as a GitHub runner does: INPUT_* variables, event file, output and summary files. */
+export async function runAction(options: RunnerOptions): Promise<RunnerResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'cdg-runner-'));
+  const eventPath = join(dir, 'event.json');
+  const outputPath = join(dir, 'output.txt');
+  const summaryPath = join(dir, 'summary.md');
+  await writeFile(eventPath, JSON.stringify(options.payload));
+  await writeFile(outputPath, '');
+  await writeFile(summaryPath, '');
+  const inputs = Object.fromEntries(
+    Object.entries(options.inputs ?? {}).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+  );
+  const payload = options.payload as { ref?: string; after?: string; repository?: { full_name?: string } };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: options.eventName,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_OUTPUT: outputPath,
+    GITHUB_STEP_SUMMARY: summaryPath,
+    GITHUB_WORKSPACE: options.workspace,
+    GITHUB_REPOSITORY: payload.repository?.full_name ?? 'acme/shop',
+    GITHUB_SHA: payload.after ?? 'f'.repeat(40),
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '1234',
+    GITHUB_RUN_ATTEMPT: '1',
+    RUNNER_TEMP: dir,
+    ...(payload.ref ? { GITHUB_REF: payload.ref } : {}),
+    ...inputs,
+    ...options.env,
+  };
+  const child = spawn(process.execPath, [options.entry ?? DIST], { cwd: options.workspace, env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  if (options.signal) {
+    const { name, afterMs } = options.signal;
+    setTimeout(() => child.kill(name), afterMs).unref();
+  }
+  const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+  return {
+    code,
+    stdout,
+    stderr,
+    outputs: parseOutputs(await readFile(outputPath, 'utf8')),
+    summary: await readFile(summaryPath, 'utf8'),
+    annotations: parseAnnotations(stdout),
+  };
+}
+
+/** GITHUB_OUTPUT uses `name<<DELIMITER\nvalue\nDELIMITER` blocks. */
+export function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
+    if (!match) continue;
+    const [, name, delimiter] = match;
+    const value: string[] = [];
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]!);
+    outputs[name!] = value.join('\n');
+  }
+  return outputs;
+}
+
+function parseAnnotations(stdout: string): RunnerResult['annotations'] {
+  const unescape = (text: string) => text.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
+  return [...stdout.matchAll(/^::(error|warning|notice)( [^:]*)?::(.*)$/gm)].map((m) => ({
+    level: m[1]!,
+    properties: Object.fromEntries(
+      (m[2]?.trim() ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((pair) => {
+          const [key, ...rest] = pair.split('=');
+          return [key!, unescape(rest.join('='))];
+        }),
+    ),
+    message: unescape(m[3]!),
+  }));
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { readInputs } from '../../src/action/inputs.js';
+
+const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+
+describe('readInputs', () => {
+  it('applies defaults', () => {
+    expect(readInputs(reader({}))).toEqual({
+      config: '.github/codedeploy.yml',
+      configSource: 'trusted',
+      githubToken: '',
+      deploymentGroups: [],
+      dryRun: false,
+      rollback: false,
+      onReady: 'wait',
+      githubDeployments: true,
+    });
+  });
+
+  it('reads every input', () => {
+    const inputs = readInputs(
+      reader({
+        config: 'deploy.yml',
+        'config-source': 'workspace',
+        'github-token': 't',
+        'deployment-groups': 'staging, test1\ntest2',
+        'aws-region': 'eu-west-1',
+        wait: '1h30m',
+        'dry-run': 'true',
+        revision: 'ABCDEF1',
+        'on-ready': 'continue',
+        'github-deployments': 'False',
+      }),
+    );
+    expect(inputs).toMatchObject({
+      config: 'deploy.yml',
+      configSource: 'workspace',
+      deploymentGroups: ['staging', 'test1', 'test2'],
+      awsRegion: 'eu-west-1',
+      wait: 5400,
+      dryRun: true,
+      revision: 'abcdef1',
+      onReady: 'continue',
+      githubDeployments: false,
+    });
+  });
+
+  it('wait: false means do not follow', () => {
+    expect(readInputs(reader({ wait: 'false' })).wait).toBe(false);
+  });
+
+  it('lists every bad input at once, each with the fix', () => {
+    const read = () =>
+      readInputs(
+        reader({
+          'dry-run': 'yes',
+          'config-source': 'branch',
+          wait: '30',
+          'deployment-groups': 'ok,bad/name',
+          revision: 'main',
+          'aws-region': 'europe',
+          'on-ready': 'go',
+        }),
+      );
+    expect(read).toThrow(/input "dry-run" is "yes" \(write true or false\)/);
+    expect(read).toThrow(/input "config-source" is "branch" \(write one of trusted, workspace\)/);
+    expect(read).toThrow(/input "wait" is "30" \(write a duration such as 30m/);
+    expect(read).toThrow(/input "deployment-groups" is "bad\/name"/);
+    expect(read).toThrow(/input "revision" is "main" \(write a commit sha/);
+    expect(read).toThrow(/input "aws-region" is "europe"/);
+    expect(read).toThrow(/input "on-ready" is "go"/);
+  });
+
+  it('refuses rollback together with a revision', () => {
+    expect(() => readInputs(reader({ rollback: 'true', revision: 'abcdef1' }))).toThrow(
+      '"rollback" and "revision" both set',
+    );
+  });
+});

@@ -1,0 +1,302 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfigOrThrow } from '../../src/config/load.js';
+import { UserError } from '../../src/core/problems.js';
+import { matchedPart, type Plan, planDeployments } from '../../src/plan/plan.js';
+import { dispatch, pullRequest, push, SHA } from '../helpers/triggers.js';
+
+const CONFIG = `application: product-catalog
+revision:
+  bucket: acme-deploy-artifacts
+defaults:
+  deploymentConfig: CodeDeployDefault.OneAtATime
+  fileExistsBehavior: OVERWRITE
+  autoRollback: [DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_REQUEST]
+  wait: 30m
+branches:
+  'release/**':
+    deploymentGroups: [production]
+    deploymentConfig: CodeDeployDefault.HalfAtATime
+    strategy: sequential
+  master: production
+  develop: [staging, test1, test2]
+  'feature/*':
+    deploymentGroup: feature-{name}
+    create: { from: staging }
+    environmentUrl: https://{name}.preview.example.com
+  'feature/**': feature-deep-{shortSha}
+  'release/1.0': legacy
+  'experimental/**': ~
+  'hotfix/*': ['hotfix-{name}', 'hotfix-{name}']
+tags:
+  'v0.*': ~
+  'v*': [production]
+pullRequests:
+  deploymentGroup: pr-{pr}
+  create: { from: staging }
+  environment: preview-{pr}
+  environmentUrl: https://pr-{pr}.preview.example.com
+  deleteOnClose: true
+  wait: 10m
+`;
+
+const { config } = parseConfigOrThrow(CONFIG, '.github/codedeploy.yml');
+const groups = (plan: Plan) => (plan.skipped ? [] : plan.deployments.map((d) => d.deploymentGroup));
+
+describe('branch mapping', () => {
+  it.each([
+    ['master', ['production'], 'master'],
+    ['develop', ['staging', 'test1', 'test2'], 'develop'],
+    ['feature/login', ['feature-login'], 'feature/*'],
+    ['feature/a/b', ['feature-deep-0123456'], 'feature/**'],
+    ['release/2.0', ['production'], 'release/**'],
+    ['release/2.0/rc1', ['production'], 'release/**'],
+    ['release/1.0', ['legacy'], 'release/1.0'],
+    ['hotfix/x', ['hotfix-x'], 'hotfix/*'],
+  ])('push to %s deploys to %j (entry %s)', (branch, expected, entry) => {
+    const plan = planDeployments(config, push(`refs/heads/${branch}`));
+    expect(groups(plan)).toEqual(expected);
+    expect(plan.skipped ? '' : plan.deployments[0]?.mapping).toBe(entry);
+  });
+
+  it('an exact name beats an earlier pattern that also matches', () => {
+    const plan = planDeployments(config, push('refs/heads/release/1.0'));
+    expect(groups(plan)).toEqual(['legacy']);
+  });
+
+  it('among patterns the first in file order wins', () => {
+    const { config: reordered } = parseConfigOrThrow(
+      'application: a\nrevision: {bucket: bucket-x}\nbranches:\n  "f/**": deep\n  "f/*": shallow\n',
+      'c.yml',
+    );
+    expect(groups(planDeployments(reordered, push('refs/heads/f/x')))).toEqual(['deep']);
+  });
+
+  it('~ is an explicit skip, with the entry named', () => {
+    const plan = planDeployments(config, push('refs/heads/experimental/ai'));
+    expect(plan).toMatchObject({ skipped: true, code: 'explicit-skip' });
+    expect(plan.skipped && plan.reason).toContain('"experimental/**"');
+  });
+
+  it('no match is a skip that lists the entries tried', () => {
+    const plan = planDeployments(config, push('refs/heads/chore/deps'));
+    expect(plan).toMatchObject({ skipped: true, code: 'no-match' });
+    expect(plan.skipped && plan.reason).toContain('"master", "develop", "feature/*"');
+  });
+
+  it('no match fails with unmatched: fail', () => {
+    const { config: strict } = parseConfigOrThrow(`${CONFIG}unmatched: fail\n`, 'c.yml');
+    expect(() => planDeployments(strict, push('refs/heads/chore/deps'))).toThrow(UserError);
+  });
+
+  it('a branch deletion is a skip', () => {
+    const plan = planDeployments(config, push('refs/heads/master', { deleted: true }));
+    expect(plan).toMatchObject({ skipped: true, code: 'ref-deleted' });
+  });
+
+  it('the same group listed twice through placeholders is deployed once', () => {
+    expect(groups(planDeployments(config, push('refs/heads/hotfix/x')))).toEqual(['hotfix-x']);
+  });
+
+  it('matches dots in branch names', () => {
+    const { config: dotted } = parseConfigOrThrow(
+      'application: a\nrevision: {bucket: bucket-x}\nbranches:\n  "user/*": u-{name}\n',
+      'c.yml',
+    );
+    expect(groups(planDeployments(dotted, push('refs/heads/user/.hidden')))).toEqual(['u-.hidden']);
+  });
+});
+
+describe('settings', () => {
+  it('defaults apply, and a mapping overrides them', () => {
+    const master = planDeployments(config, push('refs/heads/master'));
+    const release = planDeployments(config, push('refs/heads/release/2.0'));
+    expect(master).toMatchObject({
+      strategy: 'parallel',
+      deployments: [
+        {
+          deploymentConfig: 'CodeDeployDefault.OneAtATime',
+          fileExistsBehavior: 'OVERWRITE',
+          autoRollback: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'],
+          wait: 1800,
+          onActiveDeployment: 'wait',
+          ignoreApplicationStopFailures: false,
+          create: false,
+        },
+      ],
+    });
+    expect(release).toMatchObject({
+      strategy: 'sequential',
+      deployments: [{ deploymentConfig: 'CodeDeployDefault.HalfAtATime' }],
+    });
+  });
+
+  it('create, environment and a DNS-safe environment URL', () => {
+    const plan = planDeployments(config, push('refs/heads/feature/Login_Page'));
+    expect(plan).toMatchObject({
+      deployments: [
+        {
+          deploymentGroup: 'feature-Login_Page',
+          create: true,
+          createFrom: 'staging',
+          environment: 'feature-Login_Page',
+          environmentUrl: 'https://login-page.preview.example.com',
+        },
+      ],
+    });
+  });
+});
+
+describe('tags', () => {
+  it.each([
+    ['v1.2.0', ['production']],
+    ['v0.9.0', []],
+  ])('tag %s deploys to %j', (tag, expected) => {
+    expect(groups(planDeployments(config, push(`refs/tags/${tag}`)))).toEqual(expected);
+  });
+
+  it('the first matching tag pattern wins', () => {
+    expect(planDeployments(config, push('refs/tags/v0.9.0'))).toMatchObject({
+      skipped: true,
+      code: 'explicit-skip',
+    });
+  });
+
+  it('a tag looks only at tags, not branches', () => {
+    expect(planDeployments(config, push('refs/tags/master'))).toMatchObject({
+      skipped: true,
+      code: 'no-match',
+    });
+  });
+});
+
+describe('workflow_dispatch', () => {
+  it('follows the branch mapping', () => {
+    expect(groups(planDeployments(config, dispatch('develop')))).toEqual(['staging', 'test1', 'test2']);
+  });
+
+  it('explicit groups override the mapping and keep the settings of the mapping that names them', () => {
+    const plan = planDeployments(config, dispatch('develop'), { groups: ['production', 'adhoc'] });
+    expect(plan).toMatchObject({
+      deployments: [
+        {
+          deploymentGroup: 'production',
+          mapping: 'deployment-groups input',
+          deploymentConfig: 'CodeDeployDefault.HalfAtATime',
+        },
+        { deploymentGroup: 'adhoc', deploymentConfig: 'CodeDeployDefault.OneAtATime', create: false },
+      ],
+    });
+  });
+
+  it('explicit groups are refused on a push', () => {
+    expect(() => planDeployments(config, push('refs/heads/develop'), { groups: ['production'] })).toThrow(
+      'only honoured on workflow_dispatch',
+    );
+  });
+
+  it('explicit groups must be valid names', () => {
+    expect(() => planDeployments(config, dispatch('develop'), { groups: ['bad/name'] })).toThrow(
+      'not a valid',
+    );
+  });
+});
+
+describe('pull requests', () => {
+  it.each(['opened', 'synchronize', 'reopened'])('%s deploys the preview', (action) => {
+    const plan = planDeployments(config, pullRequest(action));
+    expect(plan).toMatchObject({
+      skipped: false,
+      action: 'deploy',
+      deployments: [
+        {
+          deploymentGroup: 'pr-42',
+          create: true,
+          createFrom: 'staging',
+          environment: 'preview-42',
+          environmentUrl: 'https://pr-42.preview.example.com',
+          wait: 600,
+        },
+      ],
+    });
+  });
+
+  it('closed is a teardown of the preview group', () => {
+    const plan = planDeployments(config, pullRequest('closed'));
+    expect(plan).toMatchObject({
+      skipped: false,
+      action: 'teardown',
+      deleteOnClose: true,
+      deployments: [{ deploymentGroup: 'pr-42' }],
+    });
+  });
+
+  it('other actions neither deploy nor tear down', () => {
+    expect(planDeployments(config, pullRequest('labeled'))).toMatchObject({
+      skipped: true,
+      code: 'pr-action',
+    });
+  });
+
+  it('a fork is refused by default', () => {
+    expect(planDeployments(config, pullRequest('opened', { fork: true }))).toMatchObject({
+      skipped: true,
+      code: 'fork',
+    });
+  });
+
+  it('a fork is deployed with forks: allow', () => {
+    const { config: open } = parseConfigOrThrow(
+      CONFIG.replace('deleteOnClose: true', 'deleteOnClose: true\n  forks: allow'),
+      'c.yml',
+    );
+    expect(groups(planDeployments(open, pullRequest('opened', { fork: true })))).toEqual(['pr-42']);
+  });
+
+  it('pull_request_target is refused unless allowed', () => {
+    const target = pullRequest('opened', { event: 'pull_request_target' });
+    expect(() => planDeployments(config, target)).toThrow('pull_request_target');
+    const { config: allowing } = parseConfigOrThrow(
+      CONFIG.replace('deleteOnClose: true', 'deleteOnClose: true\n  pullRequestTarget: allow'),
+      'c.yml',
+    );
+    expect(groups(planDeployments(allowing, target))).toEqual(['pr-42']);
+  });
+
+  it('no pullRequests section is a skip', () => {
+    const { config: none } = parseConfigOrThrow('application: a\nrevision: {bucket: bucket-x}\n', 'c.yml');
+    expect(planDeployments(none, pullRequest('opened'))).toMatchObject({
+      skipped: true,
+      code: 'no-pull-requests',
+    });
+  });
+});
+
+describe('placeholders at plan time', () => {
+  it('{sha} without a sha is an error naming the mapping, never "undefined"', () => {
+    const plan = () => planDeployments(config, { ...push('refs/heads/feature/a/b'), sha: '' });
+    expect(plan).toThrow(UserError);
+    expect(plan).toThrow(
+      /^\.github\/codedeploy\.yml:20:3: "\{shortSha\}" in "feature-deep-\{shortSha\}" has no value/,
+    );
+  });
+
+  it('the full sha is available', () => {
+    const { config: withSha } = parseConfigOrThrow(
+      'application: a\nrevision: {bucket: bucket-x}\nbranches:\n  main: build-{sha}-{repo}\n',
+      'c.yml',
+    );
+    expect(groups(planDeployments(withSha, push('refs/heads/main')))).toEqual([`build-${SHA}-shop`]);
+  });
+});
+
+describe('matchedPart', () => {
+  it.each([
+    ['feature/*', 'feature/login', 'login'],
+    ['release/**', 'release/1.2/rc', '1.2/rc'],
+    ['*', 'anything', 'anything'],
+    ['master', 'master', 'master'],
+    ['team/*/feature/*', 'team/a/feature/b', 'a/feature/b'],
+  ])('%s + %s → %s', (pattern, ref, expected) => {
+    expect(matchedPart(pattern, ref)).toBe(expected);
+  });
+});
