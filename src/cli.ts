@@ -11,6 +11,11 @@ const commands: Record<string, CommandSpec> = {
       '     [--pr-action opened|synchronize|reopened|closed] [--sha SHA] [--groups a,b] [--json]',
     load: () => import('./commands/plan.js'),
   },
+  validate: {
+    summary: 'Check the appspec.yml of the revision folder before anything is uploaded (touches nothing)',
+    usage: 'validate [--config FILE] [--source DIR]',
+    load: () => import('./commands/validate.js'),
+  },
 };
 
 function help(): string {
