@@ -416,9 +416,9 @@ class Checker {
       if (this.missing(['version'], value))
         this.error([], 'version is missing', 'add "version: 0.0" at the top; it is the only AppSpec version');
     } else if (value === '0.0') {
-      this.warn(
+      this.error(
         ['version'],
-        'version is the quoted text "0.0", but the CodeDeploy agent compares it with the number 0.0',
+        'version is the quoted text "0.0", but the CodeDeploy agent compares it with the number 0.0 and fails the deployment',
         'write version: 0.0 without quotes',
       );
     } else {

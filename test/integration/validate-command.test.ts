@@ -77,10 +77,10 @@ describe('validate command', () => {
     await mkdir(join(workspace, '.github'));
     await writeFile(
       join(workspace, '.github/codedeploy.yml'),
-      'application: web\nrevision:\n  source: app\n',
+      'application: web\nrevision:\n  bucket: web-artifacts\n  source: app\n',
     );
     expect(await run([])).toEqual({ code: 0, stdout: 'app/appspec.yml: ok\n' });
-    await writeFile(join(workspace, 'other.yml'), 'application: web\n');
+    await writeFile(join(workspace, 'other.yml'), 'application: web\nrevision: { bucket: web-artifacts }\n');
     const { code, stdout } = await run(['--config', 'other.yml']);
     expect(code).toBe(1);
     expect(stdout).toMatch(/^\.: no appspec\.yml at the root of \. \(it is in app: set revision\.source/);
@@ -88,12 +88,13 @@ describe('validate command', () => {
 
   it('fails with the config location when the config is missing or revision.source is wrong', async () => {
     await expect(run([])).rejects.toThrow(UserError);
-    await expect(run([])).rejects.toThrow(
-      /^\.github\/codedeploy\.yml: config file not found \(.*--source DIR/,
+    await expect(run([])).rejects.toThrow(/^\.github\/codedeploy\.yml: config file not found \(.*--config/);
+    await writeFile(
+      join(workspace, 'c.yml'),
+      'application: web\nrevision:\n  bucket: web-artifacts\n  source: [app]\n',
     );
-    await writeFile(join(workspace, 'c.yml'), 'revision:\n  source: [app]\n');
     await expect(run(['--config', 'c.yml'])).rejects.toThrow(
-      /^c\.yml:2:11: revision\.source must be a folder path/,
+      /^c\.yml:4:11: revision › source must be a string/,
     );
   });
 
