@@ -1,0 +1,86 @@
+import { problem, UserError } from '../core/problems.js';
+
+/** What an AWS SDK error looks like to us (SDK v3 ServiceException and friends). */
+export interface AwsErrorShape {
+  name?: string;
+  message?: string;
+  Code?: string;
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+  $retryable?: unknown;
+}
+
+export function awsErrorName(error: unknown): string {
+  const shape = error as AwsErrorShape | undefined;
+  return shape?.name ?? shape?.Code ?? 'Error';
+}
+
+export function isAccessDenied(error: unknown): boolean {
+  const name = awsErrorName(error);
+  return (
+    name === 'AccessDeniedException' ||
+    name === 'AccessDenied' ||
+    name === 'UnauthorizedOperation' ||
+    name === 'UnrecognizedClientException' ||
+    name === 'InvalidSignatureException' ||
+    name === 'ExpiredTokenException'
+  );
+}
+
+export function isThrottling(error: unknown): boolean {
+  const name = awsErrorName(error);
+  const status = (error as AwsErrorShape | undefined)?.$metadata?.httpStatusCode;
+  return (
+    name === 'ThrottlingException' ||
+    name === 'Throttling' ||
+    name === 'TooManyRequestsException' ||
+    status === 429
+  );
+}
+
+/** Connection resets, timeouts, 5xx: worth another try. */
+export function isTransient(error: unknown): boolean {
+  const status = (error as AwsErrorShape | undefined)?.$metadata?.httpStatusCode;
+  const code = (error as { code?: string } | undefined)?.code;
+  return (
+    isThrottling(error) ||
+    (status !== undefined && status >= 500) ||
+    ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET'].includes(
+      code ?? '',
+    ) ||
+    ['TimeoutError', 'RequestTimeout', 'NetworkingError'].includes(awsErrorName(error))
+  );
+}
+
+/**
+ * Turns an error a person must act on (no credentials, a missing permission, no region) into a
+ * UserError that names the IAM action and the fix. Other errors pass through unchanged.
+ */
+export function explainAwsError(error: unknown, action: string, resource: string): unknown {
+  if (error instanceof UserError) return error;
+  const name = awsErrorName(error);
+  const message = (error as AwsErrorShape | undefined)?.message ?? String(error);
+  if (isAccessDenied(error)) {
+    return new UserError(
+      problem(
+        `AWS refused ${action} on ${resource} (${name}): ${message}`,
+        undefined,
+        `allow "${action}" in the policy of the role the workflow assumes (docs/setup-aws.md lists every permission)`,
+      ),
+    );
+  }
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    return new UserError(
+      problem(
+        `no AWS credentials for ${action}: ${message}`,
+        undefined,
+        'run aws-actions/configure-aws-credentials (OIDC) before this step, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY',
+      ),
+    );
+  }
+  if (/Region is missing/i.test(message)) {
+    return new UserError(
+      problem('no AWS region', undefined, 'set the "aws-region" input, or AWS_REGION in the environment'),
+    );
+  }
+  return error;
+}

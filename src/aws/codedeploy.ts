@@ -1,0 +1,199 @@
+import {
+  BatchGetDeploymentsCommand,
+  BatchGetDeploymentTargetsCommand,
+  CodeDeployClient,
+  ContinueDeploymentCommand,
+  CreateApplicationCommand,
+  CreateDeploymentCommand,
+  type CreateDeploymentCommandInput,
+  CreateDeploymentGroupCommand,
+  type CreateDeploymentGroupCommandInput,
+  DeleteDeploymentGroupCommand,
+  type DeploymentGroupInfo,
+  type DeploymentInfo,
+  type DeploymentStatus,
+  type DeploymentTarget,
+  GetApplicationCommand,
+  GetDeploymentCommand,
+  GetDeploymentGroupCommand,
+  ListDeploymentsCommand,
+  ListDeploymentTargetsCommand,
+  StopDeploymentCommand,
+} from '@aws-sdk/client-codedeploy';
+import { awsErrorName, explainAwsError } from './aws-errors.js';
+import { clientSettings } from './client-settings.js';
+
+export type { DeploymentGroupInfo, DeploymentInfo, DeploymentTarget };
+
+export const ACTIVE_STATUSES: DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
+const BATCH = 25;
+
+export function createCodeDeployClient(region: string | undefined): CodeDeployClient {
+  return new CodeDeployClient(clientSettings(region));
+}
+
+/**
+ * The CodeDeploy calls the action makes, for one application. Thin on purpose: decisions live in
+ * src/deploy; this only speaks the API and turns permission problems into actionable errors.
+ */
+export class CodeDeployGateway {
+  constructor(
+    readonly client: CodeDeployClient,
+    readonly application: string,
+  ) {}
+
+  private async call<T>(action: string, resource: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      throw explainAwsError(error, `codedeploy:${action}`, resource);
+    }
+  }
+
+  private get appResource(): string {
+    return `application "${this.application}"`;
+  }
+
+  private groupResource(group: string): string {
+    return `deployment group "${this.application}/${group}"`;
+  }
+
+  async applicationExists(): Promise<boolean> {
+    try {
+      await this.call('GetApplication', this.appResource, () =>
+        this.client.send(new GetApplicationCommand({ applicationName: this.application })),
+      );
+      return true;
+    } catch (error) {
+      if (awsErrorName(error) === 'ApplicationDoesNotExistException') return false;
+      throw error;
+    }
+  }
+
+  async createApplication(): Promise<void> {
+    await this.call('CreateApplication', this.appResource, () =>
+      this.client.send(
+        new CreateApplicationCommand({ applicationName: this.application, computePlatform: 'Server' }),
+      ),
+    );
+  }
+
+  async getGroup(group: string): Promise<DeploymentGroupInfo | undefined> {
+    try {
+      const response = await this.call('GetDeploymentGroup', this.groupResource(group), () =>
+        this.client.send(
+          new GetDeploymentGroupCommand({ applicationName: this.application, deploymentGroupName: group }),
+        ),
+      );
+      return response.deploymentGroupInfo;
+    } catch (error) {
+      if (awsErrorName(error) === 'DeploymentGroupDoesNotExistException') return undefined;
+      throw error;
+    }
+  }
+
+  async createGroup(input: Omit<CreateDeploymentGroupCommandInput, 'applicationName'>): Promise<string> {
+    const response = await this.call(
+      'CreateDeploymentGroup',
+      this.groupResource(input.deploymentGroupName ?? ''),
+      () =>
+        this.client.send(new CreateDeploymentGroupCommand({ ...input, applicationName: this.application })),
+    );
+    return response.deploymentGroupId ?? '';
+  }
+
+  async deleteGroup(group: string): Promise<void> {
+    await this.call('DeleteDeploymentGroup', this.groupResource(group), () =>
+      this.client.send(
+        new DeleteDeploymentGroupCommand({ applicationName: this.application, deploymentGroupName: group }),
+      ),
+    );
+  }
+
+  /** Deployment ids of the group in the given statuses, newest first. */
+  async listDeployments(group: string, statuses: DeploymentStatus[]): Promise<string[]> {
+    const ids: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const response = await this.call('ListDeployments', this.groupResource(group), () =>
+        this.client.send(
+          new ListDeploymentsCommand({
+            applicationName: this.application,
+            deploymentGroupName: group,
+            includeOnlyStatuses: statuses,
+            ...(nextToken ? { nextToken } : {}),
+          }),
+        ),
+      );
+      ids.push(...(response.deployments ?? []));
+      nextToken = response.nextToken;
+    } while (nextToken);
+    return ids;
+  }
+
+  async createDeployment(input: Omit<CreateDeploymentCommandInput, 'applicationName'>): Promise<string> {
+    const response = await this.call(
+      'CreateDeployment',
+      this.groupResource(input.deploymentGroupName ?? ''),
+      () => this.client.send(new CreateDeploymentCommand({ ...input, applicationName: this.application })),
+    );
+    if (!response.deploymentId) throw new Error('CreateDeployment returned no deploymentId');
+    return response.deploymentId;
+  }
+
+  async getDeployment(id: string): Promise<DeploymentInfo> {
+    const response = await this.call('GetDeployment', `deployment ${id}`, () =>
+      this.client.send(new GetDeploymentCommand({ deploymentId: id })),
+    );
+    if (!response.deploymentInfo) throw new Error(`GetDeployment ${id} returned nothing`);
+    return response.deploymentInfo;
+  }
+
+  async batchGetDeployments(ids: string[]): Promise<DeploymentInfo[]> {
+    const infos: DeploymentInfo[] = [];
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const chunk = ids.slice(i, i + BATCH);
+      const response = await this.call('BatchGetDeployments', `deployments ${chunk.join(', ')}`, () =>
+        this.client.send(new BatchGetDeploymentsCommand({ deploymentIds: chunk })),
+      );
+      infos.push(...(response.deploymentsInfo ?? []));
+    }
+    return infos;
+  }
+
+  async stopDeployment(id: string, autoRollbackEnabled: boolean): Promise<void> {
+    await this.call('StopDeployment', `deployment ${id}`, () =>
+      this.client.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled })),
+    );
+  }
+
+  async continueDeployment(id: string): Promise<void> {
+    await this.call('ContinueDeployment', `deployment ${id}`, () =>
+      this.client.send(new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'READY_WAIT' })),
+    );
+  }
+
+  /** Every target of a deployment with its lifecycle events (the JS SDK has no paginator for this). */
+  async deploymentTargets(id: string): Promise<DeploymentTarget[]> {
+    const targetIds: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const response = await this.call('ListDeploymentTargets', `deployment ${id}`, () =>
+        this.client.send(
+          new ListDeploymentTargetsCommand({ deploymentId: id, ...(nextToken ? { nextToken } : {}) }),
+        ),
+      );
+      targetIds.push(...(response.targetIds ?? []));
+      nextToken = response.nextToken;
+    } while (nextToken);
+    const targets: DeploymentTarget[] = [];
+    for (let i = 0; i < targetIds.length; i += BATCH) {
+      const chunk = targetIds.slice(i, i + BATCH);
+      const response = await this.call('BatchGetDeploymentTargets', `deployment ${id}`, () =>
+        this.client.send(new BatchGetDeploymentTargetsCommand({ deploymentId: id, targetIds: chunk })),
+      );
+      targets.push(...(response.deploymentTargets ?? []));
+    }
+    return targets;
+  }
+}
