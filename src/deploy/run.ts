@@ -7,6 +7,7 @@ import type { Logger } from '../core/log.js';
 import { type RunnerEvent, type Trigger, triggerFromEvent } from '../event/trigger.js';
 import type { FetchConfigRequest } from '../github/config-fetch.js';
 import { type Plan, planDeployments } from '../plan/plan.js';
+import type { GroupReport, RevisionReport } from './model.js';
 
 export type RunStatus = 'succeeded' | 'failed' | 'stopped' | 'skipped' | 'created' | 'planned';
 
@@ -28,6 +29,24 @@ export interface RunResult {
   config: Config;
   plan: Plan;
   dryRun: boolean;
+  /** AWS region of the deployments (console links). */
+  region?: string;
+  /** One report per planned group, in plan order; empty for a skip or a dry run. */
+  groups: GroupReport[];
+  revision?: RevisionReport;
+  /** The workflow run, for links back from GitHub deployments and comments. */
+  runUrl?: string;
+}
+
+/**
+ * GitHub-side reporting (Deployments API, the sticky pull-request comment). Implementations must
+ * never throw: a GitHub outage may not fail or hide the CodeDeploy result, so they warn and go on.
+ */
+export interface RunReporter {
+  /** Before any deployment is created (GitHub deployments go in_progress). */
+  started(result: RunResult): Promise<void>;
+  /** After the run, with every group's outcome (final statuses, the comment). Also called for skips. */
+  finished(result: RunResult): Promise<void>;
 }
 
 /** The one flow: trigger → trusted config → plan → (dry run | skip | deploy). */
@@ -42,12 +61,12 @@ export async function runAction(request: RunRequest, deps: RunDeps): Promise<Run
   );
   if (plan.skipped) {
     log.info(`Nothing to deploy: ${plan.reason}`);
-    return { status: 'skipped', trigger, config, plan, dryRun: inputs.dryRun };
+    return { status: 'skipped', trigger, config, plan, dryRun: inputs.dryRun, groups: [] };
   }
   log.info(`Plan: ${plan.matched}; ${plan.deployments.map((d) => d.deploymentGroup).join(', ')}`);
   if (inputs.dryRun) {
     log.info('dry-run: nothing was uploaded or deployed');
-    return { status: 'planned', trigger, config, plan, dryRun: true };
+    return { status: 'planned', trigger, config, plan, dryRun: true, groups: [] };
   }
   throw new Error('deploying is not available yet: run with dry-run: true');
 }
