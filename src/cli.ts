@@ -11,6 +11,11 @@ const commands: Record<string, CommandSpec> = {
       '     [--pr-action opened|synchronize|reopened|closed] [--sha SHA] [--groups a,b] [--json]',
     load: () => import('./commands/plan.js'),
   },
+  bundle: {
+    summary: 'Build the revision archive locally (what would be uploaded), print its content digest',
+    usage: 'bundle [--config FILE] [--source DIR] [--bundle-type zip|tgz|tar] --out FILE [--json]',
+    load: () => import('./commands/bundle.js'),
+  },
 };
 
 function help(): string {
