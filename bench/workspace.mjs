@@ -113,6 +113,10 @@ export async function generateWorkspace(root, { totalBytes, files, seed = 42 }) 
   ];
   for (const dir of dirs) await mkdir(join(root, dir), { recursive: true });
   await mkdir(join(root, 'empty/dir'), { recursive: true });
+  await writeFile(
+    join(root, 'appspec.yml'),
+    'version: 0.0\nos: linux\nfiles:\n  - source: /\n    destination: /srv/app\n',
+  );
   let bytes = 0;
   const written = [];
   for (let i = 0; i < plan.length; i++) {

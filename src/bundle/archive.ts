@@ -3,9 +3,9 @@ import { pipeline, Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import tar, { type Pack } from 'tar-stream';
 import type { BundleType } from '../config/types.js';
-import { ContentCheck, checkFileResult, ordered, readChunks, WHOLE_FILE_LIMIT } from './read.js';
+import { ContentCheck, checkFileResult, pooledEntries, readChunks } from './read.js';
 import type { BundleEntry, Tree } from './walk.js';
-import { DEFLATE_LEVEL, FilePool } from './workers.js';
+import { DEFLATE_LEVEL, type FileJob, FilePool } from './workers.js';
 import {
   S_IFDIR,
   S_IFLNK,
@@ -28,7 +28,7 @@ const STORED_EXTENSIONS = new Set(
   ).split(' '),
 );
 
-const READ_CONCURRENCY = 32;
+const READ_CONCURRENCY = 8;
 const READ_BUDGET = 8 * 1024 * 1024;
 
 export interface ArchiveOptions {
@@ -70,39 +70,25 @@ type Prepared =
  * Reads (and for zip, compresses) small files ahead of the writer in the worker pool, in bounded memory;
  * every file read is checked against the digest's sha256 when one is given.
  */
-function prepared(
+async function* prepared(
   tree: Tree,
   options: ArchiveOptions,
   pool: FilePool,
   compress: boolean,
 ): AsyncGenerator<Prepared> {
-  const { entries } = tree;
-  return ordered(
-    entries.length,
-    async (index): Promise<Prepared> => {
-      const entry = entries[index]!;
-      if (entry.type !== 'file') return { entry, kind: 'meta' };
-      if (entry.size > WHOLE_FILE_LIMIT) return { entry, kind: 'stream' };
-      const path = join(tree.root, entry.path);
-      const job = compress
-        ? ({ op: 'compress', path, size: entry.size, deflate: !compressedByName(entry.path) } as const)
-        : ({ op: 'read', path, size: entry.size } as const);
-      const result = checkFileResult(tree, entry, await pool.run(job), options.fileHashes?.get(entry.path));
-      return {
-        entry,
-        kind: 'whole',
-        data: result.data!,
-        crc: result.crc ?? 0,
-        method: result.method ?? 0,
-        size: entry.size,
-      };
-    },
-    {
-      concurrency: READ_CONCURRENCY,
-      budget: READ_BUDGET,
-      cost: (index) => (entries[index]!.size <= WHOLE_FILE_LIMIT ? entries[index]!.size : 0),
-    },
-  );
+  const job = (entry: BundleEntry, path: string): FileJob =>
+    compress
+      ? { op: 'compress', path, size: entry.size, deflate: !compressedByName(entry.path) }
+      : { op: 'read', path, size: entry.size };
+  const limits = { concurrency: READ_CONCURRENCY, budget: READ_BUDGET };
+  for await (const { entry, result } of pooledEntries(tree, pool, job, limits)) {
+    if (entry.type !== 'file') yield { entry, kind: 'meta' };
+    else if (!result) yield { entry, kind: 'stream' };
+    else {
+      const { data, crc, method } = checkFileResult(tree, entry, result, options.fileHashes?.get(entry.path));
+      yield { entry, kind: 'whole', data: data!, crc: crc ?? 0, method: method ?? 0, size: entry.size };
+    }
+  }
 }
 
 async function* zipChunks(tree: Tree, options: ArchiveOptions): AsyncGenerator<Buffer> {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { BundleType } from '../config/types.js';
-import { checkFileResult, ordered, readChunks, WHOLE_FILE_LIMIT } from './read.js';
-import type { Tree } from './walk.js';
+import { checkFileResult, pooledEntries, readChunks } from './read.js';
+import type { BundleEntry, Tree } from './walk.js';
 import { FilePool } from './workers.js';
 
 /**
@@ -22,7 +22,7 @@ export interface TreeDigest {
   bytes: number;
 }
 
-const HASH_CONCURRENCY = 32;
+const HASH_CONCURRENCY = 8;
 const HASH_BUDGET = 32 * 1024 * 1024;
 
 /**
@@ -38,42 +38,27 @@ const HASH_BUDGET = 32 * 1024 * 1024;
  * docs/bundle.md repeats this list.
  */
 export async function digestTree(tree: Tree, bundleType: BundleType): Promise<TreeDigest> {
-  const { entries } = tree;
   const fileHashes = new Map<string, Buffer>();
   const pool = new FilePool();
-  const hashes = ordered(
-    entries.length,
-    async (index) => {
-      const entry = entries[index]!;
-      if (entry.type !== 'file') return undefined;
-      const path = join(tree.root, entry.path);
-      if (entry.size <= WHOLE_FILE_LIMIT) {
-        return checkFileResult(tree, entry, await pool.run({ op: 'hash', path, size: entry.size })).sha256;
-      }
-      const hash = createHash('sha256');
-      for await (const chunk of readChunks(tree, entry)) hash.update(chunk);
-      return hash.digest();
-    },
-    {
-      concurrency: HASH_CONCURRENCY,
-      budget: HASH_BUDGET,
-      cost: (index) => Math.min(entries[index]!.size, WHOLE_FILE_LIMIT),
-    },
-  );
+  const hashed = pooledEntries(tree, pool, (entry, path) => ({ op: 'hash', path, size: entry.size }), {
+    concurrency: HASH_CONCURRENCY,
+    budget: HASH_BUDGET,
+  });
   const manifest = createHash('sha256');
   manifest.update(`codedeploy-gitops bundle\0${ARCHIVE_FORMAT_VERSION}\0${bundleType}\n`);
-  let index = 0;
   let files = 0;
   let bytes = 0;
   try {
-    for await (const fileHash of hashes) {
-      const entry = entries[index++]!;
+    for await (const { entry, result } of hashed) {
       const mode = entry.mode.toString(8);
       if (entry.type === 'file') {
-        fileHashes.set(entry.path, fileHash!);
+        const fileHash = result
+          ? checkFileResult(tree, entry, result).sha256!
+          : await hashLargeFile(tree, entry);
+        fileHashes.set(entry.path, fileHash);
         files += 1;
         bytes += entry.size;
-        manifest.update(`f\0${entry.path}\0${mode}\0${entry.size}\0${fileHash!.toString('hex')}\n`);
+        manifest.update(`f\0${entry.path}\0${mode}\0${entry.size}\0${fileHash.toString('hex')}\n`);
       } else if (entry.type === 'dir') {
         manifest.update(`d\0${entry.path}\0${mode}\n`);
       } else {
@@ -84,6 +69,12 @@ export async function digestTree(tree: Tree, bundleType: BundleType): Promise<Tr
     await pool.close();
   }
   return { digest: base32(manifest.digest().subarray(0, 20)), fileHashes, files, bytes };
+}
+
+async function hashLargeFile(tree: Tree, entry: BundleEntry): Promise<Buffer> {
+  const hash = createHash('sha256');
+  for await (const chunk of readChunks(tree, entry)) hash.update(chunk);
+  return hash.digest();
 }
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { problem, UserError } from '../core/problems.js';
 import type { BundleEntry, Tree } from './walk.js';
-import type { FileResult } from './workers.js';
+import type { FileJob, FilePool, FileResult } from './workers.js';
 
 /** Files up to this size are read whole by the worker pool, ahead of use; larger ones are streamed in chunks. */
 export const WHOLE_FILE_LIMIT = 1024 * 1024;
@@ -44,6 +44,62 @@ export async function* ordered<R>(
     const value = await head.result;
     held -= head.cost;
     yield value;
+  }
+}
+
+/** Small files per worker message, and bytes: one message per file cost more than hashing it. */
+const BATCH_FILES = 32;
+const BATCH_BYTES = 1024 * 1024;
+
+/**
+ * Every entry in order, with the pool's result for small files (read ahead in batches, with bounded
+ * concurrency and bytes held); large files and non-files come without a result.
+ */
+export async function* pooledEntries(
+  tree: Tree,
+  pool: FilePool,
+  job: (entry: BundleEntry, path: string) => FileJob,
+  limits: { concurrency: number; budget: number },
+): AsyncGenerator<{ entry: BundleEntry; result?: FileResult }> {
+  const { entries } = tree;
+  const small = (entry: BundleEntry) => entry.type === 'file' && entry.size <= WHOLE_FILE_LIMIT;
+  const batches: Array<{ start: number; end: number; bytes: number }> = [];
+  let start = 0;
+  let files = 0;
+  let bytes = 0;
+  entries.forEach((entry, index) => {
+    if (small(entry)) {
+      files += 1;
+      bytes += entry.size;
+    }
+    if (files >= BATCH_FILES || bytes >= BATCH_BYTES || index === entries.length - 1) {
+      batches.push({ start, end: index + 1, bytes });
+      start = index + 1;
+      files = 0;
+      bytes = 0;
+    }
+  });
+  const done = ordered(
+    batches.length,
+    async (index) => {
+      const { start, end } = batches[index]!;
+      const indices: number[] = [];
+      for (let i = start; i < end; i++) if (small(entries[i]!)) indices.push(i);
+      const results =
+        indices.length > 0
+          ? await pool.runBatch(indices.map((i) => job(entries[i]!, join(tree.root, entries[i]!.path))))
+          : [];
+      return new Map(indices.map((entryIndex, k) => [entryIndex, results[k]!]));
+    },
+    { ...limits, cost: (index) => batches[index]!.bytes },
+  );
+  let index = 0;
+  for await (const results of done) {
+    const { end } = batches[index++]!;
+    for (let i = batches[index - 1]!.start; i < end; i++) {
+      const result = results.get(i);
+      yield result ? { entry: entries[i]!, result } : { entry: entries[i]! };
+    }
   }
 }
 

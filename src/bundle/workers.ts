@@ -32,11 +32,16 @@ const entropy = (bytes) => {
 const worthDeflating = (sample, job) =>
   sample.length < job.minSample || entropy(sample.subarray(0, job.sampleSize)) < job.entropyLimit;
 
+// Files are read into one reused buffer (the main thread only sends files up to 1 MiB here): what
+// leaves the worker is copied into a transferable buffer of the exact size, so nothing piles up in this heap.
+let scratch = Buffer.allocUnsafeSlow(1024 * 1024);
+
 const readExactly = (path, size, limit) => {
   const fd = fs.openSync(path, 'r');
   try {
     const length = Math.min(size, limit);
-    const data = Buffer.allocUnsafeSlow(length);
+    if (scratch.length < length) scratch = Buffer.allocUnsafeSlow(length);
+    const data = scratch.subarray(0, length);
     let filled = 0;
     while (filled < length) {
       const n = fs.readSync(fd, data, filled, length - filled, filled);
@@ -50,8 +55,8 @@ const readExactly = (path, size, limit) => {
   }
 };
 
+// Always a copy: the source may be the scratch buffer or a slice of a pooled one, which must not move.
 const transferable = (buffer) => {
-  if (buffer.byteOffset === 0 && buffer.buffer.byteLength === buffer.length) return buffer.buffer;
   const copy = new Uint8Array(buffer.length);
   copy.set(buffer);
   return copy.buffer;
@@ -79,14 +84,17 @@ const run = (job) => {
   return { sha256, crc, method: 0, data: transferable(raw) };
 };
 
-parentPort.on('message', (job) => {
-  let reply;
-  try {
-    reply = { id: job.id, ...run(job) };
-  } catch (error) {
-    reply = { id: job.id, error: { code: error.code, message: error.message } };
-  }
-  parentPort.postMessage(reply, [reply.data, reply.sha256].filter(Boolean));
+// One message carries a batch of jobs: per-message overhead, not hashing, dominated small files.
+parentPort.on('message', ({ id, jobs, settings }) => {
+  const results = jobs.map((job) => {
+    try {
+      return run({ ...settings, ...job });
+    } catch (error) {
+      return { error: { code: error.code, message: error.message } };
+    }
+  });
+  const transfer = results.flatMap((result) => [result.data, result.sha256].filter(Boolean));
+  parentPort.postMessage({ id, results }, transfer);
 });
 `;
 
@@ -116,11 +124,22 @@ export interface FileResult {
   error?: { code?: string; message: string };
 }
 
-interface Reply extends Omit<FileResult, 'sha256' | 'data'> {
-  id: number;
+interface RawResult extends Omit<FileResult, 'sha256' | 'data'> {
   sha256?: ArrayBuffer;
   data?: ArrayBuffer;
 }
+
+interface Reply {
+  id: number;
+  results?: RawResult[];
+}
+
+const SETTINGS = {
+  level: DEFLATE_LEVEL,
+  sampleSize: SAMPLE_SIZE,
+  minSample: MIN_SAMPLE,
+  entropyLimit: INCOMPRESSIBLE_ENTROPY,
+};
 
 /** A few worker threads doing FileJobs; results come back as promises. Call close() when done. */
 export class FilePool {
@@ -145,28 +164,25 @@ export class FilePool {
   }
 
   run(job: FileJob): Promise<FileResult> {
+    return this.runBatch([job]).then((results) => results[0]!);
+  }
+
+  /** Runs the jobs in one message to the least busy worker; results in job order. */
+  runBatch(jobs: FileJob[]): Promise<FileResult[]> {
     if (this.failure) return Promise.reject(this.failure);
     const slot = this.workers.reduce((best, candidate) => (candidate.busy < best.busy ? candidate : best));
     const id = this.nextId++;
     slot.busy += 1;
     return new Promise<Reply>((resolve) => {
       this.waiting.set(id, resolve);
-      slot.worker.postMessage({
-        ...job,
-        id,
-        level: DEFLATE_LEVEL,
-        sampleSize: SAMPLE_SIZE,
-        minSample: MIN_SAMPLE,
-        entropyLimit: INCOMPRESSIBLE_ENTROPY,
-      });
+      slot.worker.postMessage({ id, jobs, settings: SETTINGS });
     }).then((reply) => {
-      if (reply.id === -1) throw this.failure;
-      const { sha256, data, ...rest } = reply;
-      return {
+      if (!reply.results) throw this.failure;
+      return reply.results.map(({ sha256, data, ...rest }) => ({
         ...rest,
         ...(sha256 ? { sha256: Buffer.from(sha256) } : {}),
         ...(data ? { data: Buffer.from(data) } : {}),
-      };
+      }));
     });
   }
 
