@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import type { BundleType } from '../config/types.js';
 import { checkFileResult, pooledEntries, readChunks } from './read.js';
 import type { BundleEntry, Tree } from './walk.js';
