@@ -16,6 +16,11 @@ const commands: Record<string, CommandSpec> = {
     usage: 'validate [--config FILE] [--source DIR]',
     load: () => import('./commands/validate.js'),
   },
+  bundle: {
+    summary: 'Build the revision archive locally (what would be uploaded), print its content digest',
+    usage: 'bundle [--config FILE] [--source DIR] [--bundle-type zip|tgz|tar] --out FILE [--json]',
+    load: () => import('./commands/bundle.js'),
+  },
 };
 
 function help(): string {

@@ -1,0 +1,209 @@
+// Bundle benchmark: our archive + upload vs `zip -qry` + `aws s3 cp` vs `aws deploy push`, and our redeploy
+// of an unchanged tree, on a seeded synthetic workspace, against moto's S3 on 127.0.0.1.
+// Usage: npm run bench:bundle [-- --sizes 100,400]   (MB; files scale at 50 per MB)
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { generateWorkspace } from './workspace.mjs';
+
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100,400' } } });
+const sizes = values.sizes.split(',').map(Number);
+const work = await mkdtemp(join(tmpdir(), 'cdg-bench-'));
+const env = {
+  ...process.env,
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+  AWS_REGION: 'us-east-1',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_ENDPOINT_URL_S3: undefined,
+  AWS_ENDPOINT_URL: undefined,
+};
+
+// Same bundler and settings as scripts/build.mjs, so the benchmark runs what dist/ would contain.
+const runner = join(work, 'bundle-run.mjs');
+await build({
+  entryPoints: ['bench/bundle-run.ts'],
+  outfile: runner,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
+  banner: {
+    js: "import { createRequire as __cdgCreateRequire } from 'node:module'; const require = __cdgCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+
+const moto = await startMoto();
+const rows = [];
+try {
+  for (const mb of sizes) {
+    const ws = join(work, `ws-${mb}`);
+    const generated = await generateWorkspace(ws, { totalBytes: mb * 1e6, files: mb * 50 });
+    process.stderr.write(
+      `workspace ${mb} MB: ${generated.files} files, ${(generated.bytes / 1e6).toFixed(0)} MB\n`,
+    );
+    // Warm the page cache the same way for everyone (a fresh checkout is in the cache too).
+    execFileSync('tar', ['-cf', '/dev/null', '.'], { cwd: ws });
+
+    const ours = (name) => {
+      const bucket = bucketFor(name);
+      return { bucket, run: () => timed('node', [runner, ws, bucket, moto.endpoint]) };
+    };
+    const a = ours(`a${mb}`);
+    const ourRun = a.run();
+    const ourResult = JSON.parse(ourRun.stdout);
+    rows.push(row(`${mb} MB`, '(a) ours: archive + upload (zip)', ourRun, ourResult.bytes));
+
+    const zipFile = join(work, `b-${mb}.zip`);
+    const zip = timed('zip', ['-qry', zipFile, '.'], { cwd: ws });
+    const b = bucketFor(`b${mb}`);
+    const cp = timed('aws', [
+      '--endpoint-url',
+      moto.endpoint,
+      's3',
+      'cp',
+      zipFile,
+      `s3://${b}/bundle.zip`,
+      '--only-show-errors',
+    ]);
+    const zipBytes = (await stat(zipFile)).size;
+    rows.push(
+      row(
+        `${mb} MB`,
+        '(b) zip -qry + aws s3 cp',
+        sum(zip, cp),
+        zipBytes,
+        `zip ${zip.seconds.toFixed(1)} s + cp ${cp.seconds.toFixed(1)} s`,
+      ),
+    );
+    await rm(zipFile);
+
+    const c = bucketFor(`c${mb}`);
+    execFileSync(
+      'aws',
+      ['--endpoint-url', moto.endpoint, 'deploy', 'create-application', '--application-name', `bench${mb}`],
+      { env, stdio: 'ignore' },
+    );
+    // push zips (Python zipfile) and uploads, then calls RegisterApplicationRevision, which moto lacks: one
+    // attempt (AWS_MAX_ATTEMPTS=1) so the failing last call costs milliseconds, not retry back-offs.
+    const push = timed(
+      'aws',
+      [
+        'deploy',
+        'push',
+        '--application-name',
+        `bench${mb}`,
+        '--s3-location',
+        `s3://${c}/push.zip`,
+        '--source',
+        ws,
+      ],
+      { env: { ...env, AWS_ENDPOINT_URL: moto.endpoint, AWS_MAX_ATTEMPTS: '1' }, allowFailure: true },
+    );
+    const pushed = execFileSync(
+      'aws',
+      ['--endpoint-url', moto.endpoint, 's3api', 'head-object', '--bucket', c, '--key', 'push.zip'],
+      { env, encoding: 'utf8' },
+    );
+    rows.push(
+      row(`${mb} MB`, '(c) aws deploy push (zip + upload part)', push, JSON.parse(pushed).ContentLength),
+    );
+
+    const d = a.run();
+    const redeploy = JSON.parse(d.stdout);
+    if (redeploy.uploaded) throw new Error('the redeploy uploaded again');
+    rows.push(
+      row(
+        `${mb} MB`,
+        '(d) ours: redeploy, unchanged tree',
+        d,
+        0,
+        `in-process ${redeploy.seconds.toFixed(2)} s`,
+      ),
+    );
+    rows.push({
+      size: `${mb} MB`,
+      what: 'ratio (a)/(b)',
+      wall: (ourRun.seconds / sum(zip, cp).seconds).toFixed(2),
+      rss: '',
+      bytes: '',
+      note: '',
+    });
+    await rm(ws, { recursive: true, force: true });
+  }
+} finally {
+  moto.stop();
+  await rm(work, { recursive: true, force: true });
+}
+
+const table = [
+  '| workspace | run | wall (s) | peak RSS (MB) | uploaded (MB) | notes |',
+  '|---|---|---:|---:|---:|---|',
+  ...rows.map((r) => `| ${r.size} | ${r.what} | ${r.wall} | ${r.rss} | ${r.bytes} | ${r.note} |`),
+].join('\n');
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+process.stdout.write(`\n${machine}\n\n${table}\n`);
+
+function bucketFor(name) {
+  const bucket = `bench-${name}-${Date.now()}`;
+  execFileSync('aws', ['--endpoint-url', moto.endpoint, 's3api', 'create-bucket', '--bucket', bucket], {
+    env,
+    stdio: 'ignore',
+  });
+  return bucket;
+}
+
+/** Runs a command under /usr/bin/time: wall seconds and the peak RSS of the process that did the work. */
+function timed(command, args, { cwd, env: runEnv = env, allowFailure = false } = {}) {
+  const result = spawnSync('/usr/bin/time', ['-f', '@@time %e %M', command, ...args], {
+    cwd,
+    env: runEnv,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const match = /@@time ([\d.]+) (\d+)/.exec(result.stderr);
+  if (!match || (result.status !== 0 && !allowFailure))
+    throw new Error(`${command} failed: ${result.stderr.slice(-2000)}`);
+  return { seconds: Number(match[1]), rssMb: Number(match[2]) / 1024, stdout: result.stdout };
+}
+
+function sum(...runs) {
+  return { seconds: runs.reduce((s, r) => s + r.seconds, 0), rssMb: Math.max(...runs.map((r) => r.rssMb)) };
+}
+
+function row(size, what, run, bytes, note = '') {
+  return {
+    size,
+    what,
+    wall: run.seconds.toFixed(2),
+    rss: run.rssMb.toFixed(0),
+    bytes: (bytes / 1e6).toFixed(1),
+    note,
+  };
+}
+
+async function startMoto() {
+  const port = 40000 + Math.floor(Math.random() * 20000);
+  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    stdio: 'ignore',
+    env,
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${endpoint}/moto-api/`)).ok) return { endpoint, stop: () => child.kill('SIGTERM') };
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('moto did not start');
+}

@@ -1,0 +1,337 @@
+import { Transform } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  HeadObjectCommand,
+  type HeadObjectCommandOutput,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { createArchive } from '../bundle/archive.js';
+import { formatBytes, inspectBundle } from '../bundle/bundle.js';
+import type { BundleType, RevisionSettings } from '../config/types.js';
+import type { Logger } from '../core/log.js';
+import { errorMessage, problem, UserError, warning } from '../core/problems.js';
+import { describeS3Error, isNotFound, isS3Status } from './s3-errors.js';
+
+/** 8 MiB parts: few enough requests, and queueSize × partSize bounds the upload's memory. */
+export const PART_SIZE = 8 * 1024 * 1024;
+export const QUEUE_SIZE = 4;
+const PROGRESS_INTERVAL_MS = 3000;
+
+export interface RevisionMetadata {
+  sha: string;
+  ref: string;
+  runUrl?: string;
+}
+
+export interface RevisionResult {
+  bucket: string;
+  key: string;
+  bundleType: BundleType;
+  /** As S3 returns it, quotes included: CreateDeployment pins it, the agent compares it. */
+  eTag: string;
+  version?: string;
+  digest: string;
+  /** Size of the archive object. */
+  bytes: number;
+  files: number;
+  /** false: an object with this digest was already there and nothing was sent. */
+  uploaded: boolean;
+}
+
+export interface PrepareRevisionOptions {
+  workspace: string;
+  application: string;
+  revision: RevisionSettings;
+  s3: S3Client;
+  metadata: RevisionMetadata;
+  log: Logger;
+  /** Clock for progress lines (tests inject one). */
+  now?: () => number;
+}
+
+const EXTENSIONS: Record<BundleType, string> = { zip: 'zip', tgz: 'tgz', tar: 'tar' };
+const CONTENT_TYPES: Record<BundleType, string> = {
+  zip: 'application/zip',
+  tgz: 'application/gzip',
+  tar: 'application/x-tar',
+};
+
+/** `{prefix}{application}/{digest}.{ext}`: one key per content, so older revisions stay deployable. */
+export function revisionKey(
+  prefix: string,
+  application: string,
+  digest: string,
+  bundleType: BundleType,
+): string {
+  return `${prefix}${application}/${digest}.${EXTENSIONS[bundleType]}`;
+}
+
+/**
+ * Walk → digest → HeadObject → (archive streamed into a multipart upload | reuse the object). A tree that
+ * was uploaded before costs one HeadObject and no bytes.
+ */
+export async function prepareRevision(options: PrepareRevisionOptions): Promise<RevisionResult> {
+  const { revision, s3, log, application } = options;
+  const { tree, digest, bundleType } = await inspectBundle({ workspace: options.workspace, revision, log });
+  const bucket = revision.bucket;
+  const key = revisionKey(revision.prefix, application, digest.digest, bundleType);
+  const base = { bucket, key, bundleType, digest: digest.digest, files: digest.files };
+
+  const existing = await headRevision(s3, bucket, key, digest.digest, log);
+  if (existing) {
+    log.info(`s3://${bucket}/${key} already holds this bundle (ETag ${existing.ETag}): nothing to upload`);
+    return { ...base, ...objectVersion(existing), bytes: existing.ContentLength ?? 0, uploaded: false };
+  }
+
+  const progress = new Progress(log, options.now ?? Date.now, `s3://${bucket}/${key}`, digest.bytes);
+  const archive = createArchive(tree, bundleType, {
+    fileHashes: digest.fileHashes,
+    onFileDone: (entry) => progress.archived(entry.size),
+  });
+  const counted = archive.pipe(
+    new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        progress.produced(chunk.length);
+        callback(null, chunk);
+      },
+    }),
+  );
+  archive.on('error', (error) => counted.destroy(error));
+  const upload = new Upload({
+    client: s3,
+    params: {
+      Bucket: bucket,
+      Key: key,
+      Body: counted,
+      ContentType: CONTENT_TYPES[bundleType],
+      Metadata: objectMetadata(digest.digest, digest.files, options.metadata),
+    },
+    partSize: PART_SIZE,
+    queueSize: QUEUE_SIZE,
+    leavePartsOnError: false,
+  });
+  upload.on('httpUploadProgress', (event) => progress.uploaded(event.loaded ?? 0));
+  try {
+    const result = await upload.done();
+    progress.finish();
+    return {
+      ...base,
+      eTag: result.ETag ?? '',
+      ...(result.VersionId ? { version: result.VersionId } : {}),
+      bytes: progress.bytes,
+      uploaded: true,
+    };
+  } catch (error) {
+    archive.destroy();
+    await ensureAborted(s3, bucket, key, upload.uploadId, log);
+    if (error instanceof UserError) throw error;
+    throw describeS3Error(error, { operation: 'PutObject', bucket, key });
+  }
+}
+
+/** The object when it is there with our digest; undefined when it must be uploaded. */
+async function headRevision(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  digest: string,
+  log: Logger,
+): Promise<HeadObjectCommandOutput | undefined> {
+  try {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    if (head.Metadata?.digest === digest) return head;
+    log.warn(`s3://${bucket}/${key} exists without this digest in its metadata: uploading it again`);
+    return undefined;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    if (isS3Status(error, 403)) {
+      log.warn(
+        warning(
+          `S3 answered 403 to HeadObject on s3://${bucket}/${key}: cannot tell whether this bundle is already there, uploading it`,
+          undefined,
+          `allow s3:GetObject on arn:aws:s3:::${bucket}/${key.slice(0, key.lastIndexOf('/') + 1)}* and s3:ListBucket on ` +
+            `arn:aws:s3:::${bucket} so redeploys upload nothing (without ListBucket S3 says 403, not 404, for a missing key)`,
+        ),
+      );
+      return undefined;
+    }
+    throw describeS3Error(error, { operation: 'HeadObject', bucket, key });
+  }
+}
+
+/**
+ * lib-storage aborts the multipart upload on failure; this makes sure, because parts left behind are billed
+ * until a lifecycle rule removes them. Only our own upload id is touched: another run may be uploading the
+ * same content-addressed key.
+ */
+async function ensureAborted(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  uploadId: string | undefined,
+  log: Logger,
+) {
+  if (!uploadId) return;
+  try {
+    const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }));
+    if (!listed.Uploads?.some((upload) => upload.UploadId === uploadId)) return;
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+  } catch (error) {
+    log.warn(
+      warning(
+        `could not make sure the failed multipart upload ${uploadId} of s3://${bucket}/${key} was aborted: ${errorMessage(error)}`,
+        undefined,
+        `run: aws s3api abort-multipart-upload --bucket ${bucket} --key ${key} --upload-id ${uploadId}; ` +
+          'a lifecycle rule with AbortIncompleteMultipartUpload cleans such leftovers automatically',
+      ),
+    );
+  }
+}
+
+/** S3 user metadata must be ASCII: anything else (a branch name with accents) is percent-encoded. */
+function objectMetadata(digest: string, files: number, metadata: RevisionMetadata): Record<string, string> {
+  const ascii = (value: string) => (/^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value));
+  return {
+    digest,
+    files: String(files),
+    'git-sha': ascii(metadata.sha),
+    'git-ref': ascii(metadata.ref),
+    ...(metadata.runUrl ? { 'run-url': ascii(metadata.runUrl) } : {}),
+  };
+}
+
+function objectVersion(head: { ETag?: string; VersionId?: string }): { eTag: string; version?: string } {
+  return { eTag: head.ETag ?? '', ...(head.VersionId ? { version: head.VersionId } : {}) };
+}
+
+export interface FindRevisionOptions {
+  s3: S3Client;
+  bucket: string;
+  prefix: string;
+  application: string;
+  /** Full or abbreviated (7+ characters) commit sha. */
+  sha: string;
+  /** Newest objects looked at (one HeadObject each). */
+  limit?: number;
+}
+
+/**
+ * The newest bundle under the application's prefix whose metadata names commit `sha`: lets "redeploy
+ * commit X" reuse its bundle without rebuilding. Looks at the `limit` newest objects, 8 HeadObjects at a time.
+ */
+export async function findRevisionBySha(options: FindRevisionOptions): Promise<RevisionResult | undefined> {
+  const { s3, bucket, application, sha } = options;
+  if (sha.length < 7)
+    throw new UserError(
+      problem(`commit "${sha}" is too short to look up`, undefined, 'give at least 7 characters of the sha'),
+    );
+  const prefix = `${options.prefix}${application}/`;
+  const objects: Array<{ key: string; modified: number }> = [];
+  let token: string | undefined;
+  do {
+    let page: ListObjectsV2CommandOutput;
+    try {
+      page = await s3.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+    } catch (error) {
+      throw describeS3Error(error, { operation: 'ListObjectsV2', bucket, key: prefix });
+    }
+    for (const object of page.Contents ?? []) {
+      if (object.Key && bundleTypeOf(object.Key))
+        objects.push({ key: object.Key, modified: object.LastModified?.getTime() ?? 0 });
+    }
+    token = page.NextContinuationToken;
+  } while (token);
+  objects.sort((a, b) => b.modified - a.modified);
+  const candidates = objects.slice(0, options.limit ?? 100);
+  for (let start = 0; start < candidates.length; start += 8) {
+    const heads = await Promise.all(
+      candidates.slice(start, start + 8).map(async ({ key }) => {
+        try {
+          return { key, head: await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })) };
+        } catch (error) {
+          if (isNotFound(error)) return undefined;
+          throw describeS3Error(error, { operation: 'HeadObject', bucket, key });
+        }
+      }),
+    );
+    for (const found of heads) {
+      const stored = found?.head.Metadata?.['git-sha'];
+      if (!found || !stored || !(stored === sha || stored.startsWith(sha))) continue;
+      const { head, key } = found;
+      return {
+        bucket,
+        key,
+        bundleType: bundleTypeOf(key)!,
+        ...objectVersion(head),
+        digest: head.Metadata?.digest ?? '',
+        bytes: head.ContentLength ?? 0,
+        files: Number(head.Metadata?.files ?? 0),
+        uploaded: false,
+      };
+    }
+  }
+  return undefined;
+}
+
+function bundleTypeOf(key: string): BundleType | undefined {
+  const ext = key.slice(key.lastIndexOf('.') + 1);
+  return (Object.keys(EXTENSIONS) as BundleType[]).find((type) => EXTENSIONS[type] === ext);
+}
+
+/** Progress lines at most every few seconds: bytes sent and speed (the compressed total is unknown). */
+class Progress {
+  bytes = 0;
+  private sent = 0;
+  private archivedBytes = 0;
+  private readonly started: number;
+  private lastLine: number;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly now: () => number,
+    private readonly target: string,
+    private readonly inputBytes: number,
+  ) {
+    this.started = now();
+    this.lastLine = this.started;
+  }
+
+  produced(bytes: number): void {
+    this.bytes += bytes;
+    this.tick();
+  }
+
+  archived(bytes: number): void {
+    this.archivedBytes += bytes;
+  }
+
+  uploaded(loaded: number): void {
+    this.sent = loaded;
+    this.tick();
+  }
+
+  finish(): void {
+    const seconds = Math.max(0.001, (this.now() - this.started) / 1000);
+    this.log.info(
+      `uploaded ${formatBytes(this.bytes)} to ${this.target} in ${seconds.toFixed(1)} s (${formatBytes(this.bytes / seconds)}/s)`,
+    );
+  }
+
+  private tick(): void {
+    const now = this.now();
+    if (now - this.lastLine < PROGRESS_INTERVAL_MS) return;
+    this.lastLine = now;
+    const seconds = (now - this.started) / 1000;
+    const percent = this.inputBytes > 0 ? Math.floor((100 * this.archivedBytes) / this.inputBytes) : 100;
+    this.log.info(
+      `uploading ${this.target}: ${formatBytes(this.sent)} sent (${formatBytes(this.sent / seconds)}/s), ` +
+        `${percent} % of the files archived`,
+    );
+  }
+}

@@ -1,0 +1,66 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import type { BundleType, RevisionSettings } from '../config/types.js';
+import type { Logger } from '../core/log.js';
+import { createArchive } from './archive.js';
+import { digestTree, type TreeDigest } from './digest.js';
+import { type Tree, walkSource } from './walk.js';
+
+export interface InspectOptions {
+  workspace: string;
+  revision: Pick<RevisionSettings, 'source' | 'exclude' | 'bundleType'>;
+  log: Logger;
+}
+
+export interface InspectedBundle {
+  tree: Tree;
+  digest: TreeDigest;
+  bundleType: BundleType;
+}
+
+/** Walk and digest: everything needed to name the bundle before building it. */
+export async function inspectBundle({ workspace, revision, log }: InspectOptions): Promise<InspectedBundle> {
+  const started = Date.now();
+  const tree = await walkSource({ workspace, source: revision.source, exclude: revision.exclude, log });
+  const digest = await digestTree(tree, revision.bundleType);
+  log.info(
+    `bundle ${tree.prefix || './'}: ${digest.files} files, ${formatBytes(digest.bytes)}, digest ${digest.digest} ` +
+      `(${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  return { tree, digest, bundleType: revision.bundleType };
+}
+
+export interface BundleFileResult {
+  digest: string;
+  bundleType: BundleType;
+  /** Archive size. */
+  bytes: number;
+  files: number;
+}
+
+/** Builds the archive into a local file (the CLI's `bundle` command); written aside, then renamed. */
+export async function writeBundleToFile(
+  options: InspectOptions & { out: string },
+): Promise<BundleFileResult> {
+  const { tree, digest, bundleType } = await inspectBundle(options);
+  const partial = `${options.out}.partial`;
+  let bytes = 0;
+  const archive = createArchive(tree, bundleType, { fileHashes: digest.fileHashes });
+  archive.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+  });
+  try {
+    await pipeline(archive, createWriteStream(partial));
+    await rename(partial, options.out);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+  return { digest: digest.digest, bundleType, bytes, files: digest.files };
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

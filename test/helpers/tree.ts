@@ -1,0 +1,26 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+export type TreeSpec = Record<
+  string,
+  string | Buffer | { content: string | Buffer; mode: number } | { symlink: string } | { dir: true }
+>;
+
+/** A fresh temporary folder, removed by the returned cleanup. */
+export async function tempDir(prefix = 'cdg-'): Promise<{ path: string; cleanup: () => Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), prefix));
+  return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** Writes files, folders and symlinks under root, creating parent folders as needed. */
+export async function writeTree(root: string, spec: TreeSpec): Promise<void> {
+  for (const [path, value] of Object.entries(spec)) {
+    const full = join(root, path);
+    await mkdir(dirname(full), { recursive: true });
+    if (typeof value === 'string' || Buffer.isBuffer(value)) await writeFile(full, value);
+    else if ('symlink' in value) await symlink(value.symlink, full);
+    else if ('dir' in value) await mkdir(full, { recursive: true });
+    else await writeFile(full, value.content, { mode: value.mode });
+  }
+}
