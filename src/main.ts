@@ -13,12 +13,34 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs((name) => core.getInput(name));
     const event = await readRunnerEvent();
+    const env = process.env;
+    const runUrl =
+      env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
+        ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+        : undefined;
+    const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
     const result = await runAction(
-      { inputs, event, workspace: process.env.GITHUB_WORKSPACE ?? process.cwd() },
+      {
+        inputs,
+        event,
+        workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+        runId: `${env.GITHUB_RUN_ID ?? 'local'}.${env.GITHUB_RUN_ATTEMPT ?? '1'}`,
+        ...(runUrl ? { runUrl } : {}),
+      },
       {
         log: actionLogger,
+        cancel: cancelOnSignal(),
         fetchConfig: async (request) =>
           (await import('./github/config-fetch.js')).fetchConfigFromBranch(request),
+        ...(inputs.githubToken && owner
+          ? {
+              compareCommits: (await import('./github/compare.js')).commitComparer(
+                inputs.githubToken,
+                owner,
+                repo,
+              ),
+            }
+          : {}),
       },
     );
     for (const [name, value] of Object.entries(actionOutputs(result))) core.setOutput(name, value);
@@ -35,6 +57,19 @@ export async function run(): Promise<void> {
       core.setFailed(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
   }
+}
+
+/** A cancelled workflow sends SIGINT (then SIGTERM): stop the running deployments and report. */
+function cancelOnSignal(): AbortSignal {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    core.warning(`${signal} received: stopping the running deployments`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return controller.signal;
 }
 
 async function readRunnerEvent(): Promise<RunnerEvent> {

@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { clientSettings } from './client-settings.js';
 
 export interface S3ClientOptions {
   /** Defaults to the SDK's chain (AWS_REGION, profile). */
@@ -10,8 +11,6 @@ export interface S3ClientOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export const USER_AGENT = 'codedeploy-gitops';
-
 /**
  * An S3 client on the SDK's default credential chain (environment from configure-aws-credentials, web
  * identity, profiles, instance roles). An endpoint override means a local server (moto, the local
@@ -21,11 +20,9 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
   const env = options.env ?? process.env;
   const endpoint = options.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   return new S3Client({
-    ...(options.region ? { region: options.region } : {}),
+    ...clientSettings(options.region),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     forcePathStyle: Boolean(endpoint),
-    retryMode: 'standard',
-    maxAttempts: options.maxAttempts ?? 5,
-    customUserAgent: USER_AGENT,
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
   });
 }

@@ -4,9 +4,11 @@ import { loadConfigFile, parseConfigOrThrow } from '../config/load.js';
 import { chooseConfigSource } from '../config/source.js';
 import type { Config } from '../config/types.js';
 import type { Logger } from '../core/log.js';
-import { type RunnerEvent, type Trigger, triggerFromEvent } from '../event/trigger.js';
+import { problem, UserError } from '../core/problems.js';
+import { isPullRequest, type RunnerEvent, type Trigger, triggerFromEvent } from '../event/trigger.js';
 import type { FetchConfigRequest } from '../github/config-fetch.js';
 import { type Plan, planDeployments } from '../plan/plan.js';
+import { type CommitRelation, runStatus } from './decisions.js';
 import type { GroupReport, RevisionReport } from './model.js';
 
 export type RunStatus = 'succeeded' | 'failed' | 'stopped' | 'skipped' | 'created' | 'planned';
@@ -16,11 +18,20 @@ export interface RunRequest {
   event: RunnerEvent;
   /** GITHUB_WORKSPACE: the checked-out repository. */
   workspace: string;
+  /** `${GITHUB_RUN_ID}.${GITHUB_RUN_ATTEMPT}`: tells this run's deployments from any other's. */
+  runId: string;
+  runUrl?: string;
 }
 
 export interface RunDeps {
   log: Logger;
   fetchConfig(request: FetchConfigRequest): Promise<string>;
+  /** GitHub Deployments and the PR comment; absent for the CLI. */
+  reporter?: RunReporter;
+  /** GitHub's compare API for the ordering guard; absent outside GitHub. */
+  compareCommits?: (base: string, head: string) => Promise<CommitRelation>;
+  /** Aborted when the workflow is cancelled (SIGINT/SIGTERM). */
+  cancel: AbortSignal;
 }
 
 export interface RunResult {
@@ -63,12 +74,81 @@ export async function runAction(request: RunRequest, deps: RunDeps): Promise<Run
     log.info(`Nothing to deploy: ${plan.reason}`);
     return { status: 'skipped', trigger, config, plan, dryRun: inputs.dryRun, groups: [] };
   }
-  log.info(`Plan: ${plan.matched}; ${plan.deployments.map((d) => d.deploymentGroup).join(', ')}`);
+  const verb = plan.action === 'teardown' ? 'tear down' : 'deploy to';
+  log.info(`Plan: ${verb} ${plan.deployments.map((d) => d.deploymentGroup).join(', ')} — ${plan.matched}`);
+  const base = {
+    trigger,
+    config,
+    plan,
+    dryRun: inputs.dryRun,
+    groups: [],
+    ...(request.runUrl ? { runUrl: request.runUrl } : {}),
+  };
   if (inputs.dryRun) {
     log.info('dry-run: nothing was uploaded or deployed');
-    return { status: 'planned', trigger, config, plan, dryRun: true, groups: [] };
+    return { ...base, status: 'planned' };
   }
-  throw new Error('deploying is not available yet: run with dry-run: true');
+  const explicit = explicitRequest(trigger, inputs);
+  await deps.reporter?.started({ ...base, status: 'created' });
+  const { runWithAws } = await import('./aws-flow.js');
+  const outcome = await runWithAws({
+    config,
+    workspace: request.workspace,
+    ...(inputs.awsRegion ? { region: inputs.awsRegion } : {}),
+    metadata: {
+      sha: trigger.sha,
+      ref: refOf(trigger),
+      ...(request.runUrl ? { runUrl: request.runUrl } : {}),
+    },
+    log,
+    cancel: deps.cancel,
+    ...(deps.compareCommits ? { compareCommits: deps.compareCommits } : {}),
+    execute: {
+      action: plan.action,
+      strategy: plan.strategy,
+      deployments: plan.deployments,
+      placeholders: plan.placeholders,
+      origin: { sha: trigger.sha, run: request.runId, ref: refOf(trigger) },
+      ...(explicit ? { explicit } : {}),
+      ...(inputs.revision ? { revisionSha: inputs.revision } : {}),
+      ...(inputs.rollback ? { rollback: true } : {}),
+      ...(plan.deleteOnClose !== undefined ? { deleteOnClose: plan.deleteOnClose } : {}),
+    },
+  });
+  const result: RunResult = {
+    ...base,
+    status: runStatus(outcome.groups),
+    region: outcome.region,
+    groups: outcome.groups,
+    ...(outcome.revision ? { revision: outcome.revision } : {}),
+  };
+  await deps.reporter?.finished(result);
+  return result;
+}
+
+/** A person asked for this deployment by hand: the ordering guard lets older commits through, and says so. */
+function explicitRequest(
+  trigger: Trigger,
+  inputs: ActionInputs,
+): 'workflow_dispatch' | 'revision' | 'rollback' | undefined {
+  if (inputs.revision || inputs.rollback) {
+    if (trigger.event !== 'workflow_dispatch') {
+      throw new UserError(
+        problem(
+          `inputs "revision" and "rollback" are only honoured on workflow_dispatch, not on ${trigger.event}`,
+          { file: 'action inputs' },
+          'run the workflow manually (workflow_dispatch) to redeploy or roll back',
+        ),
+      );
+    }
+    return inputs.rollback ? 'rollback' : 'revision';
+  }
+  return trigger.event === 'workflow_dispatch' ? 'workflow_dispatch' : undefined;
+}
+
+function refOf(trigger: Trigger): string {
+  if (isPullRequest(trigger)) return `refs/pull/${trigger.number}/head`;
+  return `refs/${trigger.ref.type === 'branch' ? 'heads' : 'tags'}/${trigger.ref.name}`;
 }
 
 async function loadTrustedConfig(request: RunRequest, trigger: Trigger, deps: RunDeps): Promise<Config> {

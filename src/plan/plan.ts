@@ -43,6 +43,8 @@ export type Plan =
       matched: string;
       /** Only for teardown: delete groups this project created. */
       deleteOnClose?: boolean;
+      /** The placeholder values of this trigger, for groups created from templates. */
+      placeholders: PlaceholderValues;
     };
 
 export interface PlanOptions {
@@ -163,6 +165,7 @@ function overridePlan(config: Config, trigger: Trigger, groups: string[]): Plan 
     strategy,
     deployments,
     matched: `deployment-groups: ${groups.join(', ')}`,
+    placeholders: values(trigger),
   };
 }
 
@@ -188,7 +191,14 @@ function deployPlan(
     (d, i) => deployments.findIndex((o) => o.deploymentGroup === d.deploymentGroup) === i,
   );
   const strategy = mapping.settings.strategy ?? config.defaults.strategy;
-  return { skipped: false, action: 'deploy', strategy, deployments: unique, matched };
+  return {
+    skipped: false,
+    action: 'deploy',
+    strategy,
+    deployments: unique,
+    matched,
+    placeholders: placeholderValues,
+  };
 }
 
 function resolve(

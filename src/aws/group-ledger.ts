@@ -1,0 +1,63 @@
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Config } from '../config/types.js';
+import type { GroupLedger } from '../deploy/execute.js';
+import { awsErrorName, explainAwsError } from './aws-errors.js';
+
+/**
+ * Which deployment groups codedeploy-gitops created, kept as small objects beside the revisions:
+ * `{prefix}.codedeploy-gitops/{application}/groups/{group}.json` holding the group's id. A teardown
+ * deletes a group only when the marker exists and names the same group id, so a group someone else
+ * created (or re-created under the same name) is never deleted. The bucket already needs our write
+ * access; CodeDeploy tags would need the account id to build an ARN and more permissions.
+ */
+export class S3GroupLedger implements GroupLedger {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly config: Pick<Config, 'application' | 'revision'>,
+  ) {}
+
+  private key(group: string): string {
+    return `${this.config.revision.prefix}.codedeploy-gitops/${this.config.application}/groups/${group}.json`;
+  }
+
+  private get bucket(): string {
+    return this.config.revision.bucket;
+  }
+
+  async recordCreated(group: string, groupId: string): Promise<void> {
+    const body = JSON.stringify({ group, groupId, createdAt: new Date().toISOString() });
+    try {
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.key(group),
+          Body: body,
+          ContentType: 'application/json',
+        }),
+      );
+    } catch (error) {
+      throw explainAwsError(error, 's3:PutObject', `s3://${this.bucket}/${this.key(group)}`);
+    }
+  }
+
+  async createdByUs(group: string, groupId: string | undefined): Promise<boolean> {
+    try {
+      const response = await this.s3.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: this.key(group) }),
+      );
+      const marker = JSON.parse((await response.Body?.transformToString()) ?? '{}') as { groupId?: string };
+      return groupId !== undefined && marker.groupId === groupId;
+    } catch (error) {
+      if (['NoSuchKey', 'NotFound'].includes(awsErrorName(error))) return false;
+      throw explainAwsError(error, 's3:GetObject', `s3://${this.bucket}/${this.key(group)}`);
+    }
+  }
+
+  async forget(group: string): Promise<void> {
+    try {
+      await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(group) }));
+    } catch (error) {
+      throw explainAwsError(error, 's3:DeleteObject', `s3://${this.bucket}/${this.key(group)}`);
+    }
+  }
+}

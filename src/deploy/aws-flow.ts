@@ -1,0 +1,99 @@
+import { join } from 'node:path';
+import { CodeDeployGateway, createCodeDeployClient } from '../aws/codedeploy.js';
+import { S3GroupLedger } from '../aws/group-ledger.js';
+import { createS3Client } from '../aws/s3-client.js';
+import { findRevisionBySha, prepareRevision, type RevisionResult } from '../aws/s3-upload.js';
+import { loadAppSpecFromDir } from '../bundle/appspec-fs.js';
+import type { Config } from '../config/types.js';
+import type { Logger } from '../core/log.js';
+import { problem, throwIfErrors, UserError } from '../core/problems.js';
+import type { CommitRelation } from './decisions.js';
+import type { DeploymentOrigin } from './description.js';
+import { type ExecuteRequest, type ExecuteResult, executePlan } from './execute.js';
+import { type Clock, realClock } from './follow.js';
+import type { RevisionReport } from './model.js';
+
+/**
+ * The AWS half of a run, in its own chunk: it is imported only once the plan says there is work,
+ * so a skip or a dry run never parses the AWS SDK.
+ */
+export interface AwsRunInput {
+  execute: Omit<ExecuteRequest, 'config'>;
+  config: Config;
+  workspace: string;
+  region?: string;
+  metadata: { sha: string; ref: string; runUrl?: string };
+  log: Logger;
+  cancel: AbortSignal;
+  compareCommits?: (base: string, head: string) => Promise<CommitRelation>;
+  clock?: Clock;
+}
+
+export async function runWithAws(input: AwsRunInput): Promise<ExecuteResult & { region: string }> {
+  const { config, log } = input;
+  const region = input.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  if (!region) {
+    throw new UserError(
+      problem('no AWS region', undefined, 'set the "aws-region" input, or AWS_REGION in the environment'),
+    );
+  }
+  const archiving =
+    input.execute.action === 'deploy' && !input.execute.rollback && !input.execute.revisionSha;
+  if (archiving) await checkAppSpec(input.workspace, config, log);
+
+  const s3 = createS3Client({ region });
+  const codedeploy = new CodeDeployGateway(createCodeDeployClient(region), config.application);
+  const toReport = (result: RevisionResult, source: RevisionReport['source']): RevisionReport => ({
+    ...result,
+    source,
+  });
+  return {
+    region,
+    ...(await executePlan(
+      { ...input.execute, config },
+      {
+        codedeploy,
+        region,
+        log,
+        cancel: input.cancel,
+        clock: input.clock ?? realClock,
+        random: Math.random,
+        ledger: new S3GroupLedger(s3, config),
+        ...(input.compareCommits ? { compareCommits: input.compareCommits } : {}),
+        revisions: {
+          fromWorkspace: async () =>
+            toReport(
+              await prepareRevision({
+                workspace: input.workspace,
+                application: config.application,
+                revision: config.revision,
+                s3,
+                metadata: input.metadata,
+                log,
+              }),
+              'workspace',
+            ),
+          fromSha: async (sha) => {
+            const found = await findRevisionBySha({
+              s3,
+              bucket: config.revision.bucket,
+              prefix: config.revision.prefix,
+              application: config.application,
+              sha,
+            });
+            return found ? toReport({ ...found, uploaded: false }, 'sha') : undefined;
+          },
+        },
+      },
+    )),
+  };
+}
+
+/** A broken appspec only fails on the instances, minutes later: refuse it before anything leaves the machine. */
+async function checkAppSpec(workspace: string, config: Config, log: Logger): Promise<void> {
+  const { problems } = await loadAppSpecFromDir(join(workspace, config.revision.source), workspace);
+  for (const warning of problems.filter((p) => p.severity === 'warning')) log.warn(warning);
+  throwIfErrors(problems);
+}
+
+export type { DeploymentOrigin };
