@@ -11,6 +11,11 @@ const commands: Record<string, CommandSpec> = {
       '     [--pr-action opened|synchronize|reopened|closed] [--sha SHA] [--groups a,b] [--json]',
     load: () => import('./commands/plan.js'),
   },
+  emulator: {
+    summary: 'Run the local CodeDeploy (and an embedded S3) for trying and testing without AWS',
+    usage: 'emulator --data DIR [--port N] [--s3-endpoint URL|aws] [--s3-port N] [--instances-per-group N]',
+    load: () => import('./commands/emulator.js'),
+  },
 };
 
 function help(): string {
