@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { type AgentOptions, type EventUpdate, runInstance } from './agent/agent.js';
 import { createDeploymentRecord } from './deployments.js';
 import { nextStep, planHealth } from './health.js';
-import { groupInstances, taggedInstanceCount } from './instances.js';
+import { groupInstances, instanceDir, taggedInstanceCount } from './instances.js';
 import { inPlaceLifecycle, isBlueGreen, type LifecycleStep } from './lifecycle.js';
 import type {
   DeploymentGroupRecord,
@@ -261,7 +261,6 @@ export class Engine {
         status: 'Pending',
         lastUpdatedAt: now,
         lifecycleEvents: steps.map((s) => ({ lifecycleEventName: s.event, status: 'Pending' })),
-        instanceDir: instance.dir,
       }),
     );
     record.status = 'InProgress';
@@ -299,7 +298,7 @@ export class Engine {
     try {
       outcome = await runInstance(
         agentOptions,
-        target.instanceDir,
+        instanceDir(this.options.dataDir, target.targetId),
         {
           deploymentId: record.deploymentId,
           applicationName: record.applicationName,

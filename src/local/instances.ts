@@ -29,6 +29,10 @@ export function instanceId(applicationName: string, deploymentGroupName: string,
   return `i-${digest.slice(0, 17)}`;
 }
 
+export function instanceDir(dataDir: string, id: string): string {
+  return join(instancesDir(dataDir), id);
+}
+
 export function groupInstances(
   dataDir: string,
   applicationName: string,
@@ -37,7 +41,7 @@ export function groupInstances(
 ): LocalInstance[] {
   return Array.from({ length: count }, (_, index) => {
     const id = instanceId(applicationName, deploymentGroupName, index);
-    return { instanceId: id, dir: join(instancesDir(dataDir), id) };
+    return { instanceId: id, dir: instanceDir(dataDir, id) };
   });
 }
 

@@ -155,8 +155,6 @@ export interface InstanceTargetRecord {
   status: TargetStatus;
   lastUpdatedAt: number;
   lifecycleEvents: LifecycleEventRecord[];
-  /** Where the instance lives on disk (not part of the API; shown by the control routes). */
-  instanceDir: string;
 }
 
 export interface ErrorInformation {

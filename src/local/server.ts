@@ -7,7 +7,7 @@ import { scriptsLogPath } from './agent/agent.js';
 import { randomDeploymentId } from './deployments.js';
 import { Engine, type TimelineEntry } from './engine.js';
 import { builtInConfigs } from './health.js';
-import { groupInstances, type LocalInstance, taggedInstanceCount } from './instances.js';
+import { groupInstances, instanceDir, type LocalInstance, taggedInstanceCount } from './instances.js';
 import { createOperations } from './service.js';
 import { deploymentInfo } from './shapes.js';
 import { groupKey, Store } from './store.js';
@@ -68,7 +68,7 @@ export interface LocalCodeDeploy {
   clearCalls(): void;
   /** The instances a group deploys to now (its count follows its tag filters). */
   instances(applicationName: string, deploymentGroupName: string): LocalInstance[];
-  /** Resolves with the GetDeployment shape once the deployment is Succeeded, Failed or Stopped. */
+  /** Resolves with the GetDeployment shape once the deployment is Succeeded, Failed or Stopped (and saved). */
   waitForDeployment(deploymentId: string): Promise<ReturnType<typeof deploymentInfo>>;
   /** Each instance's start and end, in the order they happened (for concurrency checks). */
   timeline(deploymentId: string): TimelineEntry[];
@@ -170,7 +170,11 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
     if (!record) return [];
     return Promise.all(
       (record.targets ?? []).map(async (target) => {
-        const path = scriptsLogPath(target.instanceDir, record.deploymentGroupId, deploymentId);
+        const path = scriptsLogPath(
+          instanceDir(dataDir, target.targetId),
+          record.deploymentGroupId,
+          deploymentId,
+        );
         return { instanceId: target.targetId, path, text: await readFile(path, 'utf8').catch(() => '') };
       }),
     );
@@ -250,7 +254,11 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
       calls.length = 0;
     },
     instances: instancesOf,
-    waitForDeployment: async (deploymentId) => deploymentInfo(await engine.waitFor(deploymentId)),
+    waitForDeployment: async (deploymentId) => {
+      const record = await engine.waitFor(deploymentId);
+      await store.flush();
+      return deploymentInfo(record);
+    },
     timeline: (deploymentId) => engine.timeline(deploymentId),
     logs,
     stop: () => {

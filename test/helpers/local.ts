@@ -9,13 +9,19 @@ import {
   CreateApplicationCommand,
   CreateDeploymentCommand,
   CreateDeploymentGroupCommand,
-  type CreateDeploymentInput,
   type CreateDeploymentGroupInput,
-  GetDeploymentCommand,
+  type CreateDeploymentInput,
   type DeploymentInfo,
+  GetDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type EmbeddedS3, type LocalCodeDeploy, type LocalCodeDeployOptions, startEmbeddedS3, startLocalCodeDeploy } from '../../src/local/index.js';
+import {
+  type EmbeddedS3,
+  type LocalCodeDeploy,
+  type LocalCodeDeployOptions,
+  startEmbeddedS3,
+  startLocalCodeDeploy,
+} from '../../src/local/index.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -93,7 +99,12 @@ export async function startLocalStack(options: Partial<LocalCodeDeployOptions> =
     dataDir,
     s3,
     codedeploy: await start(),
-    s3Client: new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: TEST_CREDENTIALS }),
+    s3Client: new S3Client({
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+    }),
     client: undefined as unknown as CodeDeployClient,
     bucket,
     async restart() {
@@ -133,7 +144,12 @@ export async function createAppAndGroup(
   const deploymentGroupName = group.deploymentGroupName ?? unique('group');
   await stack.client.send(new CreateApplicationCommand({ applicationName, computePlatform: 'Server' }));
   await stack.client.send(
-    new CreateDeploymentGroupCommand({ serviceRoleArn: ROLE, ...group, applicationName, deploymentGroupName }),
+    new CreateDeploymentGroupCommand({
+      serviceRoleArn: ROLE,
+      ...group,
+      applicationName,
+      deploymentGroupName,
+    }),
   );
   return { applicationName, deploymentGroupName };
 }
@@ -143,7 +159,11 @@ export async function deploy(
   stack: LocalStack,
   names: { applicationName: string; deploymentGroupName: string },
   files: RevisionFiles,
-  extra: Partial<CreateDeploymentInput> & { format?: 'zip' | 'tar' | 'tgz'; topFolder?: string; eTag?: string } = {},
+  extra: Partial<CreateDeploymentInput> & {
+    format?: 'zip' | 'tar' | 'tgz';
+    topFolder?: string;
+    eTag?: string;
+  } = {},
 ): Promise<string> {
   const { format = 'zip', topFolder, eTag: forcedETag, ...input } = extra;
   const bundle = await buildBundle(files, format, topFolder);
@@ -153,7 +173,10 @@ export async function deploy(
   const { deploymentId } = await stack.client.send(
     new CreateDeploymentCommand({
       ...names,
-      revision: { revisionType: 'S3', s3Location: { bucket: stack.bucket, key, bundleType: format, eTag: forcedETag ?? eTag } },
+      revision: {
+        revisionType: 'S3',
+        s3Location: { bucket: stack.bucket, key, bundleType: format, eTag: forcedETag ?? eTag },
+      },
       ...input,
     }),
   );

@@ -1,14 +1,30 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BatchGetDeploymentTargetsCommand, ListDeploymentTargetsCommand } from '@aws-sdk/client-codedeploy';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BatchGetDeploymentTargetsCommand,
+  CodeDeployClient,
+  CreateApplicationCommand,
+  CreateDeploymentCommand,
+  CreateDeploymentGroupCommand,
+  ListDeploymentTargetsCommand,
+} from '@aws-sdk/client-codedeploy';
+import { S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startLocalCodeDeploy } from '../../src/local/index.js';
+import {
+  buildBundle,
   createAppAndGroup,
+  createBucket,
   deploy,
   finished,
   type LocalStack,
+  ROLE,
+  SIMPLE_APPSPEC,
   startLocalStack,
+  TEST_CREDENTIALS,
   tempDir,
+  unique,
+  uploadBundle,
 } from '../helpers/local.js';
 
 let stack: LocalStack;
@@ -34,8 +50,7 @@ describe('local agent lifecycle', () => {
   it('runs the hooks in the agent order with the agent environment, in the revision folder', async () => {
     const names = await createAppAndGroup(stack);
     const log = join(shared, 'order.log');
-    const hook = (event: string) =>
-      `  ${event}:\n    - location: scripts/hook.sh\n      timeout: 10\n`;
+    const hook = (event: string) => `  ${event}:\n    - location: scripts/hook.sh\n      timeout: 10\n`;
     const events = ['BeforeInstall', 'AfterInstall', 'ApplicationStart', 'ValidateService'];
     const id = await deploy(stack, names, {
       'appspec.yml': `version: 0.0\nos: linux\nhooks:\n${events.map(hook).join('')}`,
@@ -154,7 +169,10 @@ describe('Install', () => {
     const target = join(root, 'var/www/app/index.html');
     await mkdir(join(root, 'var/www/app'), { recursive: true });
     await writeFile(target, 'already there');
-    const files = (appspecExtra = '') => ({ 'appspec.yml': withFiles(appspecExtra), 'site/index.html': 'new' });
+    const files = (appspecExtra = '') => ({
+      'appspec.yml': withFiles(appspecExtra),
+      'site/index.html': 'new',
+    });
 
     const disallowed = await deploy(stack, names, files());
     const info = await finished(stack, disallowed);
@@ -163,7 +181,9 @@ describe('Install', () => {
     const install = await eventOf(disallowed, 'Install');
     expect(install?.diagnostics).toMatchObject({
       errorCode: 'UnknownError',
-      message: expect.stringContaining('a specified file already exists at this location: /var/www/app/index.html'),
+      message: expect.stringContaining(
+        'a specified file already exists at this location: /var/www/app/index.html',
+      ),
     });
     expect(await readFile(target, 'utf8')).toBe('already there');
 
@@ -197,7 +217,8 @@ describe('Install', () => {
   it('refuses a destination that climbs out of the instance with ..', async () => {
     const names = await createAppAndGroup(stack);
     const id = await deploy(stack, names, {
-      'appspec.yml': 'version: 0.0\nos: linux\nfiles:\n  - source: a.txt\n    destination: /var/../../escape\n',
+      'appspec.yml':
+        'version: 0.0\nos: linux\nfiles:\n  - source: a.txt\n    destination: /var/../../escape\n',
       'a.txt': 'a',
     });
     expect((await finished(stack, id)).status).toBe('Failed');
@@ -234,7 +255,8 @@ describe('hook scripts', () => {
     const names = await createAppAndGroup(stack);
     const pidFile = join(shared, `${names.deploymentGroupName}.pid`);
     const id = await deploy(stack, names, {
-      'appspec.yml': 'version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: slow.sh\n      timeout: 1\n',
+      'appspec.yml':
+        'version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: slow.sh\n      timeout: 1\n',
       'slow.sh': `#!/bin/sh\nsleep 30 &\necho $! > "${pidFile}"\nwait\n`,
     });
     expect((await finished(stack, id)).status).toBe('Failed');
@@ -249,7 +271,8 @@ describe('hook scripts', () => {
   it('reports a missing script (ScriptMissing) and makes a non-executable one executable', async () => {
     const names = await createAppAndGroup(stack);
     const ok = await deploy(stack, names, {
-      'appspec.yml': 'version: 0.0\nos: linux\nhooks:\n  BeforeInstall:\n    - location: plain.sh\n    - location: nosh.sh\n',
+      'appspec.yml':
+        'version: 0.0\nos: linux\nhooks:\n  BeforeInstall:\n    - location: plain.sh\n    - location: nosh.sh\n',
       'plain.sh': { content: '#!/bin/sh\necho ran\n', mode: 0o644 },
       // No #! line: run by /bin/sh, as the agent does.
       'nosh.sh': { content: 'echo "no shebang"\n', mode: 0o755 },
@@ -286,11 +309,18 @@ describe('bundles', () => {
 
   it('refuses a bundle whose eTag differs from the revision’s', async () => {
     const names = await createAppAndGroup(stack);
-    const id = await deploy(stack, names, { 'appspec.yml': 'version: 0.0\nos: linux\n' }, { eTag: '"0123456789abcdef0123456789abcdef"' });
+    const id = await deploy(
+      stack,
+      names,
+      { 'appspec.yml': 'version: 0.0\nos: linux\n' },
+      { eTag: '"0123456789abcdef0123456789abcdef"' },
+    );
     expect((await finished(stack, id)).status).toBe('Failed');
     expect((await eventOf(id, 'DownloadBundle'))?.diagnostics).toMatchObject({
       errorCode: 'UnknownError',
-      message: expect.stringMatching(/^Expected deployment artifact bundle etag "0123456789abcdef0123456789abcdef" but was actually "[0-9a-f]{32}"$/),
+      message: expect.stringMatching(
+        /^Expected deployment artifact bundle etag "0123456789abcdef0123456789abcdef" but was actually "[0-9a-f]{32}"$/,
+      ),
     });
     expect((await eventOf(id, 'BeforeInstall'))?.status).toBe('Skipped');
   });
@@ -319,7 +349,11 @@ describe('bundles', () => {
       failed.push(id);
     }
     const info = await finished(stack, good);
-    const groupDir = join(instanceDir(names), 'opt/codedeploy-agent/deployment-root', info.deploymentGroupName ? await groupIdOf(good) : '');
+    const groupDir = join(
+      instanceDir(names),
+      'opt/codedeploy-agent/deployment-root',
+      info.deploymentGroupName ? await groupIdOf(good) : '',
+    );
     const kept = (await readdir(groupDir)).sort();
     expect(kept).toEqual([good, ...failed.slice(-4)].sort());
   });
@@ -339,3 +373,52 @@ async function isAlive(pid: number): Promise<boolean> {
   const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
   return state !== '' && state !== 'Z' && state !== 'X';
 }
+
+describe('bundle source', () => {
+  it('downloads from any S3 endpoint (moto here)', async () => {
+    const moto = inject('motoEndpoint');
+    const motoS3 = new S3Client({
+      endpoint: moto,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+    });
+    const bucket = unique('moto-bundles').toLowerCase();
+    await createBucket(motoS3, bucket);
+    const bundle = await buildBundle({ 'appspec.yml': SIMPLE_APPSPEC });
+    const eTag = await uploadBundle(motoS3, bucket, 'app.zip', bundle);
+    const dataDir = await tempDir();
+    const local = await startLocalCodeDeploy({
+      dataDir,
+      s3: { endpoint: moto, credentials: TEST_CREDENTIALS },
+    });
+    const client = new CodeDeployClient({
+      endpoint: local.endpoint,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+    });
+    try {
+      await client.send(new CreateApplicationCommand({ applicationName: 'from-moto' }));
+      await client.send(
+        new CreateDeploymentGroupCommand({
+          applicationName: 'from-moto',
+          deploymentGroupName: 'g',
+          serviceRoleArn: ROLE,
+        }),
+      );
+      const { deploymentId = '' } = await client.send(
+        new CreateDeploymentCommand({
+          applicationName: 'from-moto',
+          deploymentGroupName: 'g',
+          revision: { revisionType: 'S3', s3Location: { bucket, key: 'app.zip', bundleType: 'zip', eTag } },
+        }),
+      );
+      expect((await local.waitForDeployment(deploymentId)).status).toBe('Succeeded');
+    } finally {
+      client.destroy();
+      motoS3.destroy();
+      await local.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
