@@ -46,7 +46,8 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
     throw new UsageError((error as Error).message);
   }
   const dataDir = values.data;
-  if (!dataDir) throw new UsageError('--data DIR is required: the folder that keeps the state, instances and S3 objects');
+  if (!dataDir)
+    throw new UsageError('--data DIR is required: the folder that keeps the state, instances and S3 objects');
   const port = wholeNumber(values.port, '--port', 0);
   const s3Port = wholeNumber(values['s3-port'], '--s3-port', 0);
   const instancesPerGroup = wholeNumber(values['instances-per-group'], '--instances-per-group', 2);
@@ -58,10 +59,17 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
   const { startEmbeddedS3, startLocalCodeDeploy } = await import('../local/index.js');
   const embedded = s3Endpoint === undefined ? await startEmbeddedS3({ dataDir, port: s3Port }) : undefined;
   const endpoint = embedded?.endpoint ?? (s3Endpoint === 'aws' ? undefined : s3Endpoint);
-  const local = await startLocalCodeDeploy({ dataDir, port, instancesPerGroup, s3: endpoint ? { endpoint } : {} });
+  const local = await startLocalCodeDeploy({
+    dataDir,
+    port,
+    instancesPerGroup,
+    s3: endpoint ? { endpoint } : {},
+  });
   const { out } = io;
   out(`local CodeDeploy on ${local.endpoint} (data in ${local.dataDir})`);
-  out(`S3: ${embedded ? `embedded, on ${embedded.endpoint}` : (endpoint ?? 'AWS, with the default credentials')}`);
+  out(
+    `S3: ${embedded ? `embedded, on ${embedded.endpoint}` : (endpoint ?? 'AWS, with the default credentials')}`,
+  );
   out('Use it with:');
   out(`  export AWS_ENDPOINT_URL_CODEDEPLOY=${local.endpoint}`);
   if (endpoint) out(`  export AWS_ENDPOINT_URL_S3=${endpoint}`);
@@ -69,7 +77,9 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
   io.onReady?.({ codedeploy: local.endpoint, ...(endpoint ? { s3: endpoint } : {}) });
 
   if (!io.signal.aborted) {
-    await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
+    await new Promise<void>((resolve) =>
+      io.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
   }
   await local.stop();
   await embedded?.stop();

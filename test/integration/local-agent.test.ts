@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import {
   BatchGetDeploymentTargetsCommand,
@@ -290,6 +291,29 @@ describe('hook scripts', () => {
       message: 'Script does not exist at specified location: nowhere.sh',
     });
   });
+});
+
+describe('runas', () => {
+  it.skipIf(process.getuid?.() !== 0)(
+    'runs the script as that user when running as root and the user exists',
+    async () => {
+      // The user must be able to reach the revision folder, as on a real instance.
+      await chmod(stack.dataDir, 0o755);
+      const names = await createAppAndGroup(stack);
+      const id = await deploy(stack, names, {
+        'appspec.yml':
+          'version: 0.0\nos: linux\nhooks:\n  ValidateService:\n    - location: who.sh\n      runas: nobody\n' +
+          '    - location: who.sh\n      runas: no-such-user-here\n',
+        'who.sh': '#!/bin/sh\necho "as $(id -un)"\n',
+      });
+      expect((await finished(stack, id)).status).toBe('Succeeded');
+      const tail = (await eventOf(id, 'ValidateService'))?.diagnostics?.logTail ?? '';
+      expect(tail).toContain('[stdout]as nobody\n');
+      expect(tail).toContain(`[stdout]as ${userInfo().username}\n`);
+      const [log] = await stack.codedeploy.logs(id);
+      expect(log?.text).toContain('runas no-such-user-here ignored: no such user on this machine');
+    },
+  );
 });
 
 describe('bundles', () => {

@@ -6,6 +6,7 @@ import {
   BatchGetDeploymentInstancesCommand,
   BatchGetDeploymentsCommand,
   BatchGetDeploymentTargetsCommand,
+  CodeDeployClient,
   CreateApplicationCommand,
   CreateDeploymentCommand,
   CreateDeploymentConfigCommand,
@@ -629,6 +630,28 @@ describe('wire protocol and call records', () => {
     const createTime = (body.application as { createTime: unknown }).createTime;
     expect(typeof createTime).toBe('number');
     expect(Math.abs((createTime as number) - Date.now() / 1000)).toBeLessThan(60);
+  });
+
+  it('is found by an unchanged SDK client through AWS_ENDPOINT_URL_CODEDEPLOY', async () => {
+    const applicationName = unique('env');
+    const previous = process.env.AWS_ENDPOINT_URL_CODEDEPLOY;
+    process.env.AWS_ENDPOINT_URL_CODEDEPLOY = stack.codedeploy.endpoint;
+    try {
+      const client = new CodeDeployClient({
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      });
+      await client.send(new CreateApplicationCommand({ applicationName }));
+      client.destroy();
+    } finally {
+      if (previous === undefined) delete process.env.AWS_ENDPOINT_URL_CODEDEPLOY;
+      else process.env.AWS_ENDPOINT_URL_CODEDEPLOY = previous;
+    }
+    expect(
+      stack.codedeploy
+        .calls({ operation: 'CreateApplication' })
+        .some((c) => c.applicationName === applicationName),
+    ).toBe(true);
   });
 
   it('records every call with its deployment group, through the handle and GET /_local/calls', async () => {

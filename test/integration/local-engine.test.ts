@@ -250,7 +250,7 @@ describe('StopDeployment', () => {
 });
 
 describe('restart of the local CodeDeploy', () => {
-  it('keeps its state and finishes deployments that were running or not started yet', async () => {
+  it('keeps its state and finishes a deployment that was running (the instance that was mid-event fails)', async () => {
     const own = await startLocalStack({ startDelayMs: 0 });
     try {
       const names = await createAppAndGroup(own, {

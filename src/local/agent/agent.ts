@@ -1,6 +1,7 @@
-import { appendFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { LifecycleStep } from '../lifecycle.js';
 import type { Diagnostics, FileExistsBehavior, LifecycleEventStatus, S3Location } from '../model.js';
@@ -81,9 +82,10 @@ export async function runInstance(
   const logFile = scriptsLogPath(instanceDir, deployment.deploymentGroupId, deployment.deploymentId);
   await mkdir(join(currentDir, 'logs'), { recursive: true });
   await mkdir(instructionsDir, { recursive: true });
+  const logStream = createWriteStream(logFile, { flags: 'a' });
   const writeLog = (text: string) => {
     const stamp = new Date().toISOString().replace('T', ' ').slice(0, 19);
-    appendFileSync(logFile, text.replace(/^(?=.)/gm, `${stamp} `));
+    logStream.write(text.replace(/^(?=.)/gm, `${stamp} `));
   };
   const note = (message: string) => writeLog(`[local] ${message}\n`);
   const pointer = (kind: 'last_successful_install' | 'most_recent_install') =>
@@ -190,45 +192,54 @@ export async function runInstance(
     }
   };
 
-  for (const [index, step] of steps.entries()) {
-    if (signal.aborted) {
-      skipFrom(index, steps.length, report);
-      return 'Aborted';
-    }
-    report(index, { status: 'InProgress' });
-    let diagnostics: Diagnostics;
-    let aborted = false;
-    try {
-      diagnostics = await runStep(step);
-    } catch (error) {
-      if (error instanceof StepFailure) {
-        diagnostics = error.diagnostics;
-        aborted = error.aborted;
-      } else {
-        const known =
-          error instanceof AppSpecError || error instanceof BundleError || error instanceof InstallError;
-        diagnostics = {
-          errorCode: 'UnknownError',
-          scriptName: '',
-          message: known ? (error as Error).message : `${step.event} failed: ${(error as Error).message}`,
-          logTail: '',
-        };
-        if (!known) note(`${step.event} failed: ${(error as Error).stack ?? String(error)}`);
-      }
-      if (!aborted && step.event === 'ApplicationStop' && deployment.ignoreApplicationStopFailures) {
-        note(
-          `ApplicationStop failed and was ignored (ignoreApplicationStopFailures): ${diagnostics.message}`,
-        );
-        report(index, { status: 'Succeeded', diagnostics });
-        continue;
-      }
-      report(index, { status: 'Failed', diagnostics });
-      skipFrom(index + 1, steps.length, report);
-      return aborted ? 'Aborted' : 'Failed';
-    }
-    report(index, { status: 'Succeeded', diagnostics });
+  try {
+    return await runSteps();
+  } finally {
+    logStream.end();
+    await finished(logStream).catch(() => {});
   }
-  return 'Succeeded';
+
+  async function runSteps(): Promise<InstanceOutcome> {
+    for (const [index, step] of steps.entries()) {
+      if (signal.aborted) {
+        skipFrom(index, steps.length, report);
+        return 'Aborted';
+      }
+      report(index, { status: 'InProgress' });
+      let diagnostics: Diagnostics;
+      let aborted = false;
+      try {
+        diagnostics = await runStep(step);
+      } catch (error) {
+        if (error instanceof StepFailure) {
+          diagnostics = error.diagnostics;
+          aborted = error.aborted;
+        } else {
+          const known =
+            error instanceof AppSpecError || error instanceof BundleError || error instanceof InstallError;
+          diagnostics = {
+            errorCode: 'UnknownError',
+            scriptName: '',
+            message: known ? (error as Error).message : `${step.event} failed: ${(error as Error).message}`,
+            logTail: '',
+          };
+          if (!known) note(`${step.event} failed: ${(error as Error).stack ?? String(error)}`);
+        }
+        if (!aborted && step.event === 'ApplicationStop' && deployment.ignoreApplicationStopFailures) {
+          note(
+            `ApplicationStop failed and was ignored (ignoreApplicationStopFailures): ${diagnostics.message}`,
+          );
+          report(index, { status: 'Succeeded', diagnostics });
+          continue;
+        }
+        report(index, { status: 'Failed', diagnostics });
+        skipFrom(index + 1, steps.length, report);
+        return aborted ? 'Aborted' : 'Failed';
+      }
+      report(index, { status: 'Succeeded', diagnostics });
+    }
+    return 'Succeeded';
+  }
 }
 
 function skipFrom(start: number, end: number, report: (index: number, update: EventUpdate) => void): void {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import {
-  appendFile,
   chmod,
   chown,
   copyFile,
@@ -15,9 +15,9 @@ import {
   symlink,
   unlink,
   utimes,
-  writeFile,
 } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { minimatch } from 'minimatch';
 import type { FileExistsBehavior } from '../model.js';
@@ -62,8 +62,14 @@ export async function install(options: InstallOptions): Promise<void> {
   await mkdir(options.instructionsDir, { recursive: true });
   await removePreviousInstall(cleanupFile);
   const plan = await planInstall(options);
-  await writeFile(cleanupFile, '');
-  for (const command of plan) await execute(command, options, cleanupFile);
+  // Each path is listed before it is created, so an interrupted install is still cleaned up next time.
+  const cleanup = createWriteStream(cleanupFile);
+  try {
+    for (const command of plan) await execute(command, options, cleanup);
+  } finally {
+    cleanup.end();
+    await finished(cleanup);
+  }
 }
 
 async function removePreviousInstall(cleanupFile: string): Promise<void> {
@@ -263,17 +269,17 @@ async function sourcePath(archiveDir: string, source: string): Promise<string> {
   return path;
 }
 
-async function execute(command: Command, options: InstallOptions, cleanupFile: string): Promise<void> {
+async function execute(command: Command, options: InstallOptions, cleanup: WriteStream): Promise<void> {
   const { root } = options;
   if (command.type === 'mkdir') {
-    await appendFile(cleanupFile, `${command.path}\n`);
+    cleanup.write(`${command.path}\n`);
     await mkdir(command.path);
     return;
   }
   if (command.type === 'copy') {
     const { source, destination } = command;
     if (command.replace) await rm(destination, { force: true, recursive: true });
-    await appendFile(cleanupFile, `${destination}\n`);
+    cleanup.write(`${destination}\n`);
     const info = await lstat(source);
     if (info.isSymbolicLink()) {
       await symlink(await readlink(source), destination);
