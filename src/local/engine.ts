@@ -165,7 +165,12 @@ export class Engine {
     let wakeUp = nextWake();
     if (record.status === 'Created' || record.status === 'Queued') {
       if (this.options.startDelayMs > 0 && !record.stopRequest) {
-        await Promise.race([delay(this.options.startDelayMs), wakeUp]);
+        let timer: NodeJS.Timeout | undefined;
+        const delay = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, this.options.startDelayMs);
+        });
+        await Promise.race([delay, wakeUp]);
+        clearTimeout(timer);
         wakeUp = nextWake();
       }
       if (this.shuttingDown) return;
@@ -439,8 +444,4 @@ export class Engine {
 
 function stoppedError(): ErrorInformation {
   return { code: 'MANUAL_STOP', message: 'The deployment was stopped by a StopDeployment request.' };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,10 +1,13 @@
 import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  BatchGetDeploymentTargetsCommand,
+  ContinueDeploymentCommand,
   CreateDeploymentConfigCommand,
   DeploymentAlreadyCompletedException,
   GetDeploymentCommand,
   GetDeploymentGroupCommand,
+  ListDeploymentTargetsCommand,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -171,6 +174,25 @@ describe('deployment configurations', () => {
   });
 });
 
+describe('blue/green groups', () => {
+  it('fails their deployments at once with a message saying the local CodeDeploy runs in-place only', async () => {
+    const names = await createAppAndGroup(stack, {
+      deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+    });
+    const id = await deploy(stack, names, MARKED_FAIL);
+    const info = await finished(stack, id);
+    expect(info.status).toBe('Failed');
+    expect(info.errorInformation).toMatchObject({
+      code: 'INTERNAL_ERROR',
+      message: expect.stringContaining('in-place deployments only'),
+    });
+    expect(info.deploymentStyle?.deploymentType).toBe('BLUE_GREEN');
+    await expect(
+      stack.client.send(new ContinueDeploymentCommand({ deploymentId: id })),
+    ).rejects.toBeInstanceOf(DeploymentAlreadyCompletedException);
+  });
+});
+
 describe('automatic rollback', () => {
   const autoRollbackConfiguration = { enabled: true, events: ['DEPLOYMENT_FAILURE' as const] };
 
@@ -222,6 +244,18 @@ describe('StopDeployment', () => {
     const pidFile = join(shared, `${names.deploymentGroupName}.pid`);
     const id = await deploy(stack, names, hanging(marker, pidFile));
     await waitForFile(marker);
+    // The targets show the agent's progress as it happens.
+    const { targetIds = [] } = await stack.client.send(
+      new ListDeploymentTargetsCommand({ deploymentId: id }),
+    );
+    const { deploymentTargets = [] } = await stack.client.send(
+      new BatchGetDeploymentTargetsCommand({ deploymentId: id, targetIds }),
+    );
+    const live = deploymentTargets.map((t) => t.instanceTarget);
+    expect(live.map((t) => t?.status)).toEqual(['InProgress', 'Pending', 'Pending']);
+    expect(live[0]?.lifecycleEvents?.find((e) => e.status === 'InProgress')?.lifecycleEventName).toBe(
+      'ApplicationStart',
+    );
     const answer = await stack.client.send(new StopDeploymentCommand({ deploymentId: id }));
     expect(answer).toMatchObject({ status: 'Pending', statusMessage: 'Stopping Active deployment' });
     const info = await finished(stack, id);
