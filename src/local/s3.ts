@@ -12,7 +12,6 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import S3rver from '@20minutes/s3rver';
 import { AwsChunkedDecoder, AwsChunkedError, isAwsChunked } from './aws-chunked.js';
 
 /**
@@ -46,6 +45,8 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   await mkdir(directory, { recursive: true });
   await rm(spoolDir, { recursive: true, force: true });
   await mkdir(spoolDir, { recursive: true });
+  // s3rver and its dependencies (about 800 KB bundled) load only when the embedded S3 starts.
+  const { default: S3rver } = await import('@20minutes/s3rver');
   const backend = new S3rver({
     address: '127.0.0.1',
     port: 0,
