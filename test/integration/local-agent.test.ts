@@ -37,6 +37,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack.stop();
+  await rm(shared, { recursive: true, force: true });
 });
 
 async function targetsOf(deploymentId: string) {

@@ -31,6 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack.stop();
+  await rm(shared, { recursive: true, force: true });
 });
 
 const instancesTag = (count: number) => ({

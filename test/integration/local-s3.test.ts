@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -13,10 +14,12 @@ import { tempDir } from '../helpers/local.js';
  */
 let s3: EmbeddedS3;
 let client: S3Client;
+let dataDir: string;
 const bucket = 'roundtrip';
 
 beforeAll(async () => {
-  s3 = await startEmbeddedS3({ dataDir: await tempDir('cdg-s3-'), buckets: [bucket] });
+  dataDir = await tempDir('cdg-s3-');
+  s3 = await startEmbeddedS3({ dataDir, buckets: [bucket] });
   client = new S3Client({
     endpoint: s3.endpoint,
     forcePathStyle: true,
@@ -28,6 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   client.destroy();
   await s3.stop();
+  await rm(dataDir, { recursive: true, force: true });
 });
 
 async function read(key: string): Promise<Buffer> {
