@@ -21,6 +21,11 @@ const commands: Record<string, CommandSpec> = {
     usage: 'bundle [--config FILE] [--source DIR] [--bundle-type zip|tgz|tar] --out FILE [--json]',
     load: () => import('./commands/bundle.js'),
   },
+  emulator: {
+    summary: 'Run the local CodeDeploy (and an embedded S3) for trying and testing without AWS',
+    usage: 'emulator --data DIR [--port N] [--s3-endpoint URL|aws] [--s3-port N] [--instances-per-group N]',
+    load: () => import('./commands/emulator.js'),
+  },
 };
 
 function help(): string {

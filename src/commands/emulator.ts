@@ -1,0 +1,93 @@
+import { parseArgs } from 'node:util';
+import { type CommandHandler, UsageError } from './command.js';
+
+/**
+ * `emulator`: runs the local CodeDeploy (and, unless told to use another S3, the embedded S3) until
+ * interrupted. Point the AWS SDK or CLI at it with AWS_ENDPOINT_URL_CODEDEPLOY / --endpoint-url.
+ */
+const emulator: CommandHandler = async (argv) => {
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await runEmulator(argv, { signal: stop.signal, out: (line) => process.stdout.write(`${line}\n`) });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+};
+export default emulator;
+
+export interface EmulatorIo {
+  /** Resolves the run: the servers stop when it aborts. */
+  signal: AbortSignal;
+  out: (line: string) => void;
+  /** Told the endpoints once both servers listen. */
+  onReady?: (endpoints: { codedeploy: string; s3?: string }) => void;
+}
+
+export async function runEmulator(argv: string[], io: EmulatorIo): Promise<number> {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        data: { type: 'string' },
+        's3-endpoint': { type: 'string' },
+        's3-port': { type: 'string' },
+        'instances-per-group': { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const dataDir = values.data;
+  if (!dataDir)
+    throw new UsageError('--data DIR is required: the folder that keeps the state, instances and S3 objects');
+  const port = wholeNumber(values.port, '--port', 0);
+  const s3Port = wholeNumber(values['s3-port'], '--s3-port', 0);
+  const instancesPerGroup = wholeNumber(values['instances-per-group'], '--instances-per-group', 2);
+  const s3Endpoint = values['s3-endpoint'];
+  if (s3Endpoint !== undefined && s3Endpoint !== 'aws' && !/^https?:\/\//.test(s3Endpoint)) {
+    throw new UsageError(`--s3-endpoint needs an http(s):// URL or "aws" (got "${s3Endpoint}")`);
+  }
+
+  const { startEmbeddedS3, startLocalCodeDeploy } = await import('../local/index.js');
+  const embedded = s3Endpoint === undefined ? await startEmbeddedS3({ dataDir, port: s3Port }) : undefined;
+  const endpoint = embedded?.endpoint ?? (s3Endpoint === 'aws' ? undefined : s3Endpoint);
+  const local = await startLocalCodeDeploy({
+    dataDir,
+    port,
+    instancesPerGroup,
+    s3: endpoint ? { endpoint } : {},
+  });
+  const { out } = io;
+  out(`local CodeDeploy on ${local.endpoint} (data in ${local.dataDir})`);
+  out(
+    `S3: ${embedded ? `embedded, on ${embedded.endpoint}` : (endpoint ?? 'AWS, with the default credentials')}`,
+  );
+  out('Use it with:');
+  out(`  export AWS_ENDPOINT_URL_CODEDEPLOY=${local.endpoint}`);
+  if (endpoint) out(`  export AWS_ENDPOINT_URL_S3=${endpoint}`);
+  out('Stop with Ctrl-C.');
+  io.onReady?.({ codedeploy: local.endpoint, ...(endpoint ? { s3: endpoint } : {}) });
+
+  if (!io.signal.aborted) {
+    await new Promise<void>((resolve) =>
+      io.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+  }
+  await local.stop();
+  await embedded?.stop();
+  return 0;
+}
+
+function wholeNumber(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} needs a whole number (got "${text}")`);
+  return Number(text);
+}

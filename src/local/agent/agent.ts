@@ -1,0 +1,260 @@
+import { createWriteStream } from 'node:fs';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { LifecycleStep } from '../lifecycle.js';
+import type { Diagnostics, FileExistsBehavior, LifecycleEventStatus, S3Location } from '../model.js';
+import { AppSpecError, readAppSpec } from './appspec.js';
+import { BundleError, downloadBundle, removeOldRevisions, unpackBundle } from './bundle.js';
+import { runScript, ScriptLog, type ScriptOutcome } from './hooks.js';
+import { InstallError, install } from './install.js';
+
+/**
+ * The CodeDeploy agent of one local instance. The instance directory is the instance's filesystem
+ * root; the agent keeps its own files where the real one does, under
+ * `<instance>/opt/codedeploy-agent/deployment-root/`:
+ *   <deployment-group-id>/<deployment-id>/bundle.tar, deployment-archive/, logs/scripts.log
+ *   deployment-instructions/<group-id>-cleanup, <group-id>_last_successful_install, <group-id>_most_recent_install
+ */
+export interface AgentDeployment {
+  deploymentId: string;
+  applicationName: string;
+  deploymentGroupName: string;
+  deploymentGroupId: string;
+  s3Location: S3Location;
+  fileExistsBehavior: FileExistsBehavior;
+  ignoreApplicationStopFailures: boolean;
+}
+
+export interface EventUpdate {
+  status: LifecycleEventStatus;
+  diagnostics?: Diagnostics;
+}
+
+export interface AgentOptions {
+  s3: S3Client;
+  killGraceMs: number;
+}
+
+export type InstanceOutcome = 'Succeeded' | 'Failed' | 'Aborted';
+
+export function agentRoot(instanceDir: string): string {
+  return join(instanceDir, 'opt', 'codedeploy-agent', 'deployment-root');
+}
+
+export function deploymentDir(instanceDir: string, deploymentGroupId: string, deploymentId: string): string {
+  return join(agentRoot(instanceDir), deploymentGroupId, deploymentId);
+}
+
+export function scriptsLogPath(instanceDir: string, deploymentGroupId: string, deploymentId: string): string {
+  return join(deploymentDir(instanceDir, deploymentGroupId, deploymentId), 'logs', 'scripts.log');
+}
+
+const SUCCEEDED: Diagnostics = { errorCode: 'Success', scriptName: '', message: 'Succeeded', logTail: '' };
+
+class StepFailure extends Error {
+  constructor(
+    readonly diagnostics: Diagnostics,
+    readonly aborted = false,
+  ) {
+    super(diagnostics.message);
+  }
+}
+
+/**
+ * Runs `steps` on one instance, reporting each lifecycle event's start and end through `report`.
+ * Resolves Failed at the first failed event (the following events are Skipped), Aborted when the
+ * signal fires (the running script's process group is terminated).
+ */
+export async function runInstance(
+  options: AgentOptions,
+  instanceDir: string,
+  deployment: AgentDeployment,
+  steps: readonly LifecycleStep[],
+  signal: AbortSignal,
+  report: (index: number, update: EventUpdate) => void,
+): Promise<InstanceOutcome> {
+  const root = agentRoot(instanceDir);
+  const instructionsDir = join(root, 'deployment-instructions');
+  const groupDir = join(root, deployment.deploymentGroupId);
+  const currentDir = join(groupDir, deployment.deploymentId);
+  const logFile = scriptsLogPath(instanceDir, deployment.deploymentGroupId, deployment.deploymentId);
+  await mkdir(join(currentDir, 'logs'), { recursive: true });
+  await mkdir(instructionsDir, { recursive: true });
+  const logStream = createWriteStream(logFile, { flags: 'a' });
+  const writeLog = (text: string) => {
+    const stamp = new Date().toISOString().replace('T', ' ').slice(0, 19);
+    logStream.write(text.replace(/^(?=.)/gm, `${stamp} `));
+  };
+  const note = (message: string) => writeLog(`[local] ${message}\n`);
+  const pointer = (kind: 'last_successful_install' | 'most_recent_install') =>
+    join(instructionsDir, `${deployment.deploymentGroupId}_${kind}`);
+
+  const archiveOf = async (step: LifecycleStep): Promise<string | undefined> => {
+    const current = join(currentDir, 'deployment-archive');
+    if (step.revision === 'current') return current;
+    // As the agent: the previous revision's scripts, unless this deployment's revision is already unpacked.
+    if (await exists(current)) return current;
+    const last = await readFile(pointer('last_successful_install'), 'utf8').catch(() => undefined);
+    if (last === undefined) return undefined;
+    const archive = join(last.trim(), 'deployment-archive');
+    return (await exists(archive)) ? archive : undefined;
+  };
+
+  const runHooks = async (step: LifecycleStep): Promise<Diagnostics> => {
+    const archive = await archiveOf(step);
+    if (archive === undefined) {
+      note(`${step.event}: no revision was installed successfully on this instance before, nothing to run`);
+      return SUCCEEDED;
+    }
+    const appspec = await readAppSpec(archive);
+    const scripts = appspec.hooks.get(step.event) ?? [];
+    if (scripts.length === 0) return SUCCEEDED;
+    const log = new ScriptLog(writeLog);
+    log.append(`LifecycleEvent - ${step.event}\n`);
+    const env: Record<string, string> = {
+      ...stringEnv(process.env),
+      LIFECYCLE_EVENT: step.event,
+      DEPLOYMENT_ID: deployment.deploymentId,
+      APPLICATION_NAME: deployment.applicationName,
+      DEPLOYMENT_GROUP_NAME: deployment.deploymentGroupName,
+      DEPLOYMENT_GROUP_ID: deployment.deploymentGroupId,
+      BUNDLE_BUCKET: deployment.s3Location.bucket ?? '',
+      BUNDLE_KEY: deployment.s3Location.key ?? '',
+      BUNDLE_VERSION: deployment.s3Location.version ?? '',
+      BUNDLE_ETAG: (deployment.s3Location.eTag ?? '').replaceAll('"', ''),
+      // Not set by the real agent: lets a rehearsed script find the instance's sandboxed filesystem.
+      LOCAL_CODEDEPLOY_INSTANCE_ROOT: instanceDir,
+    };
+    for (const script of scripts) {
+      const outcome: ScriptOutcome | undefined = await runScript({
+        location: script.location,
+        path: join(archive, script.location),
+        cwd: archive,
+        env,
+        timeoutSeconds: script.timeoutSeconds,
+        ...(script.runas ? { runas: script.runas } : {}),
+        log,
+        note,
+        signal,
+        killGraceMs: options.killGraceMs,
+      });
+      if (outcome) {
+        throw new StepFailure(
+          {
+            errorCode: outcome.errorCode,
+            scriptName: script.location,
+            message: outcome.message,
+            logTail: log.tail(),
+          },
+          signal.aborted,
+        );
+      }
+    }
+    return { ...SUCCEEDED, logTail: log.tail() };
+  };
+
+  const runStep = async (step: LifecycleStep): Promise<Diagnostics> => {
+    switch (step.action) {
+      case 'hooks':
+        return runHooks(step);
+      case 'download': {
+        const last = await readFile(pointer('last_successful_install'), 'utf8').catch(() => undefined);
+        await removeOldRevisions(groupDir, currentDir, last?.trim());
+        const bundleFile = join(currentDir, 'bundle.tar');
+        await downloadBundle(options.s3, deployment.s3Location, bundleFile);
+        await unpackBundle(
+          bundleFile,
+          deployment.s3Location.bundleType,
+          join(currentDir, 'deployment-archive'),
+        );
+        await writeFile(pointer('most_recent_install'), currentDir);
+        return SUCCEEDED;
+      }
+      case 'install': {
+        const archiveDir = join(currentDir, 'deployment-archive');
+        await install({
+          archiveDir,
+          root: instanceDir,
+          instructionsDir,
+          deploymentGroupId: deployment.deploymentGroupId,
+          appspec: await readAppSpec(archiveDir),
+          fileExistsBehavior: deployment.fileExistsBehavior,
+          note,
+        });
+        await writeFile(pointer('last_successful_install'), currentDir);
+        return SUCCEEDED;
+      }
+      case 'traffic':
+        note(`${step.event}: no load balancer runs locally, nothing to do`);
+        return SUCCEEDED;
+    }
+  };
+
+  try {
+    return await runSteps();
+  } finally {
+    logStream.end();
+    await finished(logStream).catch(() => {});
+  }
+
+  async function runSteps(): Promise<InstanceOutcome> {
+    for (const [index, step] of steps.entries()) {
+      if (signal.aborted) {
+        skipFrom(index, steps.length, report);
+        return 'Aborted';
+      }
+      report(index, { status: 'InProgress' });
+      let diagnostics: Diagnostics;
+      let aborted = false;
+      try {
+        diagnostics = await runStep(step);
+      } catch (error) {
+        if (error instanceof StepFailure) {
+          diagnostics = error.diagnostics;
+          aborted = error.aborted;
+        } else {
+          const known =
+            error instanceof AppSpecError || error instanceof BundleError || error instanceof InstallError;
+          diagnostics = {
+            errorCode: 'UnknownError',
+            scriptName: '',
+            message: known ? (error as Error).message : `${step.event} failed: ${(error as Error).message}`,
+            logTail: '',
+          };
+          if (!known) note(`${step.event} failed: ${(error as Error).stack ?? String(error)}`);
+        }
+        if (!aborted && step.event === 'ApplicationStop' && deployment.ignoreApplicationStopFailures) {
+          note(
+            `ApplicationStop failed and was ignored (ignoreApplicationStopFailures): ${diagnostics.message}`,
+          );
+          report(index, { status: 'Succeeded', diagnostics });
+          continue;
+        }
+        report(index, { status: 'Failed', diagnostics });
+        skipFrom(index + 1, steps.length, report);
+        return aborted ? 'Aborted' : 'Failed';
+      }
+      report(index, { status: 'Succeeded', diagnostics });
+    }
+    return 'Succeeded';
+  }
+}
+
+function skipFrom(start: number, end: number, report: (index: number, update: EventUpdate) => void): void {
+  for (let index = start; index < end; index += 1) report(index, { status: 'Skipped' });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}

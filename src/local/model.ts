@@ -1,0 +1,201 @@
+/**
+ * The local CodeDeploy's state, as kept in memory and persisted as JSON. Times are epoch milliseconds
+ * here; the wire layer turns them into the epoch seconds CodeDeploy sends.
+ * Member names follow the CodeDeploy API model (botocore codedeploy/2014-10-06) so records map to
+ * responses without renaming.
+ */
+
+export type DeploymentStatus =
+  | 'Created'
+  | 'Queued'
+  | 'InProgress'
+  | 'Baking'
+  | 'Succeeded'
+  | 'Failed'
+  | 'Stopped'
+  | 'Ready';
+
+export const DEPLOYMENT_STATUSES: readonly DeploymentStatus[] = [
+  'Created',
+  'Queued',
+  'InProgress',
+  'Baking',
+  'Succeeded',
+  'Failed',
+  'Stopped',
+  'Ready',
+];
+
+/** Statuses that block a new deployment on the same group (DeploymentLimitExceededException). */
+export const ACTIVE_STATUSES: ReadonlySet<DeploymentStatus> = new Set([
+  'Created',
+  'Queued',
+  'InProgress',
+  'Baking',
+  'Ready',
+]);
+
+export const TERMINAL_STATUSES: ReadonlySet<DeploymentStatus> = new Set(['Succeeded', 'Failed', 'Stopped']);
+
+export type TargetStatus =
+  | 'Pending'
+  | 'InProgress'
+  | 'Succeeded'
+  | 'Failed'
+  | 'Skipped'
+  | 'Unknown'
+  | 'Ready';
+export type LifecycleEventStatus = 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped' | 'Unknown';
+
+export type DiagnosticsErrorCode =
+  | 'Success'
+  | 'ScriptMissing'
+  | 'ScriptNotExecutable'
+  | 'ScriptTimedOut'
+  | 'ScriptFailed'
+  | 'UnknownError';
+
+export type FileExistsBehavior = 'DISALLOW' | 'OVERWRITE' | 'RETAIN';
+export type BundleType = 'tar' | 'tgz' | 'zip' | 'YAML' | 'JSON';
+
+export interface S3Location {
+  bucket?: string;
+  key?: string;
+  bundleType?: BundleType;
+  version?: string;
+  eTag?: string;
+}
+
+export interface RevisionLocation {
+  revisionType?: 'S3' | 'GitHub' | 'String' | 'AppSpecContent';
+  s3Location?: S3Location;
+  gitHubLocation?: { repository?: string; commitId?: string };
+  string?: { content?: string; sha256?: string };
+  appSpecContent?: { content?: string; sha256?: string };
+}
+
+export interface AutoRollbackConfiguration {
+  enabled?: boolean;
+  events?: string[];
+}
+
+export interface MinimumHealthyHosts {
+  /** MOST_CONCURRENCY is what CodeDeploy returns for OneAtATime; it cannot be set by users. */
+  type: 'HOST_COUNT' | 'FLEET_PERCENT' | 'MOST_CONCURRENCY';
+  value: number;
+}
+
+export interface DeploymentConfigRecord {
+  deploymentConfigId: string;
+  deploymentConfigName: string;
+  minimumHealthyHosts: MinimumHealthyHosts;
+  createTime: number;
+  computePlatform: 'Server';
+}
+
+export interface RegisteredRevision {
+  revision: RevisionLocation;
+  description?: string;
+  registerTime: number;
+  firstUsedTime?: number;
+  lastUsedTime?: number;
+  deploymentGroups: string[];
+}
+
+export interface ApplicationRecord {
+  applicationId: string;
+  applicationName: string;
+  createTime: number;
+  computePlatform: 'Server' | 'Lambda' | 'ECS';
+  revisions: RegisteredRevision[];
+}
+
+export interface TagFilter {
+  Key?: string;
+  Value?: string;
+  Type?: 'KEY_ONLY' | 'VALUE_ONLY' | 'KEY_AND_VALUE';
+}
+
+/**
+ * A deployment group as given (every settable member is kept and returned verbatim, blue/green
+ * settings included) plus what the service maintains.
+ */
+export interface DeploymentGroupRecord {
+  deploymentGroupId: string;
+  applicationName: string;
+  deploymentGroupName: string;
+  deploymentConfigName: string;
+  serviceRoleArn: string;
+  computePlatform: 'Server' | 'Lambda' | 'ECS';
+  /** Settable members other than the names, config and role, exactly as last given. */
+  settings: Record<string, unknown>;
+  targetRevision?: RevisionLocation;
+  lastSuccessfulDeploymentId?: string;
+  lastAttemptedDeploymentId?: string;
+}
+
+export interface Diagnostics {
+  errorCode: DiagnosticsErrorCode;
+  scriptName: string;
+  message: string;
+  logTail: string;
+}
+
+export interface LifecycleEventRecord {
+  lifecycleEventName: string;
+  status: LifecycleEventStatus;
+  startTime?: number;
+  endTime?: number;
+  diagnostics?: Diagnostics;
+}
+
+export interface InstanceTargetRecord {
+  targetId: string;
+  targetArn: string;
+  status: TargetStatus;
+  lastUpdatedAt: number;
+  lifecycleEvents: LifecycleEventRecord[];
+}
+
+export interface ErrorInformation {
+  code: string;
+  message: string;
+}
+
+export interface RollbackInfo {
+  rollbackDeploymentId?: string;
+  rollbackTriggeringDeploymentId?: string;
+  rollbackMessage?: string;
+}
+
+export interface DeploymentRecord {
+  deploymentId: string;
+  applicationName: string;
+  deploymentGroupName: string;
+  deploymentGroupId: string;
+  deploymentConfigName: string;
+  /** The configuration's rule, frozen when the deployment is created. */
+  minimumHealthyHosts: MinimumHealthyHosts;
+  revision: RevisionLocation;
+  previousRevision?: RevisionLocation;
+  status: DeploymentStatus;
+  errorInformation?: ErrorInformation;
+  createTime: number;
+  startTime?: number;
+  completeTime?: number;
+  description?: string;
+  creator: 'user' | 'codeDeployRollback';
+  ignoreApplicationStopFailures: boolean;
+  autoRollbackConfiguration?: AutoRollbackConfiguration;
+  rollbackInfo?: RollbackInfo;
+  fileExistsBehavior: FileExistsBehavior;
+  /** The group's deploymentStyle / load balancer / blue-green settings at creation time. */
+  deploymentStyle?: Record<string, unknown>;
+  loadBalancerInfo?: Record<string, unknown>;
+  blueGreenDeploymentConfiguration?: Record<string, unknown>;
+  targetInstances?: Record<string, unknown>;
+  /** Assigned when the deployment starts; until then target queries answer DeploymentNotStarted. */
+  targets?: InstanceTargetRecord[];
+  /** Set by StopDeployment; the engine turns it into status Stopped. */
+  stopRequest?: { time: number; autoRollbackEnabled?: boolean };
+}

@@ -1,0 +1,290 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { scriptsLogPath } from './agent/agent.js';
+import { randomDeploymentId } from './deployments.js';
+import { Engine, type TimelineEntry } from './engine.js';
+import { builtInConfigs } from './health.js';
+import { groupInstances, instanceDir, type LocalInstance, taggedInstanceCount } from './instances.js';
+import { createOperations } from './service.js';
+import { deploymentInfo } from './shapes.js';
+import { groupKey, Store } from './store.js';
+import { ApiError, readJsonCall, sendError, sendJson } from './wire.js';
+
+export interface LocalS3Options {
+  /** S3 endpoint the agents download bundles from; default AWS_ENDPOINT_URL_S3, then real S3. */
+  endpoint?: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+export interface LocalCodeDeployOptions {
+  /** Everything lives here: state (codedeploy/), instances (instances/). */
+  dataDir: string;
+  /** 0 or omitted: a free port. */
+  port?: number;
+  host?: string;
+  s3?: LocalS3Options;
+  /** Instances of a group without a `local:instances` tag filter. Default 2. */
+  instancesPerGroup?: number;
+  region?: string;
+  accountId?: string;
+  /** How long a deployment stays Created before its instances are assigned. Default 0. */
+  startDelayMs?: number;
+  /** Between SIGTERM and SIGKILL of a script's process group. Default 2000. */
+  killGraceMs?: number;
+  /** Page size of the List operations. Default 100. */
+  pageSize?: number;
+  now?: () => number;
+  newDeploymentId?: () => string;
+}
+
+/** One API call, as recorded for tests ("exactly one CreateDeployment per group", call rates). */
+export interface ApiCall {
+  operation: string;
+  /** Epoch milliseconds. */
+  time: number;
+  applicationName?: string;
+  deploymentGroupName?: string;
+  deploymentId?: string;
+  /** The error type answered, if any. */
+  error?: string;
+}
+
+export interface InstanceLog {
+  instanceId: string;
+  path: string;
+  text: string;
+}
+
+export interface LocalCodeDeploy {
+  /** http://HOST:PORT — for AWS_ENDPOINT_URL_CODEDEPLOY or `aws deploy --endpoint-url`. */
+  endpoint: string;
+  port: number;
+  dataDir: string;
+  calls(filter?: { operation?: string; deploymentGroupName?: string }): ApiCall[];
+  clearCalls(): void;
+  /** The instances a group deploys to now (its count follows its tag filters). */
+  instances(applicationName: string, deploymentGroupName: string): LocalInstance[];
+  /** Resolves with the GetDeployment shape once the deployment is Succeeded, Failed or Stopped (and saved). */
+  waitForDeployment(deploymentId: string): Promise<ReturnType<typeof deploymentInfo>>;
+  /** Each instance's start and end, in the order they happened (for concurrency checks). */
+  timeline(deploymentId: string): TimelineEntry[];
+  /** The hook output of a deployment, per instance (the agent's scripts.log). */
+  logs(deploymentId: string): Promise<InstanceLog[]>;
+  /** Stops serving and terminates running scripts; persisted state is resumed by the next start. */
+  stop(): Promise<void>;
+}
+
+export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Promise<LocalCodeDeploy> {
+  const dataDir = resolve(options.dataDir);
+  const now = options.now ?? Date.now;
+  const newDeploymentId = options.newDeploymentId ?? randomDeploymentId;
+  const instancesPerGroup = options.instancesPerGroup ?? 2;
+  const store = new Store(dataDir);
+  for (const config of builtInConfigs(now())) store.state.configs.set(config.deploymentConfigName, config);
+  await store.load();
+
+  const s3 = createS3Client(options.s3 ?? {}, options.region ?? 'us-east-1');
+  const engine = new Engine({
+    store,
+    dataDir,
+    instancesPerGroup,
+    startDelayMs: options.startDelayMs ?? 0,
+    killGraceMs: options.killGraceMs ?? 2000,
+    s3,
+    region: options.region ?? 'us-east-1',
+    accountId: options.accountId ?? '123456789012',
+    now,
+    newDeploymentId,
+  });
+  const operations = createOperations({
+    store,
+    engine,
+    now,
+    newDeploymentId,
+    pageSize: options.pageSize ?? 100,
+  });
+  const calls: ApiCall[] = [];
+
+  const describeCall = (operation: string, input: Record<string, unknown>, output: unknown): ApiCall => {
+    const call: ApiCall = { operation, time: now() };
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    const deploymentId =
+      text(input.deploymentId) ?? text((output as Record<string, unknown> | undefined)?.deploymentId);
+    const record = deploymentId ? store.state.deployments.get(deploymentId) : undefined;
+    const app = text(input.applicationName) ?? record?.applicationName;
+    const group =
+      text(input.deploymentGroupName) ??
+      text(input.currentDeploymentGroupName) ??
+      record?.deploymentGroupName;
+    if (app) call.applicationName = app;
+    if (group) call.deploymentGroupName = group;
+    if (deploymentId) call.deploymentId = deploymentId;
+    return call;
+  };
+
+  const handleApi = async (request: IncomingMessage, response: ServerResponse) => {
+    let operationName = 'Unknown';
+    let input: Record<string, unknown> = {};
+    try {
+      const call = await readJsonCall(request);
+      operationName = call.operation;
+      input = call.input;
+      const operation = Object.hasOwn(operations, operationName) ? operations[operationName] : undefined;
+      if (!operation) {
+        throw new ApiError(
+          'UnknownOperationException',
+          `The local CodeDeploy does not implement ${operationName}`,
+        );
+      }
+      const output = await operation(input);
+      calls.push(describeCall(operationName, input, output));
+      sendJson(response, 200, output);
+    } catch (error) {
+      const apiError =
+        error instanceof ApiError
+          ? error
+          : new ApiError('InternalFailure', `The local CodeDeploy failed: ${(error as Error).message}`);
+      calls.push({ ...describeCall(operationName, input, undefined), error: apiError.type });
+      if (apiError.type === 'InternalFailure') {
+        response.setHeader('x-amzn-errortype', apiError.type);
+        sendJson(response, 500, { __type: apiError.type, message: apiError.message });
+      } else {
+        sendError(response, apiError);
+      }
+    }
+  };
+
+  const instancesOf = (applicationName: string, deploymentGroupName: string): LocalInstance[] => {
+    const group = store.state.groups.get(groupKey(applicationName, deploymentGroupName));
+    if (!group) return [];
+    const count = taggedInstanceCount(group.settings) ?? instancesPerGroup;
+    return groupInstances(dataDir, applicationName, deploymentGroupName, count);
+  };
+
+  const logs = async (deploymentId: string): Promise<InstanceLog[]> => {
+    const record = store.state.deployments.get(deploymentId);
+    if (!record) return [];
+    return Promise.all(
+      (record.targets ?? []).map(async (target) => {
+        const path = scriptsLogPath(
+          instanceDir(dataDir, target.targetId),
+          record.deploymentGroupId,
+          deploymentId,
+        );
+        return { instanceId: target.targetId, path, text: await readFile(path, 'utf8').catch(() => '') };
+      }),
+    );
+  };
+
+  const handleControl = async (url: URL, request: IncomingMessage, response: ServerResponse) => {
+    const json = (status: number, body: unknown) => {
+      const text = JSON.stringify(body, null, 2);
+      response.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+      });
+      response.end(text);
+    };
+    const path = url.pathname;
+    if (path === '/_local/health') return json(200, { ok: true, dataDir });
+    if (path === '/_local/calls') {
+      if (request.method === 'DELETE') {
+        calls.length = 0;
+        return json(200, { calls: [] });
+      }
+      return json(200, { calls });
+    }
+    if (path === '/_local/instances') {
+      const groups = [...store.state.groups.values()].map((g) => ({
+        applicationName: g.applicationName,
+        deploymentGroupName: g.deploymentGroupName,
+        instances: instancesOf(g.applicationName, g.deploymentGroupName),
+      }));
+      return json(200, { groups });
+    }
+    const match = /^\/_local\/deployments\/(d-[A-Z0-9]{9})\/(timeline|logs)$/.exec(path);
+    if (match?.[1] && store.state.deployments.has(match[1])) {
+      const id = match[1];
+      return match[2] === 'timeline'
+        ? json(200, { timeline: engine.timeline(id) })
+        : json(200, { logs: await logs(id) });
+    }
+    return json(404, {
+      message:
+        'Unknown control route: GET /_local/health, GET|DELETE /_local/calls, GET /_local/instances, ' +
+        'GET /_local/deployments/<id>/timeline, GET /_local/deployments/<id>/logs',
+    });
+  };
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://local');
+    const handler = url.pathname.startsWith('/_local/')
+      ? handleControl(url, request, response)
+      : handleApi(request, response);
+    handler.catch((error: unknown) => {
+      if (!response.headersSent)
+        sendJson(response, 500, { __type: 'InternalFailure', message: String(error) });
+      else response.destroy();
+    });
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(options.port ?? 0, host, () => resolveListen());
+  });
+  engine.recover();
+  const { port } = server.address() as AddressInfo;
+
+  let stopped: Promise<void> | undefined;
+  return {
+    endpoint: `http://${host}:${port}`,
+    port,
+    dataDir,
+    calls: (filter) =>
+      calls.filter(
+        (c) =>
+          (filter?.operation === undefined || c.operation === filter.operation) &&
+          (filter?.deploymentGroupName === undefined || c.deploymentGroupName === filter.deploymentGroupName),
+      ),
+    clearCalls: () => {
+      calls.length = 0;
+    },
+    instances: instancesOf,
+    waitForDeployment: async (deploymentId) => {
+      const record = await engine.waitFor(deploymentId);
+      await store.flush();
+      return deploymentInfo(record);
+    },
+    timeline: (deploymentId) => engine.timeline(deploymentId),
+    logs,
+    stop: () => {
+      stopped ??= (async () => {
+        const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+        server.closeAllConnections();
+        await engine.shutdown();
+        await closed;
+        s3.destroy();
+      })();
+      return stopped;
+    },
+  };
+}
+
+function createS3Client(options: LocalS3Options, defaultRegion: string): S3Client {
+  const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+  // A local S3 takes any key; without one in the environment, a placeholder keeps the SDK from failing.
+  const placeholder =
+    endpoint !== undefined && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE
+      ? { accessKeyId: 'local', secretAccessKey: 'local' }
+      : undefined;
+  const credentials = options.credentials ?? placeholder;
+  return new S3Client({
+    region: options.region ?? process.env.AWS_REGION ?? defaultRegion,
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    ...(credentials ? { credentials } : {}),
+  });
+}

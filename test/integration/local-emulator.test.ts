@@ -1,0 +1,59 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CodeDeployClient, CreateApplicationCommand } from '@aws-sdk/client-codedeploy';
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/commands/command.js';
+import { runEmulator } from '../../src/commands/emulator.js';
+import { TEST_CREDENTIALS, tempDir } from '../helpers/local.js';
+
+describe('emulator command', () => {
+  it('serves CodeDeploy and an embedded S3 until stopped, and keeps the state in --data', async () => {
+    const dataDir = await tempDir();
+    const stop = new AbortController();
+    const lines: string[] = [];
+    let ready: (endpoints: { codedeploy: string; s3?: string }) => void = () => {};
+    const endpoints = new Promise<{ codedeploy: string; s3?: string }>((resolve) => {
+      ready = resolve;
+    });
+    const run = runEmulator(['--data', dataDir, '--instances-per-group', '3'], {
+      signal: stop.signal,
+      out: (line) => lines.push(line),
+      onReady: ready,
+    });
+    const { codedeploy, s3 } = await endpoints;
+    const client = new CodeDeployClient({
+      endpoint: codedeploy,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+    });
+    const s3Client = new S3Client({
+      endpoint: s3,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+    });
+    await client.send(new CreateApplicationCommand({ applicationName: 'from-the-command' }));
+    expect((await s3Client.send(new ListBucketsCommand({}))).Buckets).toEqual([]);
+    client.destroy();
+    s3Client.destroy();
+    stop.abort();
+    expect(await run).toBe(0);
+    expect(lines).toContain(`  export AWS_ENDPOINT_URL_CODEDEPLOY=${codedeploy}`);
+    expect(lines).toContain(`  export AWS_ENDPOINT_URL_S3=${s3}`);
+    const saved = JSON.parse(await readFile(join(dataDir, 'codedeploy/applications.json'), 'utf8'));
+    expect(saved.map((a: { applicationName: string }) => a.applicationName)).toEqual(['from-the-command']);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it.each([
+    [[], '--data DIR is required'],
+    [['--data', 'x', '--port', 'eighty'], '--port needs a whole number'],
+    [['--data', 'x', '--s3-endpoint', 'localhost:9000'], '--s3-endpoint needs an http(s):// URL or "aws"'],
+    [['--data', 'x', '--verbose'], "Unknown option '--verbose'"],
+  ])('refuses bad usage %j', async (argv, message) => {
+    const run = runEmulator(argv, { signal: AbortSignal.abort(), out: () => {} });
+    await expect(run).rejects.toBeInstanceOf(UsageError);
+    await expect(run).rejects.toThrow(message);
+  });
+});
