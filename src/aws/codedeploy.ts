@@ -66,6 +66,10 @@ export class CodeDeployGateway {
       return true;
     } catch (error) {
       if (awsErrorName(error) === 'ApplicationDoesNotExistException') return false;
+      // The question is only whether the call succeeded: a 200 whose body the SDK cannot parse (moto
+      // sends createTime as an ISO string) still means the application exists.
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 200)
+        return true;
       throw error;
     }
   }

@@ -18,7 +18,7 @@ import { type DeploymentOrigin, describeDeployment, parseDescription } from './d
 import { describeFailure, instanceFailures } from './diagnostics.js';
 import { type Clock, type Followed, followDeployments } from './follow.js';
 import { groupFromTemplate } from './group-template.js';
-import { consoleUrl, type GroupReport, type RevisionReport, s3Uri } from './model.js';
+import { consoleUrl, type GroupReport, type InstanceFailure, type RevisionReport, s3Uri } from './model.js';
 import type { PollPolicy } from './poll-schedule.js';
 
 /** Where the revision comes from: the workspace (archive + upload), or an earlier upload of a commit. */
@@ -89,6 +89,7 @@ export async function executePlan(request: ExecuteRequest, deps: ExecuteDeps): P
       if (task.report.outcome !== 'succeeded' && task.report.outcome !== 'created') {
         for (const rest of tasks.slice(index + 1)) {
           rest.report.note = `not started: ${task.plan.deploymentGroup} did not succeed (strategy: sequential)`;
+          deps.log.warn(`${rest.plan.deploymentGroup}: ${rest.report.note}`);
         }
         break;
       }
@@ -497,9 +498,21 @@ async function finishReport(task: GroupTask, items: Followed[], deps: ExecuteDep
         `${task.plan.deploymentGroup}: could not read the instance diagnostics: ${errorMessage(error)}`,
       );
     }
-    for (const failure of report.failures)
-      deps.log.error(describeFailure(task.plan.deploymentGroup, failure));
+    for (const failure of report.failures) await logFailure(task.plan.deploymentGroup, failure, deps.log);
   }
+}
+
+/** One collapsed section per failing instance with everything needed to fix it, and an annotation. */
+async function logFailure(group: string, failure: InstanceFailure, log: Logger): Promise<void> {
+  await log.group(
+    `${group} › ${failure.instanceId}: ${failure.event} failed${failure.errorCode ? ` (${failure.errorCode})` : ''}`,
+    async () => {
+      if (failure.script) log.info(`script:  ${failure.script}`);
+      if (failure.message) log.info(`message: ${failure.message}`);
+      if (failure.logTail) log.info(`log tail:\n${failure.logTail.trimEnd()}`);
+    },
+  );
+  log.error(describeFailure(group, failure));
 }
 
 /** A closed pull request: stop what runs on its preview groups, delete the groups this project created. */

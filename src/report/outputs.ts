@@ -3,22 +3,24 @@ import { planToJson } from '../plan/plan.js';
 
 /** The step outputs, as action.yml documents them. */
 export function actionOutputs(result: RunResult): Record<string, string> {
-  const deployments = result.plan.skipped ? [] : result.plan.deployments;
+  const planned = result.plan.skipped ? [] : result.plan.deployments;
+  const groups = planned.map((plannedGroup) => {
+    const report = result.groups.find((g) => g.group === plannedGroup.deploymentGroup);
+    return {
+      group: plannedGroup.deploymentGroup,
+      id: report?.deploymentId ?? null,
+      status: report?.outcome ?? result.status,
+      url: report?.url ?? null,
+      rollbackId: report?.rollback?.deploymentId ?? null,
+    };
+  });
   return {
     status: result.status,
     skipped: String(result.plan.skipped),
     'skip-reason': result.plan.skipped ? result.plan.reason : '',
-    'deployment-groups': deployments.map((d) => d.deploymentGroup).join(','),
-    'deployment-ids': '',
-    deployments: JSON.stringify(
-      deployments.map((d) => ({
-        group: d.deploymentGroup,
-        id: null,
-        status: result.status,
-        url: null,
-        rollbackId: null,
-      })),
-    ),
+    'deployment-groups': planned.map((d) => d.deploymentGroup).join(','),
+    'deployment-ids': groups.flatMap((g) => (g.id ? [g.id] : [])).join(','),
+    deployments: JSON.stringify(groups),
     plan: JSON.stringify(planToJson(result.plan)),
   };
 }

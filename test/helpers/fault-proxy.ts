@@ -1,8 +1,31 @@
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** What the proxy does with one request: forward it, or cut the connection after some body bytes. */
-export type Fault = { kind: 'pass' } | { kind: 'reset'; afterBytes?: number };
+/**
+ * What the proxy does with one request: forward it, cut the connection after some body bytes,
+ * answer in the upstream's place (a throttle, a 503, AccessDenied), or forward it late.
+ */
+export type Fault =
+  | { kind: 'pass' }
+  | { kind: 'reset'; afterBytes?: number }
+  | { kind: 'respond'; status: number; body: string; headers?: Record<string, string> }
+  | { kind: 'delay'; ms: number };
+
+/** A CodeDeploy (AWS JSON 1.1) error answer, as the service sends it. */
+export function codeDeployError(type: string, message: string, status = 400): Fault {
+  return {
+    kind: 'respond',
+    status,
+    body: JSON.stringify({ __type: type, message }),
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'fault-injected' },
+  };
+}
+
+/** The CodeDeploy operation of a request (from x-amz-target), e.g. CreateDeployment. */
+export function codeDeployOperation(request: ProxiedRequest): string | undefined {
+  const target = request.headers['x-amz-target'];
+  return typeof target === 'string' ? target.split('.').pop() : undefined;
+}
 
 export interface ProxiedRequest {
   method: string;
@@ -39,6 +62,19 @@ export async function startFaultProxy(
     };
     requests.push(seen);
     const fault = decide(seen);
+    if (fault.kind === 'respond') {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(fault.status, { 'content-length': Buffer.byteLength(fault.body), ...fault.headers });
+        res.end(fault.body);
+      });
+      return;
+    }
+    if (fault.kind === 'delay') {
+      req.pause();
+      setTimeout(() => forwardRequest(), fault.ms);
+      return;
+    }
     if (fault.kind === 'reset') {
       let received = 0;
       const cut = () => req.socket.destroy();
@@ -50,21 +86,26 @@ export async function startFaultProxy(
       req.on('end', cut);
       return;
     }
-    const forward = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forward.on('error', () => res.destroy());
-    req.pipe(forward);
+    forwardRequest();
+
+    function forwardRequest() {
+      const forward = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      forward.on('error', () => res.destroy());
+      req.pipe(forward);
+      req.resume();
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -10,8 +10,8 @@ export interface RunnerOptions {
   inputs?: Record<string, string>;
   workspace: string;
   env?: Record<string, string>;
-  /** Send this signal after the given number of milliseconds. */
-  signal?: { name: NodeJS.Signals; afterMs: number };
+  /** Send this signal once the action's output matches `when` (e.g. a deployment was created). */
+  signal?: { name: NodeJS.Signals; when: RegExp };
   entry?: string;
 }
 
@@ -26,6 +26,7 @@ export interface RunnerResult {
 }
 
 const DIST = resolve('dist/index.js');
+let runs = 0;
 
 /** Runs the bundled action as a GitHub runner does: INPUT_* variables, event file, output and summary files. */
 export async function runAction(options: RunnerOptions): Promise<RunnerResult> {
@@ -52,7 +53,8 @@ export async function runAction(options: RunnerOptions): Promise<RunnerResult> {
     GITHUB_REPOSITORY: payload.repository?.full_name ?? 'acme/shop',
     GITHUB_SHA: payload.after ?? 'f'.repeat(40),
     GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '1234',
+    // Every run is a new workflow run, as on GitHub (the action tells its own deployments by it).
+    GITHUB_RUN_ID: String(process.pid * 1000 + ++runs),
     GITHUB_RUN_ATTEMPT: '1',
     RUNNER_TEMP: dir,
     ...(payload.ref ? { GITHUB_REF: payload.ref } : {}),
@@ -62,16 +64,17 @@ export async function runAction(options: RunnerOptions): Promise<RunnerResult> {
   const child = spawn(process.execPath, [options.entry ?? DIST], { cwd: options.workspace, env });
   let stdout = '';
   let stderr = '';
+  let signalled = false;
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
+    if (options.signal && !signalled && options.signal.when.test(stdout)) {
+      signalled = true;
+      child.kill(options.signal.name);
+    }
   });
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  if (options.signal) {
-    const { name, afterMs } = options.signal;
-    setTimeout(() => child.kill(name), afterMs).unref();
-  }
   const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
   return {
     code,

@@ -1,0 +1,204 @@
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import {
+  CodeDeployClient,
+  CreateApplicationCommand,
+  CreateDeploymentGroupCommand,
+  type CreateDeploymentGroupInput,
+} from '@aws-sdk/client-codedeploy';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { type LocalCodeDeploy, startLocalCodeDeploy } from '../../src/local/index.js';
+import { type Fault, type FaultProxy, type ProxiedRequest, startFaultProxy } from './fault-proxy.js';
+import { ROLE, TEST_CREDENTIALS } from './local.js';
+import { type RunnerOptions, type RunnerResult, runAction } from './runner.js';
+
+export const SHA = '0123456789abcdef0123456789abcdef01234567';
+
+/**
+ * moto's S3 plus the local CodeDeploy (its agents download from the same moto), with an optional
+ * fault proxy in front of the CodeDeploy endpoint, and the environment the bundled action needs.
+ */
+export interface DeployEnv {
+  codedeploy: LocalCodeDeploy;
+  client: CodeDeployClient;
+  s3: S3Client;
+  bucket: string;
+  application: string;
+  /** Decides what the proxy in front of CodeDeploy does with each request (default: pass). */
+  faults: { decide: (request: ProxiedRequest) => Fault };
+  proxy: FaultProxy;
+  env: Record<string, string>;
+  createGroups(names: string[], extra?: Partial<CreateDeploymentGroupInput>): Promise<void>;
+  /** A workspace with the test app and a config file; `behaviour` controls the hook scripts. */
+  workspace(config: string, behaviour?: Behaviour, extraFiles?: Record<string, string>): Promise<string>;
+  /** Runs dist/index.js as a runner does, on a push to `branch` (or the given event). */
+  run(
+    options: Partial<RunnerOptions> & { workspace: string; branch?: string; sha?: string },
+  ): Promise<RunnerResult>;
+  stop(): Promise<void>;
+}
+
+/** What the test app's ValidateService script does, per deployment group. */
+export interface Behaviour {
+  failGroups?: string[];
+  slowGroups?: string[];
+  slowSeconds?: number;
+  /** Text the app serves (lets a test tell revisions apart). */
+  version?: string;
+}
+
+let counter = 0;
+
+export async function startDeployEnv(motoEndpoint: string): Promise<DeployEnv> {
+  counter += 1;
+  const tag = `${process.pid}-${counter}-${Date.now() % 100000}`;
+  const dataDir = await mkdtemp(join(tmpdir(), 'cdg-e2e-'));
+  const bucket = `e2e-${tag}`;
+  const application = `shop-${tag}`;
+  const s3 = new S3Client({
+    endpoint: motoEndpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: TEST_CREDENTIALS,
+  });
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const codedeploy = await startLocalCodeDeploy({
+    dataDir: join(dataDir, 'codedeploy'),
+    killGraceMs: 500,
+    s3: { endpoint: motoEndpoint, credentials: TEST_CREDENTIALS },
+  });
+  const faults = { decide: (_: ProxiedRequest): Fault => ({ kind: 'pass' }) };
+  const proxy = await startFaultProxy(codedeploy.endpoint, (request) => faults.decide(request));
+  const client = new CodeDeployClient({
+    endpoint: codedeploy.endpoint,
+    region: 'us-east-1',
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 1,
+  });
+  await client.send(
+    new CreateApplicationCommand({ applicationName: application, computePlatform: 'Server' }),
+  );
+  const env: Record<string, string> = {
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_S3: motoEndpoint,
+    AWS_ENDPOINT_URL_CODEDEPLOY: proxy.endpoint,
+  };
+  const cleanup: string[] = [dataDir];
+
+  return {
+    codedeploy,
+    client,
+    s3,
+    bucket,
+    application,
+    faults,
+    proxy,
+    env,
+    async createGroups(names, extra = {}) {
+      for (const deploymentGroupName of names) {
+        await client.send(
+          new CreateDeploymentGroupCommand({
+            serviceRoleArn: ROLE,
+            ...extra,
+            applicationName: application,
+            deploymentGroupName,
+          }),
+        );
+      }
+    },
+    async workspace(config, behaviour = {}, extraFiles = {}) {
+      const dir = await mkdtemp(join(tmpdir(), 'cdg-e2e-ws-'));
+      cleanup.push(dir);
+      const files: Record<string, string> = {
+        '.github/codedeploy.yml': config.replaceAll('APPLICATION', application).replaceAll('BUCKET', bucket),
+        'app/appspec.yml': APPSPEC,
+        'app/site/index.html': `version ${behaviour.version ?? '1'}\n`,
+        'app/scripts/stop.sh': '#!/bin/sh\necho "stopping $DEPLOYMENT_GROUP_NAME"\n',
+        'app/scripts/start.sh': '#!/bin/sh\necho "starting $DEPLOYMENT_GROUP_NAME"\n',
+        'app/scripts/validate.sh': VALIDATE,
+        'app/scripts/behaviour.sh': [
+          `FAIL_GROUPS="${(behaviour.failGroups ?? []).join(' ')}"`,
+          `SLOW_GROUPS="${(behaviour.slowGroups ?? []).join(' ')}"`,
+          `SLOW_SECONDS=${behaviour.slowSeconds ?? 0}`,
+          '',
+        ].join('\n'),
+        ...extraFiles,
+      };
+      for (const [path, content] of Object.entries(files)) {
+        const target = join(dir, path);
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, content);
+        if (path.endsWith('.sh')) await chmod(target, 0o755);
+      }
+      return dir;
+    },
+    run(options) {
+      const branch = options.branch ?? 'develop';
+      const sha = options.sha ?? SHA;
+      const repository = { full_name: 'acme/shop', default_branch: branch };
+      const eventName = options.eventName ?? 'push';
+      const payload =
+        eventName === 'workflow_dispatch'
+          ? { ref: `refs/heads/${branch}`, inputs: {}, repository }
+          : { ref: `refs/heads/${branch}`, after: sha, deleted: false, repository };
+      return runAction({
+        eventName,
+        payload,
+        ...options,
+        inputs: { 'github-token': '', 'config-source': 'workspace', ...options.inputs },
+        env: { ...env, GITHUB_SHA: sha, ...options.env },
+      });
+    },
+    async stop() {
+      client.destroy();
+      s3.destroy();
+      await proxy.close();
+      await codedeploy.stop();
+      for (const dir of cleanup) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const APPSPEC = `version: 0.0
+os: linux
+files:
+  - source: site
+    destination: /var/www/shop
+hooks:
+  ApplicationStop:
+    - location: scripts/stop.sh
+      timeout: 30
+  ApplicationStart:
+    - location: scripts/start.sh
+      timeout: 30
+  ValidateService:
+    - location: scripts/validate.sh
+      timeout: 60
+`;
+
+const VALIDATE = `#!/bin/sh
+. "$(dirname "$0")/behaviour.sh"
+case " $SLOW_GROUPS " in *" $DEPLOYMENT_GROUP_NAME "*) sleep "$SLOW_SECONDS" ;; esac
+case " $FAIL_GROUPS " in
+  *" $DEPLOYMENT_GROUP_NAME "*)
+    echo "GET http://127.0.0.1/health -> 503 on $DEPLOYMENT_GROUP_NAME"
+    echo "validation failed" >&2
+    exit 3 ;;
+esac
+echo "healthy: $DEPLOYMENT_GROUP_NAME"
+`;
+
+/** A config for the test app; APPLICATION and BUCKET are filled in by `workspace`. */
+export function testConfig(branches: string, defaults = ''): string {
+  return `application: APPLICATION
+revision:
+  bucket: BUCKET
+  source: app
+defaults:
+${/\bwait:/.test(defaults) ? '' : '  wait: 2m\n'}${defaults}branches:
+${branches}`;
+}
