@@ -75,6 +75,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): RunReporte
       const { getOctokit } = await import('@actions/github');
       const instance = getOctokit(options.token, {
         ...(options.apiUrl ? { baseUrl: options.apiUrl } : {}),
+        userAgent: 'codedeploy-gitops',
         log: {
           debug: () => {},
           info: () => {},
@@ -141,6 +142,8 @@ export function createGitHubReporter(options: GitHubReporterOptions): RunReporte
       } catch (error) {
         const status = error instanceof GitHubCallError ? error.status : undefined;
         const message = `GitHub ${step.feature === 'deployments' ? 'deployments' : 'pull-request comment'}: ${errorMessage(error)}`;
+        // A rate limit is a 403 or 429 that says so: it passes, unlike a missing permission.
+        const limited = status === 429 || (status === 403 && /rate limit/i.test(message));
         if (status === 401) {
           tokenRefused = true;
           log.warn(
@@ -150,13 +153,13 @@ export function createGitHubReporter(options: GitHubReporterOptions): RunReporte
               'check the github-token input',
             ),
           );
-        } else if (status === 403 || status === 404) {
+        } else if (!limited && (status === 403 || status === 404)) {
           off.add(step.feature);
           log.warn(warning(`${message}; skipped for the rest of this run`, undefined, HINTS[step.feature]));
-        } else if (status === undefined || status >= 500) {
+        } else if (limited || status === undefined || status >= 500) {
           log.warn(
             warning(
-              `${message}; GitHub looks unavailable, skipping the other GitHub updates of this step`,
+              `${message}; GitHub ${limited ? 'rate-limits this token' : 'looks unavailable'}, skipping the other GitHub updates of this step`,
               undefined,
               'the CodeDeploy result is not affected; see the job summary',
             ),
@@ -178,13 +181,16 @@ export function createGitHubReporter(options: GitHubReporterOptions): RunReporte
     const id = (response.data as { id?: number }).id;
     if (typeof id !== 'number') throw new Error(`GitHub created no deployment for ${planned.environment}`);
     githubDeployments.set(planned.deploymentGroup, id);
+    log.debug(`GitHub deployment ${id} for ${planned.environment}`);
     return id;
   };
 
-  const setStatus = (id: number, environment: string, status: StatusRequest) =>
-    call(`set ${environment} to ${status.state}`, (api) =>
+  const setStatus = async (id: number, environment: string, status: StatusRequest) => {
+    await call(`set ${environment} to ${status.state}`, (api) =>
       api.rest.repos.createDeploymentStatus({ owner, repo, deployment_id: id, ...status }),
     );
+    log.debug(`GitHub deployment ${id} (${environment}): ${status.state}, ${status.description}`);
+  };
 
   const findComment = async (issue: number, application: string): Promise<number | undefined> => {
     if (commentId !== undefined) return commentId;
@@ -213,6 +219,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): RunReporte
           api.rest.issues.updateComment({ owner, repo, comment_id: existing, body }),
         );
         commentId = existing;
+        log.debug(`Updated the preview comment of #${issue}`);
         return;
       } catch (error) {
         // Deleted by someone since we found it: write a new one.
@@ -224,6 +231,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): RunReporte
       api.rest.issues.createComment({ owner, repo, issue_number: issue, body }),
     );
     commentId = created.data.id;
+    log.info(`Commented on pull request #${issue} (the preview comment is updated in place from now on)`);
   };
 
   const markInactive = async (result: RunResult): Promise<void> => {

@@ -38,8 +38,10 @@ export class FakeGitHub {
   readonly comments: Comment[] = [];
   /** When set, every request answers with this status (simulates an outage or a bad token). */
   failWith: number | undefined;
-  /** Finer failure injection: the status to answer for this request, or undefined to serve it. */
-  failWhen: ((request: RecordedRequest) => number | undefined) | undefined;
+  /** Finer failure injection: the status (and message) to answer for this request, or undefined to serve it. */
+  failWhen:
+    | ((request: RecordedRequest) => number | { status: number; message: string } | undefined)
+    | undefined;
   private server: Server | undefined;
   private nextId = 1000;
   url = '';
@@ -103,7 +105,8 @@ export class FakeGitHub {
       res.end(raw ? String(payload) : JSON.stringify(payload));
     };
     const failure = this.failWith ?? this.failWhen?.(recorded);
-    if (failure) return send(failure, { message: 'injected failure' });
+    if (typeof failure === 'number') return send(failure, { message: 'injected failure' });
+    if (failure) return send(failure.status, { message: failure.message });
     const route = `${req.method} ${url.pathname}`;
     const routes: Array<[RegExp, (match: RegExpMatchArray) => void]> = [
       [

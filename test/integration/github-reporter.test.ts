@@ -292,6 +292,24 @@ describe('a failing GitHub API never fails the run', () => {
     );
   });
 
+  it('a secondary rate limit (403) is not mistaken for a missing permission', async () => {
+    const r = reporter();
+    const result = successOnThreeGroups();
+    github.failWhen = () => ({ status: 403, message: 'You have exceeded a secondary rate limit' });
+    await r.started(atStart(result));
+    github.failWhen = undefined;
+    await r.finished(result);
+    expect(warnings().map((w) => w.text)).toEqual([
+      'GitHub deployments: create the deployment of staging: HTTP 403, You have exceeded a secondary rate limit; GitHub rate-limits this token, skipping the other GitHub updates of this step',
+    ]);
+    // Deployments stay on: finished creates the ones started could not, with their final status.
+    expect(github.deployments.map((d) => d.statuses.map((s) => s.state))).toEqual([
+      ['success'],
+      ['success'],
+      ['success'],
+    ]);
+  });
+
   it('401: one call, one warning, nothing more is sent', async () => {
     github.failWith = 401;
     await expect(run(successOnThreeGroups())).resolves.toBeUndefined();
