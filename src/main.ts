@@ -16,7 +16,7 @@ export async function run(): Promise<void> {
     const env = process.env;
     const runUrl =
       env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
-        ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+        ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/attempts/${env.GITHUB_RUN_ATTEMPT ?? '1'}`
         : undefined;
     const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
     const result = await runAction(

@@ -55,7 +55,12 @@ export function isTransient(error: unknown): boolean {
  * Turns an error a person must act on (no credentials, a missing permission, no region) into a
  * UserError that names the IAM action and the fix. Other errors pass through unchanged.
  */
-export function explainAwsError(error: unknown, action: string, resource: string): unknown {
+export function explainAwsError(
+  error: unknown,
+  actions: string | readonly string[],
+  resource: string,
+): unknown {
+  const [action = 'the call', ...others] = typeof actions === 'string' ? [actions] : actions;
   if (error instanceof UserError) return error;
   const name = awsErrorName(error);
   const message = (error as AwsErrorShape | undefined)?.message ?? String(error);
@@ -64,7 +69,7 @@ export function explainAwsError(error: unknown, action: string, resource: string
       problem(
         `AWS refused ${action} on ${resource} (${name}): ${message}`,
         undefined,
-        `allow "${action}" in the policy of the role the workflow assumes (docs/setup-aws.md lists every permission)`,
+        `allow "${action}"${others.length > 0 ? ` (with ${others.join(', ')})` : ''} in the policy of the role the workflow assumes (docs/setup-aws.md lists every permission)`,
       ),
     );
   }

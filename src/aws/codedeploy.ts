@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { awsErrorName, explainAwsError } from './aws-errors.js';
 import { clientSettings } from './client-settings.js';
+import { iamActionsFor } from './iam-actions.js';
 
 export type { DeploymentGroupInfo, DeploymentInfo, DeploymentTarget };
 
@@ -42,11 +43,15 @@ export class CodeDeployGateway {
     readonly application: string,
   ) {}
 
-  private async call<T>(action: string, resource: string, send: () => Promise<T>): Promise<T> {
+  private async call<T>(operation: string, resource: string, send: () => Promise<T>): Promise<T> {
     try {
       return await send();
     } catch (error) {
-      throw explainAwsError(error, `codedeploy:${action}`, resource);
+      throw explainAwsError(
+        error,
+        iamActionsFor('codedeploy', operation) ?? [`codedeploy:${operation}`],
+        resource,
+      );
     }
   }
 

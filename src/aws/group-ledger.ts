@@ -5,7 +5,8 @@ import { awsErrorName, explainAwsError } from './aws-errors.js';
 
 /**
  * Which deployment groups codedeploy-gitops created, kept as small objects beside the revisions:
- * `{prefix}.codedeploy-gitops/{application}/groups/{group}.json` holding the group's id. A teardown
+ * `{prefix}{application}/.codedeploy-gitops/groups/{group}.json` holding the group's id (inside the
+ * application's prefix, which the documented IAM policy already covers). A teardown
  * deletes a group only when the marker exists and names the same group id, so a group someone else
  * created (or re-created under the same name) is never deleted. The bucket already needs our write
  * access; CodeDeploy tags would need the account id to build an ARN and more permissions.
@@ -17,7 +18,7 @@ export class S3GroupLedger implements GroupLedger {
   ) {}
 
   private key(group: string): string {
-    return `${this.config.revision.prefix}.codedeploy-gitops/${this.config.application}/groups/${group}.json`;
+    return `${this.config.revision.prefix}${this.config.application}/.codedeploy-gitops/groups/${group}.json`;
   }
 
   private get bucket(): string {

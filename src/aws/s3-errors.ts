@@ -1,4 +1,5 @@
 import { problem, UserError } from '../core/problems.js';
+import { iamActionsFor } from './iam-actions.js';
 
 export type S3Operation =
   | 'HeadObject'
@@ -6,15 +7,6 @@ export type S3Operation =
   | 'ListObjectsV2'
   | 'AbortMultipartUpload'
   | 'ListMultipartUploads';
-
-/** The IAM action each operation needs (multipart uploads need s3:PutObject, like PutObject). */
-const IAM_ACTIONS: Record<S3Operation, string> = {
-  HeadObject: 's3:GetObject',
-  PutObject: 's3:PutObject',
-  ListObjectsV2: 's3:ListBucket',
-  AbortMultipartUpload: 's3:AbortMultipartUpload',
-  ListMultipartUploads: 's3:ListBucketMultipartUploads',
-};
 
 const BUCKET_LEVEL = new Set<S3Operation>(['ListObjectsV2', 'ListMultipartUploads']);
 
@@ -100,7 +92,7 @@ export function describeS3Error(
         : '';
     return fail(
       `S3 denied ${operation} on ${where} (${code}${detail})`,
-      `allow ${IAM_ACTIONS[operation]} on ${resource} for the role the workflow uses${headNote}; ` +
+      `allow ${iamActionsFor('s3', operation)?.[0]} on ${resource} for the role the workflow uses${headNote}; ` +
         'also check the bucket policy and, for SSE-KMS buckets, kms:GenerateDataKey on the key',
     );
   }

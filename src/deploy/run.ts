@@ -72,7 +72,7 @@ export async function runAction(request: RunRequest, deps: RunDeps): Promise<Run
   );
   if (plan.skipped) {
     log.info(`Nothing to deploy: ${plan.reason}`);
-    return { status: 'skipped', trigger, config, plan, dryRun: inputs.dryRun, groups: [] };
+    return finish({ status: 'skipped', trigger, config, plan, dryRun: inputs.dryRun, groups: [] }, deps);
   }
   const verb = plan.action === 'teardown' ? 'tear down' : 'deploy to';
   log.info(`Plan: ${verb} ${plan.deployments.map((d) => d.deploymentGroup).join(', ')} — ${plan.matched}`);
@@ -86,11 +86,12 @@ export async function runAction(request: RunRequest, deps: RunDeps): Promise<Run
   };
   if (inputs.dryRun) {
     log.info('dry-run: nothing was uploaded or deployed');
-    return { ...base, status: 'planned' };
+    return finish({ ...base, status: 'planned' }, deps);
   }
   const explicit = explicitRequest(trigger, inputs);
   await deps.reporter?.started({ ...base, status: 'created' });
   const { runWithAws } = await import('./aws-flow.js');
+  // GitHub must hear the end of the run even when it fails half-way (groups without a report show as errors).
   const outcome = await runWithAws({
     config,
     workspace: request.workspace,
@@ -114,6 +115,9 @@ export async function runAction(request: RunRequest, deps: RunDeps): Promise<Run
       ...(inputs.rollback ? { rollback: true } : {}),
       ...(plan.deleteOnClose !== undefined ? { deleteOnClose: plan.deleteOnClose } : {}),
     },
+  }).catch(async (error: unknown) => {
+    await deps.reporter?.finished({ ...base, status: 'failed' });
+    throw error;
   });
   const result: RunResult = {
     ...base,
@@ -122,6 +126,10 @@ export async function runAction(request: RunRequest, deps: RunDeps): Promise<Run
     groups: outcome.groups,
     ...(outcome.revision ? { revision: outcome.revision } : {}),
   };
+  return finish(result, deps);
+}
+
+async function finish(result: RunResult, deps: RunDeps): Promise<RunResult> {
   await deps.reporter?.finished(result);
   return result;
 }

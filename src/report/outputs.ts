@@ -1,26 +1,62 @@
+import type { GroupOutcome } from '../deploy/model.js';
+import { s3Uri } from '../deploy/model.js';
 import type { RunResult } from '../deploy/run.js';
 import { planToJson } from '../plan/plan.js';
 
-/** The step outputs, as action.yml documents them. */
+/** One element of the `deployments` output. */
+export interface DeploymentOutput {
+  group: string;
+  /** CodeDeploy deployment id; null when none was created. */
+  id: string | null;
+  /** The group's outcome; 'planned' on a dry run. */
+  status: GroupOutcome | 'planned';
+  /** AWS console link of the deployment. */
+  url: string | null;
+  rollbackId: string | null;
+  environment: string;
+  environmentUrl: string | null;
+}
+
+/** The step outputs, as action.yml documents them. Every value is a string (GitHub outputs are). */
 export function actionOutputs(result: RunResult): Record<string, string> {
-  const planned = result.plan.skipped ? [] : result.plan.deployments;
-  const groups = planned.map((plannedGroup) => {
-    const report = result.groups.find((g) => g.group === plannedGroup.deploymentGroup);
-    return {
-      group: plannedGroup.deploymentGroup,
-      id: report?.deploymentId ?? null,
-      status: report?.outcome ?? result.status,
-      url: report?.url ?? null,
-      rollbackId: report?.rollback?.deploymentId ?? null,
-    };
-  });
+  const { plan, revision } = result;
+  const deployments = deploymentOutputs(result);
   return {
     status: result.status,
-    skipped: String(result.plan.skipped),
-    'skip-reason': result.plan.skipped ? result.plan.reason : '',
-    'deployment-groups': planned.map((d) => d.deploymentGroup).join(','),
-    'deployment-ids': groups.flatMap((g) => (g.id ? [g.id] : [])).join(','),
-    deployments: JSON.stringify(groups),
-    plan: JSON.stringify(planToJson(result.plan)),
+    skipped: String(plan.skipped),
+    'skip-reason': plan.skipped ? plan.reason : '',
+    'deployment-groups': (plan.skipped ? [] : plan.deployments).map((d) => d.deploymentGroup).join(','),
+    'deployment-ids': deployments.flatMap((d) => (d.id ? [d.id] : [])).join(','),
+    deployments: JSON.stringify(deployments),
+    'revision-location': revision ? s3Uri(revision) : '',
+    'revision-etag': revision?.eTag ?? '',
+    'revision-digest': revision?.digest ?? '',
+    plan: JSON.stringify(planToJson(plan)),
   };
+}
+
+function deploymentOutputs(result: RunResult): DeploymentOutput[] {
+  const { plan } = result;
+  if (plan.skipped) return [];
+  if (result.groups.length > 0) {
+    return result.groups.map((g) => ({
+      group: g.group,
+      id: g.deploymentId ?? null,
+      status: g.outcome,
+      url: g.url ?? null,
+      rollbackId: g.rollback?.deploymentId ?? null,
+      environment: g.environment,
+      environmentUrl: g.environmentUrl ?? null,
+    }));
+  }
+  // A dry run, or a run that ended before any group was reached: the plan, nothing created.
+  return plan.deployments.map((d) => ({
+    group: d.deploymentGroup,
+    id: null,
+    status: result.dryRun ? 'planned' : 'not-started',
+    url: null,
+    rollbackId: null,
+    environment: d.environment,
+    environmentUrl: d.environmentUrl ?? null,
+  }));
 }

@@ -1,41 +1,186 @@
 import { formatDuration } from '../config/duration.js';
+import type { GroupReport, InstanceCounts, InstanceFailure, RevisionReport } from '../deploy/model.js';
+import { consoleUrl, s3Uri } from '../deploy/model.js';
 import type { RunResult } from '../deploy/run.js';
 import { isPullRequest, type Trigger } from '../event/trigger.js';
+import type { PlannedDeployment } from '../plan/plan.js';
+import { OUTCOME_LABEL, RUN_STATUS_LABEL } from './labels.js';
+import { code, codeBlock, formatBytes, html, link, table, text } from './markdown.js';
 
-/** The job summary as markdown (pure, so golden tests can pin it). */
+/** Instances shown per failed group; the rest are counted (the console has them all). */
+const MAX_FAILURES_SHOWN = 10;
+
+/** The job summary as markdown (pure, so golden tests can pin it byte for byte). */
 export function renderSummary(result: RunResult): string {
+  const { plan } = result;
+  const teardown = !plan.skipped && plan.action === 'teardown';
+  const status = teardown && result.status === 'succeeded' ? '🧹 torn down' : RUN_STATUS_LABEL[result.status];
   const lines = [
-    `## CodeDeploy: ${result.config.application}`,
+    `## CodeDeploy: ${text(result.config.application)} — ${status}`,
     '',
     `**Trigger:** ${describeTrigger(result.trigger)}`,
     '',
   ];
-  const { plan } = result;
   if (plan.skipped) {
-    lines.push(`**Skipped:** ${escapeMarkdown(plan.reason)}`);
-    return `${lines.join('\n')}\n`;
+    lines.push(`**Skipped:** ${text(plan.reason)}`);
+    return end(lines);
   }
   if (result.dryRun) lines.push('**Dry run:** nothing was uploaded or deployed.', '');
-  lines.push(`**Plan:** ${escapeMarkdown(plan.matched)} (${plan.strategy})`, '');
-  lines.push('| Deployment group | Create if missing | Deployment config | Auto rollback | Wait |');
-  lines.push('| --- | --- | --- | --- | --- |');
-  for (const d of plan.deployments) {
-    const rollback =
-      d.autoRollback === undefined ? "group's" : d.autoRollback === false ? 'off' : d.autoRollback.join(', ');
-    lines.push(
-      `| ${d.deploymentGroup} | ${d.create ? `from ${d.createFrom}` : 'no'} | ${d.deploymentConfig ?? "group's"} | ${rollback} | ${d.wait === false ? 'no' : formatDuration(d.wait)} |`,
-    );
+  const count = plan.deployments.length;
+  const how = teardown
+    ? ''
+    : `; ${count} group${count === 1 ? '' : 's'}${count > 1 ? (plan.strategy === 'parallel' ? ' in parallel' : ' one after another') : ''}`;
+  lines.push(`**Plan:** ${teardown ? 'tear down the previews of ' : ''}${text(plan.matched)}${how}`, '');
+  if (result.groups.length === 0) {
+    lines.push(...planTable(plan.deployments));
+    return end(lines);
   }
+  if (teardown) {
+    lines.push(...teardownTable(result.groups));
+    return end(lines);
+  }
+  lines.push(...groupTable(result.groups, result.region));
+  const notes = result.groups.filter((g) => g.note);
+  if (notes.length > 0) {
+    lines.push('', '**Notes**', '');
+    for (const g of notes) lines.push(`- **${text(g.group)}**: ${text(g.note!)}`);
+  }
+  if (result.revision) lines.push('', ...revisionLines(result.revision));
+  for (const group of result.groups) {
+    if (group.outcome === 'failed' || group.outcome === 'stopped' || group.failures.length > 0)
+      lines.push('', ...failureSection(group, result.region));
+  }
+  return end(lines);
+}
+
+function end(lines: string[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-function describeTrigger(trigger: Trigger): string {
-  const sha = trigger.sha ? ` at \`${trigger.sha.slice(0, 7)}\`` : '';
+export function describeTrigger(trigger: Trigger): string {
+  const sha = trigger.sha ? ` at ${code(trigger.sha.slice(0, 7))}` : '';
   if (isPullRequest(trigger))
-    return `${trigger.event} #${trigger.number} (${trigger.action}) from \`${trigger.headRef}\`${sha}`;
-  return `${trigger.event} of ${trigger.ref.type} \`${trigger.ref.name}\`${sha}`;
+    return `${trigger.event} #${trigger.number} (${text(trigger.action)}) from ${code(trigger.headRef)}${sha}`;
+  return `${trigger.event} of ${trigger.ref.type} ${code(trigger.ref.name)}${sha}`;
 }
 
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[|<>]/g, (c) => `\\${c}`);
+function planTable(deployments: PlannedDeployment[]): string[] {
+  return table(
+    ['Deployment group', 'Create if missing', 'Deployment config', 'Auto rollback', 'Wait', 'Environment'],
+    deployments.map((d) => [
+      text(d.deploymentGroup),
+      d.create ? `from ${text(d.createFrom ?? '')}` : 'no',
+      d.deploymentConfig ? text(d.deploymentConfig) : "group's",
+      d.autoRollback === undefined ? "group's" : d.autoRollback === false ? 'off' : d.autoRollback.join(', '),
+      d.wait === false ? 'no' : formatDuration(d.wait),
+      environment(d.environment, d.environmentUrl),
+    ]),
+  );
+}
+
+function environment(name: string, url: string | undefined): string {
+  return url ? link(text(name), url) : text(name);
+}
+
+function groupTable(groups: GroupReport[], region: string | undefined): string[] {
+  return table(
+    ['Deployment group', 'Deployment', 'Status', 'Instances ok / failed / total', 'Duration', 'Rollback'],
+    groups.map((g) => [
+      text(g.group) + (g.createdGroup ? ' (created)' : ''),
+      deploymentLink(g.deploymentId, g.url, region),
+      OUTCOME_LABEL[g.outcome],
+      g.counts ? describeCounts(g.counts) : '–',
+      g.startedAt !== undefined && g.endedAt !== undefined
+        ? formatDuration(Math.max(0, g.endedAt - g.startedAt) / 1000)
+        : '–',
+      g.rollback
+        ? `${link(code(g.rollback.deploymentId), g.rollback.url)}${g.rollback.status ? ` ${text(g.rollback.status)}` : ''}`
+        : '–',
+    ]),
+  );
+}
+
+function teardownTable(groups: GroupReport[]): string[] {
+  return table(
+    ['Deployment group', 'Environment', 'Status', 'What happened'],
+    groups.map((g) => [
+      text(g.group),
+      text(g.environment),
+      OUTCOME_LABEL[g.outcome],
+      g.note ? text(g.note) : '–',
+    ]),
+  );
+}
+
+export function deploymentLink(id: string | undefined, url: string | undefined, region: string | undefined) {
+  if (!id) return '–';
+  const target = url ?? (region ? consoleUrl(id, region) : undefined);
+  return target ? link(code(id), target) : code(id);
+}
+
+function describeCounts(counts: InstanceCounts): string {
+  const total =
+    counts.pending + counts.inProgress + counts.succeeded + counts.failed + counts.skipped + counts.ready;
+  return `${counts.succeeded} / ${counts.failed} / ${total}`;
+}
+
+function revisionLines(revision: RevisionReport): string[] {
+  const bundle = [
+    revision.bundleType,
+    revision.bytes !== undefined ? formatBytes(revision.bytes) : undefined,
+    revision.files !== undefined ? `${revision.files} files` : undefined,
+  ].filter(Boolean);
+  const origin =
+    revision.source === 'sha'
+      ? 'uploaded earlier for this commit, redeployed as it was'
+      : revision.source === 'rollback'
+        ? 'the last good revision of the group (rollback)'
+        : revision.uploaded
+          ? 'uploaded by this run'
+          : 'already in S3: reused, nothing uploaded';
+  return [
+    '**Revision**',
+    '',
+    `- Location: ${code(s3Uri(revision))}${revision.version ? ` (version ${code(revision.version)})` : ''}`,
+    `- Bundle: ${bundle.join(', ')}; ${origin}`,
+    ...(revision.digest ? [`- Digest: ${code(revision.digest)}`] : []),
+    `- ETag: ${code(revision.eTag)}`,
+  ];
+}
+
+function failureSection(group: GroupReport, region: string | undefined): string[] {
+  const lines = [
+    `### ${text(group.group)}: ${OUTCOME_LABEL[group.outcome]} · ${deploymentLink(group.deploymentId, group.url, region)}`,
+    '',
+  ];
+  if (group.error?.code || group.error?.message) {
+    const codePart = group.error.code ? `**${text(group.error.code)}**` : '';
+    const message = group.error.message ? text(group.error.message) : '';
+    lines.push([codePart, message].filter(Boolean).join(': '), '');
+  }
+  for (const failure of group.failures.slice(0, MAX_FAILURES_SHOWN)) lines.push(...failureDetails(failure));
+  const hidden = group.failures.length - MAX_FAILURES_SHOWN;
+  if (hidden > 0)
+    lines.push(`…and ${hidden} more failed instances: see the deployment in the AWS console.`, '');
+  if (group.failures.length === 0 && group.outcome === 'failed' && group.deploymentId)
+    lines.push('No instance reported a failed lifecycle event: see the deployment in the AWS console.', '');
+  while (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+function failureDetails(failure: InstanceFailure): string[] {
+  const what = [
+    `<code>${html(failure.instanceId)}</code>: ${html(failure.event)} failed`,
+    failure.errorCode ? ` (${html(failure.errorCode)})` : '',
+    failure.script ? ` in <code>${html(failure.script)}</code>` : '',
+  ].join('');
+  return [
+    '<details>',
+    `<summary>${what}</summary>`,
+    '',
+    ...(failure.message ? [text(failure.message), ''] : []),
+    ...(failure.logTail ? [codeBlock(failure.logTail), ''] : ['No log output was captured.', '']),
+    '</details>',
+    '',
+  ];
 }

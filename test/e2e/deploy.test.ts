@@ -198,7 +198,7 @@ describe.concurrent('deploying with the bundled action (moto S3 + local CodeDepl
     const marker = await env.s3.send(
       new HeadObjectCommand({
         Bucket: env.bucket,
-        Key: `.codedeploy-gitops/${env.application}/groups/feature-login.json`,
+        Key: `${env.application}/.codedeploy-gitops/groups/feature-login.json`,
       }),
     );
     expect(marker.ContentLength).toBeGreaterThan(0);

@@ -23,6 +23,7 @@ interface Comment {
   id: number;
   issue: number;
   body: string;
+  author: string;
 }
 
 /**
@@ -37,6 +38,10 @@ export class FakeGitHub {
   readonly comments: Comment[] = [];
   /** When set, every request answers with this status (simulates an outage or a bad token). */
   failWith: number | undefined;
+  /** Finer failure injection: the status (and message) to answer for this request, or undefined to serve it. */
+  failWhen:
+    | ((request: RecordedRequest) => number | { status: number; message: string } | undefined)
+    | undefined;
   private server: Server | undefined;
   private nextId = 1000;
   url = '';
@@ -56,6 +61,27 @@ export class FakeGitHub {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** A comment someone else wrote on the pull request or issue. */
+  addComment(issue: number, body: string, author = 'octocat'): number {
+    const id = this.nextId++;
+    this.comments.push({ id, issue, body, author });
+    return id;
+  }
+
+  /** Requests other than the config file reads, as `METHOD path` lines (for exact assertions). */
+  calls(): string[] {
+    return this.requests.filter((r) => !r.path.includes('/contents/')).map((r) => `${r.method} ${r.path}`);
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.deployments.length = 0;
+    this.comments.length = 0;
+    this.failWith = undefined;
+    this.failWhen = undefined;
+    this.nextId = 1000;
+  }
+
   setFile(branch: string, path: string, content: string): void {
     this.files.set(`${branch}:${path}`, content);
   }
@@ -66,61 +92,105 @@ export class FakeGitHub {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     const body = text ? JSON.parse(text) : undefined;
-    this.requests.push({
+    const recorded: RecordedRequest = {
       method: req.method ?? 'GET',
       path: decodeURIComponent(url.pathname),
       query: url.searchParams,
       body,
       ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
-    });
+    };
+    this.requests.push(recorded);
     const send = (status: number, payload: unknown, raw = false) => {
       res.writeHead(status, { 'content-type': raw ? 'text/plain' : 'application/json' });
       res.end(raw ? String(payload) : JSON.stringify(payload));
     };
-    if (this.failWith) return send(this.failWith, { message: 'injected failure' });
+    const failure = this.failWith ?? this.failWhen?.(recorded);
+    if (typeof failure === 'number') return send(failure, { message: 'injected failure' });
+    if (failure) return send(failure.status, { message: failure.message });
     const route = `${req.method} ${url.pathname}`;
-    let match: RegExpMatchArray | null;
-
-    if ((match = route.match(/^GET \/repos\/[^/]+\/[^/]+\/contents\/(.+)$/))) {
-      const content = this.files.get(`${url.searchParams.get('ref')}:${decodeURIComponent(match[1]!)}`);
-      return content === undefined ? send(404, { message: 'Not Found' }) : send(200, content, true);
-    }
-    if ((match = route.match(/^POST \/repos\/[^/]+\/[^/]+\/deployments$/))) {
-      const deployment: Deployment = { id: this.nextId++, statuses: [], body, ...body };
-      this.deployments.push(deployment);
-      return send(201, { id: deployment.id, ...body });
-    }
-    if ((match = route.match(/^GET \/repos\/[^/]+\/[^/]+\/deployments$/))) {
-      const environment = url.searchParams.get('environment');
-      const list = this.deployments.filter((d) => !environment || d.environment === environment).reverse();
-      return send(
-        200,
-        list.map((d) => ({ id: d.id, environment: d.environment, ref: d.ref, sha: d.sha })),
-      );
-    }
-    if ((match = route.match(/^POST \/repos\/[^/]+\/[^/]+\/deployments\/(\d+)\/statuses$/))) {
-      const deployment = this.deployments.find((d) => d.id === Number(match![1]));
-      if (!deployment) return send(404, { message: 'Not Found' });
-      deployment.statuses.push(body);
-      return send(201, { id: this.nextId++, ...body });
-    }
-    if ((match = route.match(/^GET \/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/))) {
-      const issue = Number(match[1]);
-      return send(
-        200,
-        this.comments.filter((c) => c.issue === issue).map((c) => ({ id: c.id, body: c.body })),
-      );
-    }
-    if ((match = route.match(/^POST \/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/))) {
-      const comment = { id: this.nextId++, issue: Number(match[1]), body: String(body?.body) };
-      this.comments.push(comment);
-      return send(201, { id: comment.id, body: comment.body });
-    }
-    if ((match = route.match(/^PATCH \/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/))) {
-      const comment = this.comments.find((c) => c.id === Number(match![1]));
-      if (!comment) return send(404, { message: 'Not Found' });
-      comment.body = String(body?.body);
-      return send(200, { id: comment.id, body: comment.body });
+    const routes: Array<[RegExp, (match: RegExpMatchArray) => void]> = [
+      [
+        /^GET \/repos\/[^/]+\/[^/]+\/contents\/(.+)$/,
+        (match) => {
+          const content = this.files.get(`${url.searchParams.get('ref')}:${decodeURIComponent(match[1]!)}`);
+          return content === undefined ? send(404, { message: 'Not Found' }) : send(200, content, true);
+        },
+      ],
+      [
+        /^POST \/repos\/[^/]+\/[^/]+\/deployments$/,
+        () => {
+          const deployment: Deployment = { id: this.nextId++, statuses: [], body, ...body };
+          this.deployments.push(deployment);
+          send(201, { id: deployment.id, ...body });
+        },
+      ],
+      [
+        /^GET \/repos\/[^/]+\/[^/]+\/deployments$/,
+        () => {
+          const environment = url.searchParams.get('environment');
+          const list = this.deployments
+            .filter((d) => !environment || d.environment === environment)
+            .reverse();
+          send(
+            200,
+            list.map((d) => ({ id: d.id, environment: d.environment, ref: d.ref, sha: d.sha })),
+          );
+        },
+      ],
+      [
+        /^POST \/repos\/[^/]+\/[^/]+\/deployments\/(\d+)\/statuses$/,
+        (match) => {
+          const deployment = this.deployments.find((d) => d.id === Number(match[1]));
+          if (!deployment) return send(404, { message: 'Not Found' });
+          deployment.statuses.push(body);
+          send(201, { id: this.nextId++, ...body });
+        },
+      ],
+      [
+        /^GET \/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/,
+        (match) => {
+          const all = this.comments.filter((c) => c.issue === Number(match[1]));
+          // Paged like GitHub: ?per_page (default 30) and ?page, with a Link header to the next page.
+          const perPage = Number(url.searchParams.get('per_page') ?? 30);
+          const page = Number(url.searchParams.get('page') ?? 1);
+          const slice = all.slice((page - 1) * perPage, page * perPage);
+          if (page * perPage < all.length) {
+            const next = new URL(url.toString());
+            next.searchParams.set('page', String(page + 1));
+            res.setHeader('link', `<${this.url}${next.pathname}${next.search}>; rel="next"`);
+          }
+          send(
+            200,
+            slice.map((c) => ({ id: c.id, body: c.body, user: { login: c.author, type: 'Bot' } })),
+          );
+        },
+      ],
+      [
+        /^POST \/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/,
+        (match) => {
+          const comment = {
+            id: this.nextId++,
+            issue: Number(match[1]),
+            body: String(body?.body),
+            author: 'github-actions[bot]',
+          };
+          this.comments.push(comment);
+          send(201, { id: comment.id, body: comment.body });
+        },
+      ],
+      [
+        /^PATCH \/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/,
+        (match) => {
+          const comment = this.comments.find((c) => c.id === Number(match[1]));
+          if (!comment) return send(404, { message: 'Not Found' });
+          comment.body = String(body?.body);
+          send(200, { id: comment.id, body: comment.body });
+        },
+      ],
+    ];
+    for (const [pattern, handle] of routes) {
+      const match = route.match(pattern);
+      if (match) return handle(match);
     }
     return send(404, { message: `fake GitHub has no route for ${route}` });
   }

@@ -1,0 +1,23 @@
+import type { GroupOutcome } from '../deploy/model.js';
+import type { RunStatus } from '../deploy/run.js';
+
+/** One emoji per state, the same in the job summary and the pull-request comment, so people can scan. */
+export const OUTCOME_LABEL: Record<GroupOutcome, string> = {
+  succeeded: '✅ succeeded',
+  failed: '❌ failed',
+  stopped: '⏹️ stopped',
+  created: '🚀 created',
+  'not-started': '⏸️ not started',
+  'in-progress': '⏳ in progress',
+  superseded: '⏭️ superseded',
+  'torn-down': '🧹 torn down',
+};
+
+export const RUN_STATUS_LABEL: Record<RunStatus, string> = {
+  succeeded: '✅ succeeded',
+  failed: '❌ failed',
+  stopped: '⏹️ stopped',
+  skipped: '⏭️ skipped',
+  created: '🚀 created',
+  planned: '📝 planned (dry run)',
+};

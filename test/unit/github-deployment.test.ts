@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { GroupOutcome, GroupReport } from '../../src/deploy/model.js';
+import {
+  deploymentRequest,
+  finishedStatus,
+  MAX_DESCRIPTION,
+  OUTCOME_STATE,
+  truncate,
+} from '../../src/report/github-deployment.js';
+import { previewDeployed, RUN_URL, successOnThreeGroups } from '../helpers/run-results.js';
+
+const planned = () => {
+  const { plan } = successOnThreeGroups();
+  if (plan.skipped) throw new Error('expected a plan');
+  return plan.deployments[0]!;
+};
+
+function report(outcome: GroupOutcome, extra: Partial<GroupReport> = {}): GroupReport {
+  return { group: 'staging', environment: 'staging', outcome, failures: [], deploymentId: 'd-ABC', ...extra };
+}
+
+describe('GitHub deployment statuses', () => {
+  it.each([
+    ['succeeded', 'success'],
+    ['failed', 'failure'],
+    ['stopped', 'error'],
+    ['not-started', 'error'],
+    ['in-progress', 'error'],
+    ['created', 'in_progress'],
+    ['superseded', 'inactive'],
+    ['torn-down', 'inactive'],
+  ] as const)('%s → %s', (outcome, state) => {
+    expect(OUTCOME_STATE[outcome]).toBe(state);
+    const status = finishedStatus(report(outcome), planned(), RUN_URL);
+    expect(status.state).toBe(state);
+    expect(status.log_url).toBe(RUN_URL);
+    expect(status.description.length).toBeGreaterThan(0);
+  });
+
+  it('descriptions stay within 140 characters, however long the note', () => {
+    const long = report('superseded', { note: `a later run deployed ${'x'.repeat(300)}` });
+    const { description } = finishedStatus(long, planned(), RUN_URL);
+    expect([...description]).toHaveLength(MAX_DESCRIPTION);
+    expect(description.endsWith('…')).toBe(true);
+  });
+
+  it('truncate counts characters, not UTF-16 units, and leaves short text alone', () => {
+    expect(truncate('🚀'.repeat(200))).toBe(`${'🚀'.repeat(139)}…`);
+    expect(truncate('short')).toBe('short');
+  });
+
+  it('a stopped deployment says why; a superseded one drops the environment URL', () => {
+    const stopped = finishedStatus(
+      report('stopped', { note: 'stopped: the wait timed out' }),
+      planned(),
+      RUN_URL,
+    );
+    expect(stopped.description).toBe('d-ABC: stopped: the wait timed out');
+    const superseded = finishedStatus(
+      report('superseded', { environmentUrl: 'https://x.example.com', note: 'a newer commit is deployed' }),
+      planned(),
+      RUN_URL,
+    );
+    expect(superseded).toEqual({
+      state: 'inactive',
+      description: 'Not deployed: a newer commit is deployed',
+      log_url: RUN_URL,
+    });
+  });
+
+  it('a group refused before CodeDeploy was called says why', () => {
+    const refused = report('failed', {
+      deploymentId: undefined,
+      error: { code: 'ACTIVE_DEPLOYMENT', message: 'deployment d-OTHER did not finish in time' },
+    });
+    expect(finishedStatus(refused, planned(), RUN_URL).description).toBe(
+      'Not deployed: deployment d-OTHER did not finish in time',
+    );
+  });
+
+  it('a pull-request preview is transient, never production, and points at the head commit', () => {
+    const result = previewDeployed('opened', 'abcdef0123456789abcdef0123456789abcdef01');
+    if (result.plan.skipped) throw new Error('expected a plan');
+    const request = deploymentRequest(
+      { ...result, trigger: { ...result.trigger, sha: 'f'.repeat(40) } },
+      result.plan.deployments[0]!,
+    );
+    expect(request).toMatchObject({
+      ref: 'abcdef0123456789abcdef0123456789abcdef01',
+      transient_environment: true,
+      production_environment: false,
+      environment: 'preview-42',
+    });
+  });
+});

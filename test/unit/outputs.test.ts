@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { actionOutputs } from '../../src/report/outputs.js';
+import {
+  dryRun,
+  failureWithDiagnostics,
+  previewTornDown,
+  sequentialNotStarted,
+  skipped,
+  successOnThreeGroups,
+} from '../helpers/run-results.js';
+
+describe('actionOutputs', () => {
+  it('a successful run: ids in plan order, the revision, one JSON entry per group', () => {
+    const outputs = actionOutputs(successOnThreeGroups());
+    expect(outputs).toMatchObject({
+      status: 'succeeded',
+      skipped: 'false',
+      'skip-reason': '',
+      'deployment-groups': 'staging,test1,test2',
+      'deployment-ids': 'd-STAGING01,d-TEST10001,d-TEST20001',
+      'revision-location': 's3://acme-artifacts/builds/shop/sha256-4f2a9c.zip',
+      'revision-etag': '"9b2cf535f27731c974343645a3985328"',
+      'revision-digest': 'sha256:4f2a9c0d6e1b7a8f3c5d2e9b0a1f4c7d8e2b5a9c3f6d0e1b4a7c8d2f5e9b0a3c',
+    });
+    expect(JSON.parse(outputs.deployments!)[0]).toEqual({
+      group: 'staging',
+      id: 'd-STAGING01',
+      status: 'succeeded',
+      url: 'https://console.aws.amazon.com/codesuite/codedeploy/deployments/d-STAGING01?region=eu-west-1',
+      rollbackId: null,
+      environment: 'staging',
+      environmentUrl: null,
+    });
+    expect(Object.values(outputs).every((value) => typeof value === 'string')).toBe(true);
+  });
+
+  it('a failure names the rollback deployment', () => {
+    const [production] = JSON.parse(actionOutputs(failureWithDiagnostics()).deployments!);
+    expect(production).toMatchObject({
+      status: 'failed',
+      rollbackId: 'd-ROLLBACK1',
+      environmentUrl: 'https://shop.example.com',
+    });
+  });
+
+  it('deployment-ids lists only the deployments that were created', () => {
+    const outputs = actionOutputs(sequentialNotStarted());
+    expect(outputs['deployment-groups']).toBe('canary,production');
+    expect(outputs['deployment-ids']).toBe('d-CANARY001');
+    expect(JSON.parse(outputs.deployments!).map((d: { status: string }) => d.status)).toEqual([
+      'failed',
+      'not-started',
+    ]);
+  });
+
+  it('a skip says why and has no deployments', () => {
+    const outputs = actionOutputs(skipped());
+    expect(outputs).toMatchObject({
+      status: 'skipped',
+      skipped: 'true',
+      'deployment-groups': '',
+      'deployment-ids': '',
+      deployments: '[]',
+      'revision-location': '',
+    });
+    expect(outputs['skip-reason']).toContain('set to skip');
+    expect(JSON.parse(outputs.plan!)).toMatchObject({ skipped: true, deployments: [] });
+  });
+
+  it('a dry run lists the planned groups without ids', () => {
+    const outputs = actionOutputs(dryRun());
+    expect(outputs.status).toBe('planned');
+    expect(JSON.parse(outputs.deployments!)).toEqual(
+      ['staging', 'test1', 'test2'].map((group) => ({
+        group,
+        id: null,
+        status: 'planned',
+        url: null,
+        rollbackId: null,
+        environment: group,
+        environmentUrl: null,
+      })),
+    );
+    expect(JSON.parse(outputs.plan!).deployments).toHaveLength(3);
+  });
+
+  it('a run that failed before deploying reports the plan as not started', () => {
+    const result = { ...successOnThreeGroups(), status: 'failed' as const, groups: [], revision: undefined };
+    const outputs = actionOutputs(result);
+    expect(outputs['deployment-ids']).toBe('');
+    expect(JSON.parse(outputs.deployments!).map((d: { status: string }) => d.status)).toEqual([
+      'not-started',
+      'not-started',
+      'not-started',
+    ]);
+  });
+
+  it('a teardown reports torn-down groups', () => {
+    const [group] = JSON.parse(actionOutputs(previewTornDown()).deployments!);
+    expect(group).toMatchObject({ group: 'pr-42', id: null, status: 'torn-down', environment: 'preview-42' });
+  });
+});
