@@ -21,6 +21,13 @@ const commands: Record<string, CommandSpec> = {
     usage: 'bundle [--config FILE] [--source DIR] [--bundle-type zip|tgz|tar] --out FILE [--json]',
     load: () => import('./commands/bundle.js'),
   },
+  local: {
+    summary: 'Rehearse a deployment of this folder on local instances (embedded S3 + local CodeDeploy)',
+    usage:
+      'local [--config FILE] [--branch B | --event-file F [--event push|workflow_dispatch|pull_request]]\n' +
+      '      [--instances N] [--wait 5m] [--data DIR]',
+    load: () => import('./commands/local.js'),
+  },
   emulator: {
     summary: 'Run the local CodeDeploy (and an embedded S3) for trying and testing without AWS',
     usage: 'emulator --data DIR [--port N] [--s3-endpoint URL|aws] [--s3-port N] [--instances-per-group N]',

@@ -1,0 +1,64 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+// A stand-in app: its start script records that it ran and its ValidateService succeeds or fails.
+async function workspace(validateExit: number): Promise<{ dir: string; data: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'cdg-local-ws-'));
+  const data = await mkdtemp(join(tmpdir(), 'cdg-local-data-'));
+  dirs.push(dir, data);
+  await cp('examples/product-catalog/.github', join(dir, '.github'), { recursive: true });
+  await writeFile(
+    join(dir, 'appspec.yml'),
+    'version: 0.0\nos: linux\nfiles:\n  - source: site\n    destination: /srv/site\nhooks:\n  ValidateService:\n    - location: validate.sh\n',
+  );
+  await cp('examples/product-catalog/site', join(dir, 'site'), { recursive: true });
+  await writeFile(
+    join(dir, 'validate.sh'),
+    `#!/bin/sh\necho "validating $DEPLOYMENT_GROUP_NAME"\nexit ${validateExit}\n`,
+    {
+      mode: 0o755,
+    },
+  );
+  return { dir, data };
+}
+
+describe('codedeploy-gitops local', () => {
+  it('rehearses the whole flow on local instances and says where they are', async () => {
+    const { dir, data } = await workspace(0);
+    const result = cli(['local', '--branch', 'develop', '--data', data, '--instances', '1'], { cwd: dir });
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^SUCCEEDED$/m);
+    expect(result.stdout).toMatch(/staging: succeeded d-\w+ .* 1\/1 succeeded/);
+    expect(result.stdout).toMatch(/test2 i-[0-9a-f]+: .*instances\/i-[0-9a-f]+/);
+  });
+
+  it('shows the failing hook and exits 1', async () => {
+    const { dir, data } = await workspace(4);
+    const result = cli(['local', '--branch', 'feature/x', '--data', data, '--instances', '1'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('feature-x: created deployment');
+    expect(result.stdout).toMatch(/ValidateService failed \(ScriptFailed\)[\s\S]*failed with exit code 4/);
+    expect(result.stdout).toMatch(/^FAILED$/m);
+  });
+
+  it('skips a ref the map skips, touching nothing', async () => {
+    const { dir, data } = await workspace(0);
+    const result = cli(['local', '--branch', 'experimental/y', '--data', data], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('skipped: branch "experimental/y" matches "experimental/**"');
+  });
+
+  it('bad usage exits 2', () => {
+    expect(cli(['local', '--branch', 'a', '--event-file', 'b']).code).toBe(2);
+    expect(cli(['local', '--instances', 'many']).code).toBe(2);
+  });
+});
