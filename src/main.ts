@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
-import { readInputs } from './action/inputs.js';
+import { type ActionInputs, readInputs } from './action/inputs.js';
 import { actionLogger } from './action/logger.js';
 import { UserError } from './core/problems.js';
 import { runAction } from './deploy/run.js';
@@ -32,15 +32,7 @@ export async function run(): Promise<void> {
         cancel: cancelOnSignal(),
         fetchConfig: async (request) =>
           (await import('./github/config-fetch.js')).fetchConfigFromBranch(request),
-        ...(inputs.githubToken && owner
-          ? {
-              compareCommits: (await import('./github/compare.js')).commitComparer(
-                inputs.githubToken,
-                owner,
-                repo,
-              ),
-            }
-          : {}),
+        ...(inputs.githubToken && owner ? await gitHubEdges(inputs, owner, repo, runUrl) : {}),
       },
     );
     for (const [name, value] of Object.entries(actionOutputs(result))) core.setOutput(name, value);
@@ -57,6 +49,25 @@ export async function run(): Promise<void> {
       core.setFailed(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
   }
+}
+
+/** The ordering guard's commit comparison and the GitHub reporter; loaded only when there is a token. */
+async function gitHubEdges(inputs: ActionInputs, owner: string, repo: string, runUrl: string | undefined) {
+  const [{ commitComparer }, { createGitHubReporter }] = await Promise.all([
+    import('./github/compare.js'),
+    import('./github/reporter.js'),
+  ]);
+  return {
+    compareCommits: commitComparer(inputs.githubToken, owner, repo),
+    reporter: createGitHubReporter({
+      token: inputs.githubToken,
+      owner,
+      repo,
+      runUrl: runUrl ?? '',
+      enabled: inputs.githubDeployments,
+      log: actionLogger,
+    }),
+  };
 }
 
 /** A cancelled workflow sends SIGINT (then SIGTERM): stop the running deployments and report. */
