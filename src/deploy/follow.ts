@@ -81,6 +81,7 @@ const stoppable = (item: Followed) => item.rollbackOf === undefined && !isFinal(
 export async function followDeployments(items: Followed[], deps: FollowDeps): Promise<void> {
   let attempt = 0;
   let throttles = 0;
+  const polls = { previous: deps.clock.now() };
   for (;;) {
     const now = deps.clock.now();
     for (const item of items) {
@@ -107,7 +108,7 @@ export async function followDeployments(items: Followed[], deps: FollowDeps): Pr
     await deps.clock.sleep(Math.max(0, Math.min(delay, nearestDeadline - now)), deps.cancel);
     if (deps.cancel.aborted) continue;
     try {
-      await refresh(items, active, deps);
+      await refresh(items, active, deps, polls);
       throttles = 0;
       attempt++;
     } catch (error) {
@@ -123,9 +124,17 @@ export async function followDeployments(items: Followed[], deps: FollowDeps): Pr
   }
 }
 
-async function refresh(items: Followed[], active: Followed[], deps: FollowDeps): Promise<void> {
+/** `polls.previous`: when the last answer came, so a change seen now happened in between. */
+async function refresh(
+  items: Followed[],
+  active: Followed[],
+  deps: FollowDeps,
+  polls: { previous: number },
+): Promise<void> {
   const infos = await deps.codedeploy.batchGetDeployments(active.map((item) => item.id));
   const now = deps.clock.now();
+  const changedAt = (polls.previous + now) / 2;
+  polls.previous = now;
   for (const info of infos) {
     const item = active.find((candidate) => candidate.id === info.deploymentId);
     if (!item) continue;
@@ -135,7 +144,7 @@ async function refresh(items: Followed[], active: Followed[], deps: FollowDeps):
     item.watched.startedAt ??= info.startTime?.getTime() ?? info.createTime?.getTime();
     if (finishedInstances(counts) > before) {
       item.watched.waves++;
-      item.watched.lastWaveAt = now;
+      item.watched.lastWaveAt = changedAt;
     }
     item.watched.finished = isFinal(info.status);
     reportProgress(item, deps.log);
@@ -196,7 +205,7 @@ async function stopAll(items: Followed[], why: 'cancelled' | 'timeout', deps: Fo
   const deadline = deps.clock.now() + AFTER_STOP_MS;
   while (deps.clock.now() < deadline) {
     try {
-      await refresh(items, ours, deps);
+      await refresh(items, ours, deps, { previous: deps.clock.now() });
     } catch (error) {
       deps.log.debug(`could not read the final state: ${errorMessage(error)}`);
     }

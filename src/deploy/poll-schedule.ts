@@ -5,7 +5,8 @@
  * - then backing off, up to `maxMs`;
  * - once an instance has finished, the pace of the others is known: poll just after the next
  *   instance is expected to finish (that is when a deployment can end), and every `overdueMs`
- *   while one is overdue;
+ *   while one is overdue. One call serves every deployment, so waves expected within
+ *   `clusterMs` of each other share one poll, placed after the last of them;
  * - jitter, so parallel runs do not poll in lockstep; throttling doubles the wait.
  */
 export interface PollPolicy {
@@ -14,6 +15,8 @@ export interface PollPolicy {
   maxMs: number;
   /** Added after a predicted completion, so the poll lands after it rather than just before. */
   marginMs: number;
+  /** Waves expected this close together are caught by one poll after the last of them. */
+  clusterMs: number;
   overdueMs: number;
   minMs: number;
   /** ± fraction of the delay. */
@@ -23,9 +26,10 @@ export interface PollPolicy {
 
 export const DEFAULT_POLL_POLICY: PollPolicy = {
   firstMs: 2_000,
-  growth: 1.6,
-  maxMs: 20_000,
+  growth: 2,
+  maxMs: 30_000,
   marginMs: 1_500,
+  clusterMs: 7_000,
   overdueMs: 5_000,
   minMs: 1_000,
   jitter: 0.1,
@@ -38,7 +42,7 @@ export interface Watched {
   startedAt?: number;
   /** How many times the count of finished instances went up (one wave each). */
   waves: number;
-  /** When the last wave was first seen. */
+  /** When the last wave happened: between the poll that saw it and the one before. */
   lastWaveAt?: number;
   finished: boolean;
 }
@@ -59,12 +63,18 @@ export function nextPollDelay(
 ): number {
   const backoff = Math.min(policy.maxMs, policy.firstMs * policy.growth ** input.attempt);
   let delay = backoff;
-  for (const deployment of input.deployments) {
-    if (deployment.finished) continue;
-    const expected = expectedNextWave(deployment);
-    if (expected === undefined) continue;
-    const until = expected - input.now;
-    delay = Math.min(delay, until > 0 ? until + policy.marginMs : policy.overdueMs);
+  const expected = input.deployments
+    .filter((deployment) => !deployment.finished)
+    .map(expectedNextWave)
+    .filter((time): time is number => time !== undefined)
+    .sort((a, b) => a - b);
+  const first = expected[0];
+  if (first !== undefined) {
+    if (first <= input.now) delay = Math.min(delay, policy.overdueMs);
+    else {
+      const last = expected.filter((time) => time <= first + policy.clusterMs).at(-1)!;
+      delay = Math.min(delay, last - input.now + policy.marginMs);
+    }
   }
   if (input.throttles > 0) {
     delay = Math.min(policy.throttledMaxMs, Math.max(delay, policy.firstMs) * 2 ** input.throttles);
