@@ -22,23 +22,21 @@ const configSchema = {
   },
 };
 
-// @actions/core imports its OIDC client, and through it @actions/http-client and undici (~0.5 MB),
-// at load time. We never call getIDToken, and these packages have no import-time effects we need:
-// marking them side-effect free lets esbuild drop them unless something really uses them.
-const PURE_PACKAGES = /^(@actions\/http-client|undici|tunnel)(\/|$)/;
-const dropUnusedHttpClient = {
-  name: 'drop-unused-http-client',
+// @actions/core imports its OIDC client at load time, and through it @actions/http-client and undici
+// (~0.5 MB). We never call getIDToken (credentials come from configure-aws-credentials), so its
+// oidc-utils module is replaced by one that says so: the start-up path no longer reaches undici,
+// which only the lazily loaded GitHub API chunks need.
+const withoutOidc = {
+  name: 'without-oidc',
   setup(builder) {
-    builder.onResolve({ filter: PURE_PACKAGES }, async (args) => {
-      if (args.pluginData === 'resolved') return undefined;
-      const result = await builder.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: 'resolved',
-      });
-      return { ...result, sideEffects: false };
-    });
+    builder.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, (args) =>
+      args.importer.includes('@actions/core') ? { path: 'oidc-utils', namespace: 'without-oidc' } : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'without-oidc' }, () => ({
+      contents:
+        "export class OidcClient { static getIDToken() { throw new Error('codedeploy-gitops does not request OIDC tokens'); } }",
+      loader: 'js',
+    }));
   },
 };
 
@@ -65,6 +63,6 @@ await build({
   // package is installed with its dependencies; the action on a runner never starts it. Loading it
   // from node_modules keeps ~0.8 MB (lodash, mime-db, winston...) out of dist/.
   external: ['@20minutes/s3rver'],
-  plugins: [dropUnusedHttpClient, configSchema],
+  plugins: [withoutOidc, configSchema],
   logLevel: 'warning',
 });

@@ -47,46 +47,52 @@ export async function runWithAws(input: AwsRunInput): Promise<ExecuteResult & { 
     ...result,
     source,
   });
-  return {
-    region,
-    ...(await executePlan(
-      { ...input.execute, config },
-      {
-        codedeploy,
-        region,
-        log,
-        cancel: input.cancel,
-        clock: input.clock ?? realClock,
-        random: Math.random,
-        ledger: new S3GroupLedger(s3, config),
-        ...(input.compareCommits ? { compareCommits: input.compareCommits } : {}),
-        revisions: {
-          fromWorkspace: async () =>
-            toReport(
-              await prepareRevision({
-                workspace: input.workspace,
-                application: config.application,
-                revision: config.revision,
+  try {
+    return {
+      region,
+      ...(await executePlan(
+        { ...input.execute, config },
+        {
+          codedeploy,
+          region,
+          log,
+          cancel: input.cancel,
+          clock: input.clock ?? realClock,
+          random: Math.random,
+          ledger: new S3GroupLedger(s3, config),
+          ...(input.compareCommits ? { compareCommits: input.compareCommits } : {}),
+          revisions: {
+            fromWorkspace: async () =>
+              toReport(
+                await prepareRevision({
+                  workspace: input.workspace,
+                  application: config.application,
+                  revision: config.revision,
+                  s3,
+                  metadata: input.metadata,
+                  log,
+                }),
+                'workspace',
+              ),
+            fromSha: async (sha) => {
+              const found = await findRevisionBySha({
                 s3,
-                metadata: input.metadata,
-                log,
-              }),
-              'workspace',
-            ),
-          fromSha: async (sha) => {
-            const found = await findRevisionBySha({
-              s3,
-              bucket: config.revision.bucket,
-              prefix: config.revision.prefix,
-              application: config.application,
-              sha,
-            });
-            return found ? toReport({ ...found, uploaded: false }, 'sha') : undefined;
+                bucket: config.revision.bucket,
+                prefix: config.revision.prefix,
+                application: config.application,
+                sha,
+              });
+              return found ? toReport({ ...found, uploaded: false }, 'sha') : undefined;
+            },
           },
         },
-      },
-    )),
-  };
+      )),
+    };
+  } finally {
+    // Pooled keep-alive connections would hold the process open after the run is over.
+    s3.destroy();
+    codedeploy.client.destroy();
+  }
 }
 
 /** A broken appspec only fails on the instances, minutes later: refuse it before anything leaves the machine. */

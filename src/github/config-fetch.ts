@@ -1,3 +1,6 @@
+import type { Agent } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { problem, UserError } from '../core/problems.js';
 
 export interface FetchConfigRequest {
@@ -11,6 +14,53 @@ export interface FetchConfigRequest {
 const HOW_TO_OPT_OUT = 'or set "config-source: workspace" to trust the checked-out copy';
 
 /** Reads the config file as it is on the default branch, through the GitHub API (GITHUB_API_URL). */
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+interface Answer {
+  status: number;
+  body: string;
+}
+
+/**
+ * One GET with node:http(s), without keep-alive: Octokit or @actions/http-client would add 0.15–0.3 s
+ * to every run that reads the map (most of them end up skipped), and fetch's pooled connection keeps
+ * the process alive after it is done. Behind a proxy, the agent comes from @actions/http-client, which
+ * honours the runner's proxy variables and no_proxy. A network error or a 5xx is tried once more.
+ */
+async function getWithRetry(url: string, headers: Record<string, string>): Promise<Answer> {
+  let agent: Agent | undefined;
+  if (PROXY_VARIABLES.some((name) => process.env[name])) {
+    const { HttpClient } = await import('@actions/http-client');
+    agent = new HttpClient('codedeploy-gitops').getAgent(url);
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const answer = await get(url, headers, agent);
+      if (answer.status < 500 || attempt === 2) return answer;
+    } catch (error) {
+      if (attempt === 2) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+function get(url: string, headers: Record<string, string>, agent: Agent | undefined): Promise<Answer> {
+  const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const request = send(url, { headers, agent: agent ?? false, timeout: 20_000 }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error('no answer within 20 s')));
+    request.on('error', reject);
+    request.end();
+  });
+}
+
 export async function fetchConfigFromBranch(request: FetchConfigRequest): Promise<string> {
   const where = { file: `${request.path}@${request.branch}` };
   if (!request.token) {
@@ -22,25 +72,26 @@ export async function fetchConfigFromBranch(request: FetchConfigRequest): Promis
       ),
     );
   }
-  // @actions/http-client rather than Octokit: one GET does not justify parsing Octokit (~0.3 s of
-  // start-up on a run that may end up skipped), and it honours the runner's proxy settings.
-  const { HttpClient } = await import('@actions/http-client');
-  const client = new HttpClient('codedeploy-gitops', [], { allowRetries: true, maxRetries: 2 });
   const api = (process.env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, '');
   const path = request.path.split('/').map(encodeURIComponent).join('/');
   const url = `${api}/repos/${request.owner}/${request.repo}/contents/${path}?ref=${encodeURIComponent(request.branch)}`;
   let status: number | undefined;
   try {
-    const response = await client.get(url, {
+    const response = await getWithRetry(url, {
       authorization: `token ${request.token}`,
       accept: 'application/vnd.github.raw+json',
       'x-github-api-version': '2022-11-28',
+      'user-agent': 'codedeploy-gitops',
     });
-    status = response.message.statusCode;
-    const body = await response.readBody();
-    if (status === 200) return body;
+    status = response.status;
+    if (status === 200) return response.body;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason =
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? error.cause.message
+          : error.message
+        : String(error);
     throw new UserError(
       problem(
         `cannot reach the GitHub API to read the trusted config: ${reason}`,
