@@ -36,6 +36,8 @@ export class FakeGitHub {
   readonly files = new Map<string, string>();
   readonly deployments: Deployment[] = [];
   readonly comments: Comment[] = [];
+  /** `${base}...${head}` → the compare API's status (ahead, behind, identical, diverged). */
+  readonly comparisons = new Map<string, string>();
   /** When set, every request answers with this status (simulates an outage or a bad token). */
   failWith: number | undefined;
   /** Finer failure injection: the status (and message) to answer for this request, or undefined to serve it. */
@@ -109,6 +111,15 @@ export class FakeGitHub {
     if (failure) return send(failure.status, { message: failure.message });
     const route = `${req.method} ${url.pathname}`;
     const routes: Array<[RegExp, (match: RegExpMatchArray) => void]> = [
+      [
+        /^GET \/repos\/[^/]+\/[^/]+\/compare\/(.+)$/,
+        (match) => {
+          const status = this.comparisons.get(decodeURIComponent(match[1]!));
+          return status
+            ? send(200, { status, ahead_by: 0, behind_by: 0, commits: [] })
+            : send(404, { message: 'Not Found' });
+        },
+      ],
       [
         /^GET \/repos\/[^/]+\/[^/]+\/contents\/(.+)$/,
         (match) => {

@@ -30,7 +30,11 @@ describe('nextPollDelay', () => {
     const a = { startedAt: 0, waves: 1, lastWaveAt: 60_000, finished: false }; // next at 120 s
     const b = { startedAt: 0, waves: 1, lastWaveAt: 62_000, finished: false }; // next at 124 s
     const c = { startedAt: 0, waves: 1, lastWaveAt: 80_000, finished: false }; // next at 160 s
-    const delay = nextPollDelay({ now: 110_000, attempt: 9, throttles: 0, deployments: [a, b, c] }, DEFAULT_POLL_POLICY, noJitter);
+    const delay = nextPollDelay(
+      { now: 110_000, attempt: 9, throttles: 0, deployments: [a, b, c] },
+      DEFAULT_POLL_POLICY,
+      noJitter,
+    );
     expect(delay).toBe(14_000 + DEFAULT_POLL_POLICY.marginMs);
   });
 
