@@ -43,7 +43,12 @@ function simulate(scenario: 'steady' | 'early-failure', random: () => number): S
       if (fails) break;
     }
     const failed = instances.some((instance) => instance.fails);
-    return { id: `d-BENCH${index}${scenario === 'steady' ? 'S' : 'F'}`, instances, end: time, status: failed ? 'Failed' : 'Succeeded' };
+    return {
+      id: `d-BENCH${index}${scenario === 'steady' ? 'S' : 'F'}`,
+      instances,
+      end: time,
+      status: failed ? 'Failed' : 'Succeeded',
+    };
   });
 }
 
@@ -72,7 +77,9 @@ async function simulatedCodeDeploy(deployments: SimDeployment[], startedAt: numb
       ...(finished ? { completeTime: (startedAt + (deployment.end / SCALE) * 1000) / 1000 } : {}),
       deploymentOverview: overview,
       ...(finished && deployment.status === 'Failed'
-        ? { errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'too many individual instances failed' } }
+        ? {
+            errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'too many individual instances failed' },
+          }
         : {}),
     };
   };
@@ -101,7 +108,12 @@ async function simulatedCodeDeploy(deployments: SimDeployment[], startedAt: numb
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return { endpoint, calls: () => calls, simNow, close: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    endpoint,
+    calls: () => calls,
+    simNow,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 function client(endpoint: string) {

@@ -17,7 +17,7 @@ writeFileSync(
 
 // A stand-in GitHub API on 127.0.0.1 for the trusted-config read (runs on a non-default branch).
 const config = 'application: shop\nrevision: { bucket: acme-artifacts }\nbranches:\n  "feature/*": ~\n';
-const api = createServer((req, res) => res.end(config));
+const api = createServer((_request, response) => response.end(config));
 await new Promise((done) => api.listen(0, '127.0.0.1', done));
 const apiUrl = `http://127.0.0.1:${api.address().port}`;
 
@@ -80,7 +80,10 @@ const rows = [
   ['node -e "" (baseline)', baseline()],
   // A workflow always passes github-token (its default is the job's token).
   ['skip (branch mapped to ~)', await scenario('experimental/x', { 'INPUT_GITHUB-TOKEN': 'token' })],
-  ['dry run (3 groups)', await scenario('develop', { 'INPUT_DRY-RUN': 'true', 'INPUT_GITHUB-TOKEN': 'token' })],
+  [
+    'dry run (3 groups)',
+    await scenario('develop', { 'INPUT_DRY-RUN': 'true', 'INPUT_GITHUB-TOKEN': 'token' }),
+  ],
   [
     'skip, map read from the default branch (GitHub API on 127.0.0.1)',
     await scenario('feature/x', { 'INPUT_GITHUB-TOKEN': 'token', GITHUB_API_URL: apiUrl }, 'master'),

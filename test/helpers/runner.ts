@@ -102,7 +102,7 @@ export function parseOutputs(text: string): Record<string, string> {
 }
 
 function parseAnnotations(stdout: string): RunnerResult['annotations'] {
-  const unescape = (text: string) => text.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
+  const decode = (text: string) => text.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
   return [...stdout.matchAll(/^::(error|warning|notice)( [^:]*)?::(.*)$/gm)].map((m) => ({
     level: m[1]!,
     properties: Object.fromEntries(
@@ -111,9 +111,9 @@ function parseAnnotations(stdout: string): RunnerResult['annotations'] {
         .filter(Boolean)
         .map((pair) => {
           const [key, ...rest] = pair.split('=');
-          return [key!, unescape(rest.join('='))];
+          return [key!, decode(rest.join('='))];
         }),
     ),
-    message: unescape(m[3]!),
+    message: decode(m[3]!),
   }));
 }
