@@ -41,6 +41,8 @@ export interface Watched {
   /** When the last wave was first seen. */
   lastWaveAt?: number;
   finished: boolean;
+  /** Waiting on something other than instances (Ready for a reroute, the termination wait): plain backoff. */
+  parked?: boolean;
 }
 
 export interface ScheduleInput {
@@ -60,7 +62,7 @@ export function nextPollDelay(
   const backoff = Math.min(policy.maxMs, policy.firstMs * policy.growth ** input.attempt);
   let delay = backoff;
   for (const deployment of input.deployments) {
-    if (deployment.finished) continue;
+    if (deployment.finished || deployment.parked) continue;
     const expected = expectedNextWave(deployment);
     if (expected === undefined) continue;
     const until = expected - input.now;

@@ -12,6 +12,8 @@ export interface RunnerOptions {
   env?: Record<string, string>;
   /** Send this signal once the action's output matches `when` (e.g. a deployment was created). */
   signal?: { name: NodeJS.Signals; when: RegExp };
+  /** Told the action's output so far each time more arrives (to act while it runs). */
+  onOutput?: (stdout: string) => void;
   entry?: string;
 }
 
@@ -71,6 +73,7 @@ export async function runAction(options: RunnerOptions): Promise<RunnerResult> {
       signalled = true;
       child.kill(options.signal.name);
     }
+    options.onOutput?.(stdout);
   });
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -102,7 +105,7 @@ export function parseOutputs(text: string): Record<string, string> {
 }
 
 function parseAnnotations(stdout: string): RunnerResult['annotations'] {
-  const unescape = (text: string) => text.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
+  const decode = (text: string) => text.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
   return [...stdout.matchAll(/^::(error|warning|notice)( [^:]*)?::(.*)$/gm)].map((m) => ({
     level: m[1]!,
     properties: Object.fromEntries(
@@ -111,9 +114,9 @@ function parseAnnotations(stdout: string): RunnerResult['annotations'] {
         .filter(Boolean)
         .map((pair) => {
           const [key, ...rest] = pair.split('=');
-          return [key!, unescape(rest.join('='))];
+          return [key!, decode(rest.join('='))];
         }),
     ),
-    message: unescape(m[3]!),
+    message: decode(m[3]!),
   }));
 }

@@ -19,10 +19,12 @@ server.listen(Number(process.env.LOCAL_CODEDEPLOY_INSTANCE_PORT), '127.0.0.1', (
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
 `;
 
-/** Starts the server in the background (output away from the hook's pipes) and waits until it listens. */
-export function startScript(appDir: string, node = process.execPath): string {
-  return `#!/bin/sh
-cd "$LOCAL_CODEDEPLOY_INSTANCE_ROOT/${appDir}" || exit 1
+/**
+ * Shell lines that start the server in the background (its output away from the hook's pipes) and
+ * wait until it listens; they end the script (exit 0, or exit 1 with the server's log).
+ */
+export function startServer(appDir: string, node = process.execPath): string {
+  return `cd "$LOCAL_CODEDEPLOY_INSTANCE_ROOT/${appDir}" || exit 1
 rm -f server.pid
 nohup "${node}" server.mjs > server.log 2>&1 < /dev/null &
 for i in $(seq 1 200); do
@@ -33,14 +35,14 @@ echo "the server did not start"; cat server.log; exit 1
 `;
 }
 
-/** Stops the server the previous revision started, and waits until its port is free. */
-export function stopScript(appDir: string): string {
-  return `#!/bin/sh
-pidfile="$LOCAL_CODEDEPLOY_INSTANCE_ROOT/${appDir}/server.pid"
-[ -s "$pidfile" ] || exit 0
-pid=$(cat "$pidfile")
-kill "$pid" 2>/dev/null
-for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-rm -f "$pidfile"
+/** Shell lines that stop the server the previous revision started and wait until its port is free. */
+export function stopServer(appDir: string): string {
+  return `pidfile="$LOCAL_CODEDEPLOY_INSTANCE_ROOT/${appDir}/server.pid"
+if [ -s "$pidfile" ]; then
+  pid=$(cat "$pidfile")
+  kill "$pid" 2>/dev/null
+  for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  rm -f "$pidfile"
+fi
 `;
 }

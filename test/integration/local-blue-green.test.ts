@@ -25,7 +25,7 @@ import {
   tempDir,
   unique,
 } from '../helpers/local.js';
-import { SERVER_MJS, startScript, stopScript } from '../helpers/web-app.js';
+import { SERVER_MJS, startServer, stopServer } from '../helpers/web-app.js';
 
 // A minute of the group's timers lasts half a second.
 const TIME_SCALE = 0.5 / 60;
@@ -60,8 +60,8 @@ function webApp(version: string, log: string, failAt = ''): RevisionFiles {
       HOOKS.map(hook).join(''),
     'app/server.mjs': SERVER_MJS,
     'app/version.txt': `${version}\n`,
-    'start.sh': startScript('app'),
-    'stop.sh': stopScript('app'),
+    'start.sh': `#!/bin/sh\n${startServer('app')}`,
+    'stop.sh': `#!/bin/sh\n${stopServer('app')}`,
     'hook.sh':
       '#!/bin/sh\n' +
       `echo "$LIFECYCLE_EVENT $LOCAL_CODEDEPLOY_INSTANCE_ID $(cat "$LOCAL_CODEDEPLOY_INSTANCE_ROOT/app/version.txt")" >> "${log}"\n` +
@@ -392,6 +392,36 @@ describe('the local router', () => {
         fleetOf(names).map((i) => ({ instanceId: i.instanceId, port: i.port })),
       ),
     });
+  });
+
+  it('takes an in-place instance out while it is deployed to, with traffic control', async () => {
+    const names = await createAppAndGroup(stack, {
+      deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      loadBalancerInfo: { elbInfoList: [{ name: 'web' }] },
+    });
+    const log = join(shared, `${names.deploymentGroupName}.log`);
+    expect((await finished(stack, await deploy(stack, names, webApp('v1', log)))).status).toBe('Succeeded');
+    const marker = join(shared, `${names.deploymentGroupName}.validating`);
+    const id = await deploy(stack, names, {
+      ...webApp('v2', log),
+      'hook.sh':
+        '#!/bin/sh\n' +
+        `[ "$LIFECYCLE_EVENT" = ValidateService ] || exit 0\necho "$LOCAL_CODEDEPLOY_INSTANCE_ID" > "${marker}"\nsleep 0.5\n`,
+    });
+    while (!(await exists(marker))) await new Promise((resolve) => setTimeout(resolve, 20));
+    const deploying = (await readFile(marker, 'utf8')).trim();
+    const registered = stack.codedeploy.router(names.applicationName, names.deploymentGroupName)?.targets;
+    expect(registered?.map((t) => t.instanceId)).toEqual(
+      fleetOf(names)
+        .map((i) => i.instanceId)
+        .filter((instanceId) => instanceId !== deploying),
+    );
+    expect((await get(routerUrl(names))).status).toBe(200);
+    expect((await finished(stack, id)).status).toBe('Succeeded');
+    expect(stack.codedeploy.router(names.applicationName, names.deploymentGroupName)?.targets).toHaveLength(
+      2,
+    );
+    expect((await get(routerUrl(names))).body).toMatch(/^v2 /);
   });
 
   it('stops the instances’ processes when the local CodeDeploy stops', async () => {
