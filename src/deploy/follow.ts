@@ -189,7 +189,19 @@ async function refresh(items: Followed[], active: Followed[], deps: FollowDeps):
         rollbackOnStop: false,
         rollbackOf: item.id,
         watched: { waves: 0, finished: false },
-        ...(item.blueGreen ? { blueGreen: { ...item.blueGreen, readyHandled: true } } : {}),
+        // Its own fleet lines; a rollback is never Ready and has no termination wait to report.
+        ...(item.blueGreen
+          ? {
+              blueGreen: {
+                onReady: item.blueGreen.onReady,
+                region: item.blueGreen.region,
+                readyWaitMinutes: 0,
+                terminationWaitMinutes: 0,
+                readyHandled: true,
+                terminationWaitReported: true,
+              },
+            }
+          : {}),
       });
     }
   }
@@ -237,7 +249,6 @@ async function onBlueGreenMilestones(
   const info = item.info!;
   const url = consoleUrl(item.id, blueGreen.region);
   if (info.status === 'Ready' && !blueGreen.readyHandled) {
-    blueGreen.readyHandled = true;
     const minutes = blueGreen.readyWaitMinutes;
     const ready = `${item.group}: ${item.id} is Ready: the replacement fleet is installed and waits for traffic to be rerouted to it (deploymentReadyOption STOP_DEPLOYMENT)`;
     if (blueGreen.onReady === 'wait') {
@@ -265,6 +276,8 @@ async function onBlueGreenMilestones(
         if (awsErrorName(error) !== 'DeploymentAlreadyCompletedException') throw error;
       }
     }
+    // Only once the call went through: a throttled one throws above and is made again at the next poll.
+    blueGreen.readyHandled = true;
   }
   if (
     info.instanceTerminationWaitTimeStarted &&

@@ -8,7 +8,8 @@ import { type Clock, type Followed, followDeployments } from '../../src/deploy/f
 const ID = 'd-ABCDEFGHI';
 
 /** A gateway that answers each BatchGetDeployments with the next scripted state (the last one repeats). */
-function fakeGateway(states: Array<Partial<DeploymentInfo>>, options: { continueFails?: string } = {}) {
+function fakeGateway(states: Array<Partial<DeploymentInfo>>, options: { continueErrors?: string[] } = {}) {
+  const continueErrors = [...(options.continueErrors ?? [])];
   const called = {
     batchGet: 0,
     targets: 0,
@@ -30,7 +31,8 @@ function fakeGateway(states: Array<Partial<DeploymentInfo>>, options: { continue
     },
     async continueDeployment(id: string) {
       called.continued.push(id);
-      if (options.continueFails) throw Object.assign(new Error('not ready'), { name: options.continueFails });
+      const name = continueErrors.shift();
+      if (name) throw Object.assign(new Error(name), { name, $metadata: {} });
     },
     async stopDeployment(id: string, rollback: boolean) {
       called.stopped.push([id, rollback]);
@@ -115,11 +117,21 @@ describe('following a blue/green deployment that becomes Ready', () => {
 
   it('on-ready continue: someone rerouted it first — no failure', async () => {
     const { gateway, called } = fakeGateway([ready, succeeded], {
-      continueFails: 'DeploymentIsNotInReadyStateException',
+      continueErrors: ['DeploymentIsNotInReadyStateException'],
     });
     const item = followed('continue');
     await follow(item, gateway);
     expect(called.continued).toEqual([ID]);
+    expect(item.info?.status).toBe('Succeeded');
+  });
+
+  it('on-ready continue: a throttled ContinueDeployment is made again at the next poll', async () => {
+    const { gateway, called } = fakeGateway([ready, ready, ready, succeeded], {
+      continueErrors: ['ThrottlingException'],
+    });
+    const item = followed('continue');
+    await follow(item, gateway);
+    expect(called.continued).toEqual([ID, ID]);
     expect(item.info?.status).toBe('Succeeded');
   });
 
