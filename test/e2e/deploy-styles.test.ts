@@ -74,7 +74,6 @@ describe.concurrent('deployment styles, end to end', () => {
         testConfig(
           `  develop:\n    deploymentGroup: ${group}\n    deploymentConfig: CodeDeployDefault.${config}\n`,
         ),
-        { slowGroups: [group], slowSeconds: 0.3 },
       ),
     });
     show(result);

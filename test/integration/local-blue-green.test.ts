@@ -287,46 +287,49 @@ describe.concurrent('blue/green deployments', () => {
     expect((await get(routerUrl(names))).status).toBe(503);
   });
 
-  it('rolls back a failed AfterAllowTraffic: traffic back on the original fleet, the replacement terminated', async () => {
-    const names = await createAppAndGroup(
-      stack,
-      blueGreenGroup(TERMINATE(0), {
-        autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE'] },
-      }),
-    );
-    const log = join(shared, `${names.deploymentGroupName}.log`);
-    expect((await finished(stack, await deploy(stack, names, webApp('v1', log)))).status).toBe('Succeeded');
-    const blue = fleetOf(names);
+  it.each(['ValidateService', 'AfterAllowTraffic'])(
+    'rolls back a failed %s: traffic back on the original fleet, the replacement terminated',
+    async (failAt) => {
+      const names = await createAppAndGroup(
+        stack,
+        blueGreenGroup(TERMINATE(0), {
+          autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE'] },
+        }),
+      );
+      const log = join(shared, `${names.deploymentGroupName}.log`);
+      expect((await finished(stack, await deploy(stack, names, webApp('v1', log)))).status).toBe('Succeeded');
+      const blue = fleetOf(names);
 
-    const bad = await deploy(stack, names, webApp('v2', log, 'AfterAllowTraffic'));
-    const failed = await finished(stack, bad);
-    expect(failed.status).toBe('Failed');
-    const rollbackId = failed.rollbackInfo?.rollbackDeploymentId ?? '';
-    expect(rollbackId).toMatch(/^d-/);
-    const rollback = await finished(stack, rollbackId);
-    expect(rollback).toMatchObject({ status: 'Succeeded', creator: 'codeDeployRollback' });
+      const bad = await deploy(stack, names, webApp('v2', log, failAt));
+      const failed = await finished(stack, bad);
+      expect(failed.status).toBe('Failed');
+      const rollbackId = failed.rollbackInfo?.rollbackDeploymentId ?? '';
+      expect(rollbackId).toMatch(/^d-/);
+      const rollback = await finished(stack, rollbackId);
+      expect(rollback).toMatchObject({ status: 'Succeeded', creator: 'codeDeployRollback' });
 
-    const green = await targetsOf(bad, 'Green');
-    for (const target of await targetsOf(rollbackId, 'Blue')) {
-      expect(target.lifecycleEvents?.map((e) => e.lifecycleEventName)).toEqual([
-        'BeforeAllowTraffic',
-        'AllowTraffic',
-        'AfterAllowTraffic',
-      ]);
-    }
-    for (const target of await targetsOf(rollbackId, 'Green')) {
-      expect(target.lifecycleEvents?.map((e) => e.lifecycleEventName)).toEqual([
-        'BeforeBlockTraffic',
-        'BlockTraffic',
-        'AfterBlockTraffic',
-      ]);
-    }
-    expect(fleetOf(names).map((i) => i.instanceId)).toEqual(blue.map((i) => i.instanceId));
-    for (let i = 0; i < 4; i += 1) expect((await get(routerUrl(names))).body).toMatch(/^v1 /);
-    for (const target of green) {
-      expect(await exists(join(stack.dataDir, 'instances', target.targetId ?? ''))).toBe(false);
-    }
-  });
+      const green = await targetsOf(bad, 'Green');
+      for (const target of await targetsOf(rollbackId, 'Blue')) {
+        expect(target.lifecycleEvents?.map((e) => e.lifecycleEventName)).toEqual([
+          'BeforeAllowTraffic',
+          'AllowTraffic',
+          'AfterAllowTraffic',
+        ]);
+      }
+      for (const target of await targetsOf(rollbackId, 'Green')) {
+        expect(target.lifecycleEvents?.map((e) => e.lifecycleEventName)).toEqual([
+          'BeforeBlockTraffic',
+          'BlockTraffic',
+          'AfterBlockTraffic',
+        ]);
+      }
+      expect(fleetOf(names).map((i) => i.instanceId)).toEqual(blue.map((i) => i.instanceId));
+      for (let i = 0; i < 4; i += 1) expect((await get(routerUrl(names))).body).toMatch(/^v1 /);
+      for (const target of green) {
+        expect(await exists(join(stack.dataDir, 'instances', target.targetId ?? ''))).toBe(false);
+      }
+    },
+  );
 
   it('leaves traffic on the original fleet when the replacement fails before the reroute (no rollback)', async () => {
     const names = await createAppAndGroup(stack, blueGreenGroup(TERMINATE(0)));
