@@ -38,6 +38,7 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
         's3-endpoint': { type: 'string' },
         's3-port': { type: 'string' },
         'instances-per-group': { type: 'string' },
+        'time-scale': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -51,6 +52,13 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
   const port = wholeNumber(values.port, '--port', 0);
   const s3Port = wholeNumber(values['s3-port'], '--s3-port', 0);
   const instancesPerGroup = wholeNumber(values['instances-per-group'], '--instances-per-group', 2);
+  const timeScaleText = values['time-scale'];
+  const timeScale = timeScaleText === undefined ? 1 : Number(timeScaleText);
+  if (!/^\d+(\.\d+)?$/.test(timeScaleText ?? '1') || !(timeScale > 0)) {
+    throw new UsageError(
+      `--time-scale needs a positive number, e.g. 0.0167 for a second per minute (got "${timeScaleText}")`,
+    );
+  }
   const s3Endpoint = values['s3-endpoint'];
   if (s3Endpoint !== undefined && s3Endpoint !== 'aws' && !/^https?:\/\//.test(s3Endpoint)) {
     throw new UsageError(`--s3-endpoint needs an http(s):// URL or "aws" (got "${s3Endpoint}")`);
@@ -59,13 +67,16 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
   const { startEmbeddedS3, startLocalCodeDeploy } = await import('../local/index.js');
   const embedded = s3Endpoint === undefined ? await startEmbeddedS3({ dataDir, port: s3Port }) : undefined;
   const endpoint = embedded?.endpoint ?? (s3Endpoint === 'aws' ? undefined : s3Endpoint);
+  const { out } = io;
   const local = await startLocalCodeDeploy({
     dataDir,
     port,
     instancesPerGroup,
+    timeScale,
     s3: endpoint ? { endpoint } : {},
+    onRouter: (router) =>
+      out(`router of ${router.applicationName}/${router.deploymentGroupName} on ${router.url}`),
   });
-  const { out } = io;
   out(`local CodeDeploy on ${local.endpoint} (data in ${local.dataDir})`);
   out(
     `S3: ${embedded ? `embedded, on ${embedded.endpoint}` : (endpoint ?? 'AWS, with the default credentials')}`,

@@ -1,4 +1,5 @@
 import type { DeploymentTarget } from '@aws-sdk/client-codedeploy';
+import { fleetOf } from './blue-green.js';
 import type { InstanceFailure } from './model.js';
 
 /**
@@ -16,8 +17,10 @@ export function instanceFailures(targets: DeploymentTarget[]): InstanceFailure[]
       events.find((event) => event.status === 'Failed') ??
       events.find((e) => e.diagnostics?.errorCode !== 'Success');
     const diagnostics = failed?.diagnostics;
+    const fleet = fleetOf(instance.instanceLabel);
     failures.push({
       instanceId: instance.targetId ?? 'unknown instance',
+      ...(fleet ? { fleet } : {}),
       event: failed?.lifecycleEventName ?? 'unknown event',
       ...(diagnostics?.scriptName ? { script: diagnostics.scriptName } : {}),
       ...(diagnostics?.errorCode ? { errorCode: diagnostics.errorCode } : {}),
@@ -33,5 +36,6 @@ export function describeFailure(group: string, failure: InstanceFailure): string
   const code = failure.errorCode ? ` (${failure.errorCode})` : '';
   const script = failure.script ? ` in ${failure.script}` : '';
   const message = failure.message ? `: ${failure.message}` : '';
-  return `${group} › ${failure.instanceId}: ${failure.event} failed${code}${script}${message}`;
+  const fleet = failure.fleet ? ` (${failure.fleet} fleet)` : '';
+  return `${group} › ${failure.instanceId}${fleet}: ${failure.event} failed${code}${script}${message}`;
 }

@@ -1,11 +1,13 @@
 import type { DeploymentGroupInfo, DeploymentInfo, RevisionLocation } from '@aws-sdk/client-codedeploy';
 import { awsErrorName, isTransient } from '../aws/aws-errors.js';
 import { ACTIVE_STATUSES, type CodeDeployGateway } from '../aws/codedeploy.js';
+import { formatDuration } from '../config/duration.js';
 import type { PlaceholderValues } from '../config/naming.js';
 import type { Config } from '../config/types.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage, type Problem, problem, UserError } from '../core/problems.js';
 import type { PlannedDeployment } from '../plan/plan.js';
+import { describeWaitPlan, isBlueGreenGroup, type OnReady, planWait } from './blue-green.js';
 import {
   type CommitRelation,
   chooseRollbackRevision,
@@ -62,6 +64,8 @@ export interface ExecuteRequest {
   /** Redeploy each group's previous good revision. */
   rollback?: boolean;
   deleteOnClose?: boolean;
+  /** A blue/green deployment Ready for a traffic reroute: wait for a person (default), reroute, or stop it. */
+  onReady?: OnReady;
 }
 
 export interface ExecuteResult {
@@ -277,12 +281,33 @@ async function deployGroups(tasks: GroupTask[], request: ExecuteRequest, deps: E
       task.report.outcome = 'created';
       continue;
     }
+    const onReady = request.onReady ?? 'wait';
+    const wait = planWait(task.plan.wait, task.info, onReady);
+    const blueGreen = isBlueGreenGroup(task.info);
+    if (blueGreen) {
+      deps.log.info(
+        `${task.plan.deploymentGroup}: blue/green deployment (the group's style): a replacement fleet takes the traffic ` +
+          `from the original one; ${describeWaitPlan(task.plan.wait, wait)}`,
+      );
+    }
+    const config = task.info?.blueGreenDeploymentConfiguration;
     items.push({
       group: task.plan.deploymentGroup,
       id,
-      deadline: now + task.plan.wait * 1000,
+      deadline: now + wait.seconds * 1000,
       rollbackOnStop: rollbackOnStop(task.plan),
       watched: { waves: 0, finished: false },
+      ...(blueGreen
+        ? {
+            blueGreen: {
+              onReady,
+              region: deps.region,
+              readyWaitMinutes: config?.deploymentReadyOption?.waitTimeInMinutes ?? 0,
+              terminationWaitMinutes:
+                config?.terminateBlueInstancesOnDeploymentSuccess?.terminationWaitTimeInMinutes ?? 0,
+            },
+          }
+        : {}),
     });
   }
   if (items.length === 0) return;
@@ -474,11 +499,20 @@ async function finishReport(task: GroupTask, items: Followed[], deps: ExecuteDep
         : info?.status === 'Stopped'
           ? 'stopped'
           : 'in-progress';
+  if (report.outcome === 'in-progress' && info?.instanceTerminationWaitTimeStarted) {
+    // Traffic moved and nothing failed; only the original fleet's termination is left, which CodeDeploy does alone.
+    report.outcome = 'succeeded';
+    report.note = `traffic is on the replacement fleet; CodeDeploy terminates the original fleet after its termination wait (${formatDuration(
+      (item.blueGreen?.terminationWaitMinutes ?? 0) * 60,
+    )}) and marks the deployment Succeeded then`;
+  }
   if (item.stoppedBecause) {
     report.note =
       item.stoppedBecause === 'cancelled'
         ? 'stopped because the workflow was cancelled'
-        : 'stopped: the wait timed out';
+        : item.stoppedBecause === 'on-ready'
+          ? 'stopped when it was Ready for a traffic reroute (on-ready: stop); traffic stays on the original fleet'
+          : 'stopped: the wait timed out';
     if (report.outcome === 'succeeded') report.note = `finished just as it was ${item.stoppedBecause}`;
   }
   const rollback = items.find((candidate) => candidate.rollbackOf === item.id);

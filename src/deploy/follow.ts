@@ -3,7 +3,9 @@ import { awsErrorName, isThrottling, isTransient } from '../aws/aws-errors.js';
 import type { CodeDeployGateway } from '../aws/codedeploy.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage } from '../core/problems.js';
+import { describeFleets, type OnReady } from './blue-green.js';
 import { countsOf, describeCounts, finishedInstances, isFinal } from './decisions.js';
+import { consoleUrl } from './model.js';
 import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy, type Watched } from './poll-schedule.js';
 
 export interface Clock {
@@ -39,11 +41,27 @@ export interface Followed {
   rollbackOf?: string;
   info?: DeploymentInfo;
   watched: Watched;
+  /** A blue/green group's deployment: its fleets are described, and Ready is handled as `onReady` says. */
+  blueGreen?: BlueGreenFollow;
   /** Why we stopped it, when we did. */
-  stoppedBecause?: 'cancelled' | 'timeout';
+  stoppedBecause?: 'cancelled' | 'timeout' | 'on-ready';
   /** Until when to keep looking for the rollback CodeDeploy is expected to start. */
   awaitRollbackUntil?: number;
   lastLine?: string;
+}
+
+export interface BlueGreenFollow {
+  onReady: OnReady;
+  region: string;
+  /** The group's deploymentReadyOption.waitTimeInMinutes (CodeDeploy stops a Ready deployment after it). */
+  readyWaitMinutes: number;
+  terminationWaitMinutes: number;
+  /** Ready was dealt with (reported, continued or stopped): once per deployment. */
+  readyHandled?: boolean;
+  terminationWaitReported?: boolean;
+  /** Status, counts and termination wait when the targets were last read: they are read again only on a change. */
+  targetsReadAt?: string;
+  fleets?: string;
 }
 
 export interface FollowDeps {
@@ -62,8 +80,16 @@ const AFTER_STOP_MS = 5_000;
 // A rollback is followed at least this long, even when the wait has run out.
 const ROLLBACK_GRACE_MS = 60_000;
 
+/**
+ * Traffic already moved to the replacement fleet; CodeDeploy only waits to terminate the original
+ * one. The deployment ends Succeeded then, and stopping it would undo a finished switch: the loop
+ * keeps following it until the deadline, but never stops it.
+ */
+const inTerminationWait = (item: Followed) =>
+  item.info?.instanceTerminationWaitTimeStarted === true && !isFinal(item.info.status);
+
 function isActive(item: Followed, now: number): boolean {
-  if (item.rollbackOf !== undefined && now >= item.deadline) return false;
+  if ((item.rollbackOf !== undefined || inTerminationWait(item)) && now >= item.deadline) return false;
   return (
     !isFinal(item.info?.status) ||
     (item.awaitRollbackUntil !== undefined && item.info?.rollbackInfo === undefined)
@@ -71,7 +97,8 @@ function isActive(item: Followed, now: number): boolean {
 }
 
 /** Our own deployments (not rollbacks) that are still running: the ones a deadline or a cancel stops. */
-const stoppable = (item: Followed) => item.rollbackOf === undefined && !isFinal(item.info?.status);
+const stoppable = (item: Followed) =>
+  item.rollbackOf === undefined && !isFinal(item.info?.status) && !inTerminationWait(item);
 
 /**
  * The one poll loop: every followed deployment (and the rollbacks CodeDeploy starts) is refreshed with
@@ -147,7 +174,12 @@ async function refresh(
       item.watched.lastWaveAt = changedAt;
     }
     item.watched.finished = isFinal(info.status);
+    // Waiting on a person or on a timer, not on instances: no wave to predict.
+    item.watched.parked = info.status === 'Ready' || inTerminationWait(item);
+    if (item.blueGreen) await readFleets(item, item.blueGreen, deps);
     reportProgress(item, deps.log);
+    if (item.blueGreen && item.rollbackOf === undefined)
+      await onBlueGreenMilestones(item, item.blueGreen, deps);
     if (
       info.status === 'Failed' &&
       item.rollbackOf === undefined &&
@@ -166,6 +198,19 @@ async function refresh(
         rollbackOnStop: false,
         rollbackOf: item.id,
         watched: { waves: 0, finished: false },
+        // Its own fleet lines; a rollback is never Ready and has no termination wait to report.
+        ...(item.blueGreen
+          ? {
+              blueGreen: {
+                onReady: item.blueGreen.onReady,
+                region: item.blueGreen.region,
+                readyWaitMinutes: 0,
+                terminationWaitMinutes: 0,
+                readyHandled: true,
+                terminationWaitReported: true,
+              },
+            }
+          : {}),
       });
     }
   }
@@ -179,10 +224,82 @@ function rollsBackOnFailure(info: DeploymentInfo): boolean {
 function reportProgress(item: Followed, log: Logger): void {
   const info = item.info!;
   const label = item.rollbackOf ? `${item.group} (rollback)` : item.group;
-  const line = `${label}: ${item.id} ${info.status} — ${describeCounts(countsOf(info.deploymentOverview))}`;
+  const fleets = item.blueGreen?.fleets ? ` · ${item.blueGreen.fleets}` : '';
+  const line = `${label}: ${item.id} ${info.status} — ${describeCounts(countsOf(info.deploymentOverview))}${fleets}`;
   if (line === item.lastLine) return;
   item.lastLine = line;
   log.info(line);
+}
+
+/**
+ * The targets of a blue/green deployment say where each fleet is (install, traffic events). They
+ * cost two calls, so they are read only when the status, the counts or the termination wait changed.
+ */
+async function readFleets(item: Followed, blueGreen: BlueGreenFollow, deps: FollowDeps): Promise<void> {
+  const info = item.info!;
+  const key = JSON.stringify([info.status, info.deploymentOverview, info.instanceTerminationWaitTimeStarted]);
+  if (key === blueGreen.targetsReadAt || info.status === 'Created' || info.status === 'Queued') return;
+  try {
+    blueGreen.fleets = describeFleets(await deps.codedeploy.deploymentTargets(item.id));
+    blueGreen.targetsReadAt = key;
+  } catch (error) {
+    // Progress detail only (DeploymentNotStartedException early on, a throttled call): try at the next change.
+    deps.log.debug(`${item.group}: could not read the targets of ${item.id}: ${errorMessage(error)}`);
+  }
+}
+
+/** Ready (a person may reroute traffic) and the termination wait (traffic already moved), said once each. */
+async function onBlueGreenMilestones(
+  item: Followed,
+  blueGreen: BlueGreenFollow,
+  deps: FollowDeps,
+): Promise<void> {
+  const { log, codedeploy } = deps;
+  const info = item.info!;
+  const url = consoleUrl(item.id, blueGreen.region);
+  if (info.status === 'Ready' && !blueGreen.readyHandled) {
+    const minutes = blueGreen.readyWaitMinutes;
+    const ready = `${item.group}: ${item.id} is Ready: the replacement fleet is installed and waits for traffic to be rerouted to it (deploymentReadyOption STOP_DEPLOYMENT)`;
+    if (blueGreen.onReady === 'wait') {
+      log.warn(
+        `${ready}. Reroute it in the console (${url}) or with "aws deploy continue-deployment --deployment-id ${item.id} --deployment-wait-type READY_WAIT"; ` +
+          `CodeDeploy stops the deployment if nobody does within ${minutes} minute${minutes === 1 ? '' : 's'}. Waiting (on-ready: wait).`,
+      );
+    } else if (blueGreen.onReady === 'continue') {
+      log.info(`${ready}. Rerouting traffic now (on-ready: continue) — ${url}`);
+      try {
+        await codedeploy.continueDeployment(item.id);
+      } catch (error) {
+        // Someone rerouted it (or stopped it) in between: the next poll shows what happened.
+        if (awsErrorName(error) !== 'DeploymentIsNotInReadyStateException') throw error;
+        log.debug(`${item.group}: ContinueDeployment: ${errorMessage(error)}`);
+      }
+    } else {
+      item.stoppedBecause = 'on-ready';
+      log.warn(
+        `${ready}. Stopping it (on-ready: stop)${item.rollbackOnStop ? ' with rollback' : ''}: traffic stays on the original fleet — ${url}`,
+      );
+      try {
+        await codedeploy.stopDeployment(item.id, item.rollbackOnStop);
+      } catch (error) {
+        if (awsErrorName(error) !== 'DeploymentAlreadyCompletedException') throw error;
+      }
+    }
+    // Only once the call went through: a throttled one throws above and is made again at the next poll.
+    blueGreen.readyHandled = true;
+  }
+  if (
+    info.instanceTerminationWaitTimeStarted &&
+    !blueGreen.terminationWaitReported &&
+    !isFinal(info.status)
+  ) {
+    blueGreen.terminationWaitReported = true;
+    const minutes = blueGreen.terminationWaitMinutes;
+    log.info(
+      `${item.group}: traffic is on the replacement fleet; CodeDeploy keeps the original fleet ${minutes} minute${minutes === 1 ? '' : 's'} ` +
+        `before terminating it and ends ${item.id} (Succeeded) then. Following it until then; it is no longer stopped on a timeout or a cancellation.`,
+    );
+  }
 }
 
 async function stopAll(items: Followed[], why: 'cancelled' | 'timeout', deps: FollowDeps): Promise<void> {

@@ -27,6 +27,8 @@ export interface InstanceCounts {
 
 export interface InstanceFailure {
   instanceId: string;
+  /** Blue/green: the fleet of the instance (original: Blue, replacement: Green). */
+  fleet?: 'original' | 'replacement';
   /** The lifecycle event that failed, e.g. ValidateService. */
   event: string;
   script?: string;

@@ -45,6 +45,8 @@ export interface Watched {
   /** When the last wave happened: between the poll that saw it and the one before. */
   lastWaveAt?: number;
   finished: boolean;
+  /** Waiting on something other than instances (Ready for a reroute, the termination wait): plain backoff. */
+  parked?: boolean;
 }
 
 export interface ScheduleInput {
@@ -64,7 +66,7 @@ export function nextPollDelay(
   const backoff = Math.min(policy.maxMs, policy.firstMs * policy.growth ** input.attempt);
   let delay = backoff;
   const expected = input.deployments
-    .filter((deployment) => !deployment.finished)
+    .filter((deployment) => !deployment.finished && !deployment.parked)
     .map(expectedNextWave)
     .filter((time): time is number => time !== undefined)
     .sort((a, b) => a - b);

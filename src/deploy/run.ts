@@ -114,6 +114,7 @@ export async function runAction(request: RunRequest, deps: RunDeps): Promise<Run
       ...(inputs.revision ? { revisionSha: inputs.revision } : {}),
       ...(inputs.rollback ? { rollback: true } : {}),
       ...(plan.deleteOnClose !== undefined ? { deleteOnClose: plan.deleteOnClose } : {}),
+      onReady: inputs.onReady,
     },
   }).catch(async (error: unknown) => {
     await deps.reporter?.finished({ ...base, status: 'failed' });

@@ -22,6 +22,8 @@ export interface NewDeployment {
   fileExistsBehavior: FileExistsBehavior;
   targetInstances?: Record<string, unknown>;
   rollbackInfo?: RollbackInfo;
+  /** A blue/green rollback: the fleets of the deployment it rolls back. */
+  fleets?: DeploymentRecord['fleets'];
 }
 
 const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -67,6 +69,7 @@ export function createDeploymentRecord(
     ...copied(settings, 'loadBalancerInfo'),
     ...copied(settings, 'blueGreenDeploymentConfiguration'),
     ...(spec.targetInstances ? { targetInstances: spec.targetInstances } : {}),
+    ...(spec.fleets ? { fleets: spec.fleets } : {}),
   };
   state.deployments.set(deploymentId, record);
   group.targetRevision = spec.revision;

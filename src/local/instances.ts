@@ -16,6 +16,8 @@ export interface LocalInstance {
   instanceId: string;
   /** The instance's filesystem root: `/var/www/app` in an appspec lands in `<dir>/var/www/app`. */
   dir: string;
+  /** 127.0.0.1 port its application listens on, once a deployment reached it (LOCAL_CODEDEPLOY_INSTANCE_PORT). */
+  port?: number;
 }
 
 export function instancesDir(dataDir: string): string {
@@ -26,6 +28,15 @@ export function instanceId(applicationName: string, deploymentGroupName: string,
   const digest = createHash('sha256')
     .update(`${applicationName}\n${deploymentGroupName}\n${index}`)
     .digest('hex');
+  return `i-${digest.slice(0, 17)}`;
+}
+
+/**
+ * A replacement (green) instance of a blue/green deployment: a new id, derived from the deployment
+ * so that a restart finds the same instances again.
+ */
+export function replacementInstanceId(deploymentId: string, index: number): string {
+  const digest = createHash('sha256').update(`replacement\n${deploymentId}\n${index}`).digest('hex');
   return `i-${digest.slice(0, 17)}`;
 }
 

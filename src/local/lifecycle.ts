@@ -11,7 +11,7 @@ export type StepAction =
   | 'download'
   /** Copy `files`, apply `permissions`. */
   | 'install'
-  /** Take the instance out of / put it back into the load balancer. Nothing to do without one. */
+  /** Take the instance out of / put it into the group's load balancer: its local router. */
   | 'traffic';
 
 export interface LifecycleStep {
@@ -71,3 +71,36 @@ export function inPlaceLifecycle(settings: LifecycleSettings): LifecycleStep[] {
 export function isBlueGreen(settings: LifecycleSettings): boolean {
   return settings.deploymentStyle?.deploymentType === 'BLUE_GREEN';
 }
+
+/** The events one instance of a blue/green deployment goes through, by its fleet. */
+export interface BlueGreenLifecycle {
+  /** Blue: the instances that served before the deployment. */
+  original: LifecycleStep[];
+  /** Green: the instances the deployment provisions. */
+  replacement: LifecycleStep[];
+}
+
+/**
+ * CodeDeploy's EC2 blue/green order: the replacement instances install the revision and take
+ * traffic (…ValidateService, BeforeAllowTraffic, AllowTraffic, AfterAllowTraffic); then the original
+ * instances lose it (BeforeBlockTraffic, BlockTraffic, AfterBlockTraffic), running the scripts of
+ * the revision they serve.
+ */
+export function blueGreenLifecycle(): BlueGreenLifecycle {
+  return { original: [...BLOCK_TRAFFIC], replacement: [...IN_PLACE, ...ALLOW_TRAFFIC] };
+}
+
+/**
+ * A blue/green rollback reverses the traffic events: the original instances take traffic back
+ * (the allow events) and the replacement instances lose it (the block events), each with the
+ * scripts of the revision it last installed.
+ */
+export function blueGreenRollbackLifecycle(): BlueGreenLifecycle {
+  return {
+    original: ALLOW_TRAFFIC.map((step) => ({ ...step, revision: 'last-successful' })),
+    replacement: [...BLOCK_TRAFFIC],
+  };
+}
+
+/** How many steps of the replacement lifecycle install the revision (before any traffic event). */
+export const INSTALL_STEPS = IN_PLACE.length;

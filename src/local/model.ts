@@ -132,6 +132,28 @@ export interface DeploymentGroupRecord {
   targetRevision?: RevisionLocation;
   lastSuccessfulDeploymentId?: string;
   lastAttemptedDeploymentId?: string;
+  /**
+   * The group's instances once a blue/green deployment replaced them (its replacement fleet);
+   * until then, the instances its `local:instances` tag or the default count derive.
+   */
+  fleet?: string[];
+  /** Instances registered with the group's local router; undefined: the whole fleet. */
+  traffic?: string[];
+  /** Port of the group's local router, kept so its URL survives a restart. */
+  routerPort?: number;
+}
+
+/** A local instance that exists (has a port, may run processes), whether in a group's fleet or not. */
+export interface InstanceRecord {
+  instanceId: string;
+  deploymentGroupId: string;
+  /** 127.0.0.1 port the instance's application listens on (hooks get LOCAL_CODEDEPLOY_INSTANCE_PORT). */
+  port: number;
+  /**
+   * `kept`: out of its group but left running: an original instance under KEEP_ALIVE, or a
+   * replacement instance of a blue/green deployment that failed without a rollback.
+   */
+  state: 'in-service' | 'kept';
 }
 
 export interface Diagnostics {
@@ -149,10 +171,14 @@ export interface LifecycleEventRecord {
   diagnostics?: Diagnostics;
 }
 
+export type InstanceLabel = 'Blue' | 'Green';
+
 export interface InstanceTargetRecord {
   targetId: string;
   targetArn: string;
   status: TargetStatus;
+  /** Blue/green deployments: original (Blue) or replacement (Green) instance. */
+  instanceLabel?: InstanceLabel;
   lastUpdatedAt: number;
   lifecycleEvents: LifecycleEventRecord[];
 }
@@ -198,4 +224,15 @@ export interface DeploymentRecord {
   targets?: InstanceTargetRecord[];
   /** Set by StopDeployment; the engine turns it into status Stopped. */
   stopRequest?: { time: number; autoRollbackEnabled?: boolean };
+  /**
+   * Blue/green: the original fleet (Blue) and the replacement fleet (Green). A blue/green rollback
+   * (creator codeDeployRollback) carries the failed deployment's fleets and moves traffic back.
+   */
+  fleets?: { original: string[]; replacement: string[] };
+  /** When the replacement fleet started waiting for ContinueDeployment (status Ready). */
+  readyWaitStartedAt?: number;
+  /** When the original fleet's termination wait started (instanceTerminationWaitTimeStarted). */
+  terminationWaitStartedAt?: number;
+  /** The waits ContinueDeployment ended early. */
+  continued?: Array<'READY_WAIT' | 'TERMINATION_WAIT'>;
 }

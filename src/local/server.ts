@@ -6,8 +6,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { scriptsLogPath } from './agent/agent.js';
 import { randomDeploymentId } from './deployments.js';
 import { Engine, type TimelineEntry } from './engine.js';
+import { Fleets, type RouterInfo } from './fleets.js';
 import { builtInConfigs } from './health.js';
-import { groupInstances, instanceDir, type LocalInstance, taggedInstanceCount } from './instances.js';
+import { instanceDir, type LocalInstance } from './instances.js';
 import { createOperations } from './service.js';
 import { deploymentInfo } from './shapes.js';
 import { groupKey, Store } from './store.js';
@@ -37,6 +38,13 @@ export interface LocalCodeDeployOptions {
   killGraceMs?: number;
   /** Page size of the List operations. Default 100. */
   pageSize?: number;
+  /**
+   * Scales the minutes-based timers of blue/green deployments (deployment-ready wait, termination
+   * wait): they last minutes × 60 s × timeScale. Default 1; 1/60 makes a minute last a second.
+   */
+  timeScale?: number;
+  /** Told each time a deployment group's local router starts listening (its URL, for printing). */
+  onRouter?: (router: RouterInfo) => void;
   now?: () => number;
   newDeploymentId?: () => string;
 }
@@ -66,15 +74,23 @@ export interface LocalCodeDeploy {
   dataDir: string;
   calls(filter?: { operation?: string; deploymentGroupName?: string }): ApiCall[];
   clearCalls(): void;
-  /** The instances a group deploys to now (its count follows its tag filters). */
+  /**
+   * The instances a group deploys to now: its tag count (or the default) of instances, until a
+   * blue/green deployment replaces them with its replacement fleet.
+   */
   instances(applicationName: string, deploymentGroupName: string): LocalInstance[];
+  /** The group's local router: its URL and the instances it sends traffic to. */
+  router(applicationName: string, deploymentGroupName: string): RouterInfo | undefined;
   /** Resolves with the GetDeployment shape once the deployment is Succeeded, Failed or Stopped (and saved). */
   waitForDeployment(deploymentId: string): Promise<ReturnType<typeof deploymentInfo>>;
   /** Each instance's start and end, in the order they happened (for concurrency checks). */
   timeline(deploymentId: string): TimelineEntry[];
   /** The hook output of a deployment, per instance (the agent's scripts.log). */
   logs(deploymentId: string): Promise<InstanceLog[]>;
-  /** Stops serving and terminates running scripts; persisted state is resumed by the next start. */
+  /**
+   * Stops serving, terminates running scripts and stops the processes the instances' hooks started
+   * (the instances power off with it); persisted state is resumed by the next start.
+   */
   stop(): Promise<void>;
 }
 
@@ -82,18 +98,30 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
   const dataDir = resolve(options.dataDir);
   const now = options.now ?? Date.now;
   const newDeploymentId = options.newDeploymentId ?? randomDeploymentId;
-  const instancesPerGroup = options.instancesPerGroup ?? 2;
+  const timeScale = options.timeScale ?? 1;
+  if (!(timeScale > 0)) throw new Error(`timeScale must be a positive number (got ${timeScale})`);
+  const host = options.host ?? '127.0.0.1';
+  const killGraceMs = options.killGraceMs ?? 2000;
   const store = new Store(dataDir);
   for (const config of builtInConfigs(now())) store.state.configs.set(config.deploymentConfigName, config);
   await store.load();
+  const fleets = new Fleets({
+    store,
+    dataDir,
+    instancesPerGroup: options.instancesPerGroup ?? 2,
+    host,
+    killGraceMs,
+    ...(options.onRouter ? { onRouter: options.onRouter } : {}),
+  });
 
   const s3 = createS3Client(options.s3 ?? {}, options.region ?? 'us-east-1');
   const engine = new Engine({
     store,
     dataDir,
-    instancesPerGroup,
+    fleets,
+    timeScale,
     startDelayMs: options.startDelayMs ?? 0,
-    killGraceMs: options.killGraceMs ?? 2000,
+    killGraceMs,
     s3,
     region: options.region ?? 'us-east-1',
     accountId: options.accountId ?? '123456789012',
@@ -103,6 +131,7 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
   const operations = createOperations({
     store,
     engine,
+    fleets,
     now,
     newDeploymentId,
     pageSize: options.pageSize ?? 100,
@@ -160,9 +189,11 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
 
   const instancesOf = (applicationName: string, deploymentGroupName: string): LocalInstance[] => {
     const group = store.state.groups.get(groupKey(applicationName, deploymentGroupName));
-    if (!group) return [];
-    const count = taggedInstanceCount(group.settings) ?? instancesPerGroup;
-    return groupInstances(dataDir, applicationName, deploymentGroupName, count);
+    return group ? fleets.fleet(group) : [];
+  };
+  const routerOf = (applicationName: string, deploymentGroupName: string): RouterInfo | undefined => {
+    const group = store.state.groups.get(groupKey(applicationName, deploymentGroupName));
+    return group ? fleets.router(group) : undefined;
   };
 
   const logs = async (deploymentId: string): Promise<InstanceLog[]> => {
@@ -204,8 +235,9 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
         deploymentGroupName: g.deploymentGroupName,
         instances: instancesOf(g.applicationName, g.deploymentGroupName),
       }));
-      return json(200, { groups });
+      return json(200, { groups, kept: fleets.kept() });
     }
+    if (path === '/_local/routers') return json(200, { routers: fleets.routerList() });
     const match = /^\/_local\/deployments\/(d-[A-Z0-9]{9})\/(timeline|logs)$/.exec(path);
     if (match?.[1] && store.state.deployments.has(match[1])) {
       const id = match[1];
@@ -215,7 +247,7 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
     }
     return json(404, {
       message:
-        'Unknown control route: GET /_local/health, GET|DELETE /_local/calls, GET /_local/instances, ' +
+        'Unknown control route: GET /_local/health, GET|DELETE /_local/calls, GET /_local/instances, GET /_local/routers, ' +
         'GET /_local/deployments/<id>/timeline, GET /_local/deployments/<id>/logs',
     });
   };
@@ -231,11 +263,11 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
       else response.destroy();
     });
   });
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once('error', rejectListen);
     server.listen(options.port ?? 0, host, () => resolveListen());
   });
+  for (const group of store.state.groups.values()) await fleets.openRouter(group);
   engine.recover();
   const { port } = server.address() as AddressInfo;
 
@@ -254,6 +286,7 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
       calls.length = 0;
     },
     instances: instancesOf,
+    router: routerOf,
     waitForDeployment: async (deploymentId) => {
       const record = await engine.waitFor(deploymentId);
       await store.flush();
@@ -266,6 +299,7 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
         const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
         server.closeAllConnections();
         await engine.shutdown();
+        await fleets.shutdown();
         await closed;
         s3.destroy();
       })();

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createDeploymentRecord, sameRevision } from './deployments.js';
 import type { Engine } from './engine.js';
+import type { Fleets } from './fleets.js';
 import { DEFAULT_CONFIG_NAME, isBuiltInConfigName } from './health.js';
 import { taggedInstanceCount } from './instances.js';
+import { isBlueGreen } from './lifecycle.js';
 import {
   ACTIVE_STATUSES,
   type ApplicationRecord,
@@ -54,6 +56,8 @@ import { ApiError, type Operation } from './wire.js';
 export interface ServiceContext {
   store: Store;
   engine: Engine;
+  /** Each deployment group has a local router from its creation to its deletion. */
+  fleets: Fleets;
   now: () => number;
   newDeploymentId: () => string;
   pageSize: number;
@@ -93,7 +97,7 @@ const TARGET_STATUSES = [
 ] as const;
 
 export function createOperations(ctx: ServiceContext): Record<string, Operation> {
-  const { store, engine, now } = ctx;
+  const { store, engine, fleets, now } = ctx;
   const state = store.state;
 
   // ---- lookups -------------------------------------------------------------------------------
@@ -229,17 +233,41 @@ export function createOperations(ctx: ServiceContext): Record<string, Operation>
     }
     taggedInstanceCount(settings);
     const style = settings.deploymentStyle as Input | undefined;
+    let withTraffic = false;
     if (style !== undefined) {
       if (typeof style !== 'object' || style === null)
         throw new ApiError('InvalidDeploymentStyleException', 'deploymentStyle must be an object');
-      optionalEnum(style, 'deploymentType', ['IN_PLACE', 'BLUE_GREEN'], 'InvalidDeploymentStyleException');
-      optionalEnum(
+      const type = optionalEnum(
         style,
-        'deploymentOption',
-        ['WITH_TRAFFIC_CONTROL', 'WITHOUT_TRAFFIC_CONTROL'],
+        'deploymentType',
+        ['IN_PLACE', 'BLUE_GREEN'],
         'InvalidDeploymentStyleException',
       );
+      withTraffic =
+        optionalEnum(
+          style,
+          'deploymentOption',
+          ['WITH_TRAFFIC_CONTROL', 'WITHOUT_TRAFFIC_CONTROL'],
+          'InvalidDeploymentStyleException',
+        ) === 'WITH_TRAFFIC_CONTROL';
+      if (type === 'BLUE_GREEN' && !withTraffic) {
+        throw new ApiError(
+          'InvalidDeploymentStyleException',
+          'A BLUE_GREEN deployment group reroutes traffic from the original instances to the replacement ones ' +
+            'through a load balancer: set deploymentOption WITH_TRAFFIC_CONTROL and loadBalancerInfo (locally, the ' +
+            "group's router plays the load balancer; any target group name will do)",
+        );
+      }
     }
+    if (withTraffic && !hasLoadBalancer(settings.loadBalancerInfo)) {
+      throw new ApiError(
+        'InvalidLoadBalancerInfoException',
+        'The specification for load balancing in the deployment group is invalid. The deploymentOption value is set ' +
+          'to WITH_TRAFFIC_CONTROL, but either no load balancer was specified in elbInfoList or no target group was ' +
+          'specified in targetGroupInfoList.',
+      );
+    }
+    checkBlueGreenConfiguration(settings.blueGreenDeploymentConfiguration);
     return settings;
   };
 
@@ -328,8 +356,10 @@ export function createOperations(ctx: ServiceContext): Record<string, Operation>
     async DeleteApplication(input) {
       const name = applicationName(input);
       state.applications.delete(name);
-      for (const group of groupsOf(name)) state.groups.delete(groupKey(name, group.deploymentGroupName));
+      const groups = groupsOf(name);
+      for (const group of groups) state.groups.delete(groupKey(name, group.deploymentGroupName));
       await saveAll('applications', 'groups');
+      for (const group of groups) await fleets.closeRouter(group.deploymentGroupId);
       return {};
     },
 
@@ -357,6 +387,7 @@ export function createOperations(ctx: ServiceContext): Record<string, Operation>
       };
       state.groups.set(groupKey(app.applicationName, name), group);
       await saveAll('groups');
+      await fleets.openRouter(group);
       return { deploymentGroupId: group.deploymentGroupId };
     },
 
@@ -399,8 +430,10 @@ export function createOperations(ctx: ServiceContext): Record<string, Operation>
     async DeleteDeploymentGroup(input) {
       const app = applicationName(input);
       const name = groupName(input);
+      const group = state.groups.get(groupKey(app, name));
       state.groups.delete(groupKey(app, name));
       await saveAll('groups');
+      if (group) await fleets.closeRouter(group.deploymentGroupId);
       return { hooksNotCleanedUp: [] };
     },
 
@@ -612,16 +645,44 @@ export function createOperations(ctx: ServiceContext): Record<string, Operation>
 
     async ContinueDeployment(input) {
       const record = getDeployment(input);
+      const wait =
+        optionalEnum(
+          input,
+          'deploymentWaitType',
+          ['READY_WAIT', 'TERMINATION_WAIT'],
+          'InvalidDeploymentWaitTypeException',
+        ) ?? 'READY_WAIT';
       if (TERMINAL_STATUSES.has(record.status)) {
         throw new ApiError(
           'DeploymentAlreadyCompletedException',
           `The deployment ${record.deploymentId} has already completed (${record.status})`,
         );
       }
-      throw new ApiError(
-        'DeploymentIsNotInReadyStateException',
-        `The deployment ${record.deploymentId} is ${record.status}, not Ready: only a blue/green deployment waiting for traffic rerouting can be continued`,
-      );
+      if (!isBlueGreen(record) && !record.fleets) {
+        throw new ApiError(
+          'UnsupportedActionForDeploymentTypeException',
+          `The deployment ${record.deploymentId} is an in-place deployment: only blue/green deployments can be continued`,
+        );
+      }
+      if (wait === 'READY_WAIT' && record.status !== 'Ready') {
+        throw new ApiError(
+          'DeploymentIsNotInReadyStateException',
+          `The deployment ${record.deploymentId} is ${record.status}, not Ready: traffic can be rerouted once every ` +
+            'replacement instance is Ready, in a group whose deploymentReadyOption is STOP_DEPLOYMENT',
+        );
+      }
+      if (
+        wait === 'TERMINATION_WAIT' &&
+        (record.terminationWaitStartedAt === undefined || record.continued?.includes('TERMINATION_WAIT'))
+      ) {
+        throw new ApiError(
+          'DeploymentIsNotInReadyStateException',
+          `The deployment ${record.deploymentId} is not waiting to terminate its original instances`,
+        );
+      }
+      engine.requestContinue(record, wait);
+      await store.saveDeployment(record.deploymentId);
+      return {};
     },
 
     async ListDeploymentTargets(input) {
@@ -647,11 +708,21 @@ export function createOperations(ctx: ServiceContext): Record<string, Operation>
       const labels = optionalList(filters, 'ServerInstanceLabel', 'InvalidInstanceTypeException')?.map(
         String,
       );
+      for (const label of labels ?? []) {
+        if (label !== 'Blue' && label !== 'Green') {
+          throw new ApiError(
+            'InvalidInstanceTypeException',
+            `Unknown instance label ${label}: use Blue or Green`,
+          );
+        }
+      }
       const targets = startedTargets(record).filter(
         (t) =>
           (statuses === undefined || statuses.length === 0 || statuses.includes(t.status)) &&
           // In-place targets carry no Blue/Green label.
-          (labels === undefined || labels.length === 0),
+          (labels === undefined ||
+            labels.length === 0 ||
+            (t.instanceLabel !== undefined && labels.includes(t.instanceLabel))),
       );
       const scope = JSON.stringify(['targets', record.deploymentId, statuses, labels]);
       const page = paginate(
@@ -992,4 +1063,44 @@ export function createOperations(ctx: ServiceContext): Record<string, Operation>
       return {};
     },
   };
+}
+
+function hasLoadBalancer(info: unknown): boolean {
+  if (typeof info !== 'object' || info === null) return false;
+  return ['elbInfoList', 'targetGroupInfoList', 'targetGroupPairInfoList'].some((member) => {
+    const list = (info as Input)[member];
+    return Array.isArray(list) && list.length > 0;
+  });
+}
+
+/** Checks blueGreenDeploymentConfiguration against the API model (enums, whole minutes, the 2-day cap). */
+function checkBlueGreenConfiguration(value: unknown): void {
+  if (value === undefined) return;
+  const error = 'InvalidBlueGreenDeploymentConfigurationException';
+  const object = (parent: Input, member: string): Input | undefined => optionalObject(parent, member, error);
+  const minutes = (parent: Input, member: string, max: number) => {
+    const number = parent[member];
+    if (number === undefined || number === null) return;
+    if (typeof number !== 'number' || !Number.isInteger(number) || number < 0 || number > max) {
+      throw new ApiError(
+        error,
+        `${member} must be a whole number of minutes from 0 to ${max} (got ${String(number)})`,
+      );
+    }
+  };
+  if (typeof value !== 'object' || value === null)
+    throw new ApiError(error, 'blueGreenDeploymentConfiguration must be an object');
+  const config = value as Input;
+  const termination = object(config, 'terminateBlueInstancesOnDeploymentSuccess');
+  if (termination) {
+    optionalEnum(termination, 'action', ['TERMINATE', 'KEEP_ALIVE'], error);
+    minutes(termination, 'terminationWaitTimeInMinutes', 2880);
+  }
+  const ready = object(config, 'deploymentReadyOption');
+  if (ready) {
+    optionalEnum(ready, 'actionOnTimeout', ['CONTINUE_DEPLOYMENT', 'STOP_DEPLOYMENT'], error);
+    minutes(ready, 'waitTimeInMinutes', 2880);
+  }
+  const green = object(config, 'greenFleetProvisioningOption');
+  if (green) optionalEnum(green, 'action', ['DISCOVER_EXISTING', 'COPY_AUTO_SCALING_GROUP'], error);
 }

@@ -97,7 +97,7 @@ export function deploymentInfo(record: DeploymentRecord) {
     ...(record.rollbackInfo ? { rollbackInfo: record.rollbackInfo } : {}),
     deploymentStyle: record.deploymentStyle ?? GROUP_DEFAULTS.deploymentStyle,
     ...(record.targetInstances ? { targetInstances: record.targetInstances } : {}),
-    instanceTerminationWaitTimeStarted: false,
+    instanceTerminationWaitTimeStarted: record.terminationWaitStartedAt !== undefined,
     ...(record.blueGreenDeploymentConfiguration
       ? { blueGreenDeploymentConfiguration: record.blueGreenDeploymentConfiguration }
       : {}),
@@ -128,6 +128,7 @@ export function deploymentTarget(record: DeploymentRecord, target: InstanceTarge
       status: target.status,
       lastUpdatedAt: epochSeconds(target.lastUpdatedAt),
       lifecycleEvents: target.lifecycleEvents.map(lifecycleEvent),
+      ...(target.instanceLabel ? { instanceLabel: target.instanceLabel } : {}),
     },
   };
 }
@@ -139,6 +140,7 @@ export function instanceSummary(record: DeploymentRecord, target: InstanceTarget
     status: target.status,
     lastUpdatedAt: epochSeconds(target.lastUpdatedAt),
     lifecycleEvents: target.lifecycleEvents.map(lifecycleEvent),
+    ...(target.instanceLabel ? { instanceType: target.instanceLabel } : {}),
   };
 }
 

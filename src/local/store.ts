@@ -5,11 +5,12 @@ import type {
   DeploymentConfigRecord,
   DeploymentGroupRecord,
   DeploymentRecord,
+  InstanceRecord,
 } from './model.js';
 
 /**
  * Everything the service knows, in memory, mirrored to `<dataDir>/codedeploy/` as JSON:
- * applications.json, deployment-groups.json, deployment-configs.json and one
+ * applications.json, deployment-groups.json, deployment-configs.json, instances.json and one
  * deployments/<id>.json per deployment (the file that changes while a deployment runs).
  * Each file is written to a temporary name and renamed, so a crash leaves the old or the new version,
  * never half of one.
@@ -20,18 +21,21 @@ export interface State {
   groups: Map<string, DeploymentGroupRecord>;
   configs: Map<string, DeploymentConfigRecord>;
   deployments: Map<string, DeploymentRecord>;
+  /** Keyed by instance id: every instance that has been given a port and not terminated. */
+  instances: Map<string, InstanceRecord>;
 }
 
 export function groupKey(applicationName: string, deploymentGroupName: string): string {
   return `${applicationName}\u0000${deploymentGroupName}`;
 }
 
-type Collection = 'applications' | 'groups' | 'configs';
+type Collection = 'applications' | 'groups' | 'configs' | 'instances';
 
 const COLLECTION_FILES: Record<Collection, string> = {
   applications: 'applications.json',
   groups: 'deployment-groups.json',
   configs: 'deployment-configs.json',
+  instances: 'instances.json',
 };
 
 export class Store {
@@ -40,6 +44,7 @@ export class Store {
     groups: new Map(),
     configs: new Map(),
     deployments: new Map(),
+    instances: new Map(),
   };
   private readonly dir: string;
   /** One chain per file: writes of the same file never overlap and the last snapshot wins. */
@@ -59,6 +64,8 @@ export class Store {
     }
     const configs = await this.readJson<DeploymentConfigRecord[]>(COLLECTION_FILES.configs, []);
     for (const config of configs) this.state.configs.set(config.deploymentConfigName, config);
+    const instances = await this.readJson<InstanceRecord[]>(COLLECTION_FILES.instances, []);
+    for (const instance of instances) this.state.instances.set(instance.instanceId, instance);
     for (const name of await readdir(join(this.dir, 'deployments'))) {
       if (!/^d-[A-Z0-9]{9}\.json$/.test(name)) continue;
       const record = await this.readJson<DeploymentRecord | undefined>(join('deployments', name), undefined);

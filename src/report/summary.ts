@@ -170,7 +170,7 @@ function failureSection(group: GroupReport, region: string | undefined): string[
 
 function failureDetails(failure: InstanceFailure): string[] {
   const what = [
-    `<code>${html(failure.instanceId)}</code>: ${html(failure.event)} failed`,
+    `<code>${html(failure.instanceId)}</code>${failure.fleet ? ` (${failure.fleet} fleet)` : ''}: ${html(failure.event)} failed`,
     failure.errorCode ? ` (${html(failure.errorCode)})` : '',
     failure.script ? ` in <code>${html(failure.script)}</code>` : '',
   ].join('');

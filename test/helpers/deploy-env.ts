@@ -12,6 +12,7 @@ import { type LocalCodeDeploy, startLocalCodeDeploy } from '../../src/local/inde
 import { type Fault, type FaultProxy, type ProxiedRequest, startFaultProxy } from './fault-proxy.js';
 import { ROLE, TEST_CREDENTIALS } from './local.js';
 import { type RunnerOptions, type RunnerResult, runAction } from './runner.js';
+import { SERVER_MJS, startServer, stopServer } from './web-app.js';
 
 export const SHA = '0123456789abcdef0123456789abcdef01234567';
 
@@ -39,14 +40,40 @@ export interface DeployEnv {
   stop(): Promise<void>;
 }
 
-/** What the test app's ValidateService script does, per deployment group. */
+/** What the test app's scripts do, per deployment group. */
 export interface Behaviour {
+  /** Groups whose `failAt` event fails (exit 3). */
   failGroups?: string[];
+  /** ValidateService (default), BeforeAllowTraffic or AfterAllowTraffic. */
+  failAt?: string;
+  /** Groups whose ValidateService sleeps `slowSeconds`. */
   slowGroups?: string[];
   slowSeconds?: number;
   /** Text the app serves (lets a test tell revisions apart). */
   version?: string;
+  /** ApplicationStart starts a web server on LOCAL_CODEDEPLOY_INSTANCE_PORT (the group's router forwards to it). */
+  serve?: boolean;
 }
+
+/** Deployment group settings of a blue/green group of the local CodeDeploy (2 instances). */
+export function blueGreenGroup(
+  blueGreenDeploymentConfiguration: NonNullable<
+    CreateDeploymentGroupInput['blueGreenDeploymentConfiguration']
+  >,
+): Partial<CreateDeploymentGroupInput> {
+  return {
+    deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+    loadBalancerInfo: { targetGroupInfoList: [{ name: 'web' }] },
+    blueGreenDeploymentConfiguration,
+    ec2TagFilters: [{ Key: 'local:instances', Value: '2', Type: 'KEY_AND_VALUE' }],
+  };
+}
+
+/**
+ * The local CodeDeploy's minute timers (deployment-ready and termination waits) last a second each
+ * here, while the action still reads and adds the group's minutes to its wait.
+ */
+export const E2E_TIME_SCALE = 1 / 60;
 
 let counter = 0;
 
@@ -66,6 +93,7 @@ export async function startDeployEnv(motoEndpoint: string): Promise<DeployEnv> {
   const codedeploy = await startLocalCodeDeploy({
     dataDir: join(dataDir, 'codedeploy'),
     killGraceMs: 500,
+    timeScale: E2E_TIME_SCALE,
     s3: { endpoint: motoEndpoint, credentials: TEST_CREDENTIALS },
   });
   const faults = { decide: (_: ProxiedRequest): Fault => ({ kind: 'pass' }) };
@@ -117,13 +145,23 @@ export async function startDeployEnv(motoEndpoint: string): Promise<DeployEnv> {
         '.github/codedeploy.yml': config.replaceAll('APPLICATION', application).replaceAll('BUCKET', bucket),
         'app/appspec.yml': APPSPEC,
         'app/site/index.html': `version ${behaviour.version ?? '1'}\n`,
-        'app/scripts/stop.sh': '#!/bin/sh\necho "stopping $DEPLOYMENT_GROUP_NAME"\n',
-        'app/scripts/start.sh': '#!/bin/sh\necho "starting $DEPLOYMENT_GROUP_NAME"\n',
+        'app/site/version.txt': `${behaviour.version ?? '1'}\n`,
+        'app/site/server.mjs': SERVER_MJS,
+        'app/scripts/stop.sh': `#!/bin/sh\necho "stopping $DEPLOYMENT_GROUP_NAME"\n${stopServer(APP_DIR)}`,
+        'app/scripts/start.sh': [
+          '#!/bin/sh',
+          '. "$(dirname "$0")/behaviour.sh"',
+          'echo "starting $DEPLOYMENT_GROUP_NAME"',
+          `[ "$SERVE" = 1 ] || exit 0`,
+          startServer(APP_DIR),
+        ].join('\n'),
         'app/scripts/validate.sh': VALIDATE,
         'app/scripts/behaviour.sh': [
           `FAIL_GROUPS="${(behaviour.failGroups ?? []).join(' ')}"`,
+          `FAIL_AT=${behaviour.failAt ?? 'ValidateService'}`,
           `SLOW_GROUPS="${(behaviour.slowGroups ?? []).join(' ')}"`,
           `SLOW_SECONDS=${behaviour.slowSeconds ?? 0}`,
+          `SERVE=${behaviour.serve ? 1 : 0}`,
           '',
         ].join('\n'),
         ...extraFiles,
@@ -163,6 +201,9 @@ export async function startDeployEnv(motoEndpoint: string): Promise<DeployEnv> {
   };
 }
 
+const APP_DIR = 'var/www/shop';
+
+// validate.sh also runs for the traffic events of blue/green and traffic-controlled groups.
 const APPSPEC = `version: 0.0
 os: linux
 files:
@@ -178,18 +219,22 @@ hooks:
   ValidateService:
     - location: scripts/validate.sh
       timeout: 60
+  BeforeAllowTraffic:
+    - location: scripts/validate.sh
+  AfterAllowTraffic:
+    - location: scripts/validate.sh
 `;
 
 const VALIDATE = `#!/bin/sh
 . "$(dirname "$0")/behaviour.sh"
-case " $SLOW_GROUPS " in *" $DEPLOYMENT_GROUP_NAME "*) sleep "$SLOW_SECONDS" ;; esac
-case " $FAIL_GROUPS " in
+[ "$LIFECYCLE_EVENT" = ValidateService ] && case " $SLOW_GROUPS " in *" $DEPLOYMENT_GROUP_NAME "*) sleep "$SLOW_SECONDS" ;; esac
+[ "$LIFECYCLE_EVENT" = "$FAIL_AT" ] && case " $FAIL_GROUPS " in
   *" $DEPLOYMENT_GROUP_NAME "*)
     echo "GET http://127.0.0.1/health -> 503 on $DEPLOYMENT_GROUP_NAME"
     echo "validation failed" >&2
     exit 3 ;;
 esac
-echo "healthy: $DEPLOYMENT_GROUP_NAME"
+echo "healthy: $DEPLOYMENT_GROUP_NAME ($LIFECYCLE_EVENT)"
 `;
 
 /** A config for the test app; APPLICATION and BUCKET are filled in by `workspace`. */

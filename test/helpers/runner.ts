@@ -12,6 +12,8 @@ export interface RunnerOptions {
   env?: Record<string, string>;
   /** Send this signal once the action's output matches `when` (e.g. a deployment was created). */
   signal?: { name: NodeJS.Signals; when: RegExp };
+  /** Told the action's output so far each time more arrives (to act while it runs). */
+  onOutput?: (stdout: string) => void;
   entry?: string;
 }
 
@@ -71,6 +73,7 @@ export async function runAction(options: RunnerOptions): Promise<RunnerResult> {
       signalled = true;
       child.kill(options.signal.name);
     }
+    options.onOutput?.(stdout);
   });
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();

@@ -139,6 +139,7 @@ describe('deployment groups', () => {
       deploymentType: 'BLUE_GREEN' as const,
       deploymentOption: 'WITH_TRAFFIC_CONTROL' as const,
     };
+    const loadBalancerInfo = { targetGroupInfoList: [{ name: 'web' }] };
     const blueGreenDeploymentConfiguration = {
       terminateBlueInstancesOnDeploymentSuccess: {
         action: 'TERMINATE' as const,
@@ -154,6 +155,7 @@ describe('deployment groups', () => {
         serviceRoleArn: ROLE,
         deploymentStyle,
         blueGreenDeploymentConfiguration,
+        loadBalancerInfo,
       }),
     );
     expect(deploymentGroupId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -166,6 +168,7 @@ describe('deployment groups', () => {
       serviceRoleArn: ROLE,
       deploymentStyle,
       blueGreenDeploymentConfiguration,
+      loadBalancerInfo,
       computePlatform: 'Server',
     });
 

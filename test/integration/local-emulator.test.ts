@@ -1,14 +1,18 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CodeDeployClient, CreateApplicationCommand } from '@aws-sdk/client-codedeploy';
+import {
+  CodeDeployClient,
+  CreateApplicationCommand,
+  CreateDeploymentGroupCommand,
+} from '@aws-sdk/client-codedeploy';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/commands/command.js';
 import { runEmulator } from '../../src/commands/emulator.js';
-import { TEST_CREDENTIALS, tempDir } from '../helpers/local.js';
+import { ROLE, TEST_CREDENTIALS, tempDir } from '../helpers/local.js';
 
 describe('emulator command', () => {
-  it('serves CodeDeploy and an embedded S3 until stopped, and keeps the state in --data', async () => {
+  it('serves CodeDeploy and an embedded S3 until stopped, keeps the state in --data, prints each group’s router', async () => {
     const dataDir = await tempDir();
     const stop = new AbortController();
     const lines: string[] = [];
@@ -16,7 +20,7 @@ describe('emulator command', () => {
     const endpoints = new Promise<{ codedeploy: string; s3?: string }>((resolve) => {
       ready = resolve;
     });
-    const run = runEmulator(['--data', dataDir, '--instances-per-group', '3'], {
+    const run = runEmulator(['--data', dataDir, '--instances-per-group', '3', '--time-scale', '0.5'], {
       signal: stop.signal,
       out: (line) => lines.push(line),
       onReady: ready,
@@ -34,6 +38,17 @@ describe('emulator command', () => {
       credentials: TEST_CREDENTIALS,
     });
     await client.send(new CreateApplicationCommand({ applicationName: 'from-the-command' }));
+    await client.send(
+      new CreateDeploymentGroupCommand({
+        applicationName: 'from-the-command',
+        deploymentGroupName: 'production',
+        serviceRoleArn: ROLE,
+      }),
+    );
+    const routed = lines.find((line) => line.startsWith('router of from-the-command/production on '));
+    expect(routed).toMatch(/^router of from-the-command\/production on http:\/\/127\.0\.0\.1:\d+$/);
+    const url = routed?.split(' on ')[1] ?? '';
+    expect((await fetch(url)).status).toBe(503);
     expect((await s3Client.send(new ListBucketsCommand({}))).Buckets).toEqual([]);
     client.destroy();
     s3Client.destroy();
@@ -51,6 +66,7 @@ describe('emulator command', () => {
     [['--data', 'x', '--port', 'eighty'], '--port needs a whole number'],
     [['--data', 'x', '--s3-endpoint', 'localhost:9000'], '--s3-endpoint needs an http(s):// URL or "aws"'],
     [['--data', 'x', '--verbose'], "Unknown option '--verbose'"],
+    [['--data', 'x', '--time-scale', '0'], '--time-scale needs a positive number'],
   ])('refuses bad usage %j', async (argv, message) => {
     const run = runEmulator(argv, { signal: AbortSignal.abort(), out: () => {} });
     await expect(run).rejects.toBeInstanceOf(UsageError);

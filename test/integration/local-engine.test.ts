@@ -2,7 +2,6 @@ import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   BatchGetDeploymentTargetsCommand,
-  ContinueDeploymentCommand,
   CreateDeploymentConfigCommand,
   DeploymentAlreadyCompletedException,
   GetDeploymentCommand,
@@ -172,25 +171,6 @@ describe('deployment configurations', () => {
       code: 'NO_INSTANCES',
       message: expect.stringContaining('no instances were found for your deployment group'),
     });
-  });
-});
-
-describe('blue/green groups', () => {
-  it('fails their deployments at once with a message saying the local CodeDeploy runs in-place only', async () => {
-    const names = await createAppAndGroup(stack, {
-      deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
-    });
-    const id = await deploy(stack, names, MARKED_FAIL);
-    const info = await finished(stack, id);
-    expect(info.status).toBe('Failed');
-    expect(info.errorInformation).toMatchObject({
-      code: 'INTERNAL_ERROR',
-      message: expect.stringContaining('in-place deployments only'),
-    });
-    expect(info.deploymentStyle?.deploymentType).toBe('BLUE_GREEN');
-    await expect(
-      stack.client.send(new ContinueDeploymentCommand({ deploymentId: id })),
-    ).rejects.toBeInstanceOf(DeploymentAlreadyCompletedException);
   });
 });
 

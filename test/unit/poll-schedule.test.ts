@@ -58,6 +58,16 @@ describe('nextPollDelay', () => {
     expect(delay).toBe(DEFAULT_POLL_POLICY.maxMs);
   });
 
+  it('backs off plainly while a deployment waits on a person or a timer (Ready, termination wait)', () => {
+    const parked = { startedAt: 0, waves: 2, lastWaveAt: 60_000, finished: false, parked: true };
+    const delay = nextPollDelay(
+      { now: 500_000, attempt: 20, throttles: 0, deployments: [parked] },
+      DEFAULT_POLL_POLICY,
+      noJitter,
+    );
+    expect(delay).toBe(DEFAULT_POLL_POLICY.maxMs);
+  });
+
   it('doubles the wait for each throttled call, up to a ceiling', () => {
     const once = nextPollDelay(
       { now: 0, attempt: 0, throttles: 1, deployments: [fresh] },

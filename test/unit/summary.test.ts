@@ -52,6 +52,13 @@ describe('renderSummary keeps hostile text inert', () => {
     expect(renderSummary(result)).toContain('- **production**: not started \\| \\*really\\* \\<b\\>');
   });
 
+  it('names the fleet of a blue/green deployment’s failed instance', () => {
+    const result = failureWithDiagnostics();
+    const [first] = result.groups[0]!.failures;
+    result.groups[0]!.failures = [{ ...first!, instanceId: 'i-green', fleet: 'replacement' }];
+    expect(renderSummary(result)).toContain('<summary><code>i-green</code> (replacement fleet): ');
+  });
+
   it('shows at most 10 failed instances per group and counts the rest', () => {
     const result = failureWithDiagnostics();
     const [first] = result.groups[0]!.failures;

@@ -5,6 +5,7 @@ import { finished } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { LifecycleStep } from '../lifecycle.js';
 import type { Diagnostics, FileExistsBehavior, LifecycleEventStatus, S3Location } from '../model.js';
+import { INSTANCE_ROOT_VARIABLE } from '../processes.js';
 import { AppSpecError, readAppSpec } from './appspec.js';
 import { BundleError, downloadBundle, removeOldRevisions, unpackBundle } from './bundle.js';
 import { runScript, ScriptLog, type ScriptOutcome } from './hooks.js';
@@ -25,6 +26,10 @@ export interface AgentDeployment {
   s3Location: S3Location;
   fileExistsBehavior: FileExistsBehavior;
   ignoreApplicationStopFailures: boolean;
+  /** The local instance: its id and the port its application listens on. */
+  instance: { id: string; port: number };
+  /** Registers the instance with its group's router (AllowTraffic) or takes it out (BlockTraffic); says what it did. */
+  traffic: (event: 'AllowTraffic' | 'BlockTraffic') => Promise<string>;
 }
 
 export interface EventUpdate {
@@ -124,8 +129,12 @@ export async function runInstance(
       BUNDLE_KEY: deployment.s3Location.key ?? '',
       BUNDLE_VERSION: deployment.s3Location.version ?? '',
       BUNDLE_ETAG: (deployment.s3Location.eTag ?? '').replaceAll('"', ''),
-      // Not set by the real agent: lets a rehearsed script find the instance's sandboxed filesystem.
-      LOCAL_CODEDEPLOY_INSTANCE_ROOT: instanceDir,
+      // Not set by the real agent: the instance's sandboxed filesystem, its id, and the port its
+      // application listens on (the group's local router forwards there); the root also marks the
+      // processes the hooks start, so a terminated instance's processes can be stopped.
+      [INSTANCE_ROOT_VARIABLE]: instanceDir,
+      LOCAL_CODEDEPLOY_INSTANCE_ID: deployment.instance.id,
+      LOCAL_CODEDEPLOY_INSTANCE_PORT: String(deployment.instance.port),
     };
     for (const script of scripts) {
       const outcome: ScriptOutcome | undefined = await runScript({
@@ -186,9 +195,11 @@ export async function runInstance(
         await writeFile(pointer('last_successful_install'), currentDir);
         return SUCCEEDED;
       }
-      case 'traffic':
-        note(`${step.event}: no load balancer runs locally, nothing to do`);
+      case 'traffic': {
+        const event = step.event === 'AllowTraffic' ? 'AllowTraffic' : 'BlockTraffic';
+        note(`${step.event}: ${await deployment.traffic(event)}`);
         return SUCCEEDED;
+      }
     }
   };
 
