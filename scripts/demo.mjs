@@ -2,7 +2,9 @@
 // file, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY), deploying examples/product-catalog to the local
 // CodeDeploy and its embedded S3 — no AWS account needed. Run 1 pushes develop (staging, test1, test2,
 // two instances each); run 2 pushes a version whose health check fails: the failure is explained and
-// CodeDeploy rolls back. Everything runs on 127.0.0.1 and is cleaned up at the end (--keep keeps it).
+// CodeDeploy rolls back. Runs 3 and 4 push master to production, a blue/green group behind a local
+// router: the router's URL serves the old version until traffic is rerouted, then the new one.
+// Everything runs on 127.0.0.1 and is cleaned up at the end (--keep keeps it).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -34,14 +36,21 @@ const data = join(work, 'local-codedeploy');
 await cp(join(root, 'examples/product-catalog'), workspace, { recursive: true });
 
 say('Starting the local CodeDeploy and its embedded S3 (node dist/cli.js emulator)');
-const emulator = spawn(process.execPath, [join(root, 'dist/cli.js'), 'emulator', '--data', data], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-});
+// A minute of the blue/green timers lasts a second here.
+const emulator = spawn(
+  process.execPath,
+  [join(root, 'dist/cli.js'), 'emulator', '--data', data, '--time-scale', '0.0167'],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  },
+);
+const routers = new Map();
 const endpoints = await new Promise((resolveEndpoints, reject) => {
   let text = '';
   emulator.stdout.on('data', (chunk) => {
     text += chunk;
+    for (const [, group, url] of text.matchAll(/router of [^/\s]+\/(\S+) on (\S+)/g)) routers.set(group, url);
     const codedeploy = /AWS_ENDPOINT_URL_CODEDEPLOY=(\S+)/.exec(text)?.[1];
     const s3 = /AWS_ENDPOINT_URL_S3=(\S+)/.exec(text)?.[1];
     if (codedeploy && s3) resolveEndpoints({ codedeploy, s3 });
@@ -72,9 +81,21 @@ try {
       }),
     );
   }
-  console.log(
-    '  created the bucket product-catalog-revisions and the groups staging, test1, test2 (2 instances each)',
+  await codedeploy.send(
+    new CreateDeploymentGroupCommand({
+      applicationName: 'product-catalog',
+      deploymentGroupName: 'production',
+      serviceRoleArn: 'arn:aws:iam::123456789012:role/CodeDeployServiceRole',
+      deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      loadBalancerInfo: { targetGroupInfoList: [{ name: 'product-catalog-web' }] },
+      blueGreenDeploymentConfiguration: {
+        deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT' },
+        terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 1 },
+      },
+    }),
   );
+  console.log('  created the bucket product-catalog-revisions, the in-place groups staging, test1, test2');
+  console.log('  and the blue/green group production (2 instances each)');
 
   say('Run 1: push to develop → staging, test1, test2 (node dist/index.js, as a GitHub runner runs it)');
   const first = await runAction('1'.repeat(40), endpoints);
@@ -87,6 +108,28 @@ try {
   const second = await runAction('2'.repeat(40), endpoints);
   console.log(`  exit code ${second.code} (a failed deployment fails the workflow step)`);
   await showServers('after run 2 (rolled back)');
+
+  say(
+    'Run 3: push master → production, a blue/green group: a replacement fleet gets 2.1.0, traffic moves to it',
+  );
+  await writeFile(join(workspace, 'site/VERSION'), '2.1.0\n');
+  await writeFile(join(workspace, 'site/health.json'), '{ "healthy": true }\n');
+  const third = await runAction('3'.repeat(40), endpoints, 'master');
+  if (third.code !== 0) throw new Error('run 3 should have succeeded');
+  const router = routers.get('production');
+  if (!router) throw new Error('the emulator did not say where the production router listens');
+  console.log(`  production's router (its load balancer): ${router} serves ${await version(router)}`);
+
+  say(
+    'Run 4: push 3.0.0 to master, watching the router: the old fleet serves until the reroute, then the new one',
+  );
+  await writeFile(join(workspace, 'site/VERSION'), '3.0.0\n');
+  const watch = watchRouter(router);
+  const fourth = await runAction('4'.repeat(40), endpoints, 'master');
+  const seen = await watch.stop();
+  console.log(`  ${router} during run 4 (${seen.requests} requests, ${seen.errors} errors):`);
+  for (const step of seen.steps) console.log(`    ${step.at.padEnd(12)} ${step.version}`);
+  if (fourth.code !== 0) throw new Error('run 4 should have succeeded');
 
   s3.destroy();
   codedeploy.destroy();
@@ -109,7 +152,7 @@ try {
 }
 process.exit(failed ? 1 : 0);
 
-async function runAction(sha, { codedeploy, s3 }) {
+async function runAction(sha, { codedeploy, s3 }, branch = 'develop') {
   // The runner's files for one run: the event, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY.
   const dir = join(work, `run-${sha[0]}`);
   await mkdir(dir, { recursive: true });
@@ -119,7 +162,7 @@ async function runAction(sha, { codedeploy, s3 }) {
     summary: join(dir, 'summary.md'),
   };
   const event = {
-    ref: 'refs/heads/develop',
+    ref: `refs/heads/${branch}`,
     after: sha,
     deleted: false,
     repository: { full_name: 'acme/product-catalog', default_branch: 'develop' },
@@ -141,7 +184,7 @@ async function runAction(sha, { codedeploy, s3 }) {
       GITHUB_STEP_SUMMARY: files.summary,
       GITHUB_REPOSITORY: 'acme/product-catalog',
       GITHUB_SHA: sha,
-      GITHUB_REF: 'refs/heads/develop',
+      GITHUB_REF: `refs/heads/${branch}`,
       GITHUB_RUN_ID: String(Date.now()),
       GITHUB_RUN_ATTEMPT: '1',
       GITHUB_SERVER_URL: 'https://github.com',
@@ -175,6 +218,40 @@ function indent(text) {
       (_, level, message) => `${level}: ${message.replace(/%0A/g, '\n')}`,
     )
     .replace(/^(?=.)/gm, '  │ ');
+}
+
+async function version(url) {
+  const response = await fetch(url);
+  const page = await response.text();
+  return response.ok
+    ? (/Version ([^<]+)/.exec(page)?.[1] ?? 'an unexpected page')
+    : `HTTP ${response.status}`;
+}
+
+/** Asks the router every 50 ms what it serves; remembers each change of version (and any error). */
+function watchRouter(url) {
+  const started = Date.now();
+  const steps = [];
+  let requests = 0;
+  let errors = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const answer = await version(url).catch((error) => `unreachable: ${error.message}`);
+      requests++;
+      if (!/^\d/.test(answer)) errors++;
+      if (steps.at(-1)?.version !== answer)
+        steps.push({ at: `+${((Date.now() - started) / 1000).toFixed(1)} s`, version: answer });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return { steps, requests, errors };
+    },
+  };
 }
 
 async function instanceApps() {

@@ -30,7 +30,9 @@ const commands: Record<string, CommandSpec> = {
   },
   emulator: {
     summary: 'Run the local CodeDeploy (and an embedded S3) for trying and testing without AWS',
-    usage: 'emulator --data DIR [--port N] [--s3-endpoint URL|aws] [--s3-port N] [--instances-per-group N]',
+    usage:
+      'emulator --data DIR [--port N] [--s3-endpoint URL|aws] [--s3-port N] [--instances-per-group N]\n' +
+      '         [--time-scale F] (minute timers of blue/green groups last F × 60 s)',
     load: () => import('./commands/emulator.js'),
   },
 };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 // The README's first command: it must work from a clean clone after `npm ci`.
 describe('npm run demo', () => {
-  it('deploys to staging, test1 and test2, then shows a failure and the automatic rollback', async () => {
+  it('deploys in place to staging, test1 and test2, shows a failure and its rollback, then a blue/green switch', async () => {
     const child = spawn(process.execPath, ['scripts/demo.mjs'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -22,5 +22,16 @@ describe('npm run demo', () => {
     const afterRollback = output.slice(output.indexOf('after run 2'));
     expect(afterRollback.match(/Version 1\.0\.0/g)).toHaveLength(6);
     expect(output).not.toContain('Version 2.0.0');
+    // Blue/green on production: the router serves the old version until the reroute, then the new one, never an error.
+    const during = /during run 4 \((\d+) requests, (\d+) errors\):\n((?: {4}.*\n)+)/.exec(output);
+    expect(during, output).not.toBeNull();
+    expect(Number(during![1])).toBeGreaterThan(0);
+    expect(during![2]).toBe('0');
+    expect(
+      during![3]!
+        .trim()
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/).pop()),
+    ).toEqual(['2.1.0', '3.0.0']);
   });
 });

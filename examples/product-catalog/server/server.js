@@ -1,6 +1,7 @@
 // The product catalog's web application server: serves site/ and a /health check.
 // On a real instance it listens on PORT (default 8080); on the local CodeDeploy, where many
-// instances share one machine, on LOCAL_INSTANCE_PORT or a free port, written to server.port.
+// instances share one machine, on the port the agent gives each instance (LOCAL_CODEDEPLOY_INSTANCE_PORT,
+// which the local router sends traffic to). The port is written to server.port either way.
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const site = join(root, 'site');
 const local = process.env.LOCAL_CODEDEPLOY_INSTANCE_ROOT !== undefined;
-const port = Number(process.env.LOCAL_INSTANCE_PORT || process.env.PORT || (local ? 0 : 8080));
+const port = Number(process.env.LOCAL_CODEDEPLOY_INSTANCE_PORT || process.env.PORT || (local ? 0 : 8080));
 
 const server = createServer(async (request, response) => {
   try {
