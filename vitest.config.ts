@@ -19,5 +19,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most end-to-end files spend their time waiting on child processes and polls, not on the CPU:
+    // more files at once than cores keeps the suite short.
+    maxWorkers: 4,
   },
 });
