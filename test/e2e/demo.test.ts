@@ -33,5 +33,5 @@ describe('npm run demo', () => {
         .split('\n')
         .map((line) => line.trim().split(/\s+/).pop()),
     ).toEqual(['2.1.0', '3.0.0']);
-  });
+  }, 180_000);
 });
