@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { findLeaks, secretsIn } from './secrets.js';
 
 export interface RunnerOptions {
   eventName: string;
@@ -76,12 +77,22 @@ export async function runAction(options: RunnerOptions): Promise<RunnerResult> {
     stderr += chunk.toString();
   });
   const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+  const outputText = await readFile(outputPath, 'utf8');
+  const summary = await readFile(summaryPath, 'utf8');
+  // Every end-to-end run doubles as a leak check: no credential may reach the log, the outputs or the summary.
+  const leaks = findLeaks(secretsIn(env), {
+    stdout,
+    stderr,
+    GITHUB_OUTPUT: outputText,
+    GITHUB_STEP_SUMMARY: summary,
+  });
+  if (leaks.length > 0) throw new Error(`the action leaked credentials: ${leaks.join('; ')}\n${stdout}`);
   return {
     code,
     stdout,
     stderr,
-    outputs: parseOutputs(await readFile(outputPath, 'utf8')),
-    summary: await readFile(summaryPath, 'utf8'),
+    outputs: parseOutputs(outputText),
+    summary,
     annotations: parseAnnotations(stdout),
   };
 }
@@ -102,7 +113,7 @@ export function parseOutputs(text: string): Record<string, string> {
 }
 
 function parseAnnotations(stdout: string): RunnerResult['annotations'] {
-  const unescape = (text: string) => text.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
+  const decode = (text: string) => text.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
   return [...stdout.matchAll(/^::(error|warning|notice)( [^:]*)?::(.*)$/gm)].map((m) => ({
     level: m[1]!,
     properties: Object.fromEntries(
@@ -111,9 +122,9 @@ function parseAnnotations(stdout: string): RunnerResult['annotations'] {
         .filter(Boolean)
         .map((pair) => {
           const [key, ...rest] = pair.split('=');
-          return [key!, unescape(rest.join('='))];
+          return [key!, decode(rest.join('='))];
         }),
     ),
-    message: unescape(m[3]!),
+    message: decode(m[3]!),
   }));
 }
