@@ -21,7 +21,7 @@ import {
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { awsErrorName, explainAwsError } from './aws-errors.js';
-import { clientSettings } from './client-settings.js';
+import { clientSettings, MAX_ATTEMPTS } from './client-settings.js';
 import { iamActionsFor } from './iam-actions.js';
 
 export type { DeploymentGroupInfo, DeploymentInfo, DeploymentTarget };
@@ -29,8 +29,11 @@ export type { DeploymentGroupInfo, DeploymentInfo, DeploymentTarget };
 export const ACTIVE_STATUSES: DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
 const BATCH = 25;
 
-export function createCodeDeployClient(region: string | undefined): CodeDeployClient {
-  return new CodeDeployClient(clientSettings(region));
+export function createCodeDeployClient(
+  region: string | undefined,
+  maxAttempts = MAX_ATTEMPTS,
+): CodeDeployClient {
+  return new CodeDeployClient({ ...clientSettings(region), maxAttempts });
 }
 
 /**
@@ -41,6 +44,12 @@ export class CodeDeployGateway {
   constructor(
     readonly client: CodeDeployClient,
     readonly application: string,
+    /**
+     * Sends CreateDeployment once. It has no idempotency token: after a reset or a 5xx the
+     * deployment may exist, and a blind retry (what the SDK does) would create a second one. The
+     * caller looks for it before trying again.
+     */
+    readonly createClient: CodeDeployClient = client,
   ) {}
 
   private async call<T>(operation: string, resource: string, send: () => Promise<T>): Promise<T> {
@@ -119,8 +128,12 @@ export class CodeDeployGateway {
     );
   }
 
-  /** Deployment ids of the group in the given statuses, newest first. */
-  async listDeployments(group: string, statuses: DeploymentStatus[]): Promise<string[]> {
+  /** Deployment ids of the group in the given statuses (all when omitted), newest first; `limit` stops paging early. */
+  async listDeployments(
+    group: string,
+    statuses?: DeploymentStatus[],
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<string[]> {
     const ids: string[] = [];
     let nextToken: string | undefined;
     do {
@@ -129,22 +142,23 @@ export class CodeDeployGateway {
           new ListDeploymentsCommand({
             applicationName: this.application,
             deploymentGroupName: group,
-            includeOnlyStatuses: statuses,
+            ...(statuses ? { includeOnlyStatuses: statuses } : {}),
             ...(nextToken ? { nextToken } : {}),
           }),
         ),
       );
       ids.push(...(response.deployments ?? []));
       nextToken = response.nextToken;
-    } while (nextToken);
-    return ids;
+    } while (nextToken && ids.length < limit);
+    return ids.slice(0, limit);
   }
 
   async createDeployment(input: Omit<CreateDeploymentCommandInput, 'applicationName'>): Promise<string> {
     const response = await this.call(
       'CreateDeployment',
       this.groupResource(input.deploymentGroupName ?? ''),
-      () => this.client.send(new CreateDeploymentCommand({ ...input, applicationName: this.application })),
+      () =>
+        this.createClient.send(new CreateDeploymentCommand({ ...input, applicationName: this.application })),
     );
     if (!response.deploymentId) throw new Error('CreateDeployment returned no deploymentId');
     return response.deploymentId;

@@ -42,7 +42,11 @@ export async function runWithAws(input: AwsRunInput): Promise<ExecuteResult & { 
   if (archiving) await checkAppSpec(input.workspace, config, log);
 
   const s3 = createS3Client({ region });
-  const codedeploy = new CodeDeployGateway(createCodeDeployClient(region), config.application);
+  const codedeploy = new CodeDeployGateway(
+    createCodeDeployClient(region),
+    config.application,
+    createCodeDeployClient(region, 1),
+  );
   const toReport = (result: RevisionResult, source: RevisionReport['source']): RevisionReport => ({
     ...result,
     source,

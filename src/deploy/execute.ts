@@ -1,5 +1,5 @@
 import type { DeploymentGroupInfo, DeploymentInfo, RevisionLocation } from '@aws-sdk/client-codedeploy';
-import { awsErrorName, isTransient } from '../aws/aws-errors.js';
+import { awsErrorName, isThrottling, isTransient } from '../aws/aws-errors.js';
 import { ACTIVE_STATUSES, type CodeDeployGateway } from '../aws/codedeploy.js';
 import type { PlaceholderValues } from '../config/naming.js';
 import type { Config } from '../config/types.js';
@@ -294,6 +294,9 @@ function rollbackOnStop(plan: PlannedDeployment): boolean {
   return Array.isArray(plan.autoRollback) && plan.autoRollback.includes('DEPLOYMENT_STOP_ON_REQUEST');
 }
 
+// CreateDeployment tries per group; between failed ones, 1 s, 2 s, 4 s, 8 s.
+const CREATE_ATTEMPTS = 5;
+
 async function startGroup(
   task: GroupTask,
   request: ExecuteRequest,
@@ -306,7 +309,8 @@ async function startGroup(
     return undefined;
   }
   if (!(await orderingAllows(task, request, deps))) return undefined;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
     const active = await activeDeployment(group, deps);
     if (active) {
       const decision = decideActive(task.plan.onActiveDeployment, active, request.origin);
@@ -364,21 +368,51 @@ async function startGroup(
     } catch (error) {
       // Another deployment started in between, or our own request went through but its answer was
       // lost: look again (by listing, never by parsing the message) and decide once more.
-      if (awsErrorName(error) === 'DeploymentLimitExceededException' || isTransient(error)) {
+      lastError = error;
+      if (awsErrorName(error) === 'DeploymentLimitExceededException') {
         log.debug(
           `${group}: CreateDeployment: ${awsErrorName(error)}; checking the group's active deployment`,
         );
         continue;
       }
-      throw error;
+      if (!isTransient(error)) throw error;
+      // Sent once (no SDK retry): a reset or a 5xx may hide a deployment that exists, even one already over.
+      const own = isThrottling(error) ? undefined : await ownRecentDeployment(group, request.origin, deps);
+      if (own) {
+        log.info(
+          `${group}: CreateDeployment answered ${awsErrorName(error)}, but deployment ${own} of this run exists; following it`,
+        );
+        return own;
+      }
+      log.debug(`${group}: CreateDeployment: ${awsErrorName(error)}: ${errorMessage(error)}; trying again`);
+      if (attempt + 1 < CREATE_ATTEMPTS) await deps.clock.sleep(1000 * 2 ** attempt, deps.cancel);
     }
   }
   task.report.outcome = 'failed';
-  task.report.error = {
-    code: 'ACTIVE_DEPLOYMENT',
-    message: 'the group kept getting new deployments from elsewhere',
-  };
+  task.report.error =
+    awsErrorName(lastError) === 'DeploymentLimitExceededException'
+      ? { code: 'ACTIVE_DEPLOYMENT', message: 'the group kept getting new deployments from elsewhere' }
+      : {
+          code: awsErrorName(lastError),
+          message: `CreateDeployment kept failing: ${errorMessage(lastError)}`,
+        };
+  log.error(`${group}: ${task.report.error.message}`);
   return undefined;
+}
+
+/** A deployment this run created on the group, whatever its status (the newest few are enough). */
+async function ownRecentDeployment(
+  group: string,
+  origin: DeploymentOrigin,
+  deps: ExecuteDeps,
+): Promise<string | undefined> {
+  const ids = await deps.codedeploy.listDeployments(group, undefined, 5);
+  const infos = await deps.codedeploy.batchGetDeployments(ids);
+  const own = infos.find((info) => {
+    const theirs = parseDescription(info.description);
+    return theirs?.run === origin.run && theirs.sha === origin.sha;
+  });
+  return own?.deploymentId;
 }
 
 function startDeadline(task: GroupTask, deps: ExecuteDeps): number {
