@@ -286,7 +286,17 @@ async function deployGroups(tasks: GroupTask[], request: ExecuteRequest, deps: E
     });
   }
   if (items.length === 0) return;
-  await followDeployments(items, deps);
+  try {
+    await followDeployments(items, deps);
+  } catch (error) {
+    // The run ends here (a permission, an outage): say which deployments it leaves running unattended.
+    for (const item of items.filter((candidate) => !isFinal(candidate.info?.status))) {
+      deps.log.error(
+        `${item.group}: deployment ${item.id} is still running, and this run can no longer follow it: see ${consoleUrl(item.id, deps.region)}`,
+      );
+    }
+    throw error;
+  }
   for (const task of tasks) await finishReport(task, items, deps);
 }
 
@@ -514,6 +524,8 @@ async function finishReport(task: GroupTask, items: Followed[], deps: ExecuteDep
         ? 'stopped because the workflow was cancelled'
         : 'stopped: the wait timed out';
     if (report.outcome === 'succeeded') report.note = `finished just as it was ${item.stoppedBecause}`;
+    if (item.stopFailed !== undefined && !isFinal(info?.status))
+      report.note = `${item.stoppedBecause === 'cancelled' ? 'the workflow was cancelled' : 'the wait timed out'}, and it could not be stopped: it is still running (${item.stopFailed})`;
   }
   const rollback = items.find((candidate) => candidate.rollbackOf === item.id);
   const rollbackId = rollback?.id ?? info?.rollbackInfo?.rollbackDeploymentId;
