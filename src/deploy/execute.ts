@@ -545,6 +545,12 @@ async function finishReport(task: GroupTask, items: Followed[], deps: ExecuteDep
       );
     }
     for (const failure of report.failures) await logFailure(task.plan.deploymentGroup, failure, deps.log);
+    // No instance to blame (NO_INSTANCES, a stop, a missing role): CodeDeploy's own reason is the explanation.
+    if (report.failures.length === 0 && report.error) {
+      deps.log.error(
+        `${task.plan.deploymentGroup}: deployment ${item.id} ${report.status}: ${[report.error.code, report.error.message].filter(Boolean).join(': ')}`,
+      );
+    }
   }
 }
 
