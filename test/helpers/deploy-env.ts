@@ -110,7 +110,8 @@ export async function startDeployEnv(
     endpoint: codedeploy.endpoint,
     region: 'us-east-1',
     credentials: TEST_CREDENTIALS,
-    maxAttempts: 1,
+    // Retries cover a kept-alive socket the server closes just as a test reuses it.
+    maxAttempts: 3,
   });
   await client.send(
     new CreateApplicationCommand({ applicationName: application, computePlatform: 'Server' }),
