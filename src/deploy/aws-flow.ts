@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { CodeDeployGateway, createCodeDeployClient } from '../aws/codedeploy.js';
 import { S3GroupLedger } from '../aws/group-ledger.js';
 import { createS3Client } from '../aws/s3-client.js';
@@ -95,7 +95,10 @@ export async function runWithAws(input: AwsRunInput): Promise<ExecuteResult & { 
 
 /** A broken appspec only fails on the instances, minutes later: refuse it before anything leaves the machine. */
 async function checkAppSpec(workspace: string, config: Config, log: Logger): Promise<void> {
-  const { problems } = await loadAppSpecFromDir(join(workspace, config.revision.source), workspace);
+  const sourceDir = resolve(workspace, config.revision.source);
+  // Named as in the repository (app/appspec.yml), so annotations land on the file.
+  const displayRoot = relative(workspace, sourceDir).split(sep).join('/') || '.';
+  const { problems } = await loadAppSpecFromDir(sourceDir, displayRoot);
   for (const warning of problems.filter((p) => p.severity === 'warning')) log.warn(warning);
   throwIfErrors(problems);
 }
