@@ -7,6 +7,8 @@ import { findLeaks, secretsIn } from './secrets.js';
 export interface RunnerOptions {
   eventName: string;
   payload: unknown;
+  /** The event file's text as is, instead of `payload` as JSON (a broken file). */
+  payloadText?: string;
   /** Action inputs by their action.yml name (dry-run, config, ...). */
   inputs?: Record<string, string>;
   workspace: string;
@@ -35,13 +37,17 @@ export async function runAction(options: RunnerOptions): Promise<RunnerResult> {
   const eventPath = join(dir, 'event.json');
   const outputPath = join(dir, 'output.txt');
   const summaryPath = join(dir, 'summary.md');
-  await writeFile(eventPath, JSON.stringify(options.payload));
+  await writeFile(eventPath, options.payloadText ?? JSON.stringify(options.payload));
   await writeFile(outputPath, '');
   await writeFile(summaryPath, '');
   const inputs = Object.fromEntries(
     Object.entries(options.inputs ?? {}).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
   );
-  const payload = options.payload as { ref?: string; after?: string; repository?: { full_name?: string } };
+  const payload = (options.payload ?? {}) as {
+    ref?: string;
+    after?: string;
+    repository?: { full_name?: string };
+  };
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dir,
