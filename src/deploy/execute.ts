@@ -304,7 +304,7 @@ function rollbackOnStop(plan: PlannedDeployment): boolean {
   return Array.isArray(plan.autoRollback) && plan.autoRollback.includes('DEPLOYMENT_STOP_ON_REQUEST');
 }
 
-// CreateDeployment tries per group; between failed ones, 1 s, 2 s, 4 s, 8 s.
+// CreateDeployment tries per group.
 const CREATE_ATTEMPTS = 5;
 
 async function startGroup(
@@ -320,7 +320,26 @@ async function startGroup(
   }
   if (!(await orderingAllows(task, request, deps))) return undefined;
   let lastError: unknown;
+  // After a reset or a 5xx, CreateDeployment may have gone through: find out before trying again.
+  let unsure = false;
   for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
+    if (unsure) {
+      try {
+        const own = await ownRecentDeployment(group, request.origin, deps);
+        if (own) {
+          log.info(
+            `${group}: CreateDeployment answered ${awsErrorName(lastError)}, but deployment ${own} of this run exists; following it`,
+          );
+          return own;
+        }
+        unsure = false;
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        log.debug(`${group}: looking for this run's deployment: ${awsErrorName(error)}; trying again`);
+        await backoff(attempt, deps);
+        continue;
+      }
+    }
     const active = await activeDeployment(group, deps);
     if (active) {
       const decision = decideActive(task.plan.onActiveDeployment, active, request.origin);
@@ -386,21 +405,20 @@ async function startGroup(
         continue;
       }
       if (!isTransient(error)) throw error;
-      // Sent once (no SDK retry): a reset or a 5xx may hide a deployment that exists, even one already over.
-      const own = isThrottling(error) ? undefined : await ownRecentDeployment(group, request.origin, deps);
-      if (own) {
-        log.info(
-          `${group}: CreateDeployment answered ${awsErrorName(error)}, but deployment ${own} of this run exists; following it`,
-        );
-        return own;
-      }
       log.debug(`${group}: CreateDeployment: ${awsErrorName(error)}: ${errorMessage(error)}; trying again`);
-      if (attempt + 1 < CREATE_ATTEMPTS) await deps.clock.sleep(1000 * 2 ** attempt, deps.cancel);
+      // Sent once (no SDK retry): a reset or a 5xx may hide a deployment that exists, even one already
+      // over. A throttled call was not executed.
+      unsure = !isThrottling(error);
+      if (!unsure) await backoff(attempt, deps);
     }
   }
   task.report.outcome = 'failed';
-  task.report.error =
-    awsErrorName(lastError) === 'DeploymentLimitExceededException'
+  task.report.error = unsure
+    ? {
+        code: 'UNKNOWN_OUTCOME',
+        message: `CreateDeployment failed (${awsErrorName(lastError)}) and this run could not check whether the deployment was created: look at the group's deployments before running again`,
+      }
+    : awsErrorName(lastError) === 'DeploymentLimitExceededException'
       ? { code: 'ACTIVE_DEPLOYMENT', message: 'the group kept getting new deployments from elsewhere' }
       : {
           code: awsErrorName(lastError),
@@ -408,6 +426,11 @@ async function startGroup(
         };
   log.error(`${group}: ${task.report.error.message}`);
   return undefined;
+}
+
+/** Between CreateDeployment attempts: 1 s, 2 s, 4 s, 8 s, and no wait after the last one. */
+async function backoff(attempt: number, deps: ExecuteDeps): Promise<void> {
+  if (attempt + 1 < CREATE_ATTEMPTS) await deps.clock.sleep(1000 * 2 ** attempt, deps.cancel);
 }
 
 /** A deployment this run created on the group, whatever its status (the newest few are enough). */
