@@ -18,22 +18,51 @@ import {
   GetDeploymentGroupCommand,
   ListDeploymentsCommand,
   ListDeploymentTargetsCommand,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
+// Types only (erased from the bundle): the SDK's own middleware contract.
+import type { FinalizeRequestMiddleware } from '@smithy/types';
 import { awsErrorName, explainAwsError } from './aws-errors.js';
 import { clientSettings, MAX_ATTEMPTS } from './client-settings.js';
 import { iamActionsFor } from './iam-actions.js';
+import type { RateLimiter } from './rate-limit.js';
 
 export type { DeploymentGroupInfo, DeploymentInfo, DeploymentTarget };
 
 export const ACTIVE_STATUSES: DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
 const BATCH = 25;
 
+/**
+ * CodeDeploy requests a run may start per second, all its clients together: evenly spaced, under
+ * the budget of 10 a second that docs/reliability.md documents.
+ */
+export const CODEDEPLOY_REQUESTS_PER_SECOND = 8;
+
 export function createCodeDeployClient(
   region: string | undefined,
-  maxAttempts = MAX_ATTEMPTS,
+  options: { maxAttempts?: number; limiter?: RateLimiter } = {},
 ): CodeDeployClient {
-  return new CodeDeployClient({ ...clientSettings(region), maxAttempts });
+  const client = new CodeDeployClient({
+    ...clientSettings(region),
+    maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
+  });
+  const { limiter } = options;
+  if (limiter) {
+    // Inside the retry middleware, so every attempt (retries included) waits for its turn, and
+    // before signing, so the request is dated when it leaves.
+    const pace: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => async (args) => {
+      await limiter.acquire();
+      return next(args);
+    };
+    client.middlewareStack.addRelativeTo(pace, {
+      relation: 'before',
+      toMiddleware: 'httpSigningMiddleware',
+      name: 'codedeployGitopsRateLimit',
+    });
+  }
+  return client;
 }
 
 /**

@@ -1,6 +1,11 @@
 import { relative, resolve, sep } from 'node:path';
-import { CodeDeployGateway, createCodeDeployClient } from '../aws/codedeploy.js';
+import {
+  CODEDEPLOY_REQUESTS_PER_SECOND,
+  CodeDeployGateway,
+  createCodeDeployClient,
+} from '../aws/codedeploy.js';
 import { S3GroupLedger } from '../aws/group-ledger.js';
+import { RateLimiter } from '../aws/rate-limit.js';
 import { createS3Client } from '../aws/s3-client.js';
 import { findRevisionBySha, prepareRevision, type RevisionResult } from '../aws/s3-upload.js';
 import { loadAppSpecFromDir } from '../bundle/appspec-fs.js';
@@ -42,10 +47,11 @@ export async function runWithAws(input: AwsRunInput): Promise<ExecuteResult & { 
   if (archiving) await checkAppSpec(input.workspace, config, log);
 
   const s3 = createS3Client({ region });
+  const limiter = new RateLimiter(CODEDEPLOY_REQUESTS_PER_SECOND);
   const codedeploy = new CodeDeployGateway(
-    createCodeDeployClient(region),
+    createCodeDeployClient(region, { limiter }),
     config.application,
-    createCodeDeployClient(region, 1),
+    createCodeDeployClient(region, { maxAttempts: 1, limiter }),
   );
   const toReport = (result: RevisionResult, source: RevisionReport['source']): RevisionReport => ({
     ...result,
