@@ -85,10 +85,10 @@ describe.concurrent('threats and their defences', () => {
   });
 
   it('a compromised bundle between upload and download: the pinned eTag makes the agent refuse it', async (context) => {
-    const env = await setup(context, { startDelayMs: 4000 });
+    const env = await setup(context, { startDelayMs: 6000 });
     await env.createGroups(['g']);
     const run = env.run({ workspace: await env.workspace(testConfig('  develop: g\n')) });
-    // The deployment exists and waits 4 s before any agent downloads: replace the object meanwhile.
+    // The deployment exists and waits 6 s before any agent downloads: replace the object meanwhile.
     while (createdOn(env, 'g').length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
     const id = createdOn(env, 'g')[0]!.deploymentId!;
     const { deploymentInfo } = await env.client.send(new GetDeploymentCommand({ deploymentId: id }));
