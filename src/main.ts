@@ -35,6 +35,9 @@ export async function run(): Promise<void> {
         ...(inputs.githubToken && owner ? await gitHubEdges(inputs, owner, repo, runUrl) : {}),
       },
     );
+    // docs/config.md: a skip (no match, a deleted branch, a fork) succeeds with a notice saying why.
+    if (result.plan.skipped)
+      core.notice(result.plan.reason, { title: 'codedeploy-gitops: nothing deployed' });
     for (const [name, value] of Object.entries(actionOutputs(result))) core.setOutput(name, value);
     await core.summary.addRaw(renderSummary(result)).write();
     if (result.status === 'failed' || result.status === 'stopped')

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { parseDuration } from '../config/duration.js';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { safeGroupName } from '../config/naming.js';
@@ -63,12 +64,16 @@ export function readInputs(read: InputReader): ActionInputs {
   const revision = get('revision');
   if (revision !== '' && !/^[0-9a-f]{7,40}$/i.test(revision))
     bad('revision', revision, 'a commit sha (7 to 40 hex digits)');
+  const config = get('config');
+  const normal = posix.normalize(config);
+  if (config !== '' && (posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../')))
+    bad('config', config, 'a path inside the repository, such as .github/codedeploy.yml');
   const awsRegion = get('aws-region');
   if (awsRegion !== '' && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(awsRegion))
     bad('aws-region', awsRegion, 'a region such as eu-west-1');
 
   const inputs: ActionInputs = {
-    config: get('config') || DEFAULT_CONFIG_PATH,
+    config: config || DEFAULT_CONFIG_PATH,
     configSource: choice('config-source', ['trusted', 'workspace'] as const, 'trusted'),
     githubToken: get('github-token'),
     deploymentGroups,

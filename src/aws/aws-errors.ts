@@ -52,8 +52,33 @@ export function isTransient(error: unknown): boolean {
 }
 
 /**
+ * AWS may echo the signed request in an error: InvalidSignatureException's message carries the
+ * canonical request it expected, signed header values included — x-amz-security-token, the
+ * session token. That part is cut before anything prints the message.
+ */
+export function redactAwsMessage(message: string): string {
+  return message
+    .replace(
+      /\s*The Canonical String for this request should have been[\s\S]*/i,
+      ' (the request AWS echoed back is not shown)',
+    )
+    .replace(/\s*The String-to-Sign should have been[\s\S]*/i, '')
+    .replace(/(x-amz-security-token\s*[:=]\s*)[^\s'"&<]+/gi, '$1[redacted]');
+}
+
+/** Redacts an SDK error's message in place, and its stack, which repeats it. */
+function redactError(error: unknown): void {
+  const shape = error as { message?: unknown; stack?: unknown } | undefined;
+  if (typeof shape?.message !== 'string') return;
+  const redacted = redactAwsMessage(shape.message);
+  if (redacted === shape.message) return;
+  if (typeof shape.stack === 'string') shape.stack = shape.stack.replace(shape.message, redacted);
+  shape.message = redacted;
+}
+
+/**
  * Turns an error a person must act on (no credentials, a missing permission, no region) into a
- * UserError that names the IAM action and the fix. Other errors pass through unchanged.
+ * UserError that names the IAM action and the fix. Other errors pass through, redacted.
  */
 export function explainAwsError(
   error: unknown,
@@ -62,6 +87,7 @@ export function explainAwsError(
 ): unknown {
   const [action = 'the call', ...others] = typeof actions === 'string' ? [actions] : actions;
   if (error instanceof UserError) return error;
+  redactError(error);
   const name = awsErrorName(error);
   const message = (error as AwsErrorShape | undefined)?.message ?? String(error);
   if (isAccessDenied(error)) {

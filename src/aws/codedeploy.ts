@@ -18,19 +18,51 @@ import {
   GetDeploymentGroupCommand,
   ListDeploymentsCommand,
   ListDeploymentTargetsCommand,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
+// Types only (erased from the bundle): the SDK's own middleware contract.
+import type { FinalizeRequestMiddleware } from '@smithy/types';
 import { awsErrorName, explainAwsError } from './aws-errors.js';
-import { clientSettings } from './client-settings.js';
+import { clientSettings, MAX_ATTEMPTS } from './client-settings.js';
 import { iamActionsFor } from './iam-actions.js';
+import type { RateLimiter } from './rate-limit.js';
 
 export type { DeploymentGroupInfo, DeploymentInfo, DeploymentTarget };
 
 export const ACTIVE_STATUSES: DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
 const BATCH = 25;
 
-export function createCodeDeployClient(region: string | undefined): CodeDeployClient {
-  return new CodeDeployClient(clientSettings(region));
+/**
+ * CodeDeploy requests a run may start per second, all its clients together: evenly spaced, under
+ * the budget of 10 a second that docs/reliability.md documents.
+ */
+export const CODEDEPLOY_REQUESTS_PER_SECOND = 8;
+
+export function createCodeDeployClient(
+  region: string | undefined,
+  options: { maxAttempts?: number; limiter?: RateLimiter } = {},
+): CodeDeployClient {
+  const client = new CodeDeployClient({
+    ...clientSettings(region),
+    maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
+  });
+  const { limiter } = options;
+  if (limiter) {
+    // Inside the retry middleware, so every attempt (retries included) waits for its turn, and
+    // before signing, so the request is dated when it leaves.
+    const pace: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => async (args) => {
+      await limiter.acquire();
+      return next(args);
+    };
+    client.middlewareStack.addRelativeTo(pace, {
+      relation: 'before',
+      toMiddleware: 'httpSigningMiddleware',
+      name: 'codedeployGitopsRateLimit',
+    });
+  }
+  return client;
 }
 
 /**
@@ -41,6 +73,12 @@ export class CodeDeployGateway {
   constructor(
     readonly client: CodeDeployClient,
     readonly application: string,
+    /**
+     * Sends CreateDeployment once. It has no idempotency token: after a reset or a 5xx the
+     * deployment may exist, and a blind retry (what the SDK does) would create a second one. The
+     * caller looks for it before trying again.
+     */
+    readonly createClient: CodeDeployClient = client,
   ) {}
 
   private async call<T>(operation: string, resource: string, send: () => Promise<T>): Promise<T> {
@@ -119,8 +157,12 @@ export class CodeDeployGateway {
     );
   }
 
-  /** Deployment ids of the group in the given statuses, newest first. */
-  async listDeployments(group: string, statuses: DeploymentStatus[]): Promise<string[]> {
+  /** Deployment ids of the group in the given statuses (all when omitted), newest first; `limit` stops paging early. */
+  async listDeployments(
+    group: string,
+    statuses?: DeploymentStatus[],
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<string[]> {
     const ids: string[] = [];
     let nextToken: string | undefined;
     do {
@@ -129,22 +171,23 @@ export class CodeDeployGateway {
           new ListDeploymentsCommand({
             applicationName: this.application,
             deploymentGroupName: group,
-            includeOnlyStatuses: statuses,
+            ...(statuses ? { includeOnlyStatuses: statuses } : {}),
             ...(nextToken ? { nextToken } : {}),
           }),
         ),
       );
       ids.push(...(response.deployments ?? []));
       nextToken = response.nextToken;
-    } while (nextToken);
-    return ids;
+    } while (nextToken && ids.length < limit);
+    return ids.slice(0, limit);
   }
 
   async createDeployment(input: Omit<CreateDeploymentCommandInput, 'applicationName'>): Promise<string> {
     const response = await this.call(
       'CreateDeployment',
       this.groupResource(input.deploymentGroupName ?? ''),
-      () => this.client.send(new CreateDeploymentCommand({ ...input, applicationName: this.application })),
+      () =>
+        this.createClient.send(new CreateDeploymentCommand({ ...input, applicationName: this.application })),
     );
     if (!response.deploymentId) throw new Error('CreateDeployment returned no deploymentId');
     return response.deploymentId;

@@ -1,5 +1,6 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config/types.js';
+import { problem, UserError } from '../core/problems.js';
 import type { GroupLedger } from '../deploy/execute.js';
 import { awsErrorName, explainAwsError } from './aws-errors.js';
 
@@ -37,7 +38,17 @@ export class S3GroupLedger implements GroupLedger {
         }),
       );
     } catch (error) {
-      throw explainAwsError(error, 's3:PutObject', `s3://${this.bucket}/${this.key(group)}`);
+      const explained = explainAwsError(error, 's3:PutObject', `s3://${this.bucket}/${this.key(group)}`);
+      if (!(explained instanceof UserError)) throw explained;
+      // The group exists now: say so, or nobody learns that a teardown will keep it.
+      throw new UserError([
+        ...explained.problems,
+        problem(
+          `deployment group "${group}" was created, but could not be recorded as created by codedeploy-gitops, so a teardown will keep it`,
+          undefined,
+          `delete it by hand when it is no longer needed: aws deploy delete-deployment-group --application-name ${this.config.application} --deployment-group-name ${group}`,
+        ),
+      ]);
     }
   }
 

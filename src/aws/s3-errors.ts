@@ -1,4 +1,5 @@
 import { problem, UserError } from '../core/problems.js';
+import { redactAwsMessage } from './aws-errors.js';
 import { iamActionsFor } from './iam-actions.js';
 
 export type S3Operation =
@@ -60,7 +61,7 @@ export function describeS3Error(
   const { operation, bucket, key } = context;
   const where = key ? `s3://${bucket}/${key}` : `s3://${bucket}`;
   const fail = (message: string, hint: string) => new S3Error(message, hint, operation, bucket, code);
-  const detail = e.message && e.message !== code ? `: ${e.message}` : '';
+  const detail = e.message && e.message !== code ? `: ${redactAwsMessage(e.message)}` : '';
 
   if (code === 'NoSuchBucket') {
     return fail(

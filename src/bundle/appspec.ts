@@ -218,10 +218,10 @@ export function findAppSpec(tree: BundleTree, source: string): { name?: string; 
   if (name !== undefined) {
     const entry = tree.entry(name);
     const fault =
-      entry?.target === undefined
-        ? 'is a symlink to nothing'
-        : !entry.inside
-          ? 'is a symlink to a file outside the bundle'
+      entry?.inside === false
+        ? 'is a symlink to a file outside the bundle'
+        : entry?.target === undefined
+          ? 'is a symlink to nothing'
           : entry.target !== 'file'
             ? 'is not a file'
             : undefined;
@@ -896,17 +896,18 @@ class Checker {
       );
       return undefined;
     }
-    if (entry.target === undefined) {
-      this.error(
-        path,
-        `script "${raw}" is a symlink to nothing`,
-        'point the link at a script inside the bundle, or commit the script itself',
-      );
-    } else if (!entry.inside) {
+    // Leaving the bundle comes first: a link out that dangles here may well resolve on the instance.
+    if (!entry.inside) {
       this.error(
         path,
         `script "${raw}" is a symlink that leads out of the bundle`,
         'commit the script itself inside the bundle: the link would point wherever its target is on the instance',
+      );
+    } else if (entry.target === undefined) {
+      this.error(
+        path,
+        `script "${raw}" is a symlink to nothing`,
+        'point the link at a script inside the bundle, or commit the script itself',
       );
     } else if (entry.target === 'directory') {
       const [first] = this.tree.list(relative) ?? [];

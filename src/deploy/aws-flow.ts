@@ -1,6 +1,11 @@
-import { join } from 'node:path';
-import { CodeDeployGateway, createCodeDeployClient } from '../aws/codedeploy.js';
+import { relative, resolve, sep } from 'node:path';
+import {
+  CODEDEPLOY_REQUESTS_PER_SECOND,
+  CodeDeployGateway,
+  createCodeDeployClient,
+} from '../aws/codedeploy.js';
 import { S3GroupLedger } from '../aws/group-ledger.js';
+import { RateLimiter } from '../aws/rate-limit.js';
 import { createS3Client } from '../aws/s3-client.js';
 import { findRevisionBySha, prepareRevision, type RevisionResult } from '../aws/s3-upload.js';
 import { loadAppSpecFromDir } from '../bundle/appspec-fs.js';
@@ -42,7 +47,12 @@ export async function runWithAws(input: AwsRunInput): Promise<ExecuteResult & { 
   if (archiving) await checkAppSpec(input.workspace, config, log);
 
   const s3 = createS3Client({ region });
-  const codedeploy = new CodeDeployGateway(createCodeDeployClient(region), config.application);
+  const limiter = new RateLimiter(CODEDEPLOY_REQUESTS_PER_SECOND);
+  const codedeploy = new CodeDeployGateway(
+    createCodeDeployClient(region, { limiter }),
+    config.application,
+    createCodeDeployClient(region, { maxAttempts: 1, limiter }),
+  );
   const toReport = (result: RevisionResult, source: RevisionReport['source']): RevisionReport => ({
     ...result,
     source,
@@ -97,7 +107,10 @@ export async function runWithAws(input: AwsRunInput): Promise<ExecuteResult & { 
 
 /** A broken appspec only fails on the instances, minutes later: refuse it before anything leaves the machine. */
 async function checkAppSpec(workspace: string, config: Config, log: Logger): Promise<void> {
-  const { problems } = await loadAppSpecFromDir(join(workspace, config.revision.source), workspace);
+  const sourceDir = resolve(workspace, config.revision.source);
+  // Named as in the repository (app/appspec.yml), so annotations land on the file.
+  const displayRoot = relative(workspace, sourceDir).split(sep).join('/') || '.';
+  const { problems } = await loadAppSpecFromDir(sourceDir, displayRoot);
   for (const warning of problems.filter((p) => p.severity === 'warning')) log.warn(warning);
   throwIfErrors(problems);
 }

@@ -1,5 +1,5 @@
 import type { DeploymentGroupInfo, DeploymentInfo, RevisionLocation } from '@aws-sdk/client-codedeploy';
-import { awsErrorName, isTransient } from '../aws/aws-errors.js';
+import { awsErrorName, isThrottling, isTransient } from '../aws/aws-errors.js';
 import { ACTIVE_STATUSES, type CodeDeployGateway } from '../aws/codedeploy.js';
 import { formatDuration } from '../config/duration.js';
 import type { PlaceholderValues } from '../config/naming.js';
@@ -311,13 +311,26 @@ async function deployGroups(tasks: GroupTask[], request: ExecuteRequest, deps: E
     });
   }
   if (items.length === 0) return;
-  await followDeployments(items, deps);
+  try {
+    await followDeployments(items, deps);
+  } catch (error) {
+    // The run ends here (a permission, an outage): say which deployments it leaves running unattended.
+    for (const item of items.filter((candidate) => !isFinal(candidate.info?.status))) {
+      deps.log.error(
+        `${item.group}: deployment ${item.id} is still running, and this run can no longer follow it: see ${consoleUrl(item.id, deps.region)}`,
+      );
+    }
+    throw error;
+  }
   for (const task of tasks) await finishReport(task, items, deps);
 }
 
 function rollbackOnStop(plan: PlannedDeployment): boolean {
   return Array.isArray(plan.autoRollback) && plan.autoRollback.includes('DEPLOYMENT_STOP_ON_REQUEST');
 }
+
+// CreateDeployment tries per group.
+const CREATE_ATTEMPTS = 5;
 
 async function startGroup(
   task: GroupTask,
@@ -331,7 +344,27 @@ async function startGroup(
     return undefined;
   }
   if (!(await orderingAllows(task, request, deps))) return undefined;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  let lastError: unknown;
+  // After a reset or a 5xx, CreateDeployment may have gone through: find out before trying again.
+  let unsure = false;
+  for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
+    if (unsure) {
+      try {
+        const own = await ownRecentDeployment(group, request.origin, deps);
+        if (own) {
+          log.info(
+            `${group}: CreateDeployment answered ${awsErrorName(lastError)}, but deployment ${own} of this run exists; following it`,
+          );
+          return own;
+        }
+        unsure = false;
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        log.debug(`${group}: looking for this run's deployment: ${awsErrorName(error)}; trying again`);
+        await backoff(attempt, deps);
+        continue;
+      }
+    }
     const active = await activeDeployment(group, deps);
     if (active) {
       const decision = decideActive(task.plan.onActiveDeployment, active, request.origin);
@@ -389,21 +422,55 @@ async function startGroup(
     } catch (error) {
       // Another deployment started in between, or our own request went through but its answer was
       // lost: look again (by listing, never by parsing the message) and decide once more.
-      if (awsErrorName(error) === 'DeploymentLimitExceededException' || isTransient(error)) {
+      lastError = error;
+      if (awsErrorName(error) === 'DeploymentLimitExceededException') {
         log.debug(
           `${group}: CreateDeployment: ${awsErrorName(error)}; checking the group's active deployment`,
         );
         continue;
       }
-      throw error;
+      if (!isTransient(error)) throw error;
+      log.debug(`${group}: CreateDeployment: ${awsErrorName(error)}: ${errorMessage(error)}; trying again`);
+      // Sent once (no SDK retry): a reset or a 5xx may hide a deployment that exists, even one already
+      // over. A throttled call was not executed.
+      unsure = !isThrottling(error);
+      if (!unsure) await backoff(attempt, deps);
     }
   }
   task.report.outcome = 'failed';
-  task.report.error = {
-    code: 'ACTIVE_DEPLOYMENT',
-    message: 'the group kept getting new deployments from elsewhere',
-  };
+  task.report.error = unsure
+    ? {
+        code: 'UNKNOWN_OUTCOME',
+        message: `CreateDeployment failed (${awsErrorName(lastError)}) and this run could not check whether the deployment was created: look at the group's deployments before running again`,
+      }
+    : awsErrorName(lastError) === 'DeploymentLimitExceededException'
+      ? { code: 'ACTIVE_DEPLOYMENT', message: 'the group kept getting new deployments from elsewhere' }
+      : {
+          code: awsErrorName(lastError),
+          message: `CreateDeployment kept failing: ${errorMessage(lastError)}`,
+        };
+  log.error(`${group}: ${task.report.error.message}`);
   return undefined;
+}
+
+/** Between CreateDeployment attempts: 1 s, 2 s, 4 s, 8 s, and no wait after the last one. */
+async function backoff(attempt: number, deps: ExecuteDeps): Promise<void> {
+  if (attempt + 1 < CREATE_ATTEMPTS) await deps.clock.sleep(1000 * 2 ** attempt, deps.cancel);
+}
+
+/** A deployment this run created on the group, whatever its status (the newest few are enough). */
+async function ownRecentDeployment(
+  group: string,
+  origin: DeploymentOrigin,
+  deps: ExecuteDeps,
+): Promise<string | undefined> {
+  const ids = await deps.codedeploy.listDeployments(group, undefined, 5);
+  const infos = await deps.codedeploy.batchGetDeployments(ids);
+  const own = infos.find((info) => {
+    const theirs = parseDescription(info.description);
+    return theirs?.run === origin.run && theirs.sha === origin.sha;
+  });
+  return own?.deploymentId;
 }
 
 function startDeadline(task: GroupTask, deps: ExecuteDeps): number {
@@ -514,6 +581,8 @@ async function finishReport(task: GroupTask, items: Followed[], deps: ExecuteDep
           ? 'stopped when it was Ready for a traffic reroute (on-ready: stop); traffic stays on the original fleet'
           : 'stopped: the wait timed out';
     if (report.outcome === 'succeeded') report.note = `finished just as it was ${item.stoppedBecause}`;
+    if (item.stopFailed !== undefined && !isFinal(info?.status))
+      report.note = `${item.stoppedBecause === 'cancelled' ? 'the workflow was cancelled' : 'the wait timed out'}, and it could not be stopped: it is still running (${item.stopFailed})`;
   }
   const rollback = items.find((candidate) => candidate.rollbackOf === item.id);
   const rollbackId = rollback?.id ?? info?.rollbackInfo?.rollbackDeploymentId;
@@ -533,6 +602,12 @@ async function finishReport(task: GroupTask, items: Followed[], deps: ExecuteDep
       );
     }
     for (const failure of report.failures) await logFailure(task.plan.deploymentGroup, failure, deps.log);
+    // No instance to blame (NO_INSTANCES, a stop, a missing role): CodeDeploy's own reason is the explanation.
+    if (report.failures.length === 0 && report.error) {
+      deps.log.error(
+        `${task.plan.deploymentGroup}: deployment ${item.id} ${report.status}: ${[report.error.code, report.error.message].filter(Boolean).join(': ')}`,
+      );
+    }
   }
 }
 

@@ -45,6 +45,8 @@ export interface Followed {
   blueGreen?: BlueGreenFollow;
   /** Why we stopped it, when we did. */
   stoppedBecause?: 'cancelled' | 'timeout' | 'on-ready';
+  /** Why StopDeployment failed: the deployment still runs, and is no longer followed. */
+  stopFailed?: string;
   /** Until when to keep looking for the rollback CodeDeploy is expected to start. */
   awaitRollbackUntil?: number;
   lastLine?: string;
@@ -90,6 +92,8 @@ const inTerminationWait = (item: Followed) =>
 
 function isActive(item: Followed, now: number): boolean {
   if ((item.rollbackOf !== undefined || inTerminationWait(item)) && now >= item.deadline) return false;
+  // Past its deadline and it cannot be stopped: waiting on would never end (or end past any wait).
+  if (item.stopFailed !== undefined) return false;
   return (
     !isFinal(item.info?.status) ||
     (item.awaitRollbackUntil !== undefined && item.info?.rollbackInfo === undefined)
@@ -314,7 +318,10 @@ async function stopAll(items: Followed[], why: 'cancelled' | 'timeout', deps: Fo
       await deps.codedeploy.stopDeployment(item.id, item.rollbackOnStop);
     } catch (error) {
       if (awsErrorName(error) !== 'DeploymentAlreadyCompletedException') {
-        deps.log.error(`${item.group}: could not stop ${item.id}: ${errorMessage(error)}`);
+        item.stopFailed = errorMessage(error);
+        deps.log.error(
+          `${item.group}: could not stop ${item.id}, which is still running and no longer followed: ${item.stopFailed}`,
+        );
       }
     }
   }
@@ -326,7 +333,7 @@ async function stopAll(items: Followed[], why: 'cancelled' | 'timeout', deps: Fo
     } catch (error) {
       deps.log.debug(`could not read the final state: ${errorMessage(error)}`);
     }
-    if (ours.every((item) => isFinal(item.info?.status))) return;
+    if (ours.every((item) => isFinal(item.info?.status) || item.stopFailed !== undefined)) return;
     await deps.clock.sleep(1_000);
   }
 }

@@ -65,6 +65,7 @@ export async function runAction(request: RunRequest, deps: RunDeps): Promise<Run
   const { inputs } = request;
   const { log } = deps;
   const trigger = triggerFromEvent(request.event);
+  const explicit = explicitRequest(trigger, inputs);
   const config = await loadTrustedConfig(request, trigger, deps);
   const plan = applyInputOverrides(
     planDeployments(config, trigger, { groups: inputs.deploymentGroups }),
@@ -88,7 +89,6 @@ export async function runAction(request: RunRequest, deps: RunDeps): Promise<Run
     log.info('dry-run: nothing was uploaded or deployed');
     return finish({ ...base, status: 'planned' }, deps);
   }
-  const explicit = explicitRequest(trigger, inputs);
   await deps.reporter?.started({ ...base, status: 'created' });
   const { runWithAws } = await import('./aws-flow.js');
   // GitHub must hear the end of the run even when it fails half-way (groups without a report show as errors).
@@ -135,24 +135,36 @@ async function finish(result: RunResult, deps: RunDeps): Promise<RunResult> {
   return result;
 }
 
-/** A person asked for this deployment by hand: the ordering guard lets older commits through, and says so. */
+/**
+ * A person asked for this deployment by hand: the ordering guard lets older commits through, and
+ * says so. The inputs that choose what to deploy by hand are refused on any other event, before
+ * the config is even read.
+ */
 function explicitRequest(
   trigger: Trigger,
   inputs: ActionInputs,
 ): 'workflow_dispatch' | 'revision' | 'rollback' | undefined {
-  if (inputs.revision || inputs.rollback) {
-    if (trigger.event !== 'workflow_dispatch') {
+  if (trigger.event !== 'workflow_dispatch') {
+    const manual = [
+      ...(inputs.deploymentGroups.length > 0 ? ['deployment-groups'] : []),
+      ...(inputs.revision ? ['revision'] : []),
+      ...(inputs.rollback ? ['rollback'] : []),
+    ];
+    if (manual.length > 0) {
       throw new UserError(
-        problem(
-          `inputs "revision" and "rollback" are only honoured on workflow_dispatch, not on ${trigger.event}`,
-          { file: 'action inputs' },
-          'run the workflow manually (workflow_dispatch) to redeploy or roll back',
+        manual.map((name) =>
+          problem(
+            `input "${name}" is only honoured on workflow_dispatch, not on ${trigger.event}`,
+            { file: 'action inputs' },
+            'set it only when the workflow is run by hand (workflow_dispatch); pushes and pull requests follow the config',
+          ),
         ),
       );
     }
-    return inputs.rollback ? 'rollback' : 'revision';
+    return undefined;
   }
-  return trigger.event === 'workflow_dispatch' ? 'workflow_dispatch' : undefined;
+  if (inputs.rollback) return 'rollback';
+  return inputs.revision ? 'revision' : 'workflow_dispatch';
 }
 
 function refOf(trigger: Trigger): string {

@@ -8,7 +8,7 @@ import {
   type CreateDeploymentGroupInput,
 } from '@aws-sdk/client-codedeploy';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { type LocalCodeDeploy, startLocalCodeDeploy } from '../../src/local/index.js';
+import { type ApiCall, type LocalCodeDeploy, startLocalCodeDeploy } from '../../src/local/index.js';
 import { type Fault, type FaultProxy, type ProxiedRequest, startFaultProxy } from './fault-proxy.js';
 import { ROLE, TEST_CREDENTIALS } from './local.js';
 import { type RunnerOptions, type RunnerResult, runAction } from './runner.js';
@@ -17,22 +17,49 @@ import { SERVER_MJS, startServer, stopServer } from './web-app.js';
 export const SHA = '0123456789abcdef0123456789abcdef01234567';
 
 /**
- * moto's S3 plus the local CodeDeploy (its agents download from the same moto), with an optional
- * fault proxy in front of the CodeDeploy endpoint, and the environment the bundled action needs.
+ * Distinctive fake credentials for every end-to-end run: the runner fails any run whose output
+ * shows one of them (moto and the local CodeDeploy check no signatures).
+ */
+export const E2E_SECRETS = {
+  secretAccessKey: 'cdgE2eSecretAccessKey/7Qv9+FAKE+mZ2wL4kT8xN1pR6sB3',
+  sessionToken: 'cdgE2eSessionToken//FAKE/IQoJb3JpZ2luX2VjEJr8ZwYbD4hT0kQm',
+  githubToken: 'ghs_cdgE2eFakeGitHubToken7Qv9mZ2wL4kT8xN1',
+};
+
+type Decide = (request: ProxiedRequest) => Fault | Promise<Fault>;
+
+export interface DeployEnvOptions {
+  /** The local CodeDeploy keeps each deployment Created this long before starting it. */
+  startDelayMs?: number;
+}
+
+/**
+ * moto's S3 plus the local CodeDeploy (its agents download from the same moto, directly), with a
+ * fault proxy in front of each endpoint the action uses, and the environment the bundled action needs.
  */
 export interface DeployEnv {
+  /** The running local CodeDeploy; its `calls` include those made before a restart. */
   codedeploy: LocalCodeDeploy;
   client: CodeDeployClient;
   s3: S3Client;
   bucket: string;
   application: string;
   /** Decides what the proxy in front of CodeDeploy does with each request (default: pass). */
-  faults: { decide: (request: ProxiedRequest) => Fault };
+  faults: { decide: Decide };
   proxy: FaultProxy;
+  /** Decides what the proxy in front of moto's S3 does with each request of the action (default: pass). */
+  s3Faults: { decide: Decide };
+  s3Proxy: FaultProxy;
   env: Record<string, string>;
+  /** Stops the local CodeDeploy and starts it again on the same data directory and port. */
+  restartCodeDeploy(): Promise<void>;
   createGroups(names: string[], extra?: Partial<CreateDeploymentGroupInput>): Promise<void>;
   /** A workspace with the test app and a config file; `behaviour` controls the hook scripts. */
-  workspace(config: string, behaviour?: Behaviour, extraFiles?: Record<string, string>): Promise<string>;
+  workspace(
+    config: string,
+    behaviour?: Behaviour,
+    extraFiles?: Record<string, string | Buffer>,
+  ): Promise<string>;
   /** Runs dist/index.js as a runner does, on a push to `branch` (or the given event). */
   run(
     options: Partial<RunnerOptions> & { workspace: string; branch?: string; sha?: string },
@@ -77,7 +104,10 @@ export const E2E_TIME_SCALE = 1 / 60;
 
 let counter = 0;
 
-export async function startDeployEnv(motoEndpoint: string): Promise<DeployEnv> {
+export async function startDeployEnv(
+  motoEndpoint: string,
+  options: DeployEnvOptions = {},
+): Promise<DeployEnv> {
   counter += 1;
   const tag = `${process.pid}-${counter}-${Date.now() % 100000}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'cdg-e2e-'));
@@ -90,34 +120,42 @@ export async function startDeployEnv(motoEndpoint: string): Promise<DeployEnv> {
     credentials: TEST_CREDENTIALS,
   });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  const codedeploy = await startLocalCodeDeploy({
-    dataDir: join(dataDir, 'codedeploy'),
-    killGraceMs: 500,
-    timeScale: E2E_TIME_SCALE,
-    s3: { endpoint: motoEndpoint, credentials: TEST_CREDENTIALS },
-  });
-  const faults = { decide: (_: ProxiedRequest): Fault => ({ kind: 'pass' }) };
+  const startCodeDeploy = (port?: number) =>
+    startLocalCodeDeploy({
+      dataDir: join(dataDir, 'codedeploy'),
+      killGraceMs: 500,
+      timeScale: E2E_TIME_SCALE,
+      ...(port ? { port } : {}),
+      ...(options.startDelayMs ? { startDelayMs: options.startDelayMs } : {}),
+      s3: { endpoint: motoEndpoint, credentials: TEST_CREDENTIALS },
+    });
+  const codedeploy = await startCodeDeploy();
+  const faults = { decide: (_: ProxiedRequest): Fault | Promise<Fault> => ({ kind: 'pass' }) };
   const proxy = await startFaultProxy(codedeploy.endpoint, (request) => faults.decide(request));
+  const s3Faults = { decide: (_: ProxiedRequest): Fault | Promise<Fault> => ({ kind: 'pass' }) };
+  const s3Proxy = await startFaultProxy(motoEndpoint, (request) => s3Faults.decide(request));
   const client = new CodeDeployClient({
     endpoint: codedeploy.endpoint,
     region: 'us-east-1',
     credentials: TEST_CREDENTIALS,
-    maxAttempts: 1,
+    // Retries cover a kept-alive socket the server closes just as a test reuses it.
+    maxAttempts: 3,
   });
   await client.send(
     new CreateApplicationCommand({ applicationName: application, computePlatform: 'Server' }),
   );
   const env: Record<string, string> = {
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    AWS_SECRET_ACCESS_KEY: E2E_SECRETS.secretAccessKey,
+    AWS_SESSION_TOKEN: E2E_SECRETS.sessionToken,
     AWS_REGION: 'us-east-1',
     AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ENDPOINT_URL_S3: motoEndpoint,
+    AWS_ENDPOINT_URL_S3: s3Proxy.endpoint,
     AWS_ENDPOINT_URL_CODEDEPLOY: proxy.endpoint,
   };
   const cleanup: string[] = [dataDir];
 
-  return {
+  const deployEnv: DeployEnv = {
     codedeploy,
     client,
     s3,
@@ -125,7 +163,17 @@ export async function startDeployEnv(motoEndpoint: string): Promise<DeployEnv> {
     application,
     faults,
     proxy,
+    s3Faults,
+    s3Proxy,
     env,
+    async restartCodeDeploy() {
+      const before = deployEnv.codedeploy.calls();
+      await deployEnv.codedeploy.stop();
+      const next = await startCodeDeploy(deployEnv.codedeploy.port);
+      const own = next.calls.bind(next);
+      next.calls = (filter = {}) => [...before.filter((call) => matches(call, filter)), ...own(filter)];
+      deployEnv.codedeploy = next;
+    },
     async createGroups(names, extra = {}) {
       for (const deploymentGroupName of names) {
         await client.send(
@@ -141,7 +189,7 @@ export async function startDeployEnv(motoEndpoint: string): Promise<DeployEnv> {
     async workspace(config, behaviour = {}, extraFiles = {}) {
       const dir = await mkdtemp(join(tmpdir(), 'cdg-e2e-ws-'));
       cleanup.push(dir);
-      const files: Record<string, string> = {
+      const files: Record<string, string | Buffer> = {
         '.github/codedeploy.yml': config.replaceAll('APPLICATION', application).replaceAll('BUCKET', bucket),
         'app/appspec.yml': APPSPEC,
         'app/site/index.html': `version ${behaviour.version ?? '1'}\n`,
@@ -195,10 +243,19 @@ export async function startDeployEnv(motoEndpoint: string): Promise<DeployEnv> {
       client.destroy();
       s3.destroy();
       await proxy.close();
-      await codedeploy.stop();
+      await s3Proxy.close();
+      await deployEnv.codedeploy.stop();
       for (const dir of cleanup) await rm(dir, { recursive: true, force: true });
     },
   };
+  return deployEnv;
+}
+
+function matches(call: ApiCall, filter: { operation?: string; deploymentGroupName?: string }): boolean {
+  return (
+    (filter.operation === undefined || call.operation === filter.operation) &&
+    (filter.deploymentGroupName === undefined || call.deploymentGroupName === filter.deploymentGroupName)
+  );
 }
 
 const APP_DIR = 'var/www/shop';

@@ -3,13 +3,15 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * What the proxy does with one request: forward it, cut the connection after some body bytes,
- * answer in the upstream's place (a throttle, a 503, AccessDenied), or forward it late.
+ * answer in the upstream's place (a throttle, a 503, AccessDenied), forward it late, or forward it
+ * and lose the answer (the upstream acted on it, the client never hears: the ambiguous failure).
  */
 export type Fault =
   | { kind: 'pass' }
   | { kind: 'reset'; afterBytes?: number }
   | { kind: 'respond'; status: number; body: string; headers?: Record<string, string> }
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  | { kind: 'lose-response' };
 
 /** A CodeDeploy (AWS JSON 1.1) error answer, as the service sends it. */
 export function codeDeployError(type: string, message: string, status = 400): Fault {
@@ -21,10 +23,52 @@ export function codeDeployError(type: string, message: string, status = 400): Fa
   };
 }
 
+/** An S3 (REST XML) error answer, as the service sends it. */
+export function s3Error(code: string, message: string, status: number): Fault {
+  return {
+    kind: 'respond',
+    status,
+    body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-injected</RequestId></Error>`,
+    headers: { 'content-type': 'application/xml', 'x-amz-request-id': 'fault-injected' },
+  };
+}
+
 /** The CodeDeploy operation of a request (from x-amz-target), e.g. CreateDeployment. */
-export function codeDeployOperation(request: ProxiedRequest): string | undefined {
+export function codeDeployOperation(request: Pick<ProxiedRequest, 'headers'>): string | undefined {
   const target = request.headers['x-amz-target'];
   return typeof target === 'string' ? target.split('.').pop() : undefined;
+}
+
+/** The S3 operation of a path-style request, from its method and query (enough for what the action sends). */
+export function s3Operation(request: Pick<ProxiedRequest, 'method' | 'url'>): string {
+  const url = new URL(request.url, 'http://proxy');
+  const query = url.searchParams;
+  const hasKey = url.pathname.split('/').filter(Boolean).length > 1;
+  switch (request.method) {
+    case 'HEAD':
+      return hasKey ? 'HeadObject' : 'HeadBucket';
+    case 'PUT':
+      if (query.has('partNumber')) return 'UploadPart';
+      return hasKey ? 'PutObject' : 'CreateBucket';
+    case 'POST':
+      if (query.has('uploads')) return 'CreateMultipartUpload';
+      if (query.has('uploadId')) return 'CompleteMultipartUpload';
+      if (query.has('delete')) return 'DeleteObjects';
+      return 'PostObject';
+    case 'DELETE':
+      if (query.has('uploadId')) return 'AbortMultipartUpload';
+      return hasKey ? 'DeleteObject' : 'DeleteBucket';
+    default:
+      if (query.has('uploads')) return 'ListMultipartUploads';
+      if (query.has('uploadId')) return 'ListParts';
+      if (!hasKey) return query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects';
+      return 'GetObject';
+  }
+}
+
+/** S3 and CodeDeploy calls that change something: a bad input must send none of them. */
+export function isWrite(operation: string): boolean {
+  return !/^(Get|List|BatchGet|Head)/.test(operation);
 }
 
 export interface ProxiedRequest {
@@ -34,6 +78,12 @@ export interface ProxiedRequest {
   headers: IncomingMessage['headers'];
   /** 0-based count of requests seen so far. */
   index: number;
+  /** Epoch ms when the request arrived. */
+  time: number;
+  /** From the SigV4 Authorization header: tells apart concurrent runs that use distinct keys. */
+  accessKeyId?: string;
+  /** What the proxy did with it. */
+  fault?: Fault['kind'];
 }
 
 export interface FaultProxy {
@@ -44,51 +94,64 @@ export interface FaultProxy {
 }
 
 /**
- * An HTTP proxy on 127.0.0.1 in front of a real server (moto) that can reset chosen requests mid-body,
- * the way a flaky network does. The Host header is passed through untouched (SigV4 signs it).
+ * An HTTP proxy on 127.0.0.1 in front of a real server (moto, the local CodeDeploy) that injects
+ * the faults a flaky network or a struggling service produces. The Host header is passed through
+ * untouched (SigV4 signs it).
  */
 export async function startFaultProxy(
   target: string,
-  decide: (request: ProxiedRequest) => Fault,
+  decide: (request: ProxiedRequest) => Fault | Promise<Fault>,
 ): Promise<FaultProxy> {
   const upstream = new URL(target);
   const requests: ProxiedRequest[] = [];
   const server: Server = createServer((req, res) => {
+    req.pause();
+    const credential = /Credential=([^/]+)\//.exec(req.headers.authorization ?? '');
     const seen: ProxiedRequest = {
       method: req.method ?? 'GET',
       url: req.url ?? '/',
       headers: req.headers,
       index: requests.length,
+      time: Date.now(),
+      ...(credential ? { accessKeyId: credential[1]! } : {}),
     };
     requests.push(seen);
-    const fault = decide(seen);
-    if (fault.kind === 'respond') {
-      req.resume();
-      req.on('end', () => {
-        res.writeHead(fault.status, { 'content-length': Buffer.byteLength(fault.body), ...fault.headers });
-        res.end(fault.body);
+    Promise.resolve(decide(seen))
+      .catch((): Fault => ({ kind: 'reset' }))
+      .then((fault) => {
+        seen.fault = fault.kind;
+        apply(fault);
       });
-      return;
-    }
-    if (fault.kind === 'delay') {
-      req.pause();
-      setTimeout(() => forwardRequest(), fault.ms);
-      return;
-    }
-    if (fault.kind === 'reset') {
-      let received = 0;
-      const cut = () => req.socket.destroy();
-      if (!fault.afterBytes) return cut();
-      req.on('data', (chunk: Buffer) => {
-        received += chunk.length;
-        if (received >= (fault.afterBytes ?? 0)) cut();
-      });
-      req.on('end', cut);
-      return;
-    }
-    forwardRequest();
 
-    function forwardRequest() {
+    function apply(fault: Fault) {
+      if (fault.kind === 'respond') {
+        req.resume();
+        req.on('end', () => {
+          res.writeHead(fault.status, { 'content-length': Buffer.byteLength(fault.body), ...fault.headers });
+          res.end(fault.body);
+        });
+        return;
+      }
+      if (fault.kind === 'delay') {
+        setTimeout(() => forwardRequest(false), fault.ms);
+        return;
+      }
+      if (fault.kind === 'reset') {
+        let received = 0;
+        const cut = () => req.socket.destroy();
+        if (!fault.afterBytes) return cut();
+        req.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received >= (fault.afterBytes ?? 0)) cut();
+        });
+        req.on('end', cut);
+        req.resume();
+        return;
+      }
+      forwardRequest(fault.kind === 'lose-response');
+    }
+
+    function forwardRequest(loseResponse: boolean) {
       const forward = request(
         {
           host: upstream.hostname,
@@ -98,6 +161,12 @@ export async function startFaultProxy(
           headers: req.headers,
         },
         (answer) => {
+          if (loseResponse) {
+            // The upstream has acted on the request; drain its answer and cut the client off.
+            answer.resume();
+            answer.on('end', () => req.socket.destroy());
+            return;
+          }
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
         },
@@ -119,3 +188,53 @@ export async function startFaultProxy(
       }),
   };
 }
+
+export interface FaultRule {
+  /** The operation it applies to (codeDeployOperation / s3Operation names). */
+  operation: string;
+  fault: Fault | ((request: ProxiedRequest) => Fault | Promise<Fault>);
+  /** How many matching requests get the fault; forever when omitted. */
+  times?: number;
+  /** Matching requests let through before the fault starts. */
+  after?: number;
+  /** Narrows the rule further (a key, a group name in the query). */
+  when?: (request: ProxiedRequest) => boolean;
+}
+
+/**
+ * A scripted set of faults for one proxy: "throttle CreateDeployment twice", "reset every UploadPart
+ * after 1 MiB", "AccessDenied on HeadObject forever". Counts what it saw and what it injected.
+ */
+export class FaultScript {
+  private readonly rules: Array<FaultRule & { seen: number; injected: number }> = [];
+
+  constructor(private readonly operationOf: (request: ProxiedRequest) => string | undefined) {}
+
+  add(...rules: FaultRule[]): this {
+    for (const rule of rules) this.rules.push({ ...rule, seen: 0, injected: 0 });
+    return this;
+  }
+
+  readonly decide = (request: ProxiedRequest): Fault | Promise<Fault> => {
+    const operation = this.operationOf(request);
+    for (const rule of this.rules) {
+      if (rule.operation !== operation || (rule.when && !rule.when(request))) continue;
+      rule.seen++;
+      if (rule.seen <= (rule.after ?? 0)) continue;
+      if (rule.injected >= (rule.times ?? Number.POSITIVE_INFINITY)) continue;
+      rule.injected++;
+      return typeof rule.fault === 'function' ? rule.fault(request) : rule.fault;
+    }
+    return { kind: 'pass' };
+  };
+
+  /** Faults injected so far (for one operation, or all). */
+  injected(operation?: string): number {
+    return this.rules
+      .filter((rule) => operation === undefined || rule.operation === operation)
+      .reduce((sum, rule) => sum + rule.injected, 0);
+  }
+}
+
+export const codeDeployFaults = (...rules: FaultRule[]) => new FaultScript(codeDeployOperation).add(...rules);
+export const s3Faults = (...rules: FaultRule[]) => new FaultScript(s3Operation).add(...rules);

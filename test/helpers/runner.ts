@@ -2,10 +2,13 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { findLeaks, secretsIn } from './secrets.js';
 
 export interface RunnerOptions {
   eventName: string;
   payload: unknown;
+  /** The event file's text as is, instead of `payload` as JSON (a broken file). */
+  payloadText?: string;
   /** Action inputs by their action.yml name (dry-run, config, ...). */
   inputs?: Record<string, string>;
   workspace: string;
@@ -36,13 +39,17 @@ export async function runAction(options: RunnerOptions): Promise<RunnerResult> {
   const eventPath = join(dir, 'event.json');
   const outputPath = join(dir, 'output.txt');
   const summaryPath = join(dir, 'summary.md');
-  await writeFile(eventPath, JSON.stringify(options.payload));
+  await writeFile(eventPath, options.payloadText ?? JSON.stringify(options.payload));
   await writeFile(outputPath, '');
   await writeFile(summaryPath, '');
   const inputs = Object.fromEntries(
     Object.entries(options.inputs ?? {}).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
   );
-  const payload = options.payload as { ref?: string; after?: string; repository?: { full_name?: string } };
+  const payload = (options.payload ?? {}) as {
+    ref?: string;
+    after?: string;
+    repository?: { full_name?: string };
+  };
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dir,
@@ -79,12 +86,22 @@ export async function runAction(options: RunnerOptions): Promise<RunnerResult> {
     stderr += chunk.toString();
   });
   const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+  const outputText = await readFile(outputPath, 'utf8');
+  const summary = await readFile(summaryPath, 'utf8');
+  // Every end-to-end run doubles as a leak check: no credential may reach the log, the outputs or the summary.
+  const leaks = findLeaks(secretsIn(env), {
+    stdout,
+    stderr,
+    GITHUB_OUTPUT: outputText,
+    GITHUB_STEP_SUMMARY: summary,
+  });
+  if (leaks.length > 0) throw new Error(`the action leaked credentials: ${leaks.join('; ')}\n${stdout}`);
   return {
     code,
     stdout,
     stderr,
-    outputs: parseOutputs(await readFile(outputPath, 'utf8')),
-    summary: await readFile(summaryPath, 'utf8'),
+    outputs: parseOutputs(outputText),
+    summary,
     annotations: parseAnnotations(stdout),
   };
 }

@@ -71,6 +71,21 @@ describe('readInputs', () => {
     expect(read).toThrow(/input "on-ready" is "go"/);
   });
 
+  it.each(['../../etc/hostname', '/etc/hostname', 'a/../../b.yml', '..'])(
+    'refuses a config path that leaves the repository: %s',
+    (config) => {
+      expect(() => readInputs(reader({ config }))).toThrow(
+        `action inputs: input "config" is "${config}" (write a path inside the repository`,
+      );
+    },
+  );
+
+  it('accepts a config path that stays inside, dots and all', () => {
+    expect(readInputs(reader({ config: './deploy/../.github/cd.yml' })).config).toBe(
+      './deploy/../.github/cd.yml',
+    );
+  });
+
   it('refuses rollback together with a revision', () => {
     expect(() => readInputs(reader({ rollback: 'true', revision: 'abcdef1' }))).toThrow(
       '"rollback" and "revision" both set',

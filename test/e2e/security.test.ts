@@ -1,0 +1,283 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from 'vitest';
+import {
+  type DeployEnv,
+  type DeployEnvOptions,
+  E2E_SECRETS,
+  SHA,
+  startDeployEnv,
+  testConfig,
+} from '../helpers/deploy-env.js';
+import { FakeGitHub } from '../helpers/fake-github.js';
+import { codeDeployError, codeDeployFaults, type ProxiedRequest, s3Faults } from '../helpers/fault-proxy.js';
+import { createdOn, expectSafeOutcome } from '../helpers/run-checks.js';
+import type { RunnerResult } from '../helpers/runner.js';
+import { findLeaks } from '../helpers/secrets.js';
+
+/**
+ * The threats of docs/security.md, each shown end to end: dist/index.js against moto S3, the
+ * local CodeDeploy and a fake GitHub API. Every run of the e2e suite is also scanned for the
+ * credentials by the runner (test/helpers/runner.ts).
+ */
+const moto = inject('motoEndpoint');
+const github = new FakeGitHub();
+beforeAll(() => github.start());
+afterAll(() => github.stop());
+
+async function setup(context: TestContext, options: DeployEnvOptions = {}): Promise<DeployEnv> {
+  const env = await startDeployEnv(moto, options);
+  context.onTestFinished(() => env.stop());
+  return env;
+}
+
+const DEFAULT_BRANCH = 'main';
+const pushTo = (branch: string, sha = SHA) => ({
+  ref: `refs/heads/${branch}`,
+  after: sha,
+  deleted: false,
+  repository: { full_name: 'acme/shop', default_branch: DEFAULT_BRANCH },
+});
+
+/** Serves `config` as the default branch's copy, under a path of this environment's own. */
+function trustedConfig(env: DeployEnv, config: string): string {
+  const path = `.github/${env.application}.yml`;
+  github.setFile(
+    DEFAULT_BRANCH,
+    path,
+    config.replaceAll('APPLICATION', env.application).replaceAll('BUCKET', env.bucket),
+  );
+  return path;
+}
+
+/** A push to feature/x, not the default branch: the config comes from the fake GitHub, with the token. */
+function trustedRun(
+  env: DeployEnv,
+  workspace: string,
+  config: string,
+  extra: Record<string, string> = {},
+  sha = SHA,
+) {
+  return env.run({
+    workspace,
+    payload: pushTo('feature/x', sha),
+    sha,
+    inputs: { config, 'config-source': 'trusted', 'github-token': E2E_SECRETS.githubToken },
+    env: { GITHUB_API_URL: github.url, ...extra },
+  });
+}
+
+describe.concurrent('threats and their defences', () => {
+  it('a branch cannot re-map itself to production: the default branch’s config decides', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['production', 'feature-x']);
+    const trusted = testConfig("  main: production\n  'feature/*': feature-{name}\n");
+    const tampered = testConfig("  main: production\n  'feature/*': production\n");
+    const config = trustedConfig(env, trusted);
+    const workspace = await env.workspace(tampered, {}, { [config]: materialized(env, tampered) });
+    const result = await trustedRun(env, workspace, config);
+    await expectSafeOutcome(env, result, { created: { 'feature-x': 1, production: 0 }, exit: 'ok' });
+    expect(result.stdout).toContain('from the default branch "main"');
+  });
+
+  it('a compromised bundle between upload and download: the pinned eTag makes the agent refuse it', async (context) => {
+    const env = await setup(context, { startDelayMs: 6000 });
+    await env.createGroups(['g']);
+    const run = env.run({ workspace: await env.workspace(testConfig('  develop: g\n')) });
+    // The deployment exists and waits 6 s before any agent downloads: replace the object meanwhile.
+    while (createdOn(env, 'g').length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    const id = createdOn(env, 'g')[0]!.deploymentId!;
+    const { deploymentInfo } = await env.client.send(new GetDeploymentCommand({ deploymentId: id }));
+    const location = deploymentInfo!.revision!.s3Location!;
+    await env.s3.send(
+      new PutObjectCommand({ Bucket: location.bucket, Key: location.key, Body: await evilBundle() }),
+    );
+    const result = await run;
+    await expectSafeOutcome(env, result, { created: { g: 1 }, exit: 'failed', status: 'failed' });
+    expect(location.eTag).toBe(result.outputs['revision-etag']);
+    expect(result.stdout).toContain(`Expected deployment artifact bundle etag ${location.eTag}`);
+    const logs = await env.codedeploy.logs(id);
+    expect(logs.map((log) => log.text).join('')).not.toContain('pwned');
+  });
+
+  it('.env files: a warning names them; revision.exclude keeps them out of the bundle', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['g']);
+    const secretFiles = { 'app/.env': 'DB_PASSWORD=hunter2\n', 'app/site/tls.key': 'PRIVATE\n' };
+    const warned = await env.run({
+      workspace: await env.workspace(testConfig('  develop: g\n'), {}, secretFiles),
+    });
+    expect(warned.code).toBe(0);
+    expect(warned.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringContaining(
+          'the bundle will contain files that often hold secrets: app/.env, app/site/tls.key',
+        ),
+      }),
+    );
+    expect(await bundleEntries(env, warned)).toContain('.env');
+    const excluded = await env.run({
+      workspace: await env.workspace(
+        testConfig('  develop: g\n').replace(
+          '  source: app\n',
+          "  source: app\n  exclude: ['.env', '*.key']\n",
+        ),
+        {},
+        secretFiles,
+      ),
+      sha: 'e'.repeat(40),
+    });
+    expect(excluded.code).toBe(0);
+    expect(excluded.annotations.filter((a) => a.level === 'warning')).toEqual([]);
+    const entries = await bundleEntries(env, excluded);
+    expect(entries).not.toContain('.env');
+    expect(entries).not.toContain('site/tls.key');
+    expect(entries).toContain('appspec.yml');
+  });
+});
+
+describe.concurrent('no credential in any output, debug logging on (ACTIONS_STEP_DEBUG / RUNNER_DEBUG)', () => {
+  const debug = { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' };
+  const leaksInGitHub = () =>
+    findLeaks(
+      {
+        AWS_SECRET_ACCESS_KEY: E2E_SECRETS.secretAccessKey,
+        AWS_SESSION_TOKEN: E2E_SECRETS.sessionToken,
+        'github-token': E2E_SECRETS.githubToken,
+      },
+      Object.fromEntries(
+        github.requests.map((r, i) => [
+          `GitHub request ${i} (${r.method} ${r.path})`,
+          JSON.stringify(r.body ?? ''),
+        ]),
+      ),
+    );
+
+  it('a deployment, then a second one that asks GitHub to compare commits', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['feature-x']);
+    const config = trustedConfig(env, testConfig("  'feature/*': feature-{name}\n"));
+    const workspace = await env.workspace(testConfig(''));
+    const first = await trustedRun(env, workspace, config, debug);
+    const second = await trustedRun(env, workspace, config, debug, 'a'.repeat(40));
+    for (const result of [first, second]) expect(result.code, result.stdout).toBe(0);
+    expect(second.stdout).toMatch(/^::debug::compare [0-9a-f]{40}\.\.\.a{40}: /m);
+    expect(github.requests.some((r) => r.authorization === `token ${E2E_SECRETS.githubToken}`)).toBe(true);
+    expect(leaksInGitHub()).toEqual([]);
+  });
+
+  it('a failing hook, a lost answer and throttling: the debug lines carry errors, not credentials', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['feature-x']);
+    const config = trustedConfig(env, testConfig("  'feature/*': feature-{name}\n"));
+    env.faults.decide = codeDeployFaults(
+      {
+        operation: 'BatchGetDeployments',
+        fault: codeDeployError('ThrottlingException', 'Rate exceeded'),
+        times: 6,
+      },
+      { operation: 'CreateDeployment', fault: { kind: 'lose-response' }, times: 1 },
+    ).decide;
+    const result = await trustedRun(
+      env,
+      await env.workspace(testConfig(''), { failGroups: ['feature-x'] }),
+      config,
+      debug,
+    );
+    await expectSafeOutcome(env, result, { created: { 'feature-x': 1 }, exit: 'failed' });
+    expect(result.stdout).toMatch(
+      /^::debug::feature-x: looking for this run's deployment: ThrottlingException/m,
+    );
+    expect(leaksInGitHub()).toEqual([]);
+  });
+
+  it('AWS echoing the signed request (InvalidSignatureException, SignatureDoesNotMatch): the session token is not printed', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['g']);
+    env.faults.decide = codeDeployFaults({ operation: 'GetApplication', fault: echoSignature }).decide;
+    const codedeploy = await env.run({
+      workspace: await env.workspace(testConfig('  develop: g\n')),
+      env: debug,
+    });
+    expect(codedeploy.code).not.toBe(0);
+    expect(codedeploy.stdout).toContain('InvalidSignatureException');
+    env.faults.decide = () => ({ kind: 'pass' });
+    env.s3Faults.decide = s3Faults({ operation: 'PutObject', fault: echoS3Signature }).decide;
+    const s3 = await env.run({ workspace: await env.workspace(testConfig('  develop: g\n')), env: debug });
+    expect(s3.code).not.toBe(0);
+    expect(s3.stdout).toContain('SignatureDoesNotMatch');
+  });
+});
+
+/** The config text with the environment's application and bucket, as `workspace` writes it. */
+function materialized(env: DeployEnv, config: string): string {
+  return config.replaceAll('APPLICATION', env.application).replaceAll('BUCKET', env.bucket);
+}
+
+/**
+ * What AWS JSON services answer to a bad signature: the canonical request they expected, signed
+ * headers and their values included, x-amz-security-token among them.
+ */
+function echoSignature(request: ProxiedRequest) {
+  const token = String(request.headers['x-amz-security-token'] ?? '');
+  const canonical = [
+    'POST',
+    '/',
+    '',
+    'content-type:application/x-amz-json-1.1',
+    `host:${request.headers.host}`,
+    `x-amz-date:${request.headers['x-amz-date']}`,
+    `x-amz-security-token:${token}`,
+    `x-amz-target:${request.headers['x-amz-target']}`,
+    '',
+    'content-type;host;x-amz-date;x-amz-security-token;x-amz-target',
+    'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  ].join('\n');
+  return codeDeployError(
+    'InvalidSignatureException',
+    `The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'${canonical}'\n\nThe String-to-Sign should have been\n'AWS4-HMAC-SHA256\n${request.headers['x-amz-date']}\n20260101/us-east-1/codedeploy/aws4_request\n0000'\n`,
+  );
+}
+
+/** S3's answer to a bad signature: the message, plus the canonical request and string to sign as fields. */
+function echoS3Signature(request: ProxiedRequest) {
+  const token = String(request.headers['x-amz-security-token'] ?? '');
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided. Check your key and signing method.</Message><AWSAccessKeyId>testing</AWSAccessKeyId><StringToSign>AWS4-HMAC-SHA256</StringToSign><CanonicalRequest>PUT\n${request.url}\n\nhost:${request.headers.host}\nx-amz-security-token:${token}\n</CanonicalRequest><RequestId>fault-injected</RequestId></Error>`;
+  return { kind: 'respond' as const, status: 403, body, headers: { 'content-type': 'application/xml' } };
+}
+
+/** A bundle an attacker would like deployed: its hook prints "pwned". */
+async function evilBundle(): Promise<Buffer> {
+  const dir = await mkdtemp(join(tmpdir(), 'cdg-evil-'));
+  try {
+    await writeFile(
+      join(dir, 'appspec.yml'),
+      'version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: pwn.sh\n',
+    );
+    await writeFile(join(dir, 'pwn.sh'), '#!/bin/sh\necho pwned\n', { mode: 0o755 });
+    execFileSync('zip', ['-qr', 'evil.zip', 'appspec.yml', 'pwn.sh'], { cwd: dir });
+    return await readFile(join(dir, 'evil.zip'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The entries of the zip the run uploaded, as the agent would see them. */
+async function bundleEntries(env: DeployEnv, result: RunnerResult): Promise<string[]> {
+  const [, , bucket, ...key] = result.outputs['revision-location']!.split('/');
+  const object = await env.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key.join('/') }));
+  const dir = await mkdtemp(join(tmpdir(), 'cdg-bundle-'));
+  try {
+    await writeFile(join(dir, 'bundle.zip'), await object.Body!.transformToByteArray());
+    return execFileSync('unzip', ['-Z1', join(dir, 'bundle.zip')], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
