@@ -48,6 +48,10 @@ export async function run(): Promise<void> {
       core.setFailed(
         error.problems.length === 1 ? error.problems[0]!.message : `${error.problems.length} problems found`,
       );
+    } else if (isAwsError(error)) {
+      // An AWS answer we did not foresee: its name and message say what AWS refused; the stack is noise.
+      core.debug(error.stack ?? '');
+      core.setFailed(`AWS answered ${error.name}: ${error.message}`);
     } else {
       core.setFailed(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
@@ -71,6 +75,10 @@ async function gitHubEdges(inputs: ActionInputs, owner: string, repo: string, ru
       log: actionLogger,
     }),
   };
+}
+
+function isAwsError(error: unknown): error is Error {
+  return error instanceof Error && '$metadata' in error;
 }
 
 /** A cancelled workflow sends SIGINT (then SIGTERM): stop the running deployments and report. */

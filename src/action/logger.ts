@@ -5,9 +5,11 @@ import { formatProblem, type Problem } from '../core/problems.js';
 /** Annotation properties for a located problem, so GitHub marks the line in the file. */
 export function annotation(p: Problem): core.AnnotationProperties {
   const { location } = p;
+  // The trusted map is named `path@branch` in messages; GitHub places annotations by repository path.
+  const file = location?.file.replace(/@[^/@]+$/, '');
   return {
     title: p.severity === 'error' ? 'codedeploy-gitops' : 'codedeploy-gitops warning',
-    ...(location?.line !== undefined ? { file: location.file, startLine: location.line } : {}),
+    ...(location?.line !== undefined ? { file, startLine: location.line } : {}),
     ...(location?.col !== undefined ? { startColumn: location.col } : {}),
   };
 }

@@ -155,7 +155,8 @@ describe('the bundled action, run as a runner runs it', () => {
     expect(result.annotations).toContainEqual(
       expect.objectContaining({
         level: 'error',
-        properties: expect.objectContaining({ file: '.github/broken.yml@master', line: '3', col: '1' }),
+        properties: expect.objectContaining({ file: '.github/broken.yml', line: '3', col: '1' }),
+        message: expect.stringMatching(/^\.github\/broken\.yml@master:3:1: unknown key "branchs"/),
       }),
     );
   });
