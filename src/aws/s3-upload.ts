@@ -11,6 +11,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { createArchive } from '../bundle/archive.js';
 import { formatBytes, inspectBundle } from '../bundle/bundle.js';
+import { FilePool } from '../bundle/workers.js';
 import type { BundleType, RevisionSettings } from '../config/types.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage, problem, UserError, warning } from '../core/problems.js';
@@ -75,8 +76,23 @@ export function revisionKey(
  * was uploaded before costs one HeadObject and no bytes.
  */
 export async function prepareRevision(options: PrepareRevisionOptions): Promise<RevisionResult> {
+  // Started before the walk, the workers are ready when the digest needs them.
+  const pool = new FilePool();
+  try {
+    return await prepareWithPool(options, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function prepareWithPool(options: PrepareRevisionOptions, pool: FilePool): Promise<RevisionResult> {
   const { revision, s3, log, application } = options;
-  const { tree, digest, bundleType } = await inspectBundle({ workspace: options.workspace, revision, log });
+  const { tree, digest, bundleType } = await inspectBundle({
+    workspace: options.workspace,
+    revision,
+    log,
+    pool,
+  });
   const bucket = revision.bucket;
   const key = revisionKey(revision.prefix, application, digest.digest, bundleType);
   const base = { bucket, key, bundleType, digest: digest.digest, files: digest.files };
@@ -90,6 +106,7 @@ export async function prepareRevision(options: PrepareRevisionOptions): Promise<
   const progress = new Progress(log, options.now ?? Date.now, `s3://${bucket}/${key}`, digest.bytes);
   const archive = createArchive(tree, bundleType, {
     fileHashes: digest.fileHashes,
+    pool,
     onFileDone: (entry) => progress.archived(entry.size),
   });
   const counted = archive.pipe(
