@@ -126,13 +126,12 @@ const run = (job) => {
   }
   if (job.op === 'probe') return job.files.map((file) => attempt(() => probe(file)));
   let offset = job.offset;
-  return job.files.map((file) =>
-    attempt(() => {
-      const result = pack(job, file, Buffer.from(job.slots, offset, file[2]));
-      offset += result.length;
-      return result;
-    }),
-  );
+  return job.files.map((file) => {
+    const result = attempt(() => pack(job, file, Buffer.from(job.slots, offset, file[2])));
+    // A failed file takes no room: the files after it must stay inside this job's slot.
+    offset += result.length ?? 0;
+    return result;
+  });
 };
 
 parentPort.on('message', (job) => parentPort.postMessage({ id: job.id, results: run(job) }));
