@@ -28,7 +28,7 @@ export function absolutePath(tree: Tree, entry: BundleEntry): string {
   return `${tree.root}/${entry.path}`;
 }
 
-/** Small files per job, and bytes: one message per file cost more than hashing it. */
+/** Files per hash job, and bytes: one message per file cost more than hashing it. */
 const HASH_BATCH_FILES = 256;
 const HASH_BATCH_BYTES = 8 * 1024 * 1024;
 
