@@ -1,4 +1,3 @@
-import { Transform } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   HeadObjectCommand,
@@ -8,17 +7,23 @@ import {
   type ListObjectsV2CommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { createArchive } from '../bundle/archive.js';
+import { archiveChunks } from '../bundle/archive.js';
 import { formatBytes, inspectBundle } from '../bundle/bundle.js';
+import { FilePool } from '../bundle/workers.js';
 import type { BundleType, RevisionSettings } from '../config/types.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage, problem, UserError, warning } from '../core/problems.js';
+import { StreamUpload } from './multipart.js';
 import { describeS3Error, isNotFound, isS3Status } from './s3-errors.js';
 
-/** 8 MiB parts: few enough requests, and queueSize × partSize bounds the upload's memory. */
-export const PART_SIZE = 8 * 1024 * 1024;
-export const QUEUE_SIZE = 4;
+/**
+ * The upload holds (QUEUE_SIZE + 1) parts: those being sent and the one being filled. S3's smallest part
+ * (5 MiB) and two parts in flight keep ahead of the archive, which the CPU limits to tens of MB/s on a
+ * 2-core runner, in 15 MiB; a tree too large for 10,000 such parts gets larger ones (partSizeFor).
+ */
+export const PART_SIZE = 5 * 1024 * 1024;
+export const QUEUE_SIZE = 2;
+const MAX_PARTS = 10_000;
 const PROGRESS_INTERVAL_MS = 3000;
 
 export interface RevisionMetadata {
@@ -75,8 +80,23 @@ export function revisionKey(
  * was uploaded before costs one HeadObject and no bytes.
  */
 export async function prepareRevision(options: PrepareRevisionOptions): Promise<RevisionResult> {
+  // Started before the walk, the workers are ready when the digest needs them.
+  const pool = new FilePool();
+  try {
+    return await prepareWithPool(options, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function prepareWithPool(options: PrepareRevisionOptions, pool: FilePool): Promise<RevisionResult> {
   const { revision, s3, log, application } = options;
-  const { tree, digest, bundleType } = await inspectBundle({ workspace: options.workspace, revision, log });
+  const { tree, digest, bundleType } = await inspectBundle({
+    workspace: options.workspace,
+    revision,
+    log,
+    pool,
+  });
   const bucket = revision.bucket;
   const key = revisionKey(revision.prefix, application, digest.digest, bundleType);
   const base = { bucket, key, bundleType, digest: digest.digest, files: digest.files };
@@ -88,49 +108,49 @@ export async function prepareRevision(options: PrepareRevisionOptions): Promise<
   }
 
   const progress = new Progress(log, options.now ?? Date.now, `s3://${bucket}/${key}`, digest.bytes);
-  const archive = createArchive(tree, bundleType, {
-    fileHashes: digest.fileHashes,
-    onFileDone: (entry) => progress.archived(entry.size),
-  });
-  const counted = archive.pipe(
-    new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        progress.produced(chunk.length);
-        callback(null, chunk);
-      },
-    }),
-  );
-  archive.on('error', (error) => counted.destroy(error));
-  const upload = new Upload({
-    client: s3,
+  const upload = new StreamUpload({
+    s3,
     params: {
       Bucket: bucket,
       Key: key,
-      Body: counted,
       ContentType: CONTENT_TYPES[bundleType],
       Metadata: objectMetadata(digest.digest, digest.files, options.metadata),
     },
-    partSize: PART_SIZE,
+    body: archiveChunks(tree, bundleType, {
+      fileHashes: digest.fileHashes,
+      pool,
+      onFileDone: (entry) => progress.archived(entry.size),
+    }),
+    partSize: partSizeFor(digest.bytes, tree.entries.length),
     queueSize: QUEUE_SIZE,
-    leavePartsOnError: false,
+    onPartDone: (bytes) => progress.uploaded(bytes),
   });
-  upload.on('httpUploadProgress', (event) => progress.uploaded(event.loaded ?? 0));
   try {
     const result = await upload.done();
-    progress.finish();
+    progress.finish(upload.bytes);
     return {
       ...base,
       eTag: result.ETag ?? '',
       ...(result.VersionId ? { version: result.VersionId } : {}),
-      bytes: progress.bytes,
+      bytes: upload.bytes,
       uploaded: true,
     };
   } catch (error) {
-    archive.destroy();
-    await ensureAborted(s3, bucket, key, upload.uploadId, log);
+    if (upload.uploadId) await abortUpload(s3, bucket, key, upload.uploadId, log);
     if (error instanceof UserError) throw error;
     throw describeS3Error(error, { operation: 'PutObject', bucket, key });
   }
+}
+
+/**
+ * PART_SIZE, or more (whole MiB) when the archive could need more than MAX_PARTS parts: an archive is at
+ * most its files' bytes (files that do not shrink are stored) plus, per entry, headers, a path twice and
+ * tar padding, counted generously at 10 KiB.
+ */
+export function partSizeFor(fileBytes: number, entries: number): number {
+  const largest = fileBytes + entries * 10 * 1024;
+  const mib = 1024 * 1024;
+  return Math.max(PART_SIZE, Math.ceil(largest / MAX_PARTS / mib) * mib);
 }
 
 /** The object when it is there with our digest; undefined when it must be uploaded. */
@@ -164,19 +184,13 @@ async function headRevision(
 }
 
 /**
- * lib-storage aborts the multipart upload on failure; this makes sure, because parts left behind are billed
+ * Aborts a failed multipart upload and checks that nothing is left, because parts left behind are billed
  * until a lifecycle rule removes them. Only our own upload id is touched: another run may be uploading the
  * same content-addressed key.
  */
-async function ensureAborted(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  uploadId: string | undefined,
-  log: Logger,
-) {
-  if (!uploadId) return;
+async function abortUpload(s3: S3Client, bucket: string, key: string, uploadId: string, log: Logger) {
   try {
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
     const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }));
     if (!listed.Uploads?.some((upload) => upload.UploadId === uploadId)) return;
     await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
@@ -286,7 +300,6 @@ function bundleTypeOf(key: string): BundleType | undefined {
 
 /** Progress lines at most every few seconds: bytes sent and speed (the compressed total is unknown). */
 class Progress {
-  bytes = 0;
   private sent = 0;
   private archivedBytes = 0;
   private readonly started: number;
@@ -302,24 +315,20 @@ class Progress {
     this.lastLine = this.started;
   }
 
-  produced(bytes: number): void {
-    this.bytes += bytes;
-    this.tick();
-  }
-
   archived(bytes: number): void {
     this.archivedBytes += bytes;
-  }
-
-  uploaded(loaded: number): void {
-    this.sent = loaded;
     this.tick();
   }
 
-  finish(): void {
+  uploaded(bytes: number): void {
+    this.sent += bytes;
+    this.tick();
+  }
+
+  finish(bytes: number): void {
     const seconds = Math.max(0.001, (this.now() - this.started) / 1000);
     this.log.info(
-      `uploaded ${formatBytes(this.bytes)} to ${this.target} in ${seconds.toFixed(1)} s (${formatBytes(this.bytes / seconds)}/s)`,
+      `uploaded ${formatBytes(bytes)} to ${this.target} in ${seconds.toFixed(1)} s (${formatBytes(bytes / seconds)}/s)`,
     );
   }
 

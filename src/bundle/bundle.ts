@@ -6,11 +6,14 @@ import type { Logger } from '../core/log.js';
 import { createArchive } from './archive.js';
 import { digestTree, type TreeDigest } from './digest.js';
 import { type Tree, walkSource } from './walk.js';
+import { FilePool } from './workers.js';
 
 export interface InspectOptions {
   workspace: string;
   revision: Pick<RevisionSettings, 'source' | 'exclude' | 'bundleType'>;
   log: Logger;
+  /** Worker threads for the digest, kept for the archive: starting them again costs ~50 ms. */
+  pool?: FilePool;
 }
 
 export interface InspectedBundle {
@@ -20,10 +23,15 @@ export interface InspectedBundle {
 }
 
 /** Walk and digest: everything needed to name the bundle before building it. */
-export async function inspectBundle({ workspace, revision, log }: InspectOptions): Promise<InspectedBundle> {
+export async function inspectBundle({
+  workspace,
+  revision,
+  log,
+  pool,
+}: InspectOptions): Promise<InspectedBundle> {
   const started = Date.now();
   const tree = await walkSource({ workspace, source: revision.source, exclude: revision.exclude, log });
-  const digest = await digestTree(tree, revision.bundleType);
+  const digest = await digestTree(tree, revision.bundleType, pool);
   log.info(
     `bundle ${tree.prefix || './'}: ${digest.files} files, ${formatBytes(digest.bytes)}, digest ${digest.digest} ` +
       `(${((Date.now() - started) / 1000).toFixed(1)} s)`,
@@ -43,21 +51,27 @@ export interface BundleFileResult {
 export async function writeBundleToFile(
   options: InspectOptions & { out: string },
 ): Promise<BundleFileResult> {
-  const { tree, digest, bundleType } = await inspectBundle(options);
-  const partial = `${options.out}.partial`;
-  let bytes = 0;
-  const archive = createArchive(tree, bundleType, { fileHashes: digest.fileHashes });
-  archive.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
-  });
+  // Started before the walk, the workers are ready when the digest needs them.
+  const pool = new FilePool();
   try {
-    await pipeline(archive, createWriteStream(partial));
-    await rename(partial, options.out);
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
+    const { tree, digest, bundleType } = await inspectBundle({ ...options, pool });
+    const partial = `${options.out}.partial`;
+    let bytes = 0;
+    const archive = createArchive(tree, bundleType, { fileHashes: digest.fileHashes, pool });
+    archive.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+    });
+    try {
+      await pipeline(archive, createWriteStream(partial));
+      await rename(partial, options.out);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
+    return { digest: digest.digest, bundleType, bytes, files: digest.files };
+  } finally {
+    await pool.close();
   }
-  return { digest: digest.digest, bundleType, bytes, files: digest.files };
 }
 
 export function formatBytes(bytes: number): string {

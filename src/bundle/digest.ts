@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BundleType } from '../config/types.js';
-import { checkFileResult, pooledEntries, readChunks } from './read.js';
-import type { BundleEntry, Tree } from './walk.js';
+import { FileHashes, hashFiles } from './read.js';
+import type { Tree } from './walk.js';
 import { FilePool } from './workers.js';
 
 /**
@@ -14,15 +14,12 @@ export const ARCHIVE_FORMAT_VERSION = 1;
 export interface TreeDigest {
   /** 32 characters of lowercase RFC 4648 base32 (160 bits of sha256). */
   digest: string;
-  /** sha256 of each file's bytes, by path: the archive checks what it reads against these. */
-  fileHashes: Map<string, Buffer>;
+  /** sha256 of each file's bytes, by entry index: the archive checks what it reads against these. */
+  fileHashes: FileHashes;
   files: number;
   /** Sum of the file sizes (uncompressed). */
   bytes: number;
 }
-
-const HASH_CONCURRENCY = 8;
-const HASH_BUDGET = 32 * 1024 * 1024;
 
 /**
  * The content digest of a tree. Inputs, in this order, fed to one sha256:
@@ -36,44 +33,32 @@ const HASH_BUDGET = 32 * 1024 * 1024;
  * The result is the first 20 bytes of the sha256, in base32: short enough for keys, 160 bits against collisions.
  * docs/bundle.md repeats this list.
  */
-export async function digestTree(tree: Tree, bundleType: BundleType): Promise<TreeDigest> {
-  const fileHashes = new Map<string, Buffer>();
-  const pool = new FilePool();
-  const hashed = pooledEntries(tree, pool, (entry, path) => ({ op: 'hash', path, size: entry.size }), {
-    concurrency: HASH_CONCURRENCY,
-    budget: HASH_BUDGET,
-  });
+export async function digestTree(tree: Tree, bundleType: BundleType, pool?: FilePool): Promise<TreeDigest> {
+  const fileHashes = new FileHashes(tree.entries.length);
+  const own = pool ? undefined : new FilePool();
+  try {
+    await hashFiles(tree, pool ?? own!, fileHashes);
+  } finally {
+    await own?.close();
+  }
   const manifest = createHash('sha256');
   manifest.update(`codedeploy-gitops bundle\0${ARCHIVE_FORMAT_VERSION}\0${bundleType}\n`);
   let files = 0;
   let bytes = 0;
-  try {
-    for await (const { entry, result } of hashed) {
-      const mode = entry.mode.toString(8);
-      if (entry.type === 'file') {
-        const fileHash = result
-          ? checkFileResult(tree, entry, result).sha256!
-          : await hashLargeFile(tree, entry);
-        fileHashes.set(entry.path, fileHash);
-        files += 1;
-        bytes += entry.size;
-        manifest.update(`f\0${entry.path}\0${mode}\0${entry.size}\0${fileHash.toString('hex')}\n`);
-      } else if (entry.type === 'dir') {
-        manifest.update(`d\0${entry.path}\0${mode}\n`);
-      } else {
-        manifest.update(`l\0${entry.path}\0${entry.linkTarget}\n`);
-      }
+  tree.entries.forEach((entry, index) => {
+    const mode = entry.mode.toString(8);
+    if (entry.type === 'file') {
+      files += 1;
+      bytes += entry.size;
+      const hex = fileHashes.get(index).toString('hex');
+      manifest.update(`f\0${entry.path}\0${mode}\0${entry.size}\0${hex}\n`);
+    } else if (entry.type === 'dir') {
+      manifest.update(`d\0${entry.path}\0${mode}\n`);
+    } else {
+      manifest.update(`l\0${entry.path}\0${entry.linkTarget}\n`);
     }
-  } finally {
-    await pool.close();
-  }
+  });
   return { digest: base32(manifest.digest().subarray(0, 20)), fileHashes, files, bytes };
-}
-
-async function hashLargeFile(tree: Tree, entry: BundleEntry): Promise<Buffer> {
-  const hash = createHash('sha256');
-  for await (const chunk of readChunks(tree, entry)) hash.update(chunk);
-  return hash.digest();
 }
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';

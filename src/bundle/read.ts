@@ -1,120 +1,210 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { join } from 'node:path';
 import { problem, UserError } from '../core/problems.js';
 import type { BundleEntry, Tree } from './walk.js';
-import type { FileJob, FilePool, FileResult } from './workers.js';
+import { CHUNK_SIZE, type FilePool, type FileProblem, type FileResult, type JobFile } from './workers.js';
 
 /** Files up to this size are read whole by the worker pool, ahead of use; larger ones are streamed in chunks. */
 export const WHOLE_FILE_LIMIT = 1024 * 1024;
-export const CHUNK_SIZE = 1024 * 1024;
-
-export interface Limits {
-  /** Items being worked on at once. */
-  concurrency: number;
-  /** Bound on the summed cost (bytes held) of items started but not yet consumed. */
-  budget: number;
-  cost: (index: number) => number;
-}
 
 /**
- * Runs `work` on each item with bounded concurrency and memory, yielding the results in item order:
- * files are read and compressed ahead of the writer, which still emits entries in their sorted order.
+ * The sha256 of every file of a tree, by entry index, in memory the worker threads write directly:
+ * 32 bytes per entry, one allocation for the whole tree.
  */
-export async function* ordered<R>(
-  count: number,
-  work: (index: number) => Promise<R>,
-  limits: Limits,
-): AsyncGenerator<R> {
-  const pending: Array<{ result: Promise<R>; cost: number }> = [];
-  let next = 0;
-  let held = 0;
-  while (next < count || pending.length > 0) {
-    while (next < count && pending.length < limits.concurrency) {
-      const cost = limits.cost(next);
-      if (pending.length > 0 && held + cost > limits.budget) break;
-      const result = work(next);
-      // Rejections are seen when the item's turn comes; until then they must not count as unhandled.
-      result.catch(() => undefined);
-      pending.push({ result, cost });
-      held += cost;
-      next += 1;
-    }
-    const head = pending.shift()!;
-    const value = await head.result;
-    held -= head.cost;
-    yield value;
+export class FileHashes {
+  readonly shared: SharedArrayBuffer;
+
+  constructor(entries: number) {
+    this.shared = new SharedArrayBuffer(32 * entries);
+  }
+
+  get(index: number): Buffer {
+    return Buffer.from(this.shared, 32 * index, 32);
   }
 }
 
-/** Small files per worker message, and bytes: one message per file cost more than hashing it. */
-const BATCH_FILES = 32;
-const BATCH_BYTES = 1024 * 1024;
+/** The absolute path of an entry (posix separators are accepted everywhere Node runs). */
+export function absolutePath(tree: Tree, entry: BundleEntry): string {
+  return `${tree.root}/${entry.path}`;
+}
+
+/** Files per hash job, and bytes: one message per file cost more than hashing it. */
+const HASH_BATCH_FILES = 256;
+const HASH_BATCH_BYTES = 8 * 1024 * 1024;
 
 /**
- * Every entry in order, with the pool's result for small files (read ahead in batches, with bounded
- * concurrency and bytes held); large files and non-files come without a result.
+ * Hashes every file of the tree into `hashes` on the pool, in batches, keeping every worker fed. Files are
+ * independent, so batches finish in any order; the first problem in path order is thrown. Batches are made
+ * as they are sent: only those in flight hold their paths.
  */
-export async function* pooledEntries(
+export async function hashFiles(tree: Tree, pool: FilePool, hashes: FileHashes): Promise<void> {
+  const { entries } = tree;
+  let next = 0;
+  const nextBatch = (): JobFile[] => {
+    const files: JobFile[] = [];
+    let bytes = 0;
+    for (; next < entries.length && files.length < HASH_BATCH_FILES; next++) {
+      const entry = entries[next]!;
+      if (entry.type !== 'file') continue;
+      if (files.length > 0 && bytes + entry.size > HASH_BATCH_BYTES) break;
+      files.push([next, absolutePath(tree, entry), entry.size]);
+      bytes += entry.size;
+    }
+    return files;
+  };
+  const problems: Array<{ index: number; result: FileProblem }> = [];
+  // Two jobs per worker: one running, one queued, so no worker waits for a message round trip.
+  const feed = async (): Promise<void> => {
+    for (let files = nextBatch(); files.length > 0; files = nextBatch()) {
+      const results = await pool.run({ op: 'hash', files, hashes: hashes.shared });
+      results.forEach((result, k) => {
+        if (result.error || result.changed) problems.push({ index: files[k]![0], result });
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 2 * pool.size }, feed));
+  const first = problems.sort((a, b) => a.index - b.index)[0];
+  if (first) checkFileResult(tree, entries[first.index]!, first.result);
+}
+
+/** Small files per read-ahead job, and the read-ahead: SLOTS jobs of at most SLOT_BYTES each. */
+const PACK_BATCH_FILES = 64;
+const SLOT_BYTES = WHOLE_FILE_LIMIT;
+const SLOTS = 4;
+
+export interface PackedFile {
+  /** The file's bytes as the job left them (deflated or not), in a slot reused once the batch is consumed. */
+  data: Buffer;
+  crc: number;
+  method: 0 | 8;
+}
+
+/** Consecutive entries [start, end) of a tree, with the packed bytes of its small files, by entry index. */
+export interface PackedBatch {
+  start: number;
+  end: number;
+  packed: Map<number, PackedFile>;
+}
+
+/**
+ * The tree's entries in batches, in order, the bytes of small files read (and for zip, compressed) ahead
+ * by the pool: at most SLOTS batches of at most SLOT_BYTES are in flight or waiting, in slots allocated
+ * once. A batch's `data` is only valid until the next batch is asked for. Large files are left to the
+ * caller. One step per batch, not per entry: each step of an async generator costs a few promises.
+ */
+export async function* packedBatches(
   tree: Tree,
   pool: FilePool,
-  job: (entry: BundleEntry, path: string) => FileJob,
-  limits: { concurrency: number; budget: number },
-): AsyncGenerator<{ entry: BundleEntry; result?: FileResult }> {
+  options: { compress: boolean; deflate: (entry: BundleEntry) => boolean; hashes?: FileHashes },
+): AsyncGenerator<PackedBatch> {
   const { entries } = tree;
   const small = (entry: BundleEntry) => entry.type === 'file' && entry.size <= WHOLE_FILE_LIMIT;
-  const batches: Array<{ start: number; end: number; bytes: number }> = [];
+  const batches: Array<{ start: number; end: number }> = [];
   let start = 0;
   let files = 0;
   let bytes = 0;
   entries.forEach((entry, index) => {
+    if (small(entry) && (files >= PACK_BATCH_FILES || bytes + entry.size > SLOT_BYTES)) {
+      batches.push({ start, end: index });
+      start = index;
+      files = 0;
+      bytes = 0;
+    }
     if (small(entry)) {
       files += 1;
       bytes += entry.size;
     }
-    if (files >= BATCH_FILES || bytes >= BATCH_BYTES || index === entries.length - 1) {
-      batches.push({ start, end: index + 1, bytes });
-      start = index + 1;
-      files = 0;
-      bytes = 0;
-    }
   });
+  batches.push({ start, end: entries.length });
+
+  const slots = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
   const done = ordered(
     batches.length,
-    async (index) => {
-      const { start, end } = batches[index]!;
-      const indices: number[] = [];
-      for (let i = start; i < end; i++) if (small(entries[i]!)) indices.push(i);
-      const results =
-        indices.length > 0
-          ? await pool.runBatch(indices.map((i) => job(entries[i]!, join(tree.root, entries[i]!.path))))
-          : [];
-      return new Map(indices.map((entryIndex, k) => [entryIndex, results[k]!]));
+    async (batch) => {
+      const { start, end } = batches[batch]!;
+      const jobFiles: JobFile[] = [];
+      for (let i = start; i < end; i++) {
+        const entry = entries[i]!;
+        if (small(entry)) jobFiles.push([i, absolutePath(tree, entry), entry.size, options.deflate(entry)]);
+      }
+      if (jobFiles.length === 0) return [];
+      return pool.run({
+        op: 'pack',
+        files: jobFiles,
+        slots,
+        // ordered() keeps at most SLOTS batches between started and consumed: batch n reuses the slot of
+        // batch n - SLOTS, which has been consumed.
+        offset: (batch % SLOTS) * SLOT_BYTES,
+        compress: options.compress,
+        ...(options.hashes ? { hashes: options.hashes.shared } : {}),
+      });
     },
-    { ...limits, cost: (index) => batches[index]!.bytes },
+    SLOTS,
   );
-  let index = 0;
+  let batch = 0;
   for await (const results of done) {
-    const { end } = batches[index++]!;
-    for (let i = batches[index - 1]!.start; i < end; i++) {
-      const result = results.get(i);
-      yield result ? { entry: entries[i]!, result } : { entry: entries[i]! };
+    const { start, end } = batches[batch]!;
+    const packed = new Map<number, PackedFile>();
+    let offset = (batch % SLOTS) * SLOT_BYTES;
+    let k = 0;
+    for (let index = start; index < end; index++) {
+      const entry = entries[index]!;
+      if (!small(entry)) continue;
+      const result = checkFileResult(tree, entry, results[k++]!);
+      const length = result.length ?? 0;
+      packed.set(index, {
+        data: Buffer.from(slots, offset, length),
+        crc: result.crc ?? 0,
+        method: result.method ?? 0,
+      });
+      offset += length;
     }
+    yield { start, end, packed };
+    batch += 1;
   }
 }
 
-/** Streams a file in fresh chunks (consumers may keep them), checking its size as the walk saw it. */
-export async function* readChunks(tree: Tree, entry: BundleEntry): AsyncGenerator<Buffer> {
+/**
+ * Runs `work` on each item with at most `concurrency` items started and not yet consumed, yielding the
+ * results in item order: files are read and compressed ahead of the writer, which still emits entries in
+ * their sorted order. An item's resources can be reused once the consumer asks for the item after it.
+ */
+export async function* ordered<R>(
+  count: number,
+  work: (index: number) => Promise<R>,
+  concurrency: number,
+): AsyncGenerator<R> {
+  const pending: Array<Promise<R>> = [];
+  let next = 0;
+  while (next < count || pending.length > 0) {
+    while (next < count && pending.length < concurrency) {
+      const result = work(next++);
+      // Rejections are seen when the item's turn comes; until then they must not count as unhandled.
+      result.catch(() => undefined);
+      pending.push(result);
+    }
+    // The item stays counted until the consumer comes back for the next one.
+    const value = await pending[0]!;
+    yield value;
+    pending.shift();
+  }
+}
+
+/**
+ * Streams a file in chunks, checking its size as the walk saw it. The chunks are fresh (consumers may keep
+ * them), or views of `reuse`, each valid until the next is asked for.
+ */
+export async function* readChunks(tree: Tree, entry: BundleEntry, reuse?: Buffer): AsyncGenerator<Buffer> {
   const handle = await openFile(tree, entry);
   try {
     let position = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(CHUNK_SIZE);
-      const { bytesRead } = await handle.read(chunk, 0, CHUNK_SIZE, position);
+      const chunk = reuse ?? Buffer.allocUnsafe(CHUNK_SIZE);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
       if (bytesRead === 0) break;
       position += bytesRead;
       if (position > entry.size) throw changed(tree, entry, 'it grew');
-      yield bytesRead === CHUNK_SIZE ? chunk : chunk.subarray(0, bytesRead);
+      yield bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead);
     }
     if (position !== entry.size) throw changed(tree, entry, `it shrank to ${position} bytes`);
   } finally {
@@ -148,23 +238,15 @@ export class ContentCheck {
 }
 
 /** Throws the UserError for a worker's result on a file that could not be read or changed under us. */
-export function checkFileResult(
-  tree: Tree,
-  entry: BundleEntry,
-  result: FileResult,
-  expected?: Buffer,
-): FileResult {
+export function checkFileResult(tree: Tree, entry: BundleEntry, result: FileResult): FileResult {
   if (result.error) throw cannotRead(tree, entry, result.error);
   if (result.changed) throw changed(tree, entry, result.changed);
-  if (expected && result.sha256 && !result.sha256.equals(expected)) {
-    throw changed(tree, entry, 'its content differs from when the digest was computed');
-  }
   return result;
 }
 
 async function openFile(tree: Tree, entry: BundleEntry) {
   try {
-    return await open(join(tree.root, entry.path), 'r');
+    return await open(absolutePath(tree, entry), 'r');
   } catch (error) {
     throw cannotRead(tree, entry, error as NodeJS.ErrnoException);
   }

@@ -77,9 +77,11 @@ export async function walkSource(options: WalkOptions): Promise<Tree> {
     .split(sep)
     .join('/');
   const prefix = rel ? `${rel}/` : '';
-  const config = ignore().add([...options.exclude]);
-  const file = ignore().add(await readIgnoreFile(root));
-  const excluded = (path: string) => config.ignores(path) || file.ignores(path);
+  // Two lists evaluated on their own: a `!pattern` in one cannot bring back what the other excludes.
+  const lists = [options.exclude, (await readIgnoreFile(root)).split(/\r?\n/)]
+    .map(matcher)
+    .filter((list) => list !== undefined);
+  const excluded = (path: string) => lists.some((list) => list.ignores(path));
   const where = (path: string) => `${prefix}${path}` || '.';
 
   const entries: BundleEntry[] = [];
@@ -89,7 +91,7 @@ export async function walkSource(options: WalkOptions): Promise<Tree> {
   const visit = async (dir: string): Promise<void> => {
     let dirents: Dirent<Buffer>[];
     try {
-      dirents = readdirSync(join(root, dir), { withFileTypes: true, encoding: 'buffer' });
+      dirents = readdirSync(dir ? `${root}/${dir}` : root, { withFileTypes: true, encoding: 'buffer' });
     } catch (error) {
       problems.push(unreadable(where(dir), error));
       return;
@@ -123,7 +125,7 @@ export async function walkSource(options: WalkOptions): Promise<Tree> {
     }
     let stats: Stats;
     try {
-      stats = lstatSync(join(root, path));
+      stats = lstatSync(`${root}/${path}`);
     } catch (error) {
       problems.push(unreadable(where(path), error));
       return undefined;
@@ -132,7 +134,7 @@ export async function walkSource(options: WalkOptions): Promise<Tree> {
     if (stats.isDirectory()) return { path, type: 'dir', mode, size: 0 };
     if (stats.isFile()) return { path, type: 'file', mode, size: stats.size };
     if (stats.isSymbolicLink()) {
-      const target = decodeName(readlinkSync(join(root, path), { encoding: 'buffer' }));
+      const target = decodeName(readlinkSync(`${root}/${path}`, { encoding: 'buffer' }));
       if (target === undefined || /[\p{Cc}]/u.test(target)) {
         problems.push(
           problem(
@@ -163,9 +165,34 @@ export async function walkSource(options: WalkOptions): Promise<Tree> {
   return { root, prefix, entries };
 }
 
-/** Orders paths by their UTF-8 bytes (JS string order is UTF-16, which differs above U+FFFF). */
+/**
+ * Orders paths by their UTF-8 bytes, which is code point order. JS string order (UTF-16 code units) agrees
+ * except where a surrogate (half of a character above U+FFFF) meets U+E000..U+FFFF: those two ranges swap.
+ * Compared in place: encoding both paths for each of the ~n log n comparisons cost more than the rest of
+ * the sort.
+ */
 export function comparePaths(a: { path: string }, b: { path: string }): number {
-  return Buffer.compare(Buffer.from(a.path), Buffer.from(b.path));
+  const x = a.path;
+  const y = b.path;
+  const length = Math.min(x.length, y.length);
+  let i = 0;
+  while (i < length && x.charCodeAt(i) === y.charCodeAt(i)) i++;
+  if (i === length) return x.length - y.length;
+  return codePointRank(x.charCodeAt(i)) - codePointRank(y.charCodeAt(i));
+}
+
+function codePointRank(unit: number): number {
+  if (unit < 0xd800) return unit;
+  return unit < 0xe000 ? unit + 0x2000 : unit - 0x800;
+}
+
+/**
+ * The matcher of a list of gitignore lines, or undefined when it has no rule: `ignore` costs ~3 µs per
+ * path even without rules (it checks every parent folder), a tenth of the whole walk.
+ */
+function matcher(lines: readonly string[]): Ignore | undefined {
+  const rules = lines.filter((line) => line.trim() !== '' && !line.startsWith('#'));
+  return rules.length > 0 ? ignore().add(rules) : undefined;
 }
 
 /**
@@ -302,10 +329,22 @@ function resolveLink(link: BundleEntry, byPath: Map<string, BundleEntry>): LinkR
   return parts.length === 0 || byPath.has(parts.join('/')) ? 'inside' : 'missing';
 }
 
+/**
+ * What every path a secret pattern matches contains (lowercased: `ignore` matches case-insensitively).
+ * Only paths holding one are given to `ignore`, which costs microseconds per path.
+ */
+const SECRET_HINTS = SECRET_PATTERNS.filter((pattern) => !pattern.startsWith('!')).map((pattern) =>
+  pattern.replaceAll('*', ''),
+);
+
 function warnAboutSecrets(entries: BundleEntry[], where: (path: string) => string, log: Logger): void {
   const secrets: Ignore = ignore().add(SECRET_PATTERNS);
   const found = entries
-    .filter((entry) => entry.type === 'file' && secrets.ignores(entry.path))
+    .filter((entry) => {
+      if (entry.type !== 'file') return false;
+      const path = entry.path.toLowerCase();
+      return SECRET_HINTS.some((hint) => path.includes(hint)) && secrets.ignores(entry.path);
+    })
     .map((entry) => where(entry.path));
   if (found.length === 0) return;
   const listed =

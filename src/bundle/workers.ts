@@ -6,17 +6,23 @@ import { Worker } from 'node:worker_threads';
  * work: on the 2-vCPU benchmark machine the thread-pool zlib API spends more time creating a stream per small
  * file than deflating it, and reading and hashing on the main thread leaves one core idle (docs/performance.md).
  *
+ * Nothing a worker produces is allocated per file on the main thread: sha256s go into a shared table and
+ * file data into a shared read-ahead slot, both SharedArrayBuffers the main thread allocated once. Buffers
+ * transferred per file left the main thread's memory to its garbage collector, whose lag made the peak RSS
+ * grow with the workspace (docs/performance.md).
+ *
  * The worker is plain JavaScript evaluated from this string, so the one esbuild bundle needs no extra entry
  * point or file next to it, and it runs the same under Vitest. Keep it small and dependency-free.
  */
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData: settings } = require('node:worker_threads');
 const fs = require('node:fs');
 const zlib = require('node:zlib');
 const crypto = require('node:crypto');
 
+const counts = new Uint32Array(256);
 const entropy = (bytes) => {
-  const counts = new Uint32Array(256);
+  counts.fill(0);
   for (let i = 0; i < bytes.length; i++) counts[bytes[i]] += 1;
   let bits = 0;
   for (const count of counts) {
@@ -28,74 +34,107 @@ const entropy = (bytes) => {
 };
 
 // Deflate can gain nothing on data whose byte entropy is close to 8 bits (random, encrypted, compressed);
-// below MIN_SAMPLE bytes the estimate is too noisy, so small files are simply deflated and compared.
-const worthDeflating = (sample, job) =>
-  sample.length < job.minSample || entropy(sample.subarray(0, job.sampleSize)) < job.entropyLimit;
+// below minSample bytes the estimate is too noisy, so small files are simply deflated and compared.
+const worthDeflating = (sample) =>
+  sample.length < settings.minSample ||
+  entropy(sample.subarray(0, settings.sampleSize)) < settings.entropyLimit;
 
-// Files are read into one reused buffer (the main thread only sends files up to 1 MiB here): what
-// leaves the worker is copied into a transferable buffer of the exact size, so nothing piles up in this heap.
-let scratch = Buffer.allocUnsafeSlow(1024 * 1024);
+const scratch = Buffer.allocUnsafeSlow(settings.chunkSize);
+const pastEnd = Buffer.allocUnsafeSlow(1);
 
-const readExactly = (path, size, limit) => {
+class Changed extends Error {}
+
+// Fills target from the file at position; a short file is a file that changed since the walk.
+const fill = (fd, target, position) => {
+  let filled = 0;
+  while (filled < target.length) {
+    const n = fs.readSync(fd, target, filled, target.length - filled, position + filled);
+    if (n === 0) throw new Changed('it shrank to ' + (position + filled) + ' bytes');
+    filled += n;
+  }
+};
+
+const withFile = (path, size, use) => {
   const fd = fs.openSync(path, 'r');
   try {
-    const length = Math.min(size, limit);
-    if (scratch.length < length) scratch = Buffer.allocUnsafeSlow(length);
-    const data = scratch.subarray(0, length);
-    let filled = 0;
-    while (filled < length) {
-      const n = fs.readSync(fd, data, filled, length - filled, filled);
-      if (n === 0) return { changed: 'it shrank to ' + filled + ' bytes' };
-      filled += n;
-    }
-    if (limit >= size && fs.readSync(fd, Buffer.alloc(1), 0, 1, size) !== 0) return { changed: 'it grew' };
-    return { data };
+    const result = use(fd);
+    if (fs.readSync(fd, pastEnd, 0, 1, size) !== 0) throw new Changed('it grew');
+    return result;
   } finally {
     fs.closeSync(fd);
   }
 };
 
-// Always a copy: the source may be the scratch buffer or a slice of a pooled one, which must not move.
-const transferable = (buffer) => {
-  const copy = new Uint8Array(buffer.length);
-  copy.set(buffer);
-  return copy.buffer;
+const hashFile = (path, size) =>
+  withFile(path, size, (fd) => {
+    const hash = crypto.createHash('sha256');
+    for (let position = 0; position < size; position += scratch.length) {
+      const chunk = scratch.subarray(0, Math.min(scratch.length, size - position));
+      fill(fd, chunk, position);
+      hash.update(chunk);
+    }
+    return hash.digest();
+  });
+
+const hashOf = (table, index) => Buffer.from(table, index * 32, 32);
+
+// Reads a small file into the slot at its place and, for zip, replaces it by its deflated bytes when
+// deflate saves at least 1/32 (stored entries unpack faster). The bytes are checked against the digest.
+const pack = (job, [index, path, size, deflate], slot) =>
+  withFile(path, size, (fd) => {
+    fill(fd, slot, 0);
+    if (job.hashes && !crypto.createHash('sha256').update(slot).digest().equals(hashOf(job.hashes, index))) {
+      throw new Changed('its content differs from when the digest was computed');
+    }
+    if (!job.compress) return { length: size };
+    const crc = zlib.crc32(slot);
+    if (size > 0 && deflate && worthDeflating(slot)) {
+      const deflated = zlib.deflateRawSync(slot, { level: settings.level });
+      if (deflated.length < size - (size >>> 5)) {
+        deflated.copy(slot);
+        return { length: deflated.length, crc, method: 8 };
+      }
+    }
+    return { length: size, crc, method: 0 };
+  });
+
+const probe = ([, path, size]) =>
+  withFile(path, size, (fd) => {
+    const sample = scratch.subarray(0, Math.min(size, settings.sampleSize));
+    fill(fd, sample, 0);
+    // Past the sample the file may go on: only its start is looked at.
+    return { deflate: worthDeflating(sample) };
+  });
+
+const attempt = (work) => {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof Changed) return { changed: error.message };
+    return { error: { code: error.code, message: error.message } };
+  }
 };
 
 const run = (job) => {
-  if (job.op === 'probe') {
-    const read = readExactly(job.path, job.size, job.sampleSize);
-    return read.changed ? read : { deflate: worthDeflating(read.data, job) };
+  if (job.op === 'hash') {
+    return job.files.map((file) =>
+      attempt(() => {
+        hashFile(file[1], file[2]).copy(hashOf(job.hashes, file[0]));
+        return {};
+      }),
+    );
   }
-  const read = readExactly(job.path, job.size, Infinity);
-  if (read.changed) return read;
-  const raw = read.data;
-  const sha256 = transferable(crypto.createHash('sha256').update(raw).digest());
-  if (job.op === 'hash') return { sha256 };
-  if (job.op === 'read') return { sha256, data: transferable(raw) };
-  const crc = zlib.crc32(raw);
-  if (raw.length > 0 && job.deflate && worthDeflating(raw, job)) {
-    const deflated = zlib.deflateRawSync(raw, { level: job.level });
-    // Keep deflate only when it saves at least 1/32: stored entries unpack faster.
-    if (deflated.length < raw.length - (raw.length >>> 5)) {
-      return { sha256, crc, method: 8, data: transferable(deflated) };
-    }
-  }
-  return { sha256, crc, method: 0, data: transferable(raw) };
+  if (job.op === 'probe') return job.files.map((file) => attempt(() => probe(file)));
+  let offset = job.offset;
+  return job.files.map((file) => {
+    const result = attempt(() => pack(job, file, Buffer.from(job.slots, offset, file[2])));
+    // A failed file takes no room: the files after it must stay inside this job's slot.
+    offset += result.length ?? 0;
+    return result;
+  });
 };
 
-// One message carries a batch of jobs: per-message overhead, not hashing, dominated small files.
-parentPort.on('message', ({ id, jobs, settings }) => {
-  const results = jobs.map((job) => {
-    try {
-      return run({ ...settings, ...job });
-    } catch (error) {
-      return { error: { code: error.code, message: error.message } };
-    }
-  });
-  const transfer = results.flatMap((result) => [result.data, result.sha256].filter(Boolean));
-  parentPort.postMessage({ id, results }, transfer);
-});
+parentPort.on('message', (job) => parentPort.postMessage({ id: job.id, results: run(job) }));
 `;
 
 /**
@@ -104,89 +143,106 @@ parentPort.on('message', ({ id, jobs, settings }) => {
  * the bottleneck on a 2-core runner. Changing it changes the bytes: bump ARCHIVE_FORMAT_VERSION.
  */
 export const DEFLATE_LEVEL = 1;
+/** Files are read in chunks of this size (workers hashing, the main thread streaming large files). */
+export const CHUNK_SIZE = 1024 * 1024;
 /** Bytes of a file looked at to tell incompressible data without deflating it. */
 const SAMPLE_SIZE = 8 * 1024;
 const MIN_SAMPLE = 4 * 1024;
 /** Bits per byte above which deflate cannot gain: a Huffman code needs about that many bits. */
 const INCOMPRESSIBLE_ENTROPY = 7.9;
 
-export type FileJob =
-  | { op: 'hash'; path: string; size: number }
-  | { op: 'read'; path: string; size: number }
-  | { op: 'compress'; path: string; size: number; deflate: boolean }
-  | { op: 'probe'; path: string; size: number };
-
-export interface FileResult {
-  sha256?: Buffer;
-  data?: Buffer;
-  crc?: number;
-  method?: 0 | 8;
-  deflate?: boolean;
-  /** The file differs from what the walk saw (size). */
-  changed?: string;
-  /** fs error (code and message) reading the file. */
-  error?: { code?: string; message: string };
-}
-
-interface RawResult extends Omit<FileResult, 'sha256' | 'data'> {
-  sha256?: ArrayBuffer;
-  data?: ArrayBuffer;
-}
-
-interface Reply {
-  id: number;
-  results?: RawResult[];
-}
-
 const SETTINGS = {
   level: DEFLATE_LEVEL,
+  chunkSize: CHUNK_SIZE,
   sampleSize: SAMPLE_SIZE,
   minSample: MIN_SAMPLE,
   entropyLimit: INCOMPRESSIBLE_ENTROPY,
 };
 
+/** A file for a job: entry index, absolute path, size seen by the walk, and (pack) whether to try deflate. */
+export type JobFile = [index: number, path: string, size: number, deflate?: boolean];
+
+/** What went wrong with one file: an fs error, or the file differs from what the walk or the digest saw. */
+export interface FileProblem {
+  changed?: string;
+  error?: { code?: string; message: string };
+}
+
+export type FileJob =
+  /** sha256 of each file into `hashes` (32 bytes at 32 × index). */
+  | { op: 'hash'; files: JobFile[]; hashes: SharedArrayBuffer }
+  /** Whether deflating a large file is worth it, from its first bytes. */
+  | { op: 'probe'; files: JobFile[] }
+  /**
+   * Each file's bytes, one after the other from `offset` in `slots`: deflated when `compress` says so and
+   * it pays. Checked against `hashes` when given.
+   */
+  | {
+      op: 'pack';
+      files: JobFile[];
+      slots: SharedArrayBuffer;
+      offset: number;
+      compress: boolean;
+      hashes?: SharedArrayBuffer;
+    };
+
+export interface FileResult extends FileProblem {
+  /** pack: bytes written to the slot. */
+  length?: number;
+  crc?: number;
+  method?: 0 | 8;
+  /** probe */
+  deflate?: boolean;
+}
+
+/**
+ * A worker's own objects are few (a job's paths, its results), but each deflate leaves a dead output
+ * buffer whose memory V8 only frees when it collects the young generation: a 2 MB young generation
+ * collects often enough to keep that under ~10 MB. With the default size, each worker's resident memory
+ * grew by 30 MB on the 400 MB benchmark tree, against 12 MB with this limit, at the same speed.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 };
+
 /** A few worker threads doing FileJobs; results come back as promises. Call close() when done. */
 export class FilePool {
+  readonly size: number;
   private readonly workers: Array<{ worker: Worker; busy: number }>;
-  private readonly waiting = new Map<number, (reply: Reply) => void>();
+  private readonly waiting = new Map<number, (results: FileResult[] | undefined) => void>();
   private nextId = 0;
   private failure: Error | undefined;
 
   constructor(size = Math.max(1, Math.min(4, availableParallelism()))) {
+    this.size = size;
     this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: SETTINGS,
+        resourceLimits: WORKER_LIMITS,
+      });
       const slot = { worker, busy: 0 };
-      worker.on('message', (reply: Reply) => {
+      worker.on('message', (reply: { id: number; results: FileResult[] }) => {
         slot.busy -= 1;
         const resolve = this.waiting.get(reply.id);
         this.waiting.delete(reply.id);
-        resolve?.(reply);
+        resolve?.(reply.results);
       });
       worker.on('error', (error: Error) => this.fail(error));
       return slot;
     });
   }
 
-  run(job: FileJob): Promise<FileResult> {
-    return this.runBatch([job]).then((results) => results[0]!);
-  }
-
-  /** Runs the jobs in one message to the least busy worker; results in job order. */
-  runBatch(jobs: FileJob[]): Promise<FileResult[]> {
+  /** Runs the job on the least busy worker; one result per file, in order. */
+  run(job: FileJob): Promise<FileResult[]> {
     if (this.failure) return Promise.reject(this.failure);
     const slot = this.workers.reduce((best, candidate) => (candidate.busy < best.busy ? candidate : best));
     const id = this.nextId++;
     slot.busy += 1;
-    return new Promise<Reply>((resolve) => {
+    return new Promise<FileResult[] | undefined>((resolve) => {
       this.waiting.set(id, resolve);
-      slot.worker.postMessage({ id, jobs, settings: SETTINGS });
-    }).then((reply) => {
-      if (!reply.results) throw this.failure;
-      return reply.results.map(({ sha256, data, ...rest }) => ({
-        ...rest,
-        ...(sha256 ? { sha256: Buffer.from(sha256) } : {}),
-        ...(data ? { data: Buffer.from(data) } : {}),
-      }));
+      slot.worker.postMessage({ ...job, id });
+    }).then((results) => {
+      if (!results) throw this.failure;
+      return results;
     });
   }
 
@@ -196,7 +252,7 @@ export class FilePool {
 
   private fail(error: Error): void {
     this.failure = error;
-    for (const resolve of this.waiting.values()) resolve({ id: -1 });
+    for (const resolve of this.waiting.values()) resolve(undefined);
     this.waiting.clear();
   }
 }

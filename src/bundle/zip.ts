@@ -60,7 +60,8 @@ export interface ZipEntry {
 }
 
 interface Written {
-  name: Buffer;
+  name: string;
+  nameLength: number;
   unixMode: number;
   method: ZipMethod;
   flags: number;
@@ -71,11 +72,18 @@ interface Written {
   zip64: boolean;
 }
 
+/** Central directory bytes are kept in chunks of this size (one JS object per chunk, not per entry). */
+const DIRECTORY_CHUNK = 64 * 1024;
+
 /** Produces the bytes of a zip file, entry by entry; the caller sends them on in the order returned. */
 export class ZipWriter {
   private offset = 0;
-  private readonly written: Written[] = [];
+  private entries = 0;
   private current: Written | undefined;
+  /** The central directory, written as each entry ends: chunks, the last one filled up to `filled`. */
+  private readonly directory: Buffer[] = [];
+  private filled = 0;
+  private directorySize = 0;
 
   constructor(private readonly limits: Zip64Limits = ZIP64_LIMITS) {}
 
@@ -83,7 +91,8 @@ export class ZipWriter {
   begin(entry: ZipEntry): Buffer {
     const streamed = entry.crc === undefined;
     const record: Written = {
-      name: Buffer.from(entry.name),
+      name: entry.name,
+      nameLength: Buffer.byteLength(entry.name),
       unixMode: entry.unixMode,
       method: entry.method,
       flags: FLAG_UTF8 | (streamed ? FLAG_DESCRIPTOR : 0),
@@ -94,10 +103,8 @@ export class ZipWriter {
       zip64: entry.size >= this.limits.size,
     };
     this.current = record;
-    const extra = record.zip64
-      ? zip64Extra([streamed ? 0 : record.size, streamed ? 0 : record.compressedSize])
-      : EMPTY;
-    const header = Buffer.alloc(30);
+    const extra = record.zip64 ? [streamed ? 0 : record.size, streamed ? 0 : record.compressedSize] : [];
+    const header = Buffer.allocUnsafe(30 + record.nameLength + zip64ExtraLength(extra));
     header.writeUInt32LE(0x04034b50, 0);
     header.writeUInt16LE(record.zip64 ? NEEDS_ZIP64 : NEEDS_DEFAULT, 4);
     header.writeUInt16LE(record.flags, 6);
@@ -107,13 +114,15 @@ export class ZipWriter {
     header.writeUInt32LE(record.crc, 14);
     header.writeUInt32LE(record.zip64 ? U32_MAX : record.compressedSize, 18);
     header.writeUInt32LE(record.zip64 ? U32_MAX : record.size, 22);
-    header.writeUInt16LE(record.name.length, 26);
-    header.writeUInt16LE(extra.length, 28);
-    return this.count(Buffer.concat([header, record.name, extra]));
+    header.writeUInt16LE(record.nameLength, 26);
+    header.writeUInt16LE(zip64ExtraLength(extra), 28);
+    header.write(record.name, 30);
+    writeZip64Extra(header, 30 + record.nameLength, extra);
+    return this.count(header);
   }
 
   /** Entry data, passed through so the writer knows the offsets. */
-  data(chunk: Buffer): Buffer {
+  data<T extends Uint8Array>(chunk: T): T {
     this.offset += chunk.length;
     return chunk;
   }
@@ -122,13 +131,16 @@ export class ZipWriter {
   finish(result?: { crc: number; compressedSize: number; size: number }): Buffer {
     const record = this.current!;
     this.current = undefined;
-    this.written.push(record);
-    if (!(record.flags & FLAG_DESCRIPTOR)) return EMPTY;
+    if (!(record.flags & FLAG_DESCRIPTOR)) {
+      this.addToDirectory(record);
+      return EMPTY;
+    }
     if (!result) throw new Error(`zip entry ${record.name} needs its CRC and sizes`);
     record.crc = result.crc;
     record.compressedSize = result.compressedSize;
     if (result.size !== record.size)
       throw new Error(`zip entry ${record.name}: size ${result.size} != ${record.size}`);
+    this.addToDirectory(record);
     const descriptor = Buffer.alloc(record.zip64 ? 24 : 16);
     descriptor.writeUInt32LE(0x08074b50, 0);
     descriptor.writeUInt32LE(record.crc, 4);
@@ -142,15 +154,13 @@ export class ZipWriter {
     return this.count(descriptor);
   }
 
-  /** The central directory and end records. */
-  end(): Buffer {
+  /** The central directory and end records, in chunks. */
+  end(): Buffer[] {
     const start = this.offset;
-    const parts = this.written.map((record) => this.centralRecord(record));
-    const directory = Buffer.concat(parts);
-    const size = directory.length;
-    const count = this.written.length;
+    const size = this.directorySize;
+    const count = this.entries;
     const zip64 = count >= this.limits.entries || size >= this.limits.offset || start >= this.limits.offset;
-    const tail: Buffer[] = [directory];
+    const tail: Buffer[] = [];
     if (zip64) {
       const record = Buffer.alloc(56);
       record.writeUInt32LE(0x06064b50, 0);
@@ -174,18 +184,20 @@ export class ZipWriter {
     eocd.writeUInt32LE(zip64 ? U32_MAX : size, 12);
     eocd.writeUInt32LE(zip64 ? U32_MAX : start, 16);
     tail.push(eocd);
-    return this.count(Buffer.concat(tail));
+    const last = this.directory.length - 1;
+    if (last >= 0) this.directory[last] = this.directory[last]!.subarray(0, this.filled);
+    return [...this.directory, ...tail];
   }
 
-  private centralRecord(record: Written): Buffer {
+  private addToDirectory(record: Written): void {
     const bigOffset = record.offset >= this.limits.offset;
-    const values = [
+    const extra = [
       ...(record.zip64 ? [record.size, record.compressedSize] : []),
       ...(bigOffset ? [record.offset] : []),
     ];
-    const extra = values.length > 0 ? zip64Extra(values) : EMPTY;
+    const length = 46 + record.nameLength + zip64ExtraLength(extra);
+    const header = this.reserve(length);
     const isDir = (record.unixMode & 0o170000) === S_IFDIR;
-    const header = Buffer.alloc(46);
     header.writeUInt32LE(0x02014b50, 0);
     header.writeUInt16LE(MADE_BY_UNIX, 4);
     header.writeUInt16LE(record.zip64 || bigOffset ? NEEDS_ZIP64 : NEEDS_DEFAULT, 6);
@@ -196,11 +208,31 @@ export class ZipWriter {
     header.writeUInt32LE(record.crc, 16);
     header.writeUInt32LE(record.zip64 ? U32_MAX : record.compressedSize, 20);
     header.writeUInt32LE(record.zip64 ? U32_MAX : record.size, 24);
-    header.writeUInt16LE(record.name.length, 28);
-    header.writeUInt16LE(extra.length, 30);
+    header.writeUInt16LE(record.nameLength, 28);
+    header.writeUInt16LE(zip64ExtraLength(extra), 30);
+    header.writeUInt16LE(0, 32); // comment length
+    header.writeUInt16LE(0, 34); // disk number start
+    header.writeUInt16LE(0, 36); // internal attributes
     header.writeUInt32LE(((record.unixMode << 16) | (isDir ? MSDOS_DIRECTORY : 0)) >>> 0, 38);
     header.writeUInt32LE(bigOffset ? U32_MAX : record.offset, 42);
-    return Buffer.concat([header, record.name, extra]);
+    header.write(record.name, 46);
+    writeZip64Extra(header, 46 + record.nameLength, extra);
+    this.entries += 1;
+    this.directorySize += length;
+  }
+
+  /** `length` bytes at the end of the central directory, in a chunk allocated once per DIRECTORY_CHUNK. */
+  private reserve(length: number): Buffer {
+    let chunk = this.directory[this.directory.length - 1];
+    if (!chunk || this.filled + length > chunk.length) {
+      if (chunk) this.directory[this.directory.length - 1] = chunk.subarray(0, this.filled);
+      chunk = Buffer.allocUnsafeSlow(Math.max(DIRECTORY_CHUNK, length));
+      this.directory.push(chunk);
+      this.filled = 0;
+    }
+    const reserved = chunk.subarray(this.filled, this.filled + length);
+    this.filled += length;
+    return reserved;
   }
 
   private count(buffer: Buffer): Buffer {
@@ -211,13 +243,16 @@ export class ZipWriter {
 
 const EMPTY = Buffer.alloc(0);
 
-/** The ZIP64 extended-information extra field (tag 0x0001) holding the given 8-byte values. */
-function zip64Extra(values: number[]): Buffer {
-  const extra = Buffer.alloc(4 + 8 * values.length);
-  extra.writeUInt16LE(0x0001, 0);
-  extra.writeUInt16LE(8 * values.length, 2);
+/** Bytes of the ZIP64 extended-information extra field (tag 0x0001) holding these 8-byte values. */
+function zip64ExtraLength(values: number[]): number {
+  return values.length > 0 ? 4 + 8 * values.length : 0;
+}
+
+function writeZip64Extra(target: Buffer, at: number, values: number[]): void {
+  if (values.length === 0) return;
+  target.writeUInt16LE(0x0001, at);
+  target.writeUInt16LE(8 * values.length, at + 2);
   values.forEach((value, index) => {
-    extra.writeBigUInt64LE(BigInt(value), 4 + 8 * index);
+    target.writeBigUInt64LE(BigInt(value), at + 4 + 8 * index);
   });
-  return extra;
 }

@@ -188,4 +188,25 @@ describe('content checks', () => {
       await done();
     }
   });
+
+  it('checks streamed large files too', async () => {
+    const { path: ws, cleanup: done } = await tempDir();
+    try {
+      const big = Buffer.from('a line of text that deflates well\n'.repeat(100_000));
+      await writeTree(ws, { 'big.log': big });
+      const tree = await walkSource({ workspace: ws, source: '.', exclude: [], log: new MemoryLogger() });
+      const digest = await digestTree(tree, 'zip');
+      big[big.length - 2] = 0x41;
+      await writeFile(join(ws, 'big.log'), big);
+      const failure = await pipeline(
+        createArchive(tree, 'zip', { fileHashes: digest.fileHashes }),
+        createWriteStream(join(ws, 'x.zip')),
+      ).catch((error: unknown) => error);
+      expect((failure as Error).message).toContain(
+        'big.log: changed while it was being bundled: its content differs',
+      );
+    } finally {
+      await done();
+    }
+  });
 });
