@@ -1,3 +1,4 @@
+import { Transform } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   HeadObjectCommand,
@@ -7,19 +8,19 @@ import {
   type ListObjectsV2CommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { archiveChunks } from '../bundle/archive.js';
+import { Upload } from '@aws-sdk/lib-storage';
+import { createArchive } from '../bundle/archive.js';
 import { formatBytes, inspectBundle } from '../bundle/bundle.js';
 import { FilePool } from '../bundle/workers.js';
 import type { BundleType, RevisionSettings } from '../config/types.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage, problem, UserError, warning } from '../core/problems.js';
-import { StreamUpload } from './multipart.js';
 import { describeS3Error, isNotFound, isS3Status } from './s3-errors.js';
 
 /**
- * The upload holds (QUEUE_SIZE + 1) parts: those being sent and the one being filled. S3's smallest part
- * (5 MiB) and two parts in flight keep ahead of the archive, which the CPU limits to tens of MB/s on a
- * 2-core runner, in 15 MiB; a tree too large for 10,000 such parts gets larger ones (partSizeFor).
+ * lib-storage holds about (QUEUE_SIZE + 1) parts: those being sent and the one being filled. S3's
+ * smallest part (5 MiB) and two parts in flight keep ahead of the archive, which the CPU limits to tens
+ * of MB/s on a 2-core runner; a tree too large for 10,000 such parts gets larger ones (partSizeFor).
  */
 export const PART_SIZE = 5 * 1024 * 1024;
 export const QUEUE_SIZE = 2;
@@ -108,35 +109,52 @@ async function prepareWithPool(options: PrepareRevisionOptions, pool: FilePool):
   }
 
   const progress = new Progress(log, options.now ?? Date.now, `s3://${bucket}/${key}`, digest.bytes);
-  const upload = new StreamUpload({
-    s3,
+  const archive = createArchive(tree, bundleType, {
+    fileHashes: digest.fileHashes,
+    pool,
+    onFileDone: (entry) => progress.archived(entry.size),
+  });
+  let bytes = 0;
+  const counted = archive.pipe(
+    new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        bytes += chunk.length;
+        callback(null, chunk);
+      },
+    }),
+  );
+  archive.on('error', (error) => counted.destroy(error));
+  const upload = new Upload({
+    client: s3,
     params: {
       Bucket: bucket,
       Key: key,
+      Body: counted,
       ContentType: CONTENT_TYPES[bundleType],
       Metadata: objectMetadata(digest.digest, digest.files, options.metadata),
     },
-    body: archiveChunks(tree, bundleType, {
-      fileHashes: digest.fileHashes,
-      pool,
-      onFileDone: (entry) => progress.archived(entry.size),
-    }),
     partSize: partSizeFor(digest.bytes, tree.entries.length),
     queueSize: QUEUE_SIZE,
-    onPartDone: (bytes) => progress.uploaded(bytes),
+    leavePartsOnError: false,
+  });
+  let loaded = 0;
+  upload.on('httpUploadProgress', (event) => {
+    progress.uploaded((event.loaded ?? loaded) - loaded);
+    loaded = event.loaded ?? loaded;
   });
   try {
     const result = await upload.done();
-    progress.finish(upload.bytes);
+    progress.finish(bytes);
     return {
       ...base,
       eTag: result.ETag ?? '',
       ...(result.VersionId ? { version: result.VersionId } : {}),
-      bytes: upload.bytes,
+      bytes,
       uploaded: true,
     };
   } catch (error) {
-    if (upload.uploadId) await abortUpload(s3, bucket, key, upload.uploadId, log);
+    archive.destroy();
+    await ensureAborted(s3, bucket, key, upload.uploadId, log);
     if (error instanceof UserError) throw error;
     throw describeS3Error(error, { operation: 'PutObject', bucket, key });
   }
@@ -184,13 +202,19 @@ async function headRevision(
 }
 
 /**
- * Aborts a failed multipart upload and checks that nothing is left, because parts left behind are billed
- * until a lifecycle rule removes them. Only our own upload id is touched: another run may be uploading the
- * same content-addressed key.
+ * lib-storage aborts a failed multipart upload (leavePartsOnError: false); this checks that nothing is
+ * left, because parts left behind are billed until a lifecycle rule removes them. Only our own upload
+ * id is touched: another run may be uploading the same content-addressed key.
  */
-async function abortUpload(s3: S3Client, bucket: string, key: string, uploadId: string, log: Logger) {
+async function ensureAborted(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  uploadId: string | undefined,
+  log: Logger,
+) {
+  if (!uploadId) return;
   try {
-    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
     const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }));
     if (!listed.Uploads?.some((upload) => upload.UploadId === uploadId)) return;
     await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));

@@ -9,7 +9,6 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { StreamUpload } from '../../src/aws/multipart.js';
 import { createS3Client } from '../../src/aws/s3-client.js';
 import { S3Error } from '../../src/aws/s3-errors.js';
 import {
@@ -173,37 +172,7 @@ describe('prepareRevision against moto S3', () => {
   });
 });
 
-describe('StreamUpload', () => {
-  it('sends parts from buffers it reuses, and leaves a failed upload to the caller to abort', async () => {
-    const s3 = client();
-    const bucket = await newBucket(s3);
-    const chunk = randomBytes(1024 * 1024);
-    const seen = new Set<ArrayBufferLike>();
-    const failure = new Error('the archive failed');
-    async function* body() {
-      for (let i = 0; i < 12 * 5; i++) yield [chunk];
-      throw failure;
-    }
-    const upload = new StreamUpload({
-      s3: {
-        config: s3.config,
-        send: (command: { input: { Body?: Buffer } }) => {
-          if (command.input.Body) seen.add(command.input.Body.buffer);
-          return s3.send(command as never);
-        },
-      } as unknown as S3Client,
-      params: { Bucket: bucket, Key: 'parts' },
-      body: body(),
-      partSize: 5 * 1024 * 1024,
-      queueSize: 2,
-    });
-    expect(await upload.done().catch((error: unknown) => error)).toBe(failure);
-    expect(upload.bytes).toBe(60 * 1024 * 1024);
-    expect(seen.size).toBe(3);
-    const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
-    expect(listed.Uploads?.map((u) => u.UploadId)).toEqual([upload.uploadId]);
-  });
-
+describe('part size', () => {
   it('sizes parts so that a huge tree stays within 10,000 parts', () => {
     expect(partSizeFor(400e6, 20_000)).toBe(PART_SIZE);
     const huge = partSizeFor(100e9, 1_000_000);
