@@ -32,7 +32,7 @@ export async function run(): Promise<void> {
         cancel: cancelOnSignal(),
         fetchConfig: async (request) =>
           (await import('./github/config-fetch.js')).fetchConfigFromBranch(request),
-        ...(inputs.githubToken && owner ? await gitHubEdges(inputs, owner, repo, runUrl) : {}),
+        ...(owner ? await gitHubEdges(inputs, owner, repo, runUrl) : {}),
       },
     );
     // docs/config.md: a skip (no match, a deleted branch, a fork) succeeds with a notice saying why.
@@ -43,6 +43,9 @@ export async function run(): Promise<void> {
     if (result.status === 'failed' || result.status === 'stopped')
       core.setFailed(`deployment ${result.status}`);
   } catch (error) {
+    // A later step testing `steps.<id>.outputs.status == 'failed'` must see the failure too.
+    core.setOutput('status', 'failed');
+    core.setOutput('skipped', 'false');
     if (error instanceof UserError) {
       for (const p of error.problems) actionLogger.error(p);
       core.setFailed(
@@ -65,7 +68,8 @@ async function gitHubEdges(inputs: ActionInputs, owner: string, repo: string, ru
     import('./github/reporter.js'),
   ]);
   return {
-    compareCommits: commitComparer(inputs.githubToken, owner, repo),
+    // Without a token the reporter says once that GitHub deployments and the comment are skipped.
+    ...(inputs.githubToken ? { compareCommits: commitComparer(inputs.githubToken, owner, repo) } : {}),
     reporter: createGitHubReporter({
       token: inputs.githubToken,
       owner,

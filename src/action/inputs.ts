@@ -53,9 +53,14 @@ export function readInputs(read: InputReader): ActionInputs {
     if (wait === undefined) bad('wait', waitText, 'a duration such as 30m, 1h30m or 90s, or false');
   }
 
-  const deploymentGroups = get('deployment-groups')
-    .split(/[\s,]+/)
-    .filter(Boolean);
+  // A group named twice is deployed once.
+  const deploymentGroups = [
+    ...new Set(
+      get('deployment-groups')
+        .split(/[\s,]+/)
+        .filter(Boolean),
+    ),
+  ];
   for (const group of deploymentGroups) {
     if (safeGroupName(group) !== group)
       bad('deployment-groups', group, 'group names of A-Za-z0-9._+=,@- separated by commas');

@@ -5,8 +5,9 @@ import { formatProblem, type Problem } from '../core/problems.js';
 /** Annotation properties for a located problem, so GitHub marks the line in the file. */
 export function annotation(p: Problem): core.AnnotationProperties {
   const { location } = p;
-  // The trusted map is named `path@branch` in messages; GitHub places annotations by repository path.
-  const file = location?.file.replace(/@[^/@]+$/, '');
+  // The trusted map is named `path.yml@branch` in messages (a branch may hold '/' and '@'); GitHub
+  // places annotations by repository path.
+  const file = location?.file.replace(/^(.+\.ya?ml)@.+$/, '$1');
   return {
     title: p.severity === 'error' ? 'codedeploy-gitops' : 'codedeploy-gitops warning',
     ...(location?.line !== undefined ? { file, startLine: location.line } : {}),

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { BundleType, RevisionSettings } from '../config/types.js';
 import type { Logger } from '../core/log.js';
@@ -54,8 +55,22 @@ export async function writeBundleToFile(
   // Started before the walk, the workers are ready when the digest needs them.
   const pool = new FilePool();
   try {
-    const { tree, digest, bundleType } = await inspectBundle({ ...options, pool });
     const partial = `${options.out}.partial`;
+    // An archive written inside the folder it archives must not end up in the next one.
+    const inside = relative(resolve(options.workspace, options.revision.source), resolve(options.out));
+    const exclude =
+      inside && !inside.startsWith('..') && !isAbsolute(inside)
+        ? [
+            ...options.revision.exclude,
+            `/${inside.split(sep).join('/')}`,
+            `/${inside.split(sep).join('/')}.partial`,
+          ]
+        : options.revision.exclude;
+    const { tree, digest, bundleType } = await inspectBundle({
+      ...options,
+      revision: { ...options.revision, exclude },
+      pool,
+    });
     let bytes = 0;
     const archive = createArchive(tree, bundleType, { fileHashes: digest.fileHashes, pool });
     archive.on('data', (chunk: Buffer) => {

@@ -76,6 +76,10 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
     s3: endpoint ? { endpoint } : {},
     onRouter: (router) =>
       out(`router of ${router.applicationName}/${router.deploymentGroupName} on ${router.url}`),
+  }).catch(async (error: unknown) => {
+    // The S3 server would keep the process alive after the error (a --port already in use...).
+    await embedded?.stop();
+    throw error;
   });
   out(`local CodeDeploy on ${local.endpoint} (data in ${local.dataDir})`);
   out(

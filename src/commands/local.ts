@@ -55,6 +55,9 @@ const local: CommandHandler = async (argv) => {
     dataDir,
     instancesPerGroup: Number(flags.instances),
     s3: { endpoint: s3.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+  }).catch(async (error: unknown) => {
+    await s3.stop();
+    throw error;
   });
   // The action's AWS clients read their endpoints from the environment, as on a runner.
   Object.assign(process.env, LOCAL_CREDENTIALS, {

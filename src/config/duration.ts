@@ -9,6 +9,11 @@ export function parseDuration(text: string): number | undefined {
   return total > 0 ? total : undefined;
 }
 
+/** A well-formed duration that adds up to nothing, such as 0m or 0h0m0s. */
+export function isZeroDuration(text: string): boolean {
+  return DURATION.test(text.trim()) && parseDuration(text) === undefined;
+}
+
 export function formatDuration(totalSeconds: number): string {
   const seconds = Math.round(totalSeconds);
   const h = Math.floor(seconds / 3600);

@@ -4,7 +4,7 @@ import { Minimatch } from 'minimatch';
 import { type Problem, problem, throwIfErrors, UserError, warning } from '../core/problems.js';
 import { closest, didYouMean } from '../core/suggest.js';
 import { parseYamlSource, type YamlPath, type YamlSource } from '../core/yaml-source.js';
-import { parseDuration } from './duration.js';
+import { isZeroDuration, parseDuration } from './duration.js';
 import { isPlaceholderName, PLACEHOLDERS, type PlaceholderName, placeholdersIn } from './naming.js';
 import { checkSchema, describePath } from './schema.js';
 import type {
@@ -174,7 +174,7 @@ function asObject(value: unknown): Record<string, unknown> {
 function checkWait(source: YamlSource, path: YamlPath, settings: unknown): Problem[] {
   const wait = (settings as Record<string, unknown> | null | undefined)?.wait;
   // Only a well-formed duration can be zero; malformed ones are the schema's to report.
-  if (typeof wait !== 'string' || !/^\d[\dhms]*$/.test(wait) || parseDuration(wait) !== undefined) return [];
+  if (typeof wait !== 'string' || !isZeroDuration(wait)) return [];
   return [
     problem(
       `${describePath([...path, 'wait'])} is zero`,

@@ -119,17 +119,25 @@ async function preflight(request: ExecuteRequest, deps: ExecuteDeps): Promise<Gr
   const { codedeploy, log } = deps;
   const { config } = request;
   const problems: Problem[] = [];
-  const appExists = await codedeploy.applicationExists();
-  if (!appExists && !config.createApplication) {
+  let appExists = await codedeploy.applicationExists();
+  if (!appExists && config.createApplication) {
+    // An application is only a name: creating it changes no deployment. Its groups (and any template)
+    // cannot exist yet, so the checks below still stop the run before the upload, naming them.
+    await codedeploy.createApplication();
+    appExists = true;
+    log.info(`Created the CodeDeploy application "${config.application}" (createApplication: true)`);
+  }
+  if (!appExists) {
     problems.push(
       problem(
         `the CodeDeploy application "${config.application}" does not exist in ${deps.region}`,
         { file: config.file },
-        `create it (aws deploy create-application --application-name ${config.application}) or set "createApplication: true"`,
+        `create it with its deployment groups (docs/setup-aws.md), or set "createApplication: true"`,
       ),
     );
   }
   const tasks: GroupTask[] = [];
+  const templates = new Map<string, DeploymentGroupInfo | undefined>();
   for (const plan of request.deployments) {
     const task: GroupTask = { plan, report: newReport(plan) };
     tasks.push(task);
@@ -146,7 +154,9 @@ async function preflight(request: ExecuteRequest, deps: ExecuteDeps): Promise<Gr
       );
       continue;
     }
-    task.template = await codedeploy.getGroup(plan.createFrom);
+    if (!templates.has(plan.createFrom))
+      templates.set(plan.createFrom, await codedeploy.getGroup(plan.createFrom));
+    task.template = templates.get(plan.createFrom);
     if (!task.template) {
       problems.push(
         problem(
@@ -215,7 +225,7 @@ async function rollbackRevision(task: GroupTask, deps: ExecuteDeps): Promise<Rev
   const group = task.plan.deploymentGroup;
   const currentId = task.info?.lastAttemptedDeployment?.deploymentId;
   const current = currentId ? (await deps.codedeploy.getDeployment(currentId)).revision : undefined;
-  const succeededIds = (await deps.codedeploy.listDeployments(group, ['Succeeded'])).slice(0, 50);
+  const succeededIds = await deps.codedeploy.listDeployments(group, ['Succeeded'], 50);
   const infos = await deps.codedeploy.batchGetDeployments(succeededIds);
   const newestFirst = infos.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
   const choice = chooseRollbackRevision({
@@ -246,18 +256,12 @@ function describeRevision(revision: RevisionLocation): string {
   return s3 ? `s3://${s3.bucket}/${s3.key}` : (revision.revisionType ?? 'unknown');
 }
 
-/** Writes, after the upload succeeded: the application if asked, and groups created from templates. */
+/** Writes, after the upload succeeded: groups created from their templates (preflight found them). */
 async function createMissing(request: ExecuteRequest, tasks: GroupTask[], deps: ExecuteDeps): Promise<void> {
   const { codedeploy, log } = deps;
-  if (request.config.createApplication && !(await codedeploy.applicationExists())) {
-    await codedeploy.createApplication();
-    log.info(`Created the CodeDeploy application "${request.config.application}"`);
-  }
   for (const task of tasks) {
-    if (task.info) continue;
-    const template = task.template ?? (await codedeploy.getGroup(task.plan.createFrom!));
-    if (!template) throw new UserError(`template group "${task.plan.createFrom}" disappeared`);
-    const input = groupFromTemplate(template, task.plan.deploymentGroup, request.placeholders);
+    if (task.info || !task.template) continue;
+    const input = groupFromTemplate(task.template, task.plan.deploymentGroup, request.placeholders);
     const groupId = await codedeploy.createGroup(input);
     await deps.ledger.recordCreated(task.plan.deploymentGroup, groupId);
     task.info = await codedeploy.getGroup(task.plan.deploymentGroup);
@@ -268,7 +272,18 @@ async function createMissing(request: ExecuteRequest, tasks: GroupTask[], deps: 
 
 /** Starts a deployment on each group (handling ordering and active deployments), then follows them together. */
 async function deployGroups(tasks: GroupTask[], request: ExecuteRequest, deps: ExecuteDeps): Promise<void> {
-  const started = await Promise.all(tasks.map((task) => startGroup(task, request, deps)));
+  // One group's error (AccessDenied on its CreateDeployment...) is that group's outcome: the others'
+  // deployments are still followed and reported.
+  const settled = await Promise.allSettled(tasks.map((task) => startGroup(task, request, deps)));
+  const started = settled.map((result, index) => {
+    if (result.status === 'fulfilled') return result.value;
+    const report = tasks[index]!.report;
+    report.outcome = 'failed';
+    report.error = { code: awsErrorName(result.reason), message: errorMessage(result.reason) };
+    if (result.reason instanceof UserError) for (const p of result.reason.problems) deps.log.error(p);
+    else deps.log.error(`${report.group}: ${errorMessage(result.reason)}`);
+    return undefined;
+  });
   const items: Followed[] = [];
   const now = deps.clock.now();
   for (const [index, task] of tasks.entries()) {
@@ -372,6 +387,9 @@ async function startGroup(
         log.info(`${group}: deployment ${active.id} was already created by this run; following it`);
         return active.id;
       }
+      // A newer commit's run may have started since preflight looked: never wait for it, or stop it,
+      // only to put an older commit over it.
+      if (!(await mayFollow(task, request, deps, active.id, active.origin))) return undefined;
       if (decision.kind === 'fail') {
         task.report.outcome = 'failed';
         task.report.error = { code: 'ACTIVE_DEPLOYMENT', message: decision.reason };
@@ -499,10 +517,8 @@ async function waitUntilFinal(id: string, deadline: number, deps: ExecuteDeps): 
   return false;
 }
 
+/** The ordering guard against what the group had when preflight looked (its last attempted and good deployments). */
 async function orderingAllows(task: GroupTask, request: ExecuteRequest, deps: ExecuteDeps): Promise<boolean> {
-  const group = task.plan.deploymentGroup;
-  const compare = deps.compareCommits;
-  if (!compare) return true;
   const candidates = [task.info?.lastAttemptedDeployment, task.info?.lastSuccessfulDeployment].filter(
     (last): last is NonNullable<typeof last> => last?.deploymentId !== undefined,
   );
@@ -513,30 +529,46 @@ async function orderingAllows(task: GroupTask, request: ExecuteRequest, deps: Ex
     // A failed or stopped newer deployment did not stay on the group; only live or good ones count.
     if (last.status === 'Failed' || last.status === 'Stopped') continue;
     const info = await deps.codedeploy.getDeployment(last.deploymentId!);
-    const theirs = parseDescription(info.description);
-    if (!theirs || theirs.sha === request.origin.sha) continue;
-    let relation: CommitRelation;
-    try {
-      relation = await compare(theirs.sha, request.origin.sha);
-    } catch (error) {
-      deps.log.debug(`compare ${theirs.sha}...${request.origin.sha}: ${errorMessage(error)}`);
-      relation = 'unknown';
-    }
-    const decision = decideOrdering({
-      ours: request.origin,
-      theirs,
-      theirsId: last.deploymentId!,
-      relation,
-      ...(request.explicit ? { explicit: request.explicit } : {}),
-    });
-    if (!decision.proceed) {
-      task.report.outcome = 'superseded';
-      task.report.note = decision.reason;
-      deps.log.warn(`${group}: not deploying: ${decision.reason}`);
+    if (!(await mayFollow(task, request, deps, last.deploymentId!, parseDescription(info.description))))
       return false;
-    }
-    if (decision.note) deps.log.info(`${group}: ${decision.note}`);
   }
+  return true;
+}
+
+/**
+ * Whether our commit may replace `theirs` (deployed or deploying by deployment `theirsId`): refused when
+ * ours is older and nobody asked for it explicitly. Without GitHub's compare API there is nothing to ask.
+ */
+async function mayFollow(
+  task: GroupTask,
+  request: ExecuteRequest,
+  deps: ExecuteDeps,
+  theirsId: string,
+  theirs: DeploymentOrigin | undefined,
+): Promise<boolean> {
+  const compare = deps.compareCommits;
+  if (!compare || !theirs || theirs.sha === request.origin.sha) return true;
+  let relation: CommitRelation;
+  try {
+    relation = await compare(theirs.sha, request.origin.sha);
+  } catch (error) {
+    deps.log.debug(`compare ${theirs.sha}...${request.origin.sha}: ${errorMessage(error)}`);
+    relation = 'unknown';
+  }
+  const decision = decideOrdering({
+    ours: request.origin,
+    theirs,
+    theirsId,
+    relation,
+    ...(request.explicit ? { explicit: request.explicit } : {}),
+  });
+  if (!decision.proceed) {
+    task.report.outcome = 'superseded';
+    task.report.note = decision.reason;
+    deps.log.warn(`${task.plan.deploymentGroup}: not deploying: ${decision.reason}`);
+    return false;
+  }
+  if (decision.note) deps.log.info(`${task.plan.deploymentGroup}: ${decision.note}`);
   return true;
 }
 
@@ -580,7 +612,7 @@ async function finishReport(task: GroupTask, items: Followed[], deps: ExecuteDep
         : item.stoppedBecause === 'on-ready'
           ? 'stopped when it was Ready for a traffic reroute (on-ready: stop); traffic stays on the original fleet'
           : 'stopped: the wait timed out';
-    if (report.outcome === 'succeeded') report.note = `finished just as it was ${item.stoppedBecause}`;
+    if (report.outcome === 'succeeded') report.note = 'it succeeded just as it was being stopped';
     if (item.stopFailed !== undefined && !isFinal(info?.status))
       report.note = `${item.stoppedBecause === 'cancelled' ? 'the workflow was cancelled' : 'the wait timed out'}, and it could not be stopped: it is still running (${item.stopFailed})`;
   }

@@ -79,6 +79,8 @@ export interface FollowDeps {
 const ROLLBACK_APPEARS_MS = 30_000;
 // After StopDeployment, how long to look for the final state (the runner kills a cancelled step within seconds).
 const AFTER_STOP_MS = 5_000;
+// How long a stopped deployment may take to say Stopped (the running hook finishes first).
+const STOP_GRACE_MS = 120_000;
 // A rollback is followed at least this long, even when the wait has run out.
 const ROLLBACK_GRACE_MS = 60_000;
 
@@ -94,6 +96,8 @@ function isActive(item: Followed, now: number): boolean {
   if ((item.rollbackOf !== undefined || inTerminationWait(item)) && now >= item.deadline) return false;
   // Past its deadline and it cannot be stopped: waiting on would never end (or end past any wait).
   if (item.stopFailed !== undefined) return false;
+  // Stopped, and still not saying so after a grace period: report it as it is rather than wait on.
+  if (item.stoppedBecause !== undefined && now >= item.deadline) return false;
   return (
     !isFinal(item.info?.status) ||
     (item.awaitRollbackUntil !== undefined && item.info?.rollbackInfo === undefined)
@@ -125,12 +129,17 @@ export async function followDeployments(items: Followed[], deps: FollowDeps): Pr
       await stopAll(items, 'cancelled', deps);
       return;
     }
-    const expired = active.filter((item) => stoppable(item) && now >= item.deadline);
+    // Stopped once is enough: CodeDeploy may take a while to finish the running hook and say Stopped.
+    const expired = active.filter((item) => stoppable(item) && !item.stoppedBecause && now >= item.deadline);
     if (expired.length > 0) {
       await stopAll(expired, 'timeout', deps);
       continue;
     }
-    const nearestDeadline = Math.min(...active.map((item) => item.deadline));
+    // Deadlines already past (a rollback awaited after the wait, a stop being confirmed) must not turn
+    // the sleep into a busy loop.
+    const nearestDeadline = Math.min(
+      ...active.map((item) => item.deadline).filter((deadline) => deadline > now),
+    );
     const delay = nextPollDelay(
       { now, attempt, throttles, deployments: active.map((item) => item.watched) },
       deps.policy ?? DEFAULT_POLL_POLICY,
@@ -311,6 +320,7 @@ async function stopAll(items: Followed[], why: 'cancelled' | 'timeout', deps: Fo
   const ours = items.filter(stoppable);
   for (const item of ours) {
     item.stoppedBecause = why;
+    item.deadline = deps.clock.now() + STOP_GRACE_MS;
     deps.log.warn(
       `${item.group}: stopping deployment ${item.id} (${why === 'cancelled' ? 'the workflow was cancelled' : 'the wait timed out'})${item.rollbackOnStop ? ' with rollback' : ''}`,
     );

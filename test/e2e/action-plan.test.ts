@@ -170,5 +170,6 @@ describe('the bundled action, run as a runner runs it', () => {
     });
     expect(result.code).not.toBe(0);
     expect(result.stdout).toContain('input "dry-run" is "maybe"');
+    expect(result.outputs).toMatchObject({ status: 'failed', skipped: 'false' });
   });
 });

@@ -1,5 +1,5 @@
-import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetApplicationCommand, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DeployEnv, startDeployEnv, testConfig } from '../helpers/deploy-env.js';
 import { codeDeployError, codeDeployOperation } from '../helpers/fault-proxy.js';
@@ -295,5 +295,54 @@ describe('permissions', () => {
     } finally {
       env.faults.decide = previous;
     }
+  });
+
+  it("one group's refusal does not abandon the others: they are followed and reported", async () => {
+    await env.createGroups(['ad-ok', 'ad-no']);
+    const previous = env.faults.decide;
+    let denied = 0;
+    // The first CreateDeployment of the two (whichever group it is for) is refused.
+    env.faults.decide = (request) =>
+      codeDeployOperation(request) === 'CreateDeployment' && denied++ === 0
+        ? codeDeployError('AccessDeniedException', 'not authorized to perform: codedeploy:CreateDeployment')
+        : previous(request);
+    try {
+      const result = await env.run({
+        workspace: await env.workspace(testConfig('  develop: [ad-ok, ad-no]\n')),
+      });
+      show(result);
+      expect(result.code).not.toBe(0);
+      expect(result.outputs.status).toBe('failed');
+      expect(
+        statusOf(result)
+          .map(([, status]) => status)
+          .sort(),
+      ).toEqual(['failed', 'succeeded']);
+      expect(result.stdout).toContain('allow "codedeploy:CreateDeployment"');
+    } finally {
+      env.faults.decide = previous;
+    }
+  });
+});
+
+describe('createApplication', () => {
+  it('creates a missing application, then stops before the upload naming the groups to create', async () => {
+    const application = `fresh-${env.application}`;
+    const config = testConfig('  develop: [fresh-a]\n').replace(
+      'application: APPLICATION',
+      `application: ${application}\ncreateApplication: true`,
+    );
+    const result = await env.run({ workspace: await env.workspace(config) });
+    show(result);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toContain(`Created the CodeDeploy application "${application}"`);
+    expect(result.stdout).toContain(
+      `deployment group "fresh-a" does not exist in application "${application}"`,
+    );
+    await env.client.send(new GetApplicationCommand({ applicationName: application }));
+    const objects = await env.s3.send(
+      new ListObjectsV2Command({ Bucket: env.bucket, Prefix: `${application}/` }),
+    );
+    expect(objects.KeyCount ?? 0).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DeployEnv, startDeployEnv, testConfig } from '../helpers/deploy-env.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
+import { codeDeployOperation } from '../helpers/fault-proxy.js';
 
 // The ordering guard: an older commit never overwrites a newer one a later run already deployed,
 // unless a person asks for it. GitHub's compare API (a fake on 127.0.0.1) says which is older.
@@ -58,5 +59,51 @@ describe('ordering guard', () => {
     expect(
       env.codedeploy.calls({ operation: 'CreateDeployment', deploymentGroupName: 'ord-a' }),
     ).toHaveLength(2);
+  });
+
+  it('an older commit does not wait for, or stop, a newer one that started after its preflight', async () => {
+    await env.createGroups(['ord-c']);
+    github.comparisons.set(`${NEW}...${OLD}`, 'behind');
+    const common = { inputs: { 'github-token': 'ghs_ordering' }, env: { GITHUB_API_URL: github.url } };
+    const created = () =>
+      env.codedeploy.calls({ operation: 'CreateDeployment', deploymentGroupName: 'ord-c' });
+    const previous = env.faults.decide;
+    let held = false;
+    // The older run looks for an active deployment only once the newer run has started one: the
+    // newer commit arrived between the older run's preflight and its CreateDeployment.
+    env.faults.decide = async (request) => {
+      if (
+        codeDeployOperation(request) === 'ListDeployments' &&
+        String(request.headers.authorization).includes('OLDERRUN')
+      ) {
+        held = true;
+        while (created().length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return previous(request);
+    };
+    try {
+      const older = env.run({
+        ...common,
+        workspace: await env.workspace(testConfig('  develop: ord-c\n', '  onActiveDeployment: stop\n')),
+        sha: OLD,
+        env: { ...common.env, AWS_ACCESS_KEY_ID: 'OLDERRUN' },
+      });
+      while (!held) await new Promise((resolve) => setTimeout(resolve, 100));
+      const newer = await env.run({
+        ...common,
+        workspace: await env.workspace(testConfig('  develop: ord-c\n'), {
+          slowGroups: ['ord-c'],
+          slowSeconds: 3,
+        }),
+        sha: NEW,
+      });
+      const late = await older;
+      expect(JSON.parse(late.outputs.deployments!)).toMatchObject([{ group: 'ord-c', status: 'superseded' }]);
+      expect(late.stdout).not.toContain('stopping the active deployment');
+      expect(newer.outputs.status).toBe('succeeded');
+      expect(created()).toHaveLength(1);
+    } finally {
+      env.faults.decide = previous;
+    }
   });
 });

@@ -44,6 +44,16 @@ describe('bundle command', () => {
     ]);
   });
 
+  it('leaves its own output out of the archive when it writes inside the source folder', async () => {
+    const out = join(dir, 'app', 'revision.zip');
+    expect(await bundle(['--source', join(dir, 'app'), '--out', out, '--json'])).toBe(0);
+    const first = JSON.parse(stdout);
+    stdout = '';
+    expect(await bundle(['--source', join(dir, 'app'), '--out', out, '--json'])).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ digest: first.digest, files: 3 });
+    expect(execFileSync('unzip', ['-Z1', out], { encoding: 'utf8' })).not.toContain('revision.zip');
+  });
+
   it('reads source, exclude and bundleType from the config file; flags win', async () => {
     const config = join(dir, 'codedeploy.yml');
     await writeFile(

@@ -45,6 +45,10 @@ describe('readInputs', () => {
     });
   });
 
+  it('a group named twice is deployed once', () => {
+    expect(readInputs(reader({ 'deployment-groups': 'a, b\na,b' })).deploymentGroups).toEqual(['a', 'b']);
+  });
+
   it('wait: false means do not follow', () => {
     expect(readInputs(reader({ wait: 'false' })).wait).toBe(false);
   });

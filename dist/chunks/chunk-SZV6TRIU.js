@@ -1,2 +1,0 @@
-import { createRequire as __cdgCreateRequire } from 'node:module'; const require = __cdgCreateRequire(import.meta.url);
-import{a as u}from"./chunk-A43OMO7R.js";var c=/^(?=\d)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;function d(s){let n=c.exec(s.trim());if(!n)return;let[,t="0",o="0",r="0"]=n,e=Number(t)*3600+Number(o)*60+Number(r);return e>0?e:void 0}u(d,"parseDuration");function i(s){let n=Math.round(s),t=Math.floor(n/3600),o=Math.floor(n%3600/60),r=n%60;return[t?`${t}h`:"",o?`${o}m`:"",r||!t&&!o?`${r}s`:""].join("")}u(i,"formatDuration");export{d as a,i as b};

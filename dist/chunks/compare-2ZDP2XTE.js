@@ -1,2 +1,0 @@
-import { createRequire as __cdgCreateRequire } from 'node:module'; const require = __cdgCreateRequire(import.meta.url);
-import{a as e}from"./chunk-A43OMO7R.js";function p(o,s,i){return async(r,n)=>{let{getOctokit:a}=await import("./github-XPWIO6ER.js"),t=(await a(o,{request:{retries:1}}).rest.repos.compareCommitsWithBasehead({owner:s,repo:i,basehead:`${r}...${n}`,per_page:1})).data.status;return t==="ahead"||t==="behind"||t==="identical"||t==="diverged"?t:"unknown"}}e(p,"commitComparer");export{p as commitComparer};
