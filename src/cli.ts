@@ -7,13 +7,14 @@ const commands: Record<string, CommandSpec> = {
   plan: {
     summary: 'Show which deployment groups an event deploys to (touches nothing)',
     usage:
-      'plan --config FILE --event push|workflow_dispatch|pull_request --ref REF [--pr N]\n' +
-      '     [--pr-action opened|synchronize|reopened|closed] [--sha SHA] [--groups a,b] [--json]',
+      'plan [--config FILE] --event push|workflow_dispatch|pull_request|pull_request_target --ref REF\n' +
+      '     [--pr N] [--pr-action opened|synchronize|reopened|closed] [--fork] [--sha SHA] [--repo OWNER/NAME]\n' +
+      '     [--groups a,b] [--json]',
     load: () => import('./commands/plan.js'),
   },
   validate: {
     summary: 'Check the appspec.yml of the revision folder before anything is uploaded (touches nothing)',
-    usage: 'validate [--config FILE] [--source DIR]',
+    usage: 'validate [--config FILE | --source DIR]',
     load: () => import('./commands/validate.js'),
   },
   bundle: {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, normalize } from 'node:path';
-import { Minimatch } from 'minimatch';
+import { braceExpand, Minimatch } from 'minimatch';
 import { type Problem, problem, throwIfErrors, UserError, warning } from '../core/problems.js';
 import { closest, didYouMean } from '../core/suggest.js';
 import { parseYamlSource, type YamlPath, type YamlSource } from '../core/yaml-source.js';
@@ -285,9 +285,7 @@ function checkPlaceholders(source: YamlSource, section: Section, text: string, p
         problem(
           `"{${name}}" in "${text}" has no value on ${event}`,
           source.locate(path),
-          section === 'pullRequests'
-            ? 'use {pr} or {branch}'
-            : 'use {branch}, {tag}, {ref}, {sha} or {shortSha}',
+          `use one of ${PLACEHOLDER_TOKENS.filter((token) => !UNAVAILABLE[section].some((n) => token === `{${n}}`)).join(' ')}`,
         ),
       );
     }
@@ -339,8 +337,9 @@ function refEntries(source: YamlSource, section: 'branches' | 'tags'): MapEntry[
   });
 }
 
+/** Globs and brace lists ('release/{a,b}') are patterns; anything else is an exact name. */
 function isPattern(key: string): boolean {
-  return new Minimatch(key).hasMagic();
+  return new Minimatch(key).hasMagic() || braceExpand(key).length > 1;
 }
 
 function mappingFrom(source: YamlSource, key: string, path: YamlPath, value: unknown): Mapping {

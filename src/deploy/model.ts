@@ -70,7 +70,7 @@ export interface RevisionReport {
   bundleType: string;
   eTag: string;
   version?: string;
-  /** Content digest of the archived tree (absent for a revision reused from an earlier deployment). */
+  /** Content digest of the archived tree (stored with the object, so also known for a redeployed sha). */
   digest?: string;
   bytes?: number;
   files?: number;

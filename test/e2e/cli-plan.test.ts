@@ -141,8 +141,11 @@ describe('codedeploy-gitops plan', () => {
     const result = cli(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      'plan --config FILE --event push|workflow_dispatch|pull_request --ref REF',
+      'plan [--config FILE] --event push|workflow_dispatch|pull_request|pull_request_target --ref REF',
     );
+    for (const command of ['plan', 'validate', 'bundle', 'local', 'emulator']) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    }
     expect(cli(['plan', '--help']).stdout).toContain('--pr-action');
   });
 });

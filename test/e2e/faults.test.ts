@@ -32,7 +32,7 @@ async function setup(context: TestContext, options: DeployEnvOptions = {}): Prom
   return env;
 }
 
-/** A workspace whose bundle needs a multipart upload (8 MiB parts): 2 parts. */
+/** A workspace whose bundle needs a multipart upload (5 MiB parts): 3 parts. */
 async function bigWorkspace(env: DeployEnv, group: string): Promise<string> {
   return env.workspace(
     testConfig(`  develop: ${group}\n`),

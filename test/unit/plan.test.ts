@@ -300,3 +300,14 @@ describe('matchedPart', () => {
     expect(matchedPart(pattern, ref)).toBe(expected);
   });
 });
+
+describe('brace lists in keys', () => {
+  it('are patterns: release/{a,b} matches release/a', () => {
+    const { config: braces } = parseConfigOrThrow(
+      'application: a\nrevision: {bucket: bucket-x}\nbranches:\n  "release/{a,b}": rel\n',
+      'c.yml',
+    );
+    expect(groups(planDeployments(braces, push('refs/heads/release/a')))).toEqual(['rel']);
+    expect(planDeployments(braces, push('refs/heads/release/c'))).toMatchObject({ skipped: true });
+  });
+});
