@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
 import { type ActionInputs, readInputs } from './action/inputs.js';
 import { actionLogger } from './action/logger.js';
 import { UserError } from './core/problems.js';
+import { abortOnSignals } from './core/signals.js';
 import { runAction } from './deploy/run.js';
+import { readEventFile } from './event/read-event.js';
 import type { RunnerEvent } from './event/trigger.js';
 import { actionOutputs } from './report/outputs.js';
 import { renderSummary } from './report/summary.js';
@@ -29,7 +30,9 @@ export async function run(): Promise<void> {
       },
       {
         log: actionLogger,
-        cancel: cancelOnSignal(),
+        cancel: abortOnSignals((signal) =>
+          core.warning(`${signal} received: stopping the running deployments`),
+        ),
         fetchConfig: async (request) =>
           (await import('./github/config-fetch.js')).fetchConfigFromBranch(request),
         ...(owner ? await gitHubEdges(inputs, owner, repo, runUrl) : {}),
@@ -85,19 +88,6 @@ function isAwsError(error: unknown): error is Error {
   return error instanceof Error && '$metadata' in error;
 }
 
-/** A cancelled workflow sends SIGINT (then SIGTERM): stop the running deployments and report. */
-function cancelOnSignal(): AbortSignal {
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) return;
-    core.warning(`${signal} received: stopping the running deployments`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return controller.signal;
-}
-
 async function readRunnerEvent(): Promise<RunnerEvent> {
   const eventName = process.env.GITHUB_EVENT_NAME;
   const payloadFile = process.env.GITHUB_EVENT_PATH;
@@ -106,14 +96,7 @@ async function readRunnerEvent(): Promise<RunnerEvent> {
       'GITHUB_EVENT_NAME and GITHUB_EVENT_PATH are not set: run this action in a GitHub workflow',
     );
   }
-  let payload: unknown;
-  try {
-    payload = JSON.parse(await readFile(payloadFile, 'utf8'));
-  } catch (error) {
-    throw new UserError(
-      `cannot read the event payload ${payloadFile}: ${error instanceof Error ? error.message : error}`,
-    );
-  }
+  const payload = await readEventFile(payloadFile);
   return {
     eventName,
     payload,

@@ -37,18 +37,20 @@ export function isThrottling(error: unknown): boolean {
   );
 }
 
+/** Errors of the network rather than of AWS: the endpoint could not be reached or the connection broke. */
+export function isNetworkError(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code ?? '';
+  return (
+    ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET'].includes(
+      code,
+    ) || ['TimeoutError', 'RequestTimeout', 'NetworkingError'].includes(awsErrorName(error))
+  );
+}
+
 /** Connection resets, timeouts, 5xx: worth another try. */
 export function isTransient(error: unknown): boolean {
   const status = (error as AwsErrorShape | undefined)?.$metadata?.httpStatusCode;
-  const code = (error as { code?: string } | undefined)?.code;
-  return (
-    isThrottling(error) ||
-    (status !== undefined && status >= 500) ||
-    ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET'].includes(
-      code ?? '',
-    ) ||
-    ['TimeoutError', 'RequestTimeout', 'NetworkingError'].includes(awsErrorName(error))
-  );
+  return isThrottling(error) || (status !== undefined && status >= 500) || isNetworkError(error);
 }
 
 /**

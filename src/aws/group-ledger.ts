@@ -2,7 +2,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client 
 import type { Config } from '../config/types.js';
 import { problem, UserError } from '../core/problems.js';
 import type { GroupLedger } from '../deploy/execute.js';
-import { awsErrorName, explainAwsError } from './aws-errors.js';
+import { describeS3Error, isNotFound } from './s3-errors.js';
 
 /**
  * Which deployment groups codedeploy-gitops created, kept as small objects beside the revisions:
@@ -38,8 +38,11 @@ export class S3GroupLedger implements GroupLedger {
         }),
       );
     } catch (error) {
-      const explained = explainAwsError(error, 's3:PutObject', `s3://${this.bucket}/${this.key(group)}`);
-      if (!(explained instanceof UserError)) throw explained;
+      const explained = describeS3Error(error, {
+        operation: 'PutObject',
+        bucket: this.bucket,
+        key: this.key(group),
+      });
       // The group exists now: say so, or nobody learns that a teardown will keep it.
       throw new UserError([
         ...explained.problems,
@@ -60,8 +63,8 @@ export class S3GroupLedger implements GroupLedger {
       const marker = JSON.parse((await response.Body?.transformToString()) ?? '{}') as { groupId?: string };
       return groupId !== undefined && marker.groupId === groupId;
     } catch (error) {
-      if (['NoSuchKey', 'NotFound'].includes(awsErrorName(error))) return false;
-      throw explainAwsError(error, 's3:GetObject', `s3://${this.bucket}/${this.key(group)}`);
+      if (isNotFound(error)) return false;
+      throw describeS3Error(error, { operation: 'GetObject', bucket: this.bucket, key: this.key(group) });
     }
   }
 
@@ -69,7 +72,7 @@ export class S3GroupLedger implements GroupLedger {
     try {
       await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(group) }));
     } catch (error) {
-      throw explainAwsError(error, 's3:DeleteObject', `s3://${this.bucket}/${this.key(group)}`);
+      throw describeS3Error(error, { operation: 'DeleteObject', bucket: this.bucket, key: this.key(group) });
     }
   }
 }

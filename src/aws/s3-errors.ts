@@ -1,9 +1,11 @@
 import { problem, UserError } from '../core/problems.js';
-import { redactAwsMessage } from './aws-errors.js';
+import { isNetworkError, redactAwsMessage } from './aws-errors.js';
 import { iamActionsFor } from './iam-actions.js';
 
 export type S3Operation =
   | 'HeadObject'
+  | 'GetObject'
+  | 'DeleteObject'
   | 'PutObject'
   | 'ListObjectsV2'
   | 'AbortMultipartUpload'
@@ -88,7 +90,7 @@ export function describeS3Error(
       ? `arn:aws:s3:::${bucket}`
       : `arn:aws:s3:::${bucket}/${prefix}*`;
     const headNote =
-      operation === 'HeadObject'
+      operation === 'HeadObject' || operation === 'GetObject'
         ? `; without s3:ListBucket on arn:aws:s3:::${bucket} S3 also answers 403 instead of 404 for a key that does not exist`
         : '';
     return fail(
@@ -123,12 +125,9 @@ export function describeS3Error(
       'set AWS_REGION or the region input',
     );
   }
-  const network = e.code ?? code;
-  if (
-    ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'TimeoutError'].includes(network)
-  ) {
+  if (isNetworkError(error)) {
     return fail(
-      `could not reach S3 for ${operation} on ${where} (${network}${detail})`,
+      `could not reach S3 for ${operation} on ${where} (${e.code ?? code}${detail})`,
       'check the network and any endpoint override (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)',
     );
   }

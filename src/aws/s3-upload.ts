@@ -10,9 +10,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createArchive } from '../bundle/archive.js';
-import { formatBytes, inspectBundle } from '../bundle/bundle.js';
+import { inspectBundle } from '../bundle/bundle.js';
 import { FilePool } from '../bundle/workers.js';
 import type { BundleType, RevisionSettings } from '../config/types.js';
+import { formatBytes } from '../core/format.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage, problem, UserError, warning } from '../core/problems.js';
 import { describeS3Error, isNotFound, isS3Status } from './s3-errors.js';

@@ -3,6 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { BundleType, RevisionSettings } from '../config/types.js';
+import { formatBytes } from '../core/format.js';
 import type { Logger } from '../core/log.js';
 import { createArchive } from './archive.js';
 import { digestTree, type TreeDigest } from './digest.js';
@@ -87,9 +88,4 @@ export async function writeBundleToFile(
   } finally {
     await pool.close();
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }

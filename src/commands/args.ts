@@ -23,3 +23,10 @@ export function oneOf<T extends string>(
   }
   return value as T;
 }
+
+/** A whole number flag (a port, a count); `fallback` when it is not given. */
+export function wholeNumber(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} needs a whole number (got "${text}")`);
+  return Number(text);
+}

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { formatBytes, writeBundleToFile } from '../bundle/bundle.js';
+import { writeBundleToFile } from '../bundle/bundle.js';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
 import type { BundleType, RevisionSettings } from '../config/types.js';
-import { parseFlags } from './args.js';
+import { formatBytes } from '../core/format.js';
+import { oneOf, parseFlags } from './args.js';
 import { stderrLogger } from './cli-logger.js';
 import { type CommandHandler, UsageError } from './command.js';
 
@@ -20,10 +21,7 @@ const bundle: CommandHandler = async (argv) => {
     json: { type: 'boolean' },
   });
   if (!values.out) throw new UsageError('--out FILE is required');
-  const bundleType = values['bundle-type'];
-  if (bundleType !== undefined && !BUNDLE_TYPES.includes(bundleType as BundleType)) {
-    throw new UsageError(`--bundle-type must be one of ${BUNDLE_TYPES.join(', ')}, not "${bundleType}"`);
-  }
+  const bundleType = oneOf('bundle-type', values['bundle-type'], BUNDLE_TYPES);
   // The default config is used when it exists; --source alone bundles a folder without one.
   const configPath = values.config ?? (existsSync(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : undefined);
   const fromConfig: Partial<BundleSettings> = configPath
@@ -32,7 +30,7 @@ const bundle: CommandHandler = async (argv) => {
   const revision: BundleSettings = {
     source: values.source ?? fromConfig.source ?? '.',
     exclude: fromConfig.exclude ?? [],
-    bundleType: (bundleType as BundleType | undefined) ?? fromConfig.bundleType ?? 'zip',
+    bundleType: bundleType ?? fromConfig.bundleType ?? 'zip',
   };
   const result = await writeBundleToFile({
     workspace: process.cwd(),

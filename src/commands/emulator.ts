@@ -1,4 +1,5 @@
-import { parseArgs } from 'node:util';
+import { abortOnSignals } from '../core/signals.js';
+import { parseFlags, wholeNumber } from './args.js';
 import { type CommandHandler, UsageError } from './command.js';
 
 /**
@@ -6,16 +7,7 @@ import { type CommandHandler, UsageError } from './command.js';
  * interrupted. Point the AWS SDK or CLI at it with AWS_ENDPOINT_URL_CODEDEPLOY / --endpoint-url.
  */
 const emulator: CommandHandler = async (argv) => {
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    return await runEmulator(argv, { signal: stop.signal, out: (line) => process.stdout.write(`${line}\n`) });
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  return runEmulator(argv, { signal: abortOnSignals(), out: (line) => process.stdout.write(`${line}\n`) });
 };
 export default emulator;
 
@@ -28,24 +20,14 @@ export interface EmulatorIo {
 }
 
 export async function runEmulator(argv: string[], io: EmulatorIo): Promise<number> {
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string' },
-        data: { type: 'string' },
-        's3-endpoint': { type: 'string' },
-        's3-port': { type: 'string' },
-        'instances-per-group': { type: 'string' },
-        'time-scale': { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseFlags(argv, {
+    port: { type: 'string' },
+    data: { type: 'string' },
+    's3-endpoint': { type: 'string' },
+    's3-port': { type: 'string' },
+    'instances-per-group': { type: 'string' },
+    'time-scale': { type: 'string' },
+  });
   const dataDir = values.data;
   if (!dataDir)
     throw new UsageError('--data DIR is required: the folder that keeps the state, instances and S3 objects');
@@ -99,10 +81,4 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
   await local.stop();
   await embedded?.stop();
   return 0;
-}
-
-function wholeNumber(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} needs a whole number (got "${text}")`);
-  return Number(text);
 }

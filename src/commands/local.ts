@@ -1,17 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readInputs } from '../action/inputs.js';
 import { formatDuration } from '../config/duration.js';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
-import { errorMessage, problem, UserError } from '../core/problems.js';
+import { abortOnSignals } from '../core/signals.js';
 import { describeCounts } from '../deploy/decisions.js';
 import { type RunResult, runAction } from '../deploy/run.js';
+import { readEventFile } from '../event/read-event.js';
 import { type RunnerEvent, triggerFromEvent } from '../event/trigger.js';
 import { planDeployments } from '../plan/plan.js';
-import { oneOf, parseFlags } from './args.js';
+import { oneOf, parseFlags, wholeNumber } from './args.js';
 import { consoleLogger } from './cli-logger.js';
 import { type CommandHandler, UsageError } from './command.js';
 
@@ -35,9 +35,9 @@ const local: CommandHandler = async (argv) => {
     wait: { type: 'string' },
   });
   if (flags.branch && flags['event-file']) throw new UsageError('pass --branch or --event-file, not both');
-  if (!/^\d+$/.test(flags.instances) || Number(flags.instances) > 50) {
+  const instances = wholeNumber(flags.instances, '--instances', 2);
+  if (instances > 50)
     throw new UsageError(`--instances needs a whole number up to 50 (got "${flags.instances}")`);
-  }
   const workspace = process.cwd();
   const event = flags['event-file']
     ? await eventFromFile(flags['event-file'], oneOf('event', flags.event, EVENTS))
@@ -53,7 +53,7 @@ const local: CommandHandler = async (argv) => {
   const s3 = await startEmbeddedS3({ dataDir, buckets: [config.revision.bucket] });
   const codedeploy = await startLocalCodeDeploy({
     dataDir,
-    instancesPerGroup: Number(flags.instances),
+    instancesPerGroup: instances,
     s3: { endpoint: s3.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
   }).catch(async (error: unknown) => {
     await s3.stop();
@@ -79,7 +79,7 @@ const local: CommandHandler = async (argv) => {
         workspace,
         runId: `local-${Date.now()}.1`,
       },
-      { log, cancel: cancelOnSignal(), fetchConfig: () => Promise.reject(new Error('not used locally')) },
+      { log, cancel: abortOnSignals(), fetchConfig: () => Promise.reject(new Error('not used locally')) },
     );
     process.stdout.write(renderLocalResult(result));
     for (const group of result.groups) {
@@ -130,12 +130,7 @@ function pushEvent(branch: string, workspace: string): RunnerEvent {
 
 /** A saved GitHub event payload; its kind is guessed from its shape unless --event says. */
 async function eventFromFile(file: string, eventName: string | undefined): Promise<RunnerEvent> {
-  let payload: Record<string, unknown>;
-  try {
-    payload = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-  } catch (error) {
-    throw new UserError(problem(`cannot read the event file: ${errorMessage(error)}`, { file }));
-  }
+  const payload = ((await readEventFile(file)) ?? {}) as Record<string, unknown>;
   const name =
     eventName ?? (payload.pull_request ? 'pull_request' : payload.inputs ? 'workflow_dispatch' : 'push');
   const sha = typeof payload.after === 'string' ? payload.after : undefined;
@@ -165,12 +160,6 @@ async function ensureGroups(
   } finally {
     gateway.client.destroy();
   }
-}
-
-function cancelOnSignal(): AbortSignal {
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  return controller.signal;
 }
 
 export function renderLocalResult(result: RunResult): string {

@@ -1,11 +1,12 @@
 import { formatDuration } from '../config/duration.js';
+import { formatBytes } from '../core/format.js';
 import type { GroupReport, InstanceCounts, InstanceFailure, RevisionReport } from '../deploy/model.js';
 import { consoleUrl, s3Uri } from '../deploy/model.js';
 import type { RunResult } from '../deploy/run.js';
 import { isPullRequest, type Trigger } from '../event/trigger.js';
 import type { PlannedDeployment } from '../plan/plan.js';
 import { OUTCOME_LABEL, RUN_STATUS_LABEL } from './labels.js';
-import { code, codeBlock, formatBytes, html, link, table, text } from './markdown.js';
+import { code, codeBlock, html, link, table, text } from './markdown.js';
 
 /** Instances shown per failed group; the rest are counted (the console has them all). */
 const MAX_FAILURES_SHOWN = 10;

@@ -1,2 +1,0 @@
-import { createRequire as __cdgCreateRequire } from 'node:module'; const require = __cdgCreateRequire(import.meta.url);
-import{a as s}from"./chunk-ENC5NVNJ.js";import{a as t}from"./chunk-A43OMO7R.js";import{parseArgs as o}from"node:util";function f(e,r){try{return o({args:e,options:r,strict:!0,allowPositionals:!1}).values}catch(n){throw new s(n instanceof Error?n.message:String(n))}}t(f,"parseFlags");function d(e,r,n){if(r!==void 0){if(!n.includes(r))throw new s(`--${e} must be one of ${n.join(", ")}, not "${r}"`);return r}}t(d,"oneOf");export{f as a,d as b};
