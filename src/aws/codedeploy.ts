@@ -29,8 +29,6 @@ import { clientSettings, MAX_ATTEMPTS } from './client-settings.js';
 import { iamActionsFor } from './iam-actions.js';
 import type { RateLimiter } from './rate-limit.js';
 
-export type { DeploymentGroupInfo, DeploymentInfo, DeploymentTarget };
-
 export const ACTIVE_STATUSES: DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
 const BATCH = 25;
 
@@ -85,11 +83,7 @@ export class CodeDeployGateway {
     try {
       return await send();
     } catch (error) {
-      throw explainAwsError(
-        error,
-        iamActionsFor('codedeploy', operation) ?? [`codedeploy:${operation}`],
-        resource,
-      );
+      throw explainAwsError(error, iamActionsFor('codedeploy', operation)!, resource);
     }
   }
 

@@ -247,6 +247,9 @@ function objectVersion(head: { ETag?: string; VersionId?: string }): { eTag: str
   return { eTag: head.ETag ?? '', ...(head.VersionId ? { version: head.VersionId } : {}) };
 }
 
+/** How many of the newest revisions a lookup by commit reads (one HeadObject each). */
+const SHA_LOOKUP_LIMIT = 100;
+
 export interface FindRevisionOptions {
   s3: S3Client;
   bucket: string;
@@ -254,13 +257,11 @@ export interface FindRevisionOptions {
   application: string;
   /** Full or abbreviated (7+ characters) commit sha. */
   sha: string;
-  /** Newest objects looked at (one HeadObject each). */
-  limit?: number;
 }
 
 /**
  * The newest bundle under the application's prefix whose metadata names commit `sha`: lets "redeploy
- * commit X" reuse its bundle without rebuilding. Looks at the `limit` newest objects, 8 HeadObjects at a time.
+ * commit X" reuse its bundle without rebuilding. Looks at the SHA_LOOKUP_LIMIT newest objects, 8 HeadObjects at a time.
  */
 export async function findRevisionBySha(options: FindRevisionOptions): Promise<RevisionResult | undefined> {
   const { s3, bucket, application, sha } = options;
@@ -287,7 +288,7 @@ export async function findRevisionBySha(options: FindRevisionOptions): Promise<R
     token = page.NextContinuationToken;
   } while (token);
   objects.sort((a, b) => b.modified - a.modified);
-  const candidates = objects.slice(0, options.limit ?? 100);
+  const candidates = objects.slice(0, SHA_LOOKUP_LIMIT);
   for (let start = 0; start < candidates.length; start += 8) {
     const heads = await Promise.all(
       candidates.slice(start, start + 8).map(async ({ key }) => {

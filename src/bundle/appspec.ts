@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { isScalar } from 'yaml';
 import type { FileExistsBehavior } from '../config/types.js';
-import { type Problem, problem, type SourceLocation, warning } from '../core/problems.js';
+import { byLocation, type Problem, problem, type SourceLocation, warning } from '../core/problems.js';
 import { closest } from '../core/suggest.js';
 import { parseYamlSource, type YamlPath, type YamlSource } from '../core/yaml-source.js';
 
@@ -191,7 +191,7 @@ export function validateAppSpec({ text, file, tree }: AppSpecInput): AppSpecResu
 
   const check = new Checker(parsed.source, text, tree);
   const appspec = check.appspec(root);
-  const problems = check.problems.sort(byPosition);
+  const problems = check.problems.sort(byLocation);
   return problems.some((p) => p.severity === 'error') ? { problems } : { problems, appspec };
 }
 
@@ -270,10 +270,6 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `"${value}"`;
   return String(value);
-}
-
-function byPosition(a: Problem, b: Problem): number {
-  return (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.col ?? 0) - (b.location?.col ?? 0);
 }
 
 /** A bundle-relative path as the agent resolves it (joined to the bundle folder); null when it leaves it. */

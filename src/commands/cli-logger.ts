@@ -2,12 +2,12 @@ import type { Logger } from '../core/log.js';
 import { formatProblem } from '../core/problems.js';
 
 /** A Logger for the terminal: problems as PATH:LINE:COL: message, groups as a title and indented lines. */
-export function consoleLogger(stream: NodeJS.WritableStream, verbose = false): Logger {
+export function consoleLogger(stream: NodeJS.WritableStream): Logger {
   let indent = '';
   const write = (line: string) => stream.write(`${line.replace(/^/gm, indent)}\n`);
   return {
     info: write,
-    debug: (message) => (verbose ? write(message) : undefined),
+    debug: () => undefined,
     warn: (message) => write(typeof message === 'string' ? `warning: ${message}` : formatProblem(message)),
     error: (message) => write(typeof message === 'string' ? `error: ${message}` : formatProblem(message)),
     group: async (title, body) => {

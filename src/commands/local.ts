@@ -9,14 +9,13 @@ import { abortOnSignals } from '../core/signals.js';
 import { describeCounts } from '../deploy/decisions.js';
 import { type RunResult, runAction } from '../deploy/run.js';
 import { readEventFile } from '../event/read-event.js';
-import { type RunnerEvent, triggerFromEvent } from '../event/trigger.js';
+import { type RunnerEvent, SUPPORTED_EVENTS, triggerFromEvent } from '../event/trigger.js';
 import { planDeployments } from '../plan/plan.js';
 import { oneOf, parseFlags, wholeNumber } from './args.js';
 import { consoleLogger } from './cli-logger.js';
 import { type CommandHandler, UsageError } from './command.js';
 
 const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
-const EVENTS = ['push', 'workflow_dispatch', 'pull_request'] as const;
 
 /**
  * `local`: the whole action flow (plan → validate → bundle → upload → deploy → follow → report)
@@ -40,7 +39,7 @@ const local: CommandHandler = async (argv) => {
     throw new UsageError(`--instances needs a whole number up to 50 (got "${flags.instances}")`);
   const workspace = process.cwd();
   const event = flags['event-file']
-    ? await eventFromFile(flags['event-file'], oneOf('event', flags.event, EVENTS))
+    ? await eventFromFile(flags['event-file'], oneOf('event', flags.event, SUPPORTED_EVENTS))
     : pushEvent(flags.branch ?? currentBranch(workspace), workspace);
   const log = consoleLogger(process.stdout);
   const { config } = await loadConfigFile(resolve(workspace, flags.config), flags.config);

@@ -1,13 +1,16 @@
 import { formatDuration } from '../config/duration.js';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
 import { formatProblem } from '../core/problems.js';
-import { type GitRef, type PullRequestAction, parseRef, type Trigger } from '../event/trigger.js';
+import {
+  type GitRef,
+  PULL_REQUEST_ACTIONS,
+  parseRef,
+  SUPPORTED_EVENTS,
+  type Trigger,
+} from '../event/trigger.js';
 import { type Plan, planDeployments, planToJson } from '../plan/plan.js';
 import { oneOf, parseFlags } from './args.js';
 import { type CommandHandler, UsageError } from './command.js';
-
-const EVENTS = ['push', 'workflow_dispatch', 'pull_request', 'pull_request_target'] as const;
-const PR_ACTIONS: readonly PullRequestAction[] = ['opened', 'synchronize', 'reopened', 'closed'];
 
 const plan: CommandHandler = async (argv) => {
   const flags = parseFlags(argv, {
@@ -46,8 +49,8 @@ interface PlanFlags {
 }
 
 function triggerFromFlags(flags: PlanFlags): Trigger {
-  const event = oneOf('event', flags.event, EVENTS);
-  if (!event) throw new UsageError(`--event is required (${EVENTS.join(', ')})`);
+  const event = oneOf('event', flags.event, SUPPORTED_EVENTS);
+  if (!event) throw new UsageError(`--event is required (${SUPPORTED_EVENTS.join(', ')})`);
   if (!flags.ref) throw new UsageError('--ref is required (a branch such as develop, or refs/tags/v1.2.0)');
   const [owner = 'local', name = 'repo'] = (flags.repo ?? 'local/repo').split('/');
   const common = { sha: flags.sha ?? '', repository: { owner, name } };
@@ -58,7 +61,7 @@ function triggerFromFlags(flags: PlanFlags): Trigger {
     return {
       ...common,
       event,
-      action: oneOf('pr-action', flags['pr-action'], PR_ACTIONS) ?? 'opened',
+      action: oneOf('pr-action', flags['pr-action'], PULL_REQUEST_ACTIONS) ?? 'opened',
       number: Number(flags.pr),
       headRef: headRef.name,
       headSha: common.sha,

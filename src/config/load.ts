@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, normalize } from 'node:path';
 import { braceExpand, Minimatch } from 'minimatch';
-import { type Problem, problem, throwIfErrors, UserError, warning } from '../core/problems.js';
+import { byLocation, type Problem, problem, throwIfErrors, UserError, warning } from '../core/problems.js';
 import { closest, didYouMean } from '../core/suggest.js';
 import { parseYamlSource, type YamlPath, type YamlSource } from '../core/yaml-source.js';
 import { isZeroDuration, parseDuration } from './duration.js';
@@ -112,10 +112,7 @@ export function parseConfig(text: string, file: string): ParsedConfig {
       ],
     };
   }
-  const problems = [...checkSchema(source), ...checkSemantics(source)].sort(
-    (a, b) =>
-      (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.col ?? 0) - (b.location?.col ?? 0),
-  );
+  const problems = [...checkSchema(source), ...checkSemantics(source)].sort(byLocation);
   if (problems.some((p) => p.severity === 'error')) return { problems };
   return { config: normalizeConfig(source), problems };
 }

@@ -16,7 +16,8 @@ export interface PlaceholderValues {
 export const PLACEHOLDERS = ['branch', 'name', 'tag', 'ref', 'pr', 'sha', 'shortSha', 'repo'] as const;
 export type PlaceholderName = (typeof PLACEHOLDERS)[number];
 
-const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
+/** A {placeholder} in a template (the name is checked separately, so unknown ones can be reported). */
+export const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
 const MAX_NAME = 100;
 const HASH_LENGTH = 8;
 

@@ -32,10 +32,7 @@ export function checkSchema(source: YamlSource): Problem[] {
   const problems = relevant
     .filter((error) => !explainedByTypo(error, relevant))
     .map((e) => toProblem(e, source));
-  return dedupe(problems).sort(
-    (a, b) =>
-      (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.col ?? 0) - (b.location?.col ?? 0),
-  );
+  return dedupe(problems);
 }
 
 // "missing bucket" next to "unknown key bukket" says the same thing twice: keep the typo.

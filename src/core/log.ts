@@ -6,7 +6,7 @@ import type { Problem } from './problems.js';
  */
 export interface Logger {
   info(message: string): void;
-  /** Only shown when debugging is on (ACTIONS_STEP_DEBUG, --verbose). */
+  /** Only shown when step debugging is on (ACTIONS_STEP_DEBUG). */
   debug(message: string): void;
   warn(message: string | Problem): void;
   error(message: string | Problem): void;

@@ -51,6 +51,11 @@ export function formatProblem(p: Problem): string {
   return `${where}${severity}${p.message}${hint}`;
 }
 
+/** Orders problems as they stand in their file: line, then column. */
+export function byLocation(a: Problem, b: Problem): number {
+  return (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.col ?? 0) - (b.location?.col ?? 0);
+}
+
 /** Throws one UserError listing every error, so a person fixes them all in one go. */
 export function throwIfErrors(problems: Problem[]): void {
   const errors = problems.filter((p) => p.severity === 'error');

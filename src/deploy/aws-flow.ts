@@ -13,9 +13,8 @@ import type { Config } from '../config/types.js';
 import type { Logger } from '../core/log.js';
 import { problem, throwIfErrors, UserError } from '../core/problems.js';
 import type { CommitRelation } from './decisions.js';
-import type { DeploymentOrigin } from './description.js';
 import { type ExecuteRequest, type ExecuteResult, executePlan } from './execute.js';
-import { type Clock, realClock } from './follow.js';
+import { realClock } from './follow.js';
 import type { RevisionReport } from './model.js';
 
 /**
@@ -31,7 +30,6 @@ export interface AwsRunInput {
   log: Logger;
   cancel: AbortSignal;
   compareCommits?: (base: string, head: string) => Promise<CommitRelation>;
-  clock?: Clock;
 }
 
 export async function runWithAws(input: AwsRunInput): Promise<ExecuteResult & { region: string }> {
@@ -67,7 +65,7 @@ export async function runWithAws(input: AwsRunInput): Promise<ExecuteResult & { 
           region,
           log,
           cancel: input.cancel,
-          clock: input.clock ?? realClock,
+          clock: realClock,
           random: Math.random,
           ledger: new S3GroupLedger(s3, config),
           ...(input.compareCommits ? { compareCommits: input.compareCommits } : {}),
@@ -114,5 +112,3 @@ async function checkAppSpec(workspace: string, config: Config, log: Logger): Pro
   for (const warning of problems.filter((p) => p.severity === 'warning')) log.warn(warning);
   throwIfErrors(problems);
 }
-
-export type { DeploymentOrigin };

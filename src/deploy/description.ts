@@ -9,7 +9,7 @@ const MAX = 100;
 
 export interface DeploymentOrigin {
   sha: string;
-  /** `${GITHUB_RUN_ID}.${GITHUB_RUN_ATTEMPT}`, or 'local' for the CLI. */
+  /** `${GITHUB_RUN_ID}.${GITHUB_RUN_ATTEMPT}`; `local-<ms>.1` for the CLI's local mode. */
   run: string;
   ref: string;
 }

@@ -21,7 +21,6 @@ import { describeFailure, instanceFailures } from './diagnostics.js';
 import { type Clock, type Followed, followDeployments } from './follow.js';
 import { groupFromTemplate } from './group-template.js';
 import { consoleUrl, type GroupReport, type InstanceFailure, type RevisionReport, s3Uri } from './model.js';
-import type { PollPolicy } from './poll-schedule.js';
 
 /** Where the revision comes from: the workspace (archive + upload), or an earlier upload of a commit. */
 export interface RevisionSource {
@@ -47,7 +46,6 @@ export interface ExecuteDeps {
   random: () => number;
   cancel: AbortSignal;
   region: string;
-  policy?: PollPolicy;
 }
 
 export interface ExecuteRequest {

@@ -1,5 +1,5 @@
 import type { CreateDeploymentGroupCommandInput, DeploymentGroupInfo } from '@aws-sdk/client-codedeploy';
-import type { PlaceholderValues } from '../config/naming.js';
+import { PLACEHOLDER, type PlaceholderValues } from '../config/naming.js';
 
 type GroupInput = Omit<CreateDeploymentGroupCommandInput, 'applicationName'>;
 
@@ -16,7 +16,7 @@ export function groupFromTemplate(
   values: PlaceholderValues,
 ): GroupInput {
   const fill = (text: string | undefined): string | undefined =>
-    text?.replace(/\{([A-Za-z]+)\}/g, (whole, key: string) => {
+    text?.replace(PLACEHOLDER, (whole, key: string) => {
       if (key === 'group') return name;
       const value = (values as Record<string, string | undefined>)[key];
       return value ?? whole;

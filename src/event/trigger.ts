@@ -33,7 +33,9 @@ export interface DispatchTrigger extends TriggerBase {
   ref: GitRef;
 }
 
-export type PullRequestAction = 'opened' | 'synchronize' | 'reopened' | 'closed';
+/** The pull-request actions that deploy (opened, synchronize, reopened) or tear down (closed) a preview. */
+export const PULL_REQUEST_ACTIONS = ['opened', 'synchronize', 'reopened', 'closed'] as const;
+export type PullRequestAction = (typeof PULL_REQUEST_ACTIONS)[number];
 
 export interface PullRequestTrigger extends TriggerBase {
   event: 'pull_request' | 'pull_request_target';

@@ -13,7 +13,6 @@ export interface FetchConfigRequest {
 
 const HOW_TO_OPT_OUT = 'or set "config-source: workspace" to trust the checked-out copy';
 
-/** Reads the config file as it is on the default branch, through the GitHub API (GITHUB_API_URL). */
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
 interface Answer {
@@ -61,6 +60,7 @@ function get(url: string, headers: Record<string, string>, agent: Agent | undefi
   });
 }
 
+/** Reads the config file as it is on the default branch, through the GitHub API (GITHUB_API_URL). */
 export async function fetchConfigFromBranch(request: FetchConfigRequest): Promise<string> {
   const where = { file: `${request.path}@${request.branch}` };
   if (!request.token) {

@@ -8,7 +8,13 @@ import {
 } from '../config/naming.js';
 import type { Config, DeploymentSettings, MapEntry, Mapping } from '../config/types.js';
 import { formatLocation, problem, UserError } from '../core/problems.js';
-import { type GitRef, isPullRequest, type PullRequestTrigger, type Trigger } from '../event/trigger.js';
+import {
+  type GitRef,
+  isPullRequest,
+  PULL_REQUEST_ACTIONS,
+  type PullRequestTrigger,
+  type Trigger,
+} from '../event/trigger.js';
 
 /** One deployment group the run will deploy to (or tear down), with every setting resolved. */
 export interface PlannedDeployment extends DeploymentSettings {
@@ -123,14 +129,14 @@ function pullRequestPlan(config: Config, trigger: PullRequestTrigger): Plan {
       `${label} comes from a fork; fork pull requests are not deployed ("pullRequests: forks: deny")`,
     );
   }
-  if (!['opened', 'synchronize', 'reopened', 'closed'].includes(trigger.action)) {
+  if (!(PULL_REQUEST_ACTIONS as readonly string[]).includes(trigger.action)) {
     return skip(
       'pr-action',
       `${label} was "${trigger.action}", which neither deploys nor tears down a preview`,
     );
   }
   const plan = deployPlan(config, pr, values(trigger), `${label} (${trigger.action})`);
-  if (plan.skipped || trigger.action !== 'closed') return plan;
+  if (trigger.action !== 'closed') return plan;
   return { ...plan, action: 'teardown', deleteOnClose: pr.deleteOnClose };
 }
 
@@ -182,7 +188,7 @@ function deployPlan(
   mapping: Mapping,
   placeholderValues: PlaceholderValues,
   matched: string,
-): Plan {
+): Extract<Plan, { skipped: false }> {
   const deployments = mapping.groups.map((template) =>
     resolve(config, mapping, template, placeholderValues, mapping.key),
   );

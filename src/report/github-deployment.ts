@@ -1,4 +1,5 @@
 import { formatDuration } from '../config/duration.js';
+import { totalInstances } from '../deploy/decisions.js';
 import type { GroupOutcome, GroupReport } from '../deploy/model.js';
 import type { RunResult } from '../deploy/run.js';
 import { isPullRequest, type Trigger } from '../event/trigger.js';
@@ -120,9 +121,7 @@ export function teardownStatus(report: GroupReport, logUrl: string): StatusReque
 function describeOutcome(report: GroupReport): string {
   const id = report.deploymentId ?? '';
   const counts = report.counts;
-  const instances = counts
-    ? `${counts.succeeded}/${counts.pending + counts.inProgress + counts.succeeded + counts.failed + counts.skipped + counts.ready} instances`
-    : '';
+  const instances = counts ? `${counts.succeeded}/${totalInstances(counts)} instances` : '';
   const took =
     report.startedAt !== undefined && report.endedAt !== undefined
       ? ` in ${formatDuration(Math.max(0, report.endedAt - report.startedAt) / 1000)}`

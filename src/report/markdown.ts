@@ -79,3 +79,8 @@ function longestRun(value: string, char: string): number {
   }
   return longest;
 }
+
+/** A GitHub environment's name, linked to its URL when it has one. */
+export function environmentLink(name: string, url: string | undefined): string {
+  return url ? link(text(name), url) : text(name);
+}

@@ -49,11 +49,11 @@ function deploymentOutputs(result: RunResult): DeploymentOutput[] {
       environmentUrl: g.environmentUrl ?? null,
     }));
   }
-  // A dry run, or a run that ended before any group was reached: the plan, nothing created.
+  // A dry run: the plan, nothing created.
   return plan.deployments.map((d) => ({
     group: d.deploymentGroup,
     id: null,
-    status: result.dryRun ? 'planned' : 'not-started',
+    status: 'planned',
     url: null,
     rollbackId: null,
     environment: d.environment,

@@ -2,7 +2,7 @@ import { describeFailure } from '../deploy/diagnostics.js';
 import type { RunResult } from '../deploy/run.js';
 import { isPullRequest } from '../event/trigger.js';
 import { OUTCOME_LABEL, RUN_STATUS_LABEL } from './labels.js';
-import { link, table, text } from './markdown.js';
+import { environmentLink, link, table, text } from './markdown.js';
 import { deploymentLink } from './summary.js';
 
 /** Failed instances listed per group in the comment; the job summary has them all. */
@@ -57,7 +57,7 @@ export function renderPreviewComment(
         ['Deployment group', 'Environment', 'Status'],
         plan.deployments.map((d) => [
           text(d.deploymentGroup),
-          environment(d.environment, d.environmentUrl),
+          environmentLink(d.environment, d.environmentUrl),
           OUTCOME_LABEL['in-progress'],
         ]),
       ),
@@ -70,7 +70,7 @@ export function renderPreviewComment(
         ['Deployment group', 'Environment', 'Status', 'Deployment'],
         result.groups.map((g) => [
           text(g.group),
-          environment(g.environment, g.outcome === 'succeeded' ? g.environmentUrl : undefined),
+          environmentLink(g.environment, g.outcome === 'succeeded' ? g.environmentUrl : undefined),
           OUTCOME_LABEL[g.outcome],
           deploymentLink(g.deploymentId, g.url, result.region),
         ]),
@@ -86,8 +86,4 @@ export function renderPreviewComment(
   }
   lines.push('', footer);
   return `${lines.join('\n')}\n`;
-}
-
-function environment(name: string, url: string | undefined): string {
-  return url ? link(text(name), url) : text(name);
 }

@@ -1,12 +1,13 @@
 import { formatDuration } from '../config/duration.js';
 import { formatBytes } from '../core/format.js';
+import { totalInstances } from '../deploy/decisions.js';
 import type { GroupReport, InstanceCounts, InstanceFailure, RevisionReport } from '../deploy/model.js';
 import { consoleUrl, s3Uri } from '../deploy/model.js';
 import type { RunResult } from '../deploy/run.js';
 import { isPullRequest, type Trigger } from '../event/trigger.js';
 import type { PlannedDeployment } from '../plan/plan.js';
 import { OUTCOME_LABEL, RUN_STATUS_LABEL } from './labels.js';
-import { code, codeBlock, html, link, table, text } from './markdown.js';
+import { code, codeBlock, environmentLink, html, link, table, text } from './markdown.js';
 
 /** Instances shown per failed group; the rest are counted (the console has them all). */
 const MAX_FAILURES_SHOWN = 10;
@@ -74,13 +75,9 @@ function planTable(deployments: PlannedDeployment[]): string[] {
       d.deploymentConfig ? text(d.deploymentConfig) : "group's",
       d.autoRollback === undefined ? "group's" : d.autoRollback === false ? 'off' : d.autoRollback.join(', '),
       d.wait === false ? 'no' : formatDuration(d.wait),
-      environment(d.environment, d.environmentUrl),
+      environmentLink(d.environment, d.environmentUrl),
     ]),
   );
-}
-
-function environment(name: string, url: string | undefined): string {
-  return url ? link(text(name), url) : text(name);
 }
 
 function groupTable(groups: GroupReport[], region: string | undefined): string[] {
@@ -120,9 +117,7 @@ export function deploymentLink(id: string | undefined, url: string | undefined, 
 }
 
 function describeCounts(counts: InstanceCounts): string {
-  const total =
-    counts.pending + counts.inProgress + counts.succeeded + counts.failed + counts.skipped + counts.ready;
-  return `${counts.succeeded} / ${counts.failed} / ${total}`;
+  return `${counts.succeeded} / ${counts.failed} / ${totalInstances(counts)}`;
 }
 
 function revisionLines(revision: RevisionReport): string[] {

@@ -84,17 +84,6 @@ describe('actionOutputs', () => {
     expect(JSON.parse(outputs.plan!).deployments).toHaveLength(3);
   });
 
-  it('a run that failed before deploying reports the plan as not started', () => {
-    const result = { ...successOnThreeGroups(), status: 'failed' as const, groups: [], revision: undefined };
-    const outputs = actionOutputs(result);
-    expect(outputs['deployment-ids']).toBe('');
-    expect(JSON.parse(outputs.deployments!).map((d: { status: string }) => d.status)).toEqual([
-      'not-started',
-      'not-started',
-      'not-started',
-    ]);
-  });
-
   it('a teardown reports torn-down groups', () => {
     const [group] = JSON.parse(actionOutputs(previewTornDown()).deployments!);
     expect(group).toMatchObject({ group: 'pr-42', id: null, status: 'torn-down', environment: 'preview-42' });

@@ -1,3 +1,0 @@
-import { createRequire as __cdgCreateRequire } from 'node:module'; const require = __cdgCreateRequire(import.meta.url);
-import{e as n}from"./chunk-WJXVBAO7.js";import{a as o}from"./chunk-A43OMO7R.js";function l(i,g=!1){let t="",e=o(r=>i.write(`${r.replace(/^/gm,t)}
-`),"write");return{info:e,debug:o(r=>g?e(r):void 0,"debug"),warn:o(r=>e(typeof r=="string"?`warning: ${r}`:n(r)),"warn"),error:o(r=>e(typeof r=="string"?`error: ${r}`:n(r)),"error"),group:o(async(r,f)=>{e(r),t+="    ";try{return await f()}finally{t=t.slice(4)}},"group")}}o(l,"consoleLogger");function c(){return l(process.stderr)}o(c,"stderrLogger");export{l as a,c as b};
