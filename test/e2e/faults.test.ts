@@ -606,7 +606,7 @@ describe.concurrent('AccessDenied: fails at once and names the permission', () =
       }).decide;
       const result = await env.run({ workspace, eventName: 'pull_request', payload: pullRequest(action) });
       await expectSafeOutcome(env, result, { created: { 'pr-7': 0 }, exit: 'failed', others: before });
-      expect(result.stdout).toContain(`"${permission}"`);
+      expect(result.stdout).toContain(`allow ${permission} on`);
     },
   );
 });
