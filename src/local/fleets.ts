@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { groupInstances, instanceDir, type LocalInstance, taggedInstanceCount } from './instances.js';
 import type { DeploymentGroupRecord, InstanceRecord } from './model.js';
@@ -87,8 +87,7 @@ export class Fleets {
       const again = this.state.instances.get(instanceId);
       if (again) return again.port;
       const taken = new Set([...this.state.instances.values()].map((instance) => instance.port));
-      let port = await freePort(this.options.host);
-      while (taken.has(port)) port = await freePort(this.options.host);
+      const port = await instancePort(this.options.host, taken);
       const record: InstanceRecord = { instanceId, deploymentGroupId, port, state: 'in-service' };
       this.state.instances.set(instanceId, record);
       await this.options.store.saveCollection('instances');
@@ -242,16 +241,29 @@ export class Fleets {
   }
 }
 
-/** A port on `host` that was free a moment ago (the OS picks it). */
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port for an instance's application, free now and unlikely to be taken before the application
+ * binds it, which may be minutes later. Ports the OS hands out for port 0 also serve as the local ports
+ * of outgoing connections, so one of those can be in use by then; this draws from below the
+ * ephemeral range instead (Linux: /proc/sys/net/ipv4/ip_local_port_range), checking each candidate.
+ */
+async function instancePort(host: string, taken: Set<number>): Promise<number> {
+  const ephemeralFrom = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+    .then((text) => Number(text.trim().split(/\s+/)[0]))
+    .catch(() => 32768);
+  const low = 10_000;
+  const high = Math.max(low + 1000, ephemeralFrom) - 1;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (!taken.has(port) && (await canListen(host, port))) return port;
+  }
+  throw new Error(`no free port between ${low} and ${high} on ${host} for an instance`);
+}
+
+function canListen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
-      );
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }
