@@ -269,8 +269,12 @@ describe.concurrent('another deployment starts between our check and our CreateD
         return { kind: 'pass' };
       },
     }).decide;
+    // Slow enough that "stop" reaches the competitor while it still runs, even on a loaded machine.
     const result = await env.run({
-      workspace: await env.workspace(testConfig('  develop: g\n', `  onActiveDeployment: ${setting}\n`)),
+      workspace: await env.workspace(testConfig('  develop: g\n', `  onActiveDeployment: ${setting}\n`), {
+        slowGroups: ['g'],
+        slowSeconds: 5,
+      }),
     });
     expect(competitor).toMatch(/^d-/);
     const others = [competitor!];
