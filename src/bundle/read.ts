@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { problem, UserError } from '../core/problems.js';
-import type { BundleEntry, Tree } from './walk.js';
+import { type BundleEntry, type Tree, unreadable } from './walk.js';
 import { CHUNK_SIZE, type FilePool, type FileProblem, type FileResult, type JobFile } from './workers.js';
 
 /** Files up to this size are read whole by the worker pool, ahead of use; larger ones are streamed in chunks. */
@@ -253,16 +253,7 @@ async function openFile(tree: Tree, entry: BundleEntry) {
 }
 
 function cannotRead(tree: Tree, entry: BundleEntry, error: { code?: string; message: string }): UserError {
-  const { code } = error;
-  return new UserError(
-    problem(
-      `cannot read (${code ?? error.message})`,
-      { file: `${tree.prefix}${entry.path}` },
-      code === 'EACCES' || code === 'EPERM'
-        ? 'make it readable by the user running the action, or exclude it'
-        : 'make sure nothing changes the workspace while it is bundled',
-    ),
-  );
+  return new UserError(unreadable(`${tree.prefix}${entry.path}`, error));
 }
 
 function changed(tree: Tree, entry: BundleEntry, how: string): UserError {

@@ -258,7 +258,8 @@ function decodeName(raw: Buffer): string | undefined {
   }
 }
 
-function unreadable(path: string, error: unknown): Problem {
+/** A file the walk or the archive could not read: why, and what to do. */
+export function unreadable(path: string, error: unknown): Problem {
   const code = (error as NodeJS.ErrnoException).code;
   return problem(
     `cannot read (${code ?? (error as Error).message})`,

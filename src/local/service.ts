@@ -143,6 +143,16 @@ export function createOperations(ctx: ServiceContext): Record<string, Operation>
     }
     return record.targets;
   };
+  const startedTarget = (record: DeploymentRecord, id: string): InstanceTargetRecord => {
+    const target = startedTargets(record).find((t) => t.targetId === id);
+    if (!target) {
+      throw new ApiError(
+        'DeploymentTargetDoesNotExistException',
+        `The target ${id} is not part of deployment ${record.deploymentId}`,
+      );
+    }
+    return target;
+  };
   const groupsOf = (app: string) =>
     [...state.groups.values()]
       .filter((g) => g.applicationName === app)
@@ -753,32 +763,13 @@ export function createOperations(ctx: ServiceContext): Record<string, Operation>
           `At most ${BATCH_LIMIT} target IDs per call`,
         );
       }
-      const targets = startedTargets(record);
-      return {
-        deploymentTargets: ids.map((id) => {
-          const target = targets.find((t) => t.targetId === id);
-          if (!target) {
-            throw new ApiError(
-              'DeploymentTargetDoesNotExistException',
-              `The target ${id} is not part of deployment ${record.deploymentId}`,
-            );
-          }
-          return deploymentTarget(record, target);
-        }),
-      };
+      return { deploymentTargets: ids.map((id) => deploymentTarget(record, startedTarget(record, id))) };
     },
 
     async GetDeploymentTarget(input) {
       const record = getDeployment(input);
       const id = requiredString(input, 'targetId', 'DeploymentTargetIdRequiredException');
-      const target = startedTargets(record).find((t) => t.targetId === id);
-      if (!target) {
-        throw new ApiError(
-          'DeploymentTargetDoesNotExistException',
-          `The target ${id} is not part of deployment ${record.deploymentId}`,
-        );
-      }
-      return { deploymentTarget: deploymentTarget(record, target) };
+      return { deploymentTarget: deploymentTarget(record, startedTarget(record, id)) };
     },
 
     async ListDeploymentInstances(input) {
