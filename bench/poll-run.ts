@@ -1,18 +1,32 @@
 // The poll benchmark: our one poll loop (src/deploy/follow.ts) against the AWS SDK's
-// waitUntilDeploymentSuccessful doing the same job, both against a simulated CodeDeploy whose
-// deployments take about 5 minutes. Time is scaled (1 real second = SCALE simulated seconds) for
-// both clients alike: the SDK waiter's delays are divided by SCALE, our clock is multiplied by it.
+// waitUntilDeploymentSuccessful (one waiter per deployment, its default 15 s / 120 s delays), both
+// following the same simulated deployments of about 5 minutes served over HTTP on 127.0.0.1. Time is
+// scaled (1 real second = SCALE simulated seconds) for both alike: the waiter's delays are divided by
+// SCALE, our clock is multiplied by it. Every case runs SEEDS times with different simulated durations;
+// Math.random is seeded too: runs differ only by the machine's timers.
 import { createServer } from 'node:http';
 import { CodeDeployClient, waitUntilDeploymentSuccessful } from '@aws-sdk/client-codedeploy';
 import { CodeDeployGateway } from '../src/aws/codedeploy.js';
 import { MemoryLogger } from '../src/core/log.js';
 import { type Followed, followDeployments } from '../src/deploy/follow.js';
-import { DEFAULT_POLL_POLICY, type PollPolicy } from '../src/deploy/poll-schedule.js';
-
-/** A slower policy, to show the trade-off between API calls and how late the end is seen. */
-const ECONOMY: PollPolicy = { ...DEFAULT_POLL_POLICY, maxMs: 60_000, overdueMs: 10_000, clusterMs: 15_000 };
+import { DEFAULT_POLL_POLICY } from '../src/deploy/poll-schedule.js';
 
 const SCALE = Number(process.env.POLL_BENCH_SCALE ?? 20);
+const SEEDS = Number(process.env.POLL_BENCH_SEEDS ?? 5);
+const INSTANCES = 4;
+const DEPLOYMENT_SECONDS = 300;
+
+interface Style {
+  name: string;
+  /** Instances deployed at once. */
+  waveSize: number;
+}
+const STYLES: Style[] = [
+  { name: 'OneAtATime', waveSize: 1 },
+  { name: 'HalfAtATime', waveSize: 2 },
+  { name: 'AllAtOnce', waveSize: 4 },
+];
+type Scenario = 'steady' | 'early-failure';
 
 interface SimDeployment {
   id: string;
@@ -32,50 +46,69 @@ function seeded(seed: number): () => number {
   };
 }
 
-function simulate(scenario: 'steady' | 'early-failure', random: () => number): SimDeployment[] {
-  return [0, 1, 2].map((index) => {
+/**
+ * Each deployment waits 5–10 s for the agent, then runs its waves one after the other; an instance
+ * takes its wave's share of the 5 minutes ±10 %, and a wave ends with its slowest instance.
+ * "early-failure": the second deployment's first instance in its middle wave fails, which ends it then.
+ */
+function simulate(style: Style, scenario: Scenario, groups: number, random: () => number): SimDeployment[] {
+  const waves = INSTANCES / style.waveSize;
+  const failingWave = Math.floor((waves - 1) / 2);
+  return Array.from({ length: groups }, (_, index) => {
     const instances: SimDeployment['instances'] = [];
-    let time = 5 + random() * 5; // the agent picks the deployment up
-    for (let i = 0; i < 4; i++) {
-      time += 75 * (0.9 + random() * 0.2); // one instance at a time, ~75 s each
-      const fails = scenario === 'early-failure' && index === 1 && i === 1;
-      instances.push({ end: time, fails });
-      if (fails) break;
+    let time = 5 + random() * 5;
+    for (let wave = 0; wave < waves; wave++) {
+      let waveEnd = time;
+      for (let slot = 0; slot < style.waveSize; slot++) {
+        const end = time + (DEPLOYMENT_SECONDS / waves) * (0.9 + random() * 0.2);
+        const fails = scenario === 'early-failure' && index === 1 && wave === failingWave && slot === 0;
+        instances.push({ end, fails });
+        waveEnd = Math.max(waveEnd, end);
+      }
+      time = waveEnd;
+      if (instances.some((instance) => instance.fails)) break;
     }
-    const failed = instances.some((instance) => instance.fails);
     return {
-      id: `d-BENCH${index}${scenario === 'steady' ? 'S' : 'F'}`,
+      id: `d-BENCH${index}`,
       instances,
       end: time,
-      status: failed ? 'Failed' : 'Succeeded',
+      status: instances.some((instance) => instance.fails) ? 'Failed' : 'Succeeded',
     };
   });
 }
 
-/** A CodeDeploy on 127.0.0.1 that answers GetDeployment and BatchGetDeployments from the simulation. */
-async function simulatedCodeDeploy(deployments: SimDeployment[], startedAt: number) {
+/**
+ * A CodeDeploy on 127.0.0.1 that answers GetDeployment and BatchGetDeployments from the simulation,
+ * counts the calls and notes when each deployment's final status was first answered.
+ */
+async function simulatedCodeDeploy(deployments: SimDeployment[], style: Style) {
+  const startedAt = Date.now();
   let calls = 0;
+  const seenAt = new Map<string, number>();
   const simNow = () => ((Date.now() - startedAt) / 1000) * SCALE;
   const info = (deployment: SimDeployment) => {
     const now = simNow();
-    const done = deployment.instances.filter((instance) => instance.end <= now);
     const finished = now >= deployment.end;
-    const overview = {
-      Succeeded: done.filter((instance) => !instance.fails).length,
-      Failed: done.filter((instance) => instance.fails).length,
-      InProgress: finished || now < 5 ? 0 : 1,
-      Pending: 0,
-      Skipped: finished && deployment.status === 'Failed' ? 4 - done.length : 0,
-      Ready: 0,
-    };
-    overview.Pending = 4 - overview.Succeeded - overview.Failed - overview.InProgress - overview.Skipped;
+    if (finished && !seenAt.has(deployment.id)) seenAt.set(deployment.id, now);
+    const done = deployment.instances.filter((instance) => instance.end <= now || finished);
+    const succeeded = done.filter((instance) => !instance.fails).length;
+    const failed = done.filter((instance) => instance.fails).length;
+    const skipped = finished ? INSTANCES - done.length : 0;
+    const running = finished || now < 5 ? 0 : style.waveSize - (done.length % style.waveSize);
     return {
       deploymentId: deployment.id,
       status: finished ? deployment.status : now < 5 ? 'Created' : 'InProgress',
       createTime: startedAt / 1000,
       startTime: startedAt / 1000,
       ...(finished ? { completeTime: (startedAt + (deployment.end / SCALE) * 1000) / 1000 } : {}),
-      deploymentOverview: overview,
+      deploymentOverview: {
+        Succeeded: succeeded,
+        Failed: failed,
+        Skipped: skipped,
+        InProgress: running,
+        Pending: INSTANCES - succeeded - failed - skipped - running,
+        Ready: 0,
+      },
       ...(finished && deployment.status === 'Failed'
         ? {
             errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'too many individual instances failed' },
@@ -105,48 +138,43 @@ async function simulatedCodeDeploy(deployments: SimDeployment[], startedAt: numb
       }
     });
   });
+  // The waiter sleeps up to 6 real seconds between calls: past Node's 5 s default, its kept-alive
+  // connection would be closed under it and its next call fail, costing it a whole extra delay.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return {
-    endpoint,
-    calls: () => calls,
-    simNow,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
-
-function client(endpoint: string) {
-  return new CodeDeployClient({
+  const client = new CodeDeployClient({
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
     maxAttempts: 1,
   });
+  return {
+    client,
+    startedAt,
+    async finish(): Promise<Measured> {
+      const minutes = simNow() / 60;
+      client.destroy();
+      await new Promise((resolve) => server.close(resolve));
+      return {
+        calls,
+        minutes,
+        lateness: deployments.map((d) => (seenAt.get(d.id) ?? Number.NaN) - d.end),
+      };
+    },
+  };
 }
 
 interface Measured {
   calls: number;
   minutes: number;
-  /** Simulated seconds between each deployment's end and the client noticing it. */
+  /** Simulated seconds between each deployment's end and the client being told. */
   lateness: number[];
 }
 
-async function ours(deployments: SimDeployment[], policy: PollPolicy): Promise<Measured> {
-  const startedAt = Date.now();
-  const sim = await simulatedCodeDeploy(deployments, startedAt);
-  const gateway = new CodeDeployGateway(client(sim.endpoint), 'bench');
-  const seen = new Map<string, number>();
-  const batchGet = gateway.batchGetDeployments.bind(gateway);
-  gateway.batchGetDeployments = async (ids) => {
-    const infos = await batchGet(ids);
-    for (const info of infos) {
-      if (['Succeeded', 'Failed', 'Stopped'].includes(info.status ?? '') && !seen.has(info.deploymentId!)) {
-        seen.set(info.deploymentId!, sim.simNow());
-      }
-    }
-    return infos;
-  };
+async function ours(deployments: SimDeployment[], style: Style, seed: number): Promise<Measured> {
+  const sim = await simulatedCodeDeploy(deployments, style);
   const items: Followed[] = deployments.map((d) => ({
     group: d.id,
     id: d.id,
@@ -154,67 +182,120 @@ async function ours(deployments: SimDeployment[], policy: PollPolicy): Promise<M
     rollbackOnStop: false,
     watched: { waves: 0, finished: false },
   }));
+  const { startedAt } = sim;
   await followDeployments(items, {
-    codedeploy: gateway,
+    codedeploy: new CodeDeployGateway(sim.client, 'bench'),
     log: new MemoryLogger(),
     cancel: new AbortController().signal,
-    random: seeded(7),
-    policy,
+    random: seeded(seed),
+    policy: DEFAULT_POLL_POLICY,
     // Our clock runs in simulated milliseconds; sleeping is scaled back to real time.
     clock: {
       now: () => startedAt + (Date.now() - startedAt) * SCALE,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms / SCALE)),
     },
   });
-  const calls = sim.calls();
-  const minutes = sim.simNow() / 60;
-  await sim.close();
-  return { calls, minutes, lateness: deployments.map((d) => (seen.get(d.id) ?? Number.NaN) - d.end) };
+  return sim.finish();
 }
 
-async function waiter(deployments: SimDeployment[]): Promise<Measured> {
-  const startedAt = Date.now();
-  const sim = await simulatedCodeDeploy(deployments, startedAt);
-  const sdk = client(sim.endpoint);
-  // The CodeDeploy waiter's defaults (15 s and 120 s), scaled like the simulation.
-  const seen = await Promise.all(
-    deployments.map(async (d) => {
-      await waitUntilDeploymentSuccessful(
-        { client: sdk, maxWaitTime: 3600 / SCALE, minDelay: 15 / SCALE, maxDelay: 120 / SCALE },
+async function waiter(deployments: SimDeployment[], style: Style): Promise<Measured> {
+  const sim = await simulatedCodeDeploy(deployments, style);
+  await Promise.all(
+    deployments.map((d) =>
+      waitUntilDeploymentSuccessful(
+        { client: sim.client, maxWaitTime: 3600 / SCALE, minDelay: 15 / SCALE, maxDelay: 120 / SCALE },
         { deploymentId: d.id },
-      ).catch(() => undefined);
-      return sim.simNow();
-    }),
+      ).catch(() => undefined),
+    ),
   );
-  const calls = sim.calls();
-  const minutes = sim.simNow() / 60;
-  await sim.close();
-  return { calls, minutes, lateness: deployments.map((d, i) => seen[i]! - d.end) };
+  return sim.finish();
 }
 
-const rows: string[] = [];
-for (const scenario of ['steady', 'early-failure'] as const) {
-  const deployments = simulate(scenario, seeded(scenario === 'steady' ? 1 : 2));
-  const [a, economy, b] = await Promise.all([
-    ours(deployments, DEFAULT_POLL_POLICY),
-    ours(deployments, ECONOMY),
-    waiter(deployments),
-  ]);
-  const describe = (name: string, m: Measured) => {
-    const mean = m.lateness.reduce((sum, x) => sum + x, 0) / m.lateness.length;
-    return `| ${scenario} | ${name} | ${m.calls} | ${(m.calls / m.minutes).toFixed(1)} | ${mean.toFixed(1)} s | ${Math.max(...m.lateness).toFixed(1)} s |`;
-  };
-  rows.push(describe('ours: one BatchGetDeployments loop', a));
-  rows.push(describe('ours, economy policy (60 s cap)', economy));
-  rows.push(describe('SDK waitUntilDeploymentSuccessful × 3', b));
-  const meanOf = (m: Measured) => m.lateness.reduce((sum, x) => sum + x, 0) / m.lateness.length;
-  rows.push(
-    `| ${scenario} | ratio ours/waiter | ${(a.calls / b.calls).toFixed(2)} | | ${(meanOf(a) / meanOf(b)).toFixed(2)} | ${(Math.max(...a.lateness) / Math.max(...b.lateness)).toFixed(2)} |`,
-  );
-  const ends = deployments.map((d) => `${d.end.toFixed(0)} s`).join(', ');
-  process.stderr.write(`${scenario}: deployments end at ${ends} (simulated)\n`);
+/**
+ * The fewest calls any poller needs to see every wave within 10 s of it, were it told every wave's
+ * moment beforehand (each wave can end its deployment, when one of its instances fails).
+ */
+function clairvoyant(deployments: SimDeployment[], style: Style): number {
+  const waveEnds = deployments
+    .flatMap((d) =>
+      Array.from({ length: Math.ceil(d.instances.length / style.waveSize) }, (_, wave) =>
+        waveEnd(d, style, wave),
+      ),
+    )
+    .sort((a, b) => a - b);
+  let polls = 0;
+  for (let i = 0; i < waveEnds.length; ) {
+    const poll = waveEnds[i]! + DEFAULT_POLL_POLICY.toleranceMs / 1000;
+    polls++;
+    while (i < waveEnds.length && waveEnds[i]! <= poll) i++;
+  }
+  return polls;
 }
-console.log(`3 deployments, 4 instances each (OneAtATime, ~75 s per instance), time scale ${SCALE}x\n`);
-console.log('| scenario | client | API calls | calls/min | end seen late (mean) | (max) |');
-console.log('| --- | --- | ---: | ---: | ---: | ---: |');
-for (const row of rows) console.log(row);
+
+function waveEnd(deployment: SimDeployment, style: Style, wave: number): number {
+  const members = deployment.instances.slice(wave * style.waveSize, (wave + 1) * style.waveSize);
+  return Math.max(...members.map((instance) => instance.end));
+}
+
+interface Case {
+  style: Style;
+  scenario: Scenario;
+  groups: number;
+}
+const CASES: Case[] = [
+  ...STYLES.flatMap((style) =>
+    (['steady', 'early-failure'] as const).map((scenario) => ({ style, scenario, groups: 3 })),
+  ),
+  { style: STYLES[0]!, scenario: 'steady', groups: 1 },
+  { style: STYLES[0]!, scenario: 'steady', groups: 10 },
+];
+
+Math.random = seeded(42);
+
+const results = await Promise.all(
+  CASES.map(async (c) => {
+    const runs = await Promise.all(
+      Array.from({ length: SEEDS }, async (_, run) => {
+        const deployments = simulate(c.style, c.scenario, c.groups, seeded(1000 * run + c.groups));
+        const [a, b] = await Promise.all([ours(deployments, c.style, run + 1), waiter(deployments, c.style)]);
+        return { ours: a, waiter: b, clairvoyant: clairvoyant(deployments, c.style) };
+      }),
+    );
+    return { ...c, runs };
+  }),
+);
+
+const mean = (values: number[]) => values.reduce((sum, x) => sum + x, 0) / values.length;
+const summary = (runs: Measured[]) => {
+  const lateness = runs.flatMap((run) => run.lateness);
+  return {
+    calls: mean(runs.map((run) => run.calls)),
+    perMinute: mean(runs.map((run) => run.calls / run.minutes)),
+    late: mean(lateness),
+    max: Math.max(...lateness),
+    over10: lateness.filter((x) => x > 10).length / lateness.length,
+  };
+};
+const percent = (share: number) => `${Math.round(share * 100)} %`;
+console.log(
+  `${INSTANCES} instances per group, ~${DEPLOYMENT_SECONDS / 60} minutes per deployment, ${SEEDS} runs per row (means), time scale ${SCALE}x\n`,
+);
+console.log(
+  '| deployment config | scenario | groups | client | API calls | calls/min | end seen late (mean) | (max) | seen > 10 s late |',
+);
+console.log('| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+for (const result of results) {
+  const a = summary(result.runs.map((run) => run.ours));
+  const b = summary(result.runs.map((run) => run.waiter));
+  const head = `| ${result.style.name} | ${result.scenario} | ${result.groups} |`;
+  const row = (name: string, s: ReturnType<typeof summary>) =>
+    `${head} ${name} | ${s.calls.toFixed(1)} | ${s.perMinute.toFixed(1)} | ${s.late.toFixed(1)} s | ${s.max.toFixed(1)} s | ${percent(s.over10)} |`;
+  console.log(row('ours: one BatchGetDeployments loop', a));
+  console.log(row('SDK waitUntilDeploymentSuccessful × groups', b));
+  console.log(
+    `${head} ratio ours/waiter | **${(a.calls / b.calls).toFixed(2)}** | | **${(a.late / b.late).toFixed(2)}** | | |`,
+  );
+  console.log(
+    `${head} clairvoyant: every wave seen ≤ 10 s late | ${mean(result.runs.map((run) => run.clairvoyant)).toFixed(1)} | | | | |`,
+  );
+}

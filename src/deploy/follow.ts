@@ -6,7 +6,13 @@ import { errorMessage } from '../core/problems.js';
 import { describeFleets, type OnReady } from './blue-green.js';
 import { countsOf, describeCounts, finishedInstances, isFinal } from './decisions.js';
 import { consoleUrl } from './model.js';
-import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy, type Watched } from './poll-schedule.js';
+import {
+  DEFAULT_POLL_POLICY,
+  nextPollDelay,
+  type PollPolicy,
+  recordWaves,
+  type Watched,
+} from './poll-schedule.js';
 
 export interface Clock {
   now(): number;
@@ -41,6 +47,8 @@ export interface Followed {
   rollbackOf?: string;
   info?: DeploymentInfo;
   watched: Watched;
+  /** Instances per wave: the most seen in progress at once. */
+  waveSize?: number;
   /** A blue/green group's deployment: its fleets are described, and Ready is handled as `onReady` says. */
   blueGreen?: BlueGreenFollow;
   /** Why we stopped it, when we did. */
@@ -173,7 +181,7 @@ async function refresh(
 ): Promise<void> {
   const infos = await deps.codedeploy.batchGetDeployments(active.map((item) => item.id));
   const now = deps.clock.now();
-  const changedAt = (polls.previous + now) / 2;
+  const previousPoll = polls.previous;
   polls.previous = now;
   for (const info of infos) {
     const item = active.find((candidate) => candidate.id === info.deploymentId);
@@ -181,11 +189,13 @@ async function refresh(
     const before = finishedInstances(countsOf(item.info?.deploymentOverview));
     item.info = info;
     const counts = countsOf(info.deploymentOverview);
-    item.watched.startedAt ??= info.startTime?.getTime() ?? info.createTime?.getTime();
-    if (finishedInstances(counts) > before) {
-      item.watched.waves++;
-      item.watched.lastWaveAt = changedAt;
-    }
+    const { watched } = item;
+    watched.startedAt ??= info.startTime?.getTime() ?? info.createTime?.getTime();
+    // Instances run in waves of as many as run at once; a wave ends when its last instance does.
+    const size = Math.max(item.waveSize ?? 1, counts?.inProgress ?? 0);
+    item.waveSize = size;
+    const waves = Math.floor(finishedInstances(counts) / size) - Math.floor(before / size);
+    recordWaves(watched, { waves, previousPoll, now });
     item.watched.finished = isFinal(info.status);
     // Waiting on a person or on a timer, not on instances: no wave to predict.
     item.watched.parked = info.status === 'Ready' || inTerminationWait(item);

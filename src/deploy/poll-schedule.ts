@@ -1,25 +1,28 @@
 /**
  * When to ask CodeDeploy again. One BatchGetDeployments call covers every deployment of the run, so
- * the question is only "how long until something is likely to have changed?":
- * - at first, quickly (a missing agent, a bad revision or NO_INSTANCES end a deployment in seconds);
- * - then backing off, up to `maxMs`;
- * - once an instance has finished, the pace of the others is known: poll just after the next
- *   instance is expected to finish (that is when a deployment can end), and every `overdueMs`
- *   while one is overdue. One call serves every deployment, so waves expected within
- *   `clusterMs` of each other share one poll, placed after the last of them;
- * - jitter, so parallel runs do not poll in lockstep; throttling doubles the wait.
+ * the question is only "when can something have changed?". A deployment's status changes when a wave
+ * of instances finishes (one, half or all of them, as its deployment configuration says): that is when
+ * it succeeds, or fails because an instance failed. So:
+ * - at first, quickly (a bad revision or a missing script fails the first instance in seconds), then
+ *   backing off up to `maxMs`, the longest gap;
+ * - once a wave has finished, the pace is known and the next wave is expected within a window; the
+ *   loop polls so that a wave in that window is seen at most `toleranceMs` after it happens. One call
+ *   serves every deployment, so a poll placed for one also catches the others' waves before it;
+ * - jitter only ever shortens a wait (a poll never lands past its window); throttling doubles it.
  */
 export interface PollPolicy {
   firstMs: number;
   growth: number;
+  /** The longest gap: how late an end nobody could foresee (the first wave, an instance failing early) is seen. */
   maxMs: number;
-  /** Added after a predicted completion, so the poll lands after it rather than just before. */
-  marginMs: number;
-  /** Waves expected this close together are caught by one poll after the last of them. */
-  clusterMs: number;
-  overdueMs: number;
+  /** How late an expected wave of instances, and so the end of a deployment, may be seen. */
+  toleranceMs: number;
+  /** How far one wave's duration may stray from the pace, as a fraction of it (uniformly, ±). */
+  spread: number;
+  /** The window holds the expected moment ± this many standard deviations. */
+  confidence: number;
   minMs: number;
-  /** ± fraction of the delay. */
+  /** Up to this fraction is taken off a wait. */
   jitter: number;
   throttledMaxMs: number;
 }
@@ -28,28 +31,36 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
   firstMs: 2_000,
   growth: 2,
   maxMs: 30_000,
-  marginMs: 1_500,
-  clusterMs: 7_000,
-  overdueMs: 5_000,
+  toleranceMs: 10_000,
+  spread: 0.1,
+  confidence: 2,
   minMs: 1_000,
   jitter: 0.1,
   throttledMaxMs: 60_000,
 };
 
+/** A moment known only to lie between two polls. */
+export interface Span {
+  from: number;
+  to: number;
+}
+
 /** What the poller has seen of one deployment. */
 export interface Watched {
   /** When CodeDeploy started it (ms); undefined until known. */
   startedAt?: number;
-  /** How many times the count of finished instances went up (one wave each). */
+  /** Waves of instances finished so far. */
   waves: number;
-  /** When the last wave happened: between the poll that saw it and the one before. */
-  lastWaveAt?: number;
+  /** When the first and the latest wave finished. */
+  firstWave?: Span;
+  lastWave?: Span;
   finished: boolean;
   /** Waiting on something other than instances (Ready for a reroute, the termination wait): plain backoff. */
   parked?: boolean;
 }
 
 export interface ScheduleInput {
+  /** When the last answer came. */
   now: number;
   /** Polls made so far. */
   attempt: number;
@@ -63,34 +74,67 @@ export function nextPollDelay(
   policy: PollPolicy = DEFAULT_POLL_POLICY,
   random = Math.random,
 ): number {
-  const backoff = Math.min(policy.maxMs, policy.firstMs * policy.growth ** input.attempt);
-  let delay = backoff;
-  const expected = input.deployments
-    .filter((deployment) => !deployment.finished && !deployment.parked)
-    .map(expectedNextWave)
-    .filter((time): time is number => time !== undefined)
-    .sort((a, b) => a - b);
-  const first = expected[0];
-  if (first !== undefined) {
-    if (first <= input.now) delay = Math.min(delay, policy.overdueMs);
-    else {
-      const last = expected.filter((time) => time <= first + policy.clusterMs).at(-1)!;
-      delay = Math.min(delay, last - input.now + policy.marginMs);
-    }
+  const { now } = input;
+  let next = now + Math.min(policy.maxMs, policy.firstMs * policy.growth ** input.attempt);
+  for (const deployment of input.deployments) {
+    if (deployment.finished || deployment.parked) continue;
+    const expected = expectedNextWave(deployment, policy);
+    if (!expected) continue;
+    // A poll `toleranceMs` into the window sees the wave in time if it came by then; one at the
+    // window's end sees it wherever it came. Overdue (the window passed unseen): every `toleranceMs`.
+    const from = Math.max(now, expected.from);
+    const to = expected.to > from ? expected.to : Number.POSITIVE_INFINITY;
+    next = Math.min(next, to, from + policy.toleranceMs);
   }
+  let delay = next - now;
   if (input.throttles > 0) {
     delay = Math.min(policy.throttledMaxMs, Math.max(delay, policy.firstMs) * 2 ** input.throttles);
   }
-  const jittered = delay * (1 + policy.jitter * (2 * random() - 1));
-  return Math.round(Math.max(policy.minMs, jittered));
+  return Math.round(Math.max(policy.minMs, delay * (1 - policy.jitter * random())));
 }
 
+const middle = (span: Span) => (span.from + span.to) / 2;
+/** A moment known to lie anywhere in the span, evenly: its standard deviation. */
+const deviation = (span: Span) => (span.to - span.from) / Math.sqrt(12);
+
 /**
- * When the next wave of instances should finish, from the pace of the waves already seen. Instances
- * finish in waves of one (OneAtATime), half or all, so the time per wave predicts the next one.
+ * When the next wave should finish: the latest wave plus the time one wave takes. The window is
+ * as wide as what the polls left uncertain (when the waves seen really ended) and the spread of
+ * one wave's duration make it.
  */
-export function expectedNextWave(deployment: Watched): number | undefined {
-  const { startedAt, lastWaveAt, waves } = deployment;
-  if (startedAt === undefined || lastWaveAt === undefined || waves === 0) return undefined;
-  return lastWaveAt + (lastWaveAt - startedAt) / waves;
+export function expectedNextWave(
+  deployment: Watched,
+  policy: Pick<PollPolicy, 'spread' | 'confidence'> = DEFAULT_POLL_POLICY,
+): Span | undefined {
+  const { startedAt, firstWave, lastWave, waves } = deployment;
+  if (!lastWave || waves === 0) return undefined;
+  let pace: number;
+  let paceDeviation: number;
+  // The first wave also holds the wait for the agent to pick the deployment up: once there are two,
+  // the pace is measured from the first.
+  if (waves >= 2 && firstWave) {
+    pace = (middle(lastWave) - middle(firstWave)) / (waves - 1);
+    paceDeviation = Math.hypot(deviation(firstWave), deviation(lastWave)) / (waves - 1);
+  } else if (startedAt !== undefined) {
+    pace = (middle(lastWave) - startedAt) / waves;
+    paceDeviation = deviation(lastWave) / waves;
+  } else {
+    return undefined;
+  }
+  const at = middle(lastWave) + pace;
+  const margin =
+    policy.confidence * Math.hypot(deviation(lastWave), paceDeviation, (pace * policy.spread) / Math.sqrt(3));
+  return { from: at - margin, to: at + margin };
+}
+
+/** Record the waves a poll found finished: they ended between the previous answer and this one. */
+export function recordWaves(
+  deployment: Watched,
+  seen: { waves: number; previousPoll: number; now: number },
+): void {
+  if (seen.waves <= 0) return;
+  const span = { from: seen.previousPoll, to: seen.now };
+  deployment.firstWave ??= seen.waves === 1 ? span : { from: deployment.startedAt ?? span.from, to: span.to };
+  deployment.lastWave = span;
+  deployment.waves += seen.waves;
 }

@@ -1,100 +1,191 @@
+import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLL_POLICY, expectedNextWave, nextPollDelay } from '../../src/deploy/poll-schedule.js';
+import type { CodeDeployGateway } from '../../src/aws/codedeploy.js';
+import { MemoryLogger } from '../../src/core/log.js';
+import { type Followed, followDeployments } from '../../src/deploy/follow.js';
+import {
+  DEFAULT_POLL_POLICY,
+  expectedNextWave,
+  nextPollDelay,
+  recordWaves,
+  type Watched,
+} from '../../src/deploy/poll-schedule.js';
 
-const noJitter = () => 0.5;
-const fresh = { waves: 0, finished: false };
+const noJitter = () => 0;
+const policy = DEFAULT_POLL_POLICY;
+const fresh = (): Watched => ({ waves: 0, finished: false });
+const delayFor = (now: number, deployments: Watched[], attempt = 9, throttles = 0, random = noJitter) =>
+  nextPollDelay({ now, attempt, throttles, deployments }, policy, random);
+
+/** Started at 0; the waves ended inside the given spans between polls. */
+function seen(...spans: Array<[number, number]>): Watched {
+  const watched: Watched = { startedAt: 0, waves: 0, finished: false };
+  for (const [from, to] of spans) recordWaves(watched, { waves: 1, previousPoll: from, now: to });
+  return watched;
+}
 
 describe('nextPollDelay', () => {
-  it('starts fast and backs off to the cap', () => {
-    const delays = [0, 1, 2, 3, 4, 5, 6, 10].map((attempt) =>
-      nextPollDelay({ now: 0, attempt, throttles: 0, deployments: [fresh] }, DEFAULT_POLL_POLICY, noJitter),
-    );
-    expect(delays[0]).toBe(2000);
+  it('starts fast and backs off to the cap while no wave has finished', () => {
+    const delays = [0, 1, 2, 3, 4, 5, 10].map((attempt) => delayFor(0, [fresh()], attempt));
+    expect(delays[0]).toBe(policy.firstMs);
     for (let i = 1; i < delays.length; i++) expect(delays[i]).toBeGreaterThanOrEqual(delays[i - 1]!);
-    expect(delays.at(-1)).toBe(DEFAULT_POLL_POLICY.maxMs);
+    expect(delays.at(-1)).toBe(policy.maxMs);
   });
 
-  it('polls just after the next wave is expected', () => {
-    // Started at 0, first instance done (seen) at 60 s: the next one is due at 120 s.
-    const watched = { startedAt: 0, waves: 1, lastWaveAt: 60_000, finished: false };
-    expect(expectedNextWave(watched)).toBe(120_000);
-    const delay = nextPollDelay(
-      { now: 110_000, attempt: 9, throttles: 0, deployments: [watched] },
-      DEFAULT_POLL_POLICY,
-      noJitter,
-    );
-    expect(delay).toBe(10_000 + DEFAULT_POLL_POLICY.marginMs);
+  it('between waves, polls at the longest gap: an instance failing early is seen then', () => {
+    const watched = seen([59_000, 60_000]);
+    expect(expectedNextWave(watched)!.from).toBeGreaterThan(60_000 + policy.maxMs);
+    expect(delayFor(60_000, [watched])).toBe(policy.maxMs);
   });
 
-  it('one poll catches waves expected close together, after the last of them', () => {
-    const a = { startedAt: 0, waves: 1, lastWaveAt: 60_000, finished: false }; // next at 120 s
-    const b = { startedAt: 0, waves: 1, lastWaveAt: 62_000, finished: false }; // next at 124 s
-    const c = { startedAt: 0, waves: 1, lastWaveAt: 80_000, finished: false }; // next at 160 s
-    const delay = nextPollDelay(
-      { now: 110_000, attempt: 9, throttles: 0, deployments: [a, b, c] },
-      DEFAULT_POLL_POLICY,
-      noJitter,
-    );
-    expect(delay).toBe(14_000 + DEFAULT_POLL_POLICY.marginMs);
+  it('sees a wave anywhere in its window within the tolerance: polls every toleranceMs through it, then at its end', () => {
+    const watched = seen([59_000, 60_000]);
+    const window = expectedNextWave(watched)!;
+    expect(window.to - window.from).toBeGreaterThan(policy.toleranceMs);
+    let now = window.from - 5_000;
+    const polls: number[] = [];
+    while (now < window.to) {
+      now += delayFor(now, [watched]);
+      polls.push(now);
+    }
+    expect(Math.abs(polls[0]! - (window.from + policy.toleranceMs))).toBeLessThanOrEqual(1);
+    for (let i = 1; i < polls.length; i++)
+      expect(polls[i]! - polls[i - 1]!).toBeLessThanOrEqual(policy.toleranceMs);
+    expect(Math.abs(polls.at(-1)! - window.to)).toBeLessThanOrEqual(1);
   });
 
-  it('polls often while a wave is overdue', () => {
-    const watched = { startedAt: 0, waves: 1, lastWaveAt: 60_000, finished: false };
-    const delay = nextPollDelay(
-      { now: 130_000, attempt: 9, throttles: 0, deployments: [watched] },
-      DEFAULT_POLL_POLICY,
-      noJitter,
-    );
-    expect(delay).toBe(DEFAULT_POLL_POLICY.overdueMs);
+  it('keeps polling every toleranceMs while a wave is overdue', () => {
+    const watched = seen([59_000, 60_000]);
+    const late = expectedNextWave(watched)!.to + 1_000;
+    expect(delayFor(late, [watched])).toBe(policy.toleranceMs);
   });
 
-  it('ignores finished deployments', () => {
-    const done = { startedAt: 0, waves: 1, lastWaveAt: 1_000, finished: true };
-    const delay = nextPollDelay(
-      { now: 500_000, attempt: 20, throttles: 0, deployments: [done, fresh] },
-      DEFAULT_POLL_POLICY,
-      noJitter,
-    );
-    expect(delay).toBe(DEFAULT_POLL_POLICY.maxMs);
+  it('serves several deployments with one poll: the earliest of their deadlines', () => {
+    const early = seen([59_000, 60_000]);
+    const later = seen([69_000, 70_000]);
+    const now = expectedNextWave(early)!.from;
+    expect(delayFor(now, [later, early])).toBe(policy.toleranceMs);
+    expect(delayFor(now, [later, early])).toBeLessThan(delayFor(now, [later]));
   });
 
-  it('backs off plainly while a deployment waits on a person or a timer (Ready, termination wait)', () => {
-    const parked = { startedAt: 0, waves: 2, lastWaveAt: 60_000, finished: false, parked: true };
-    const delay = nextPollDelay(
-      { now: 500_000, attempt: 20, throttles: 0, deployments: [parked] },
-      DEFAULT_POLL_POLICY,
-      noJitter,
-    );
-    expect(delay).toBe(DEFAULT_POLL_POLICY.maxMs);
+  it('ignores finished deployments and those waiting on a person or a timer', () => {
+    const done = { ...seen([59_000, 60_000]), finished: true };
+    const parked = { ...seen([59_000, 60_000]), parked: true };
+    expect(delayFor(60_000, [done, parked])).toBe(policy.maxMs);
   });
 
   it('doubles the wait for each throttled call, up to a ceiling', () => {
-    const once = nextPollDelay(
-      { now: 0, attempt: 0, throttles: 1, deployments: [fresh] },
-      DEFAULT_POLL_POLICY,
-      noJitter,
-    );
-    const many = nextPollDelay(
-      { now: 0, attempt: 0, throttles: 10, deployments: [fresh] },
-      DEFAULT_POLL_POLICY,
-      noJitter,
-    );
-    expect(once).toBe(4000);
-    expect(many).toBe(DEFAULT_POLL_POLICY.throttledMaxMs);
+    expect(delayFor(0, [fresh()], 0, 1)).toBe(2 * policy.firstMs);
+    expect(delayFor(0, [fresh()], 0, 10)).toBe(policy.throttledMaxMs);
   });
 
-  it('jitters within ±10 %', () => {
-    const low = nextPollDelay(
-      { now: 0, attempt: 0, throttles: 0, deployments: [fresh] },
-      DEFAULT_POLL_POLICY,
-      () => 0,
+  it('jitter only shortens a wait, so a poll never lands past its window', () => {
+    expect(delayFor(0, [fresh()], 0, 0, () => 0.999)).toBeLessThan(policy.firstMs);
+    expect(delayFor(0, [fresh()], 0, 0, () => 0.999)).toBeGreaterThanOrEqual(
+      policy.firstMs * (1 - policy.jitter),
     );
-    const high = nextPollDelay(
-      { now: 0, attempt: 0, throttles: 0, deployments: [fresh] },
-      DEFAULT_POLL_POLICY,
-      () => 1,
-    );
-    expect(low).toBe(1800);
-    expect(high).toBe(2200);
+  });
+});
+
+describe('expectedNextWave', () => {
+  it('is unknown until a wave has finished', () => {
+    expect(expectedNextWave({ startedAt: 0, waves: 0, finished: false })).toBeUndefined();
+  });
+
+  it('centres on the latest wave plus the pace', () => {
+    const window = expectedNextWave(seen([59_000, 61_000]))!;
+    expect((window.from + window.to) / 2).toBe(120_000);
+  });
+
+  it('is wider when the polls left the wave time uncertain', () => {
+    const tight = expectedNextWave(seen([59_000, 61_000]))!;
+    const loose = expectedNextWave(seen([30_000, 90_000]))!;
+    expect(loose.to - loose.from).toBeGreaterThan(2 * (tight.to - tight.from));
+  });
+
+  it('measures the pace from the first wave once there are two, leaving out the wait for the agent', () => {
+    // The agent took 20 s to start; then 40 s per instance.
+    const window = expectedNextWave(seen([59_000, 61_000], [99_000, 101_000]))!;
+    expect((window.from + window.to) / 2).toBe(140_000);
+  });
+});
+
+describe('recordWaves', () => {
+  it('places the waves between the previous poll and this one', () => {
+    const watched = seen([10_000, 20_000]);
+    recordWaves(watched, { waves: 2, previousPoll: 50_000, now: 70_000 });
+    expect(watched).toMatchObject({
+      waves: 3,
+      firstWave: { from: 10_000, to: 20_000 },
+      lastWave: { from: 50_000, to: 70_000 },
+    });
+  });
+
+  it('records nothing when no wave finished', () => {
+    const watched = fresh();
+    recordWaves(watched, { waves: 0, previousPoll: 0, now: 10_000 });
+    expect(watched).toEqual(fresh());
+  });
+});
+
+describe('the poll loop counting waves', () => {
+  /** Answers the counts in turn, one per poll; the last repeats. */
+  async function follow(states: Array<Partial<DeploymentInfo>>): Promise<Followed> {
+    let now = 0;
+    let poll = 0;
+    const api = {
+      async batchGetDeployments(ids: string[]) {
+        const state = states[Math.min(poll++, states.length - 1)];
+        return ids.map((id) => ({ deploymentId: id, startTime: new Date(0), ...state }));
+      },
+    } as unknown as CodeDeployGateway;
+    const followed: Followed = {
+      group: 'g',
+      id: 'd-1',
+      deadline: Number.MAX_SAFE_INTEGER,
+      rollbackOnStop: false,
+      watched: fresh(),
+    };
+    await followDeployments([followed], {
+      codedeploy: api,
+      log: new MemoryLogger(),
+      random: noJitter,
+      cancel: new AbortController().signal,
+      clock: {
+        now: () => now,
+        sleep: async (ms) => {
+          now += ms;
+        },
+      },
+    });
+    return followed;
+  }
+
+  const counts = (succeeded: number, inProgress: number, pending: number) => ({
+    status: 'InProgress' as const,
+    deploymentOverview: { Succeeded: succeeded, InProgress: inProgress, Pending: pending },
+  });
+
+  it('counts a wave when all the instances that ran together have finished, not one of them', async () => {
+    // HalfAtATime on 4: two run at once; one finishing early is not yet a wave.
+    const followed = await follow([
+      counts(0, 2, 2),
+      counts(1, 1, 2),
+      counts(2, 2, 0),
+      { status: 'Succeeded', deploymentOverview: { Succeeded: 4 } },
+    ]);
+    expect(followed.waveSize).toBe(2);
+    expect(followed.watched.waves).toBe(2);
+  });
+
+  it('counts every wave that finished between two polls', async () => {
+    const followed = await follow([
+      counts(0, 1, 3),
+      counts(2, 1, 1),
+      { status: 'Succeeded', deploymentOverview: { Succeeded: 4 } },
+    ]);
+    expect(followed.watched.waves).toBe(4);
+    // The first two finished together, some time after the start.
+    expect(followed.watched.firstWave?.from).toBe(0);
   });
 });
