@@ -4,8 +4,6 @@ import {
   HeadObjectCommand,
   type HeadObjectCommandOutput,
   ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  type ListObjectsV2CommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -15,7 +13,7 @@ import { FilePool } from '../bundle/workers.js';
 import type { BundleType, RevisionSettings } from '../config/types.js';
 import { formatBytes } from '../core/format.js';
 import type { Logger } from '../core/log.js';
-import { errorMessage, problem, UserError, warning } from '../core/problems.js';
+import { errorMessage, UserError, warning } from '../core/problems.js';
 import { describeS3Error, isNotFound, isS3Status } from './s3-errors.js';
 
 /**
@@ -243,85 +241,12 @@ function objectMetadata(digest: string, files: number, metadata: RevisionMetadat
   };
 }
 
-function objectVersion(head: { ETag?: string; VersionId?: string }): { eTag: string; version?: string } {
+/** The ETag and version CreateDeployment pins, as S3 gave them. */
+export function objectVersion(head: { ETag?: string; VersionId?: string }): {
+  eTag: string;
+  version?: string;
+} {
   return { eTag: head.ETag ?? '', ...(head.VersionId ? { version: head.VersionId } : {}) };
-}
-
-/** How many of the newest revisions a lookup by commit reads (one HeadObject each). */
-const SHA_LOOKUP_LIMIT = 100;
-
-export interface FindRevisionOptions {
-  s3: S3Client;
-  bucket: string;
-  prefix: string;
-  application: string;
-  /** Full or abbreviated (7+ characters) commit sha. */
-  sha: string;
-}
-
-/**
- * The newest bundle under the application's prefix whose metadata names commit `sha`: lets "redeploy
- * commit X" reuse its bundle without rebuilding. Looks at the SHA_LOOKUP_LIMIT newest objects, 8 HeadObjects at a time.
- */
-export async function findRevisionBySha(options: FindRevisionOptions): Promise<RevisionResult | undefined> {
-  const { s3, bucket, application, sha } = options;
-  if (sha.length < 7)
-    throw new UserError(
-      problem(`commit "${sha}" is too short to look up`, undefined, 'give at least 7 characters of the sha'),
-    );
-  const prefix = `${options.prefix}${application}/`;
-  const objects: Array<{ key: string; modified: number }> = [];
-  let token: string | undefined;
-  do {
-    let page: ListObjectsV2CommandOutput;
-    try {
-      page = await s3.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-      );
-    } catch (error) {
-      throw describeS3Error(error, { operation: 'ListObjectsV2', bucket, key: prefix });
-    }
-    for (const object of page.Contents ?? []) {
-      if (object.Key && bundleTypeOf(object.Key))
-        objects.push({ key: object.Key, modified: object.LastModified?.getTime() ?? 0 });
-    }
-    token = page.NextContinuationToken;
-  } while (token);
-  objects.sort((a, b) => b.modified - a.modified);
-  const candidates = objects.slice(0, SHA_LOOKUP_LIMIT);
-  for (let start = 0; start < candidates.length; start += 8) {
-    const heads = await Promise.all(
-      candidates.slice(start, start + 8).map(async ({ key }) => {
-        try {
-          return { key, head: await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })) };
-        } catch (error) {
-          if (isNotFound(error)) return undefined;
-          throw describeS3Error(error, { operation: 'HeadObject', bucket, key });
-        }
-      }),
-    );
-    for (const found of heads) {
-      const stored = found?.head.Metadata?.['git-sha'];
-      if (!found || !stored || !(stored === sha || stored.startsWith(sha))) continue;
-      const { head, key } = found;
-      return {
-        bucket,
-        key,
-        bundleType: bundleTypeOf(key)!,
-        ...objectVersion(head),
-        digest: head.Metadata?.digest ?? '',
-        bytes: head.ContentLength ?? 0,
-        files: Number(head.Metadata?.files ?? 0),
-        uploaded: false,
-      };
-    }
-  }
-  return undefined;
-}
-
-function bundleTypeOf(key: string): BundleType | undefined {
-  const ext = key.slice(key.lastIndexOf('.') + 1);
-  return (Object.keys(EXTENSIONS) as BundleType[]).find((type) => EXTENSIONS[type] === ext);
 }
 
 /** Progress lines at most every few seconds: bytes sent and speed (the compressed total is unknown). */

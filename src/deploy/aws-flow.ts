@@ -4,10 +4,11 @@ import {
   CodeDeployGateway,
   createCodeDeployClient,
 } from '../aws/codedeploy.js';
+import { findRevisionBySha, recordCommit } from '../aws/commit-index.js';
 import { S3GroupLedger } from '../aws/group-ledger.js';
 import { RateLimiter } from '../aws/rate-limit.js';
 import { createS3Client } from '../aws/s3-client.js';
-import { findRevisionBySha, prepareRevision, type RevisionResult } from '../aws/s3-upload.js';
+import { prepareRevision, type RevisionResult } from '../aws/s3-upload.js';
 import { loadAppSpecFromDir } from '../bundle/appspec-fs.js';
 import type { Config } from '../config/types.js';
 import type { Logger } from '../core/log.js';
@@ -51,6 +52,12 @@ export async function runWithAws(input: AwsRunInput): Promise<ExecuteResult & { 
     config.application,
     createCodeDeployClient(region, { maxAttempts: 1, limiter }),
   );
+  const commits = {
+    s3,
+    bucket: config.revision.bucket,
+    prefix: config.revision.prefix,
+    application: config.application,
+  };
   const toReport = (result: RevisionResult, source: RevisionReport['source']): RevisionReport => ({
     ...result,
     source,
@@ -70,27 +77,21 @@ export async function runWithAws(input: AwsRunInput): Promise<ExecuteResult & { 
           ledger: new S3GroupLedger(s3, config),
           ...(input.compareCommits ? { compareCommits: input.compareCommits } : {}),
           revisions: {
-            fromWorkspace: async () =>
-              toReport(
-                await prepareRevision({
-                  workspace: input.workspace,
-                  application: config.application,
-                  revision: config.revision,
-                  s3,
-                  metadata: input.metadata,
-                  log,
-                }),
-                'workspace',
-              ),
-            fromSha: async (sha) => {
-              const found = await findRevisionBySha({
-                s3,
-                bucket: config.revision.bucket,
-                prefix: config.revision.prefix,
+            fromWorkspace: async () => {
+              const revision = await prepareRevision({
+                workspace: input.workspace,
                 application: config.application,
-                sha,
+                revision: config.revision,
+                s3,
+                metadata: input.metadata,
+                log,
               });
-              return found ? toReport({ ...found, uploaded: false }, 'sha') : undefined;
+              await recordCommit(commits, input.metadata, revision, log);
+              return toReport(revision, 'workspace');
+            },
+            fromSha: async (sha) => {
+              const found = await findRevisionBySha({ ...commits, sha });
+              return found ? toReport(found, 'sha') : undefined;
             },
           },
         },

@@ -224,6 +224,33 @@ describe.concurrent('deploying with the bundled action (moto S3 + local CodeDepl
     expect(await deployedKey(deployments(again)[0]!.id!)).toBe(await deployedKey(deployments(first)[0]!.id!));
   });
 
+  it('redeploys a commit whose tree an earlier commit already uploaded (its run reused the object)', async () => {
+    await env.createGroups(['sha-b']);
+    const config = testConfig('  develop: sha-b\n');
+    const earlier = await env.run({
+      workspace: await env.workspace(config, { version: 'same' }),
+      sha: '4'.repeat(40),
+    });
+    const revert = await env.run({
+      workspace: await env.workspace(config, { version: 'same' }),
+      sha: '5'.repeat(40),
+    });
+    expect([earlier.code, revert.code]).toEqual([0, 0]);
+    expect(revert.stdout).toContain('nothing to upload');
+    await env.run({ workspace: await env.workspace(config, { version: 'other' }), sha: '6'.repeat(40) });
+    const again = await env.run({
+      workspace: await env.workspace(config, { version: 'ignored' }),
+      eventName: 'workflow_dispatch',
+      sha: '6'.repeat(40),
+      inputs: { revision: '5555555' },
+    });
+    show(again);
+    expect(again.code).toBe(0);
+    expect(await deployedKey(deployments(again)[0]!.id!)).toBe(
+      await deployedKey(deployments(earlier)[0]!.id!),
+    );
+  });
+
   it('rolls back to the previous good revision on request', async () => {
     await env.createGroups(['rb-a']);
     const config = testConfig('  develop: rb-a\n');

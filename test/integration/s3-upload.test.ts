@@ -11,13 +11,7 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createS3Client } from '../../src/aws/s3-client.js';
 import { S3Error } from '../../src/aws/s3-errors.js';
-import {
-  findRevisionBySha,
-  PART_SIZE,
-  partSizeFor,
-  prepareRevision,
-  type RevisionResult,
-} from '../../src/aws/s3-upload.js';
+import { PART_SIZE, partSizeFor, prepareRevision, type RevisionResult } from '../../src/aws/s3-upload.js';
 import type { RevisionSettings } from '../../src/config/types.js';
 import { MemoryLogger } from '../../src/core/log.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
@@ -146,19 +140,6 @@ describe('prepareRevision against moto S3', () => {
     } finally {
       await done();
     }
-  });
-
-  it('finds a stored bundle by full or abbreviated commit sha', async () => {
-    const s3 = client();
-    const bucket = await newBucket(s3);
-    const uploaded = await prepare(s3, bucket, 'small');
-    const options = { s3, bucket, prefix: 'deploys/', application: 'web' };
-    expect(await findRevisionBySha({ ...options, sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678' })).toEqual({
-      ...uploaded,
-      uploaded: false,
-    });
-    expect((await findRevisionBySha({ ...options, sha: 'a1b2c3d' }))?.key).toBe(uploaded.key);
-    expect(await findRevisionBySha({ ...options, sha: 'bbbbbbb' })).toBeUndefined();
   });
 
   it('names a missing bucket and how to fix it', async () => {

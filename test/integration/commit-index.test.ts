@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { commitIndexKey, findRevisionBySha, recordCommit } from '../../src/aws/commit-index.js';
+import { createS3Client } from '../../src/aws/s3-client.js';
+import { prepareRevision, type RevisionResult } from '../../src/aws/s3-upload.js';
+import { MemoryLogger } from '../../src/core/log.js';
+import { UserError } from '../../src/core/problems.js';
+import { tempDir, writeTree } from '../helpers/tree.js';
+
+Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
+const s3: S3Client = createS3Client({ region: 'us-east-1', endpoint: inject('motoEndpoint'), env: {} });
+
+const A = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+const B = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0';
+/** Shares A's first 7 digits. */
+const C = `a1b2c3d${'0'.repeat(33)}`;
+
+let ws: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  ({ path: ws, cleanup } = await tempDir());
+  await writeTree(ws, { 'appspec.yml': 'version: 0.0\nos: linux\n', 'index.html': 'v1\n' });
+});
+afterAll(() => cleanup());
+
+async function bucketWithIndex() {
+  const bucket = `cdg-${randomUUID().slice(0, 13)}`;
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const where = { s3, bucket, prefix: 'deploys/', application: 'web' };
+  /** What a run on commit `sha` does with the workspace: prepare (upload or reuse), then record. */
+  const deploy = async (sha: string, log = new MemoryLogger()): Promise<RevisionResult> => {
+    const metadata = { sha, ref: 'refs/heads/main' };
+    const revision = await prepareRevision({
+      workspace: ws,
+      application: 'web',
+      revision: { bucket, prefix: 'deploys/', bundleType: 'zip', source: '.', exclude: [] },
+      s3,
+      metadata,
+      log,
+    });
+    await recordCommit(where, metadata, revision, log);
+    return revision;
+  };
+  return { bucket, where, deploy };
+}
+
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+describe('the commit index', () => {
+  it('finds a revision by full or abbreviated sha, in either case', async () => {
+    const { where, deploy } = await bucketWithIndex();
+    const uploaded = await deploy(A);
+    expect(uploaded.uploaded).toBe(true);
+    expect(await findRevisionBySha({ ...where, sha: A })).toEqual({ ...uploaded, uploaded: false });
+    expect((await findRevisionBySha({ ...where, sha: A.slice(0, 7).toUpperCase() }))?.key).toBe(uploaded.key);
+    expect(await findRevisionBySha({ ...where, sha: 'bbbbbbb' })).toBeUndefined();
+  });
+
+  it('finds a later commit whose tree equals an earlier one (its run reused the object)', async () => {
+    const { where, deploy } = await bucketWithIndex();
+    const first = await deploy(A);
+    const second = await deploy(B);
+    expect(second.uploaded).toBe(false);
+    expect(second.key).toBe(first.key);
+    expect((await findRevisionBySha({ ...where, sha: B.slice(0, 7) }))?.key).toBe(first.key);
+  });
+
+  it('refuses an abbreviation that two deployed commits share, naming both', async () => {
+    const { where, deploy } = await bucketWithIndex();
+    await deploy(A);
+    await deploy(C);
+    const failure = await failureOf(findRevisionBySha({ ...where, sha: 'a1b2c3d' }));
+    expect(failure).toBeInstanceOf(UserError);
+    expect((failure as Error).message).toContain(`commit a1b2c3d is ambiguous: ${C}, ${A} were deployed`);
+    expect((failure as Error).message).toContain('give more characters');
+  });
+
+  it('says so when the recorded revision is gone or holds other content', async () => {
+    const { bucket, where, deploy } = await bucketWithIndex();
+    const revision = await deploy(A);
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: revision.key, Body: 'x', Metadata: { digest: 'other' } }),
+    );
+    expect(String(await failureOf(findRevisionBySha({ ...where, sha: A })))).toContain(
+      `now holds other content (digest other, expected ${revision.digest})`,
+    );
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: revision.key }));
+    expect(String(await failureOf(findRevisionBySha({ ...where, sha: A })))).toContain(
+      `commit a1b2c3d was deployed with s3://${bucket}/${revision.key}, which is no longer there`,
+    );
+  });
+
+  it('refuses a record it did not write', async () => {
+    const { bucket, where } = await bucketWithIndex();
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: commitIndexKey(where, A), Body: 'not json' }));
+    expect(String(await failureOf(findRevisionBySha({ ...where, sha: A })))).toContain(
+      'is not a commit record codedeploy-gitops wrote',
+    );
+  });
+
+  it('only warns when the record cannot be written: the deployment goes on', async () => {
+    const { where } = await bucketWithIndex();
+    const log = new MemoryLogger();
+    await recordCommit(
+      { ...where, bucket: `cdg-missing-${randomUUID().slice(0, 8)}` },
+      { sha: A, ref: 'refs/heads/main' },
+      { key: 'deploys/web/x.zip', digest: 'd', bundleType: 'zip' },
+      log,
+    );
+    const warned = log.lines.find((line) => line.level === 'warn')?.problem;
+    expect(warned?.message).toMatch(
+      /does not exist \(PutObject: NoSuchBucket\): deploying anyway, but "revision: a1b2c3d" will not find/,
+    );
+    expect(warned?.hint).toContain('create it');
+  });
+});
