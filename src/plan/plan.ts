@@ -4,6 +4,7 @@ import {
   groupName,
   PlaceholderError,
   type PlaceholderValues,
+  placeholdersIn,
   safeGroupName,
 } from '../config/naming.js';
 import type { Config, DeploymentSettings, MapEntry, Mapping } from '../config/types.js';
@@ -176,11 +177,16 @@ function overridePlan(config: Config, trigger: Trigger, groups: string[]): Plan 
 }
 
 function literalMapping(config: Config, group: string): Mapping | undefined {
-  const mappings = [...config.branches, ...config.tags].filter(
-    (e): e is MapEntry & Mapping => e.kind === 'deploy',
+  return deployMappings(config).find((mapping) => mapping.groups.includes(group));
+}
+
+/** Every mapping that deploys: branches, tags, then pull requests. */
+function deployMappings(config: Config): Mapping[] {
+  const mappings: Mapping[] = [...config.branches, ...config.tags].filter(
+    (entry): entry is MapEntry & Mapping => entry.kind === 'deploy',
   );
-  if (config.pullRequests) mappings.push({ ...config.pullRequests, kind: 'deploy', pattern: false });
-  return mappings.find((mapping) => mapping.groups.includes(group));
+  if (config.pullRequests) mappings.push(config.pullRequests);
+  return mappings;
 }
 
 function deployPlan(
@@ -192,6 +198,7 @@ function deployPlan(
   const deployments = mapping.groups.map((template) =>
     resolve(config, mapping, template, placeholderValues, mapping.key),
   );
+  refuseChosenLiteralGroups(config, mapping, deployments, matched);
   // One branch may list a group twice through placeholders; deploy it once.
   const unique = deployments.filter(
     (d, i) => deployments.findIndex((o) => o.deploymentGroup === d.deploymentGroup) === i,
@@ -205,6 +212,37 @@ function deployPlan(
     matched,
     placeholders: placeholderValues,
   };
+}
+
+/**
+ * A group name that a ref chose through a placeholder must not be one another mapping names outright:
+ * with `'*': '{branch}'`, a branch called "production" would deploy to the group `master` deploys to.
+ * Compared without case, in case CodeDeploy names are not case-sensitive where it matters.
+ */
+function refuseChosenLiteralGroups(
+  config: Config,
+  mapping: Mapping,
+  deployments: PlannedDeployment[],
+  matched: string,
+): void {
+  const others = deployMappings(config)
+    .filter((other) => other !== mapping)
+    .flatMap((other) =>
+      other.groups.filter((group) => placeholdersIn(group).length === 0).map((group) => ({ group, other })),
+    );
+  mapping.groups.forEach((template, index) => {
+    if (placeholdersIn(template).length === 0) return;
+    const chosen = deployments[index]!.deploymentGroup;
+    const owner = others.find(({ group }) => group.toLowerCase() === chosen.toLowerCase());
+    if (!owner) return;
+    throw new UserError(
+      problem(
+        `${matched}: its template "${template}" makes deployment group "${chosen}", which "${owner.other.key}" (${formatLocation(owner.other.location)}) deploys to; refused, so that a ref's name cannot choose another mapping's group`,
+        mapping.location,
+        `give the template a fixed part ("feature-{name}" rather than "{name}"), or rename the ${owner.other.key === 'pullRequests' ? 'pull request branch' : 'ref'}`,
+      ),
+    );
+  });
 }
 
 function resolve(

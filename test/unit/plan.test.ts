@@ -289,6 +289,52 @@ describe('placeholders at plan time', () => {
   });
 });
 
+describe("a ref name never chooses another mapping's group", () => {
+  const { config: loose } = parseConfigOrThrow(
+    `application: a
+revision: {bucket: bucket-x}
+branches:
+  master: production
+  develop: [staging]
+  'team/*': ['{name}', 'team-{name}']
+  '*': '{branch}'
+tags:
+  'v*': release
+pullRequests:
+  deploymentGroup: '{branch}'
+`,
+    'c.yml',
+  );
+
+  it.each([
+    ['refs/heads/production', 'production', '"master" (c.yml:4:3)'],
+    ['refs/heads/Staging', 'Staging', '"develop" (c.yml:5:3)'],
+    ['refs/heads/team/release', 'release', '"v*" (c.yml:9:3)'],
+  ])('%s → %s is refused', (ref, group, owner) => {
+    const plan = () => planDeployments(loose, push(ref));
+    expect(plan).toThrow(UserError);
+    expect(plan).toThrow(`makes deployment group "${group}", which ${owner} deploys to; refused`);
+    expect(plan).toThrow('give the template a fixed part');
+  });
+
+  it('names the mapping that chose it', () => {
+    expect(() => planDeployments(loose, push('refs/heads/production'))).toThrow(
+      /^c\.yml:7:3: branch "production" matches "\*"/,
+    );
+  });
+
+  it('holds for pull requests too', () => {
+    expect(() => planDeployments(loose, pullRequest('opened', { headRef: 'production' }))).toThrow(
+      'which "master" (c.yml:4:3) deploys to',
+    );
+  });
+
+  it('lets other names through, and a group two mappings name outright', () => {
+    expect(groups(planDeployments(loose, push('refs/heads/fix-login')))).toEqual(['fix-login']);
+    expect(groups(planDeployments(config, push('refs/heads/release/2.0')))).toEqual(['production']);
+  });
+});
+
 describe('matchedPart', () => {
   it.each([
     ['feature/*', 'feature/login', 'login'],
