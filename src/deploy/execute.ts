@@ -21,6 +21,7 @@ import { describeFailure, instanceFailures } from './diagnostics.js';
 import { type Clock, type Followed, followDeployments } from './follow.js';
 import { groupFromTemplate } from './group-template.js';
 import { consoleUrl, type GroupReport, type InstanceFailure, type RevisionReport, s3Uri } from './model.js';
+import { durationOf } from './poll-schedule.js';
 
 /** Where the revision comes from: the workspace (archive + upload), or an earlier upload of a commit. */
 export interface RevisionSource {
@@ -304,12 +305,18 @@ async function deployGroups(tasks: GroupTask[], request: ExecuteRequest, deps: E
       );
     }
     const config = task.info?.blueGreenDeploymentConfiguration;
+    const took = durationOf(task.info?.lastSuccessfulDeployment);
+    if (took) {
+      deps.log.info(
+        `${task.plan.deploymentGroup}: its last successful deployment took ${formatDuration(took / 1000)}; expecting ${id} to take about as long`,
+      );
+    }
     items.push({
       group: task.plan.deploymentGroup,
       id,
       deadline: now + wait.seconds * 1000,
       rollbackOnStop: rollbackOnStop(task.plan),
-      watched: { waves: 0, finished: false },
+      watched: { waves: 0, finished: false, ...(took ? { history: { createdAt: now, tookMs: took } } : {}) },
       ...(blueGreen
         ? {
             blueGreen: {

@@ -4,7 +4,7 @@ import type { CodeDeployGateway } from '../aws/codedeploy.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage } from '../core/problems.js';
 import { describeFleets, type OnReady } from './blue-green.js';
-import { countsOf, describeCounts, finishedInstances, isFinal } from './decisions.js';
+import { countsOf, describeCounts, finishedInstances, isFinal, totalInstances } from './decisions.js';
 import { consoleUrl } from './model.js';
 import {
   DEFAULT_POLL_POLICY,
@@ -194,6 +194,8 @@ async function refresh(
     // Instances run in waves of as many as run at once; a wave ends when its last instance does.
     const size = Math.max(item.waveSize ?? 1, counts?.inProgress ?? 0);
     item.waveSize = size;
+    const instances = totalInstances(counts);
+    if (instances > 0) watched.plannedWaves = Math.ceil(instances / size);
     const waves = Math.floor(finishedInstances(counts) / size) - Math.floor(before / size);
     recordWaves(watched, { waves, previousPoll, now });
     item.watched.finished = isFinal(info.status);

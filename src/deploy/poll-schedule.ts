@@ -8,6 +8,10 @@
  * - once a wave has finished, the pace is known and the next wave is expected within a window; the
  *   loop polls so that a wave in that window is seen at most `toleranceMs` after it happens. One call
  *   serves every deployment, so a poll placed for one also catches the others' waves before it;
+ * - before any wave, the group's last successful deployment forecasts the first one (its duration
+ *   over the waves): the only forecast a deployment of one wave (AllAtOnce, one instance) ever gets;
+ * - a wave later than its window is polled every `toleranceMs` at first, then less often the later it
+ *   gets (a hook that hangs until its timeout costs no more than the plain backoff);
  * - jitter only ever shortens a wait (a poll never lands past its window); throttling doubles it.
  */
 export interface PollPolicy {
@@ -54,6 +58,10 @@ export interface Watched {
   /** When the first and the latest wave finished. */
   firstWave?: Span;
   lastWave?: Span;
+  /** The group's last successful deployment took `tookMs`; this one was created at `createdAt`. */
+  history?: { createdAt: number; tookMs: number };
+  /** How many waves the deployment runs in: its instances over the wave size. */
+  plannedWaves?: number;
   finished: boolean;
   /** Waiting on something other than instances (Ready for a reroute, the termination wait): plain backoff. */
   parked?: boolean;
@@ -80,11 +88,14 @@ export function nextPollDelay(
     if (deployment.finished || deployment.parked) continue;
     const expected = expectedNextWave(deployment, policy);
     if (!expected) continue;
-    // A poll `toleranceMs` into the window sees the wave in time if it came by then; one at the
-    // window's end sees it wherever it came. Overdue (the window passed unseen): every `toleranceMs`.
-    const from = Math.max(now, expected.from);
-    const to = expected.to > from ? expected.to : Number.POSITIVE_INFINITY;
-    next = Math.min(next, to, from + policy.toleranceMs);
+    if (expected.to > now) {
+      // A poll `toleranceMs` into the window sees the wave in time if it came by then; one at the
+      // window's end sees it wherever it came.
+      next = Math.min(next, expected.to, Math.max(now, expected.from) + policy.toleranceMs);
+    } else {
+      const overdue = now - expected.to;
+      next = Math.min(next, now + Math.min(policy.maxMs, Math.max(policy.toleranceMs, overdue / 2)));
+    }
   }
   let delay = next - now;
   if (input.throttles > 0) {
@@ -106,8 +117,13 @@ export function expectedNextWave(
   deployment: Watched,
   policy: Pick<PollPolicy, 'spread' | 'confidence'> = DEFAULT_POLL_POLICY,
 ): Span | undefined {
-  const { startedAt, firstWave, lastWave, waves } = deployment;
-  if (!lastWave || waves === 0) return undefined;
+  const { startedAt, firstWave, lastWave, waves, history } = deployment;
+  if (!lastWave || waves === 0) {
+    if (!history) return undefined;
+    // As long as last time, wave for wave; one wave (or not known yet): the whole deployment.
+    const pace = history.tookMs / (deployment.plannedWaves ?? 1);
+    return around(history.createdAt + pace, (pace * policy.spread) / Math.sqrt(3), policy);
+  }
   let pace: number;
   let paceDeviation: number;
   // The first wave also holds the wait for the agent to pick the deployment up: once there are two,
@@ -121,10 +137,23 @@ export function expectedNextWave(
   } else {
     return undefined;
   }
-  const at = middle(lastWave) + pace;
-  const margin =
-    policy.confidence * Math.hypot(deviation(lastWave), paceDeviation, (pace * policy.spread) / Math.sqrt(3));
+  const spread = (pace * policy.spread) / Math.sqrt(3);
+  return around(middle(lastWave) + pace, Math.hypot(deviation(lastWave), paceDeviation, spread), policy);
+}
+
+/** The moments within `confidence` standard deviations of `at`. */
+function around(at: number, standardDeviation: number, policy: Pick<PollPolicy, 'confidence'>): Span {
+  const margin = policy.confidence * standardDeviation;
   return { from: at - margin, to: at + margin };
+}
+
+/** How long a finished deployment took (ms), from create to end: the group's last successful one. */
+export function durationOf(
+  deployment: { createTime?: Date; endTime?: Date } | undefined,
+): number | undefined {
+  if (!deployment?.createTime || !deployment.endTime) return undefined;
+  const took = deployment.endTime.getTime() - deployment.createTime.getTime();
+  return took > 0 ? took : undefined;
 }
 
 /** Record the waves a poll found finished: they ended between the previous answer and this one. */

@@ -220,6 +220,11 @@ describe.concurrent('deploying with the bundled action (moto S3 + local CodeDepl
     show(again);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('uploaded earlier for commit eeeeeee');
+    // The group's history forecasts the end (the only forecast a one-instance deployment gets).
+    expect(first.stdout).not.toContain('its last successful deployment took');
+    expect(again.stdout).toMatch(
+      /sha-a: its last successful deployment took \d+s; expecting d-\w+ to take about as long/,
+    );
     expect(again.stdout).not.toMatch(/^uploaded /m);
     expect(await deployedKey(deployments(again)[0]!.id!)).toBe(await deployedKey(deployments(first)[0]!.id!));
   });

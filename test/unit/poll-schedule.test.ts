@@ -5,6 +5,7 @@ import { MemoryLogger } from '../../src/core/log.js';
 import { type Followed, followDeployments } from '../../src/deploy/follow.js';
 import {
   DEFAULT_POLL_POLICY,
+  durationOf,
   expectedNextWave,
   nextPollDelay,
   recordWaves,
@@ -54,10 +55,31 @@ describe('nextPollDelay', () => {
     expect(Math.abs(polls.at(-1)! - window.to)).toBeLessThanOrEqual(1);
   });
 
-  it('keeps polling every toleranceMs while a wave is overdue', () => {
+  it('polls a late wave every toleranceMs at first, then less often the later it gets, up to maxMs', () => {
     const watched = seen([59_000, 60_000]);
-    const late = expectedNextWave(watched)!.to + 1_000;
-    expect(delayFor(late, [watched])).toBe(policy.toleranceMs);
+    const windowEnd = expectedNextWave(watched)!.to;
+    expect(delayFor(windowEnd + 1_000, [watched])).toBe(policy.toleranceMs);
+    expect(delayFor(windowEnd + 40_000, [watched])).toBe(20_000);
+    expect(delayFor(windowEnd + 600_000, [watched])).toBe(policy.maxMs);
+  });
+
+  it("before any wave, polls through the window the group's last deployment forecasts", () => {
+    const watched: Watched = {
+      ...fresh(),
+      startedAt: 100_000,
+      history: { createdAt: 100_000, tookMs: 60_000 },
+    };
+    const end = expectedNextWave(watched)!;
+    expect((end.from + end.to) / 2).toBe(160_000);
+    const now = end.from - 1_000;
+    expect(delayFor(now, [watched])).toBe(Math.round(end.from + policy.toleranceMs - now));
+    // Four waves (OneAtATime on four instances): the first is due after a quarter of that.
+    const first = expectedNextWave({ ...watched, plannedWaves: 4 })!;
+    expect((first.from + first.to) / 2).toBe(115_000);
+    expect(first.to - first.from).toBeCloseTo((end.to - end.from) / 4);
+    // Once a wave is seen, the waves predict the next one instead.
+    recordWaves(watched, { waves: 1, previousPoll: 150_000, now: 151_000 });
+    expect((expectedNextWave(watched)!.from + expectedNextWave(watched)!.to) / 2).not.toBe(160_000);
   });
 
   it('serves several deployments with one poll: the earliest of their deadlines', () => {
@@ -107,6 +129,18 @@ describe('expectedNextWave', () => {
     // The agent took 20 s to start; then 40 s per instance.
     const window = expectedNextWave(seen([59_000, 61_000], [99_000, 101_000]))!;
     expect((window.from + window.to) / 2).toBe(140_000);
+  });
+});
+
+describe('durationOf', () => {
+  it('is from create to end', () => {
+    expect(durationOf({ createTime: new Date(10_000), endTime: new Date(70_000) })).toBe(60_000);
+  });
+
+  it('is unknown without a finished previous deployment', () => {
+    expect(durationOf(undefined)).toBeUndefined();
+    expect(durationOf({ createTime: new Date(10_000) })).toBeUndefined();
+    expect(durationOf({ createTime: new Date(10_000), endTime: new Date(10_000) })).toBeUndefined();
   });
 });
 
