@@ -308,7 +308,7 @@ async function deployGroups(tasks: GroupTask[], request: ExecuteRequest, deps: E
     const took = durationOf(task.info?.lastSuccessfulDeployment);
     if (took) {
       deps.log.info(
-        `${task.plan.deploymentGroup}: its last successful deployment took ${formatDuration(took / 1000)}; expecting ${id} to take about as long`,
+        `${task.plan.deploymentGroup}: its last successful deployment took ${took < 1000 ? 'under a second' : formatDuration(took / 1000)}; expecting ${id} to take about as long`,
       );
     }
     items.push({

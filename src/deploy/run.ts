@@ -47,6 +47,8 @@ export interface RunResult {
   revision?: RevisionReport;
   /** The workflow run, for links back from GitHub deployments and comments. */
   runUrl?: string;
+  /** A person asked, on workflow_dispatch, for an earlier commit's revision or for a rollback. */
+  manual?: { kind: 'revision'; sha: string } | { kind: 'rollback' };
 }
 
 /**
@@ -84,6 +86,8 @@ export async function runAction(request: RunRequest, deps: RunDeps): Promise<Run
     dryRun: inputs.dryRun,
     groups: [],
     ...(request.runUrl ? { runUrl: request.runUrl } : {}),
+    ...(explicit === 'revision' ? { manual: { kind: 'revision' as const, sha: inputs.revision! } } : {}),
+    ...(explicit === 'rollback' ? { manual: { kind: 'rollback' as const } } : {}),
   };
   if (inputs.dryRun) {
     log.info('dry-run: nothing was uploaded or deployed');

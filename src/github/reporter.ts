@@ -4,6 +4,7 @@ import type { RunReporter, RunResult } from '../deploy/run.js';
 import { isPullRequest } from '../event/trigger.js';
 import type { PlannedDeployment } from '../plan/plan.js';
 import {
+  deployedRef,
   deploymentRequest,
   finishedStatus,
   type StatusRequest,
@@ -172,8 +173,27 @@ export function createGitHubReporter(options: GitHubReporterOptions): RunReporte
     }
   };
 
+  let redeployed: Promise<string> | undefined;
+  /**
+   * The commit the deployments attach to. A redeploy names its commit as typed, maybe abbreviated,
+   * which GitHub deployments do not take: GitHub resolves it once. Failing that (a commit GitHub does
+   * not know), the deployment stays on the commit the workflow ran on.
+   */
+  const deployedCommit = (result: RunResult): Promise<string> => {
+    const manual = result.manual;
+    if (manual?.kind !== 'revision') return Promise.resolve(deployedRef(result.trigger));
+    redeployed ??= call(`resolve commit ${manual.sha}`, async (api) => {
+      const { data } = await api.rest.repos.getCommit({ owner, repo, ref: manual.sha });
+      return data.sha;
+    }).catch((error: unknown) => {
+      log.debug(`GitHub deployments stay on ${result.trigger.sha.slice(0, 7)}: ${errorMessage(error)}`);
+      return deployedRef(result.trigger);
+    });
+    return redeployed;
+  };
+
   const createDeployment = async (result: RunResult, planned: PlannedDeployment): Promise<number> => {
-    const body = deploymentRequest(result, planned);
+    const body = deploymentRequest(result, planned, await deployedCommit(result));
     const response = await call(`create the deployment of ${planned.environment}`, (api) =>
       api.rest.repos.createDeployment({ owner, repo, ...body }),
     );
@@ -259,7 +279,8 @@ export function createGitHubReporter(options: GitHubReporterOptions): RunReporte
             feature: 'deployments',
             run: async () => {
               const id = await createDeployment(result, planned);
-              await setStatus(id, planned.environment, startedStatus(result, planned, options.runUrl));
+              const status = startedStatus(result, planned, await deployedCommit(result), options.runUrl);
+              await setStatus(id, planned.environment, status);
             },
           });
         }

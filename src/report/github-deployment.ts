@@ -56,16 +56,25 @@ export function truncate(text: string, max = MAX_DESCRIPTION): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
-/** The commit GitHub attaches the deployment to: a pull request's head, so it shows on the PR. */
+/**
+ * The commit GitHub attaches the deployment to: a pull request's head, so it shows on the PR; the
+ * trigger's commit otherwise. A redeploy of an earlier commit attaches to that one instead (the
+ * reporter resolves it, since it may be typed abbreviated).
+ */
 export function deployedRef(trigger: Trigger): string {
   return isPullRequest(trigger) ? trigger.headSha : trigger.sha;
 }
 
-export function deploymentRequest(result: RunResult, planned: PlannedDeployment): DeploymentRequest {
+/** `ref`: the commit deployed, as deployedRef or the reporter's resolution of a redeployed one says. */
+export function deploymentRequest(
+  result: RunResult,
+  planned: PlannedDeployment,
+  ref: string,
+): DeploymentRequest {
   const preview = isPullRequest(result.trigger);
   const application = result.config.application;
   return {
-    ref: deployedRef(result.trigger),
+    ref,
     task: 'deploy',
     auto_merge: false,
     // Commit statuses are CI's business; the deployment must not wait for (or fail on) them.
@@ -83,12 +92,20 @@ export function deploymentRequest(result: RunResult, planned: PlannedDeployment)
   };
 }
 
-export function startedStatus(result: RunResult, planned: PlannedDeployment, logUrl: string): StatusRequest {
+export function startedStatus(
+  result: RunResult,
+  planned: PlannedDeployment,
+  ref: string,
+  logUrl: string,
+): StatusRequest {
+  const group = planned.deploymentGroup;
+  const what =
+    result.manual?.kind === 'rollback'
+      ? `Rolling ${group} back to its previous successful revision`
+      : `${result.manual ? 'Redeploying' : 'Deploying'} ${ref.slice(0, 7)} to ${group}`;
   return {
     state: 'in_progress',
-    description: truncate(
-      `Deploying ${deployedRef(result.trigger).slice(0, 7)} to ${planned.deploymentGroup} with CodeDeploy`,
-    ),
+    description: truncate(`${what} with CodeDeploy`),
     log_url: logUrl,
     ...(planned.environmentUrl ? { environment_url: planned.environmentUrl } : {}),
   };

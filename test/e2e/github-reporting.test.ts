@@ -80,6 +80,41 @@ describe('GitHub Deployments and the pull-request comment', () => {
     expect(state('ghf-b')).toBe('failure');
   });
 
+  it('a redeploy attaches the GitHub deployment to the redeployed commit; a rollback says it rolls back', async () => {
+    await env.createGroups(['gh-redeploy']);
+    const config = testConfig('  develop: gh-redeploy\n');
+    const [older, newer] = ['7'.repeat(40), '8'.repeat(40)];
+    for (const [sha, version] of [
+      [older, 'v7'],
+      [newer, 'v8'],
+    ] as const) {
+      const pushed = await env.run({ workspace: await env.workspace(config, { version }), sha });
+      expect(pushed.code).toBe(0);
+    }
+    const dispatch = async (inputs: Record<string, string>) => {
+      github.reset();
+      github.commits.push(older, newer);
+      const result = await env.run({
+        workspace: await env.workspace(config),
+        eventName: 'workflow_dispatch',
+        sha: newer,
+        inputs: { ...token, ...inputs },
+        env: githubEnv(),
+      });
+      expect(result.code).toBe(0);
+      const [deployment] = github.deployments;
+      return { ref: deployment?.body.ref, started: deployment?.statuses[0]?.description };
+    };
+    expect(await dispatch({ revision: '7777777' })).toEqual({
+      ref: older,
+      started: 'Redeploying 7777777 to gh-redeploy with CodeDeploy',
+    });
+    expect(await dispatch({ rollback: 'true' })).toEqual({
+      ref: newer,
+      started: 'Rolling gh-redeploy back to its previous successful revision with CodeDeploy',
+    });
+  });
+
   it('a pull request: opened → synchronize → closed keeps one comment, then deletes the preview group', async () => {
     await env.createGroups(['gh-template']);
     github.reset();

@@ -38,6 +38,8 @@ export class FakeGitHub {
   readonly comments: Comment[] = [];
   /** `${base}...${head}` → the compare API's status (ahead, behind, identical, diverged). */
   readonly comparisons = new Map<string, string>();
+  /** Full shas of the repository's commits: the commits API resolves an abbreviation to one of them. */
+  readonly commits: string[] = [];
   /** When set, every request answers with this status (simulates an outage or a bad token). */
   failWith: number | undefined;
   /** Finer failure injection: the status (and message) to answer for this request, or undefined to serve it. */
@@ -79,6 +81,7 @@ export class FakeGitHub {
     this.requests.length = 0;
     this.deployments.length = 0;
     this.comments.length = 0;
+    this.commits.length = 0;
     this.failWith = undefined;
     this.failWhen = undefined;
     this.nextId = 1000;
@@ -118,6 +121,15 @@ export class FakeGitHub {
           return status
             ? send(200, { status, ahead_by: 0, behind_by: 0, commits: [] })
             : send(404, { message: 'Not Found' });
+        },
+      ],
+      [
+        /^GET \/repos\/[^/]+\/[^/]+\/commits\/([^/]+)$/,
+        (match) => {
+          const found = this.commits.filter((sha) => sha.startsWith(match[1]!));
+          return found.length === 1
+            ? send(200, { sha: found[0] })
+            : send(found.length === 0 ? 404 : 422, { message: 'No commit found for SHA' });
         },
       ],
       [

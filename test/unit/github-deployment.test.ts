@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { GroupOutcome, GroupReport } from '../../src/deploy/model.js';
 import {
+  deployedRef,
   deploymentRequest,
   finishedStatus,
   MAX_DESCRIPTION,
   OUTCOME_STATE,
+  startedStatus,
   truncate,
 } from '../../src/report/github-deployment.js';
 import { previewDeployed, RUN_URL, successOnThreeGroups } from '../helpers/run-results.js';
@@ -81,9 +83,11 @@ describe('GitHub deployment statuses', () => {
   it('a pull-request preview is transient, never production, and points at the head commit', () => {
     const result = previewDeployed('opened', 'abcdef0123456789abcdef0123456789abcdef01');
     if (result.plan.skipped) throw new Error('expected a plan');
+    const trigger = { ...result.trigger, sha: 'f'.repeat(40) };
     const request = deploymentRequest(
-      { ...result, trigger: { ...result.trigger, sha: 'f'.repeat(40) } },
+      { ...result, trigger },
       result.plan.deployments[0]!,
+      deployedRef(trigger),
     );
     expect(request).toMatchObject({
       ref: 'abcdef0123456789abcdef0123456789abcdef01',
@@ -91,5 +95,22 @@ describe('GitHub deployment statuses', () => {
       production_environment: false,
       environment: 'preview-42',
     });
+  });
+
+  it('an in-progress status says what is deployed: a commit, a redeployed one, or a rollback', () => {
+    const result = previewDeployed('opened', 'abcdef0123456789abcdef0123456789abcdef01');
+    const group = planned();
+    const sha = '5'.repeat(40);
+    expect(startedStatus(result, group, sha, RUN_URL).description).toBe(
+      `Deploying 5555555 to ${group.deploymentGroup} with CodeDeploy`,
+    );
+    const revision = { ...result, manual: { kind: 'revision' as const, sha: '5555555' } };
+    expect(startedStatus(revision, group, sha, RUN_URL).description).toBe(
+      `Redeploying 5555555 to ${group.deploymentGroup} with CodeDeploy`,
+    );
+    const rollback = { ...result, manual: { kind: 'rollback' as const } };
+    expect(startedStatus(rollback, group, sha, RUN_URL).description).toBe(
+      `Rolling ${group.deploymentGroup} back to its previous successful revision with CodeDeploy`,
+    );
   });
 });
