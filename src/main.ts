@@ -79,6 +79,7 @@ async function gitHubEdges(inputs: ActionInputs, owner: string, repo: string, ru
       repo,
       runUrl: runUrl ?? '',
       enabled: inputs.githubDeployments,
+      comment: inputs.prComment,
       log: actionLogger,
     }),
   };

@@ -19,6 +19,8 @@ export interface ActionInputs {
   rollback: boolean;
   onReady: 'wait' | 'continue' | 'stop';
   githubDeployments: boolean;
+  /** Keep one comment on a pull-request preview up to date. */
+  prComment: boolean;
 }
 
 export type InputReader = (name: string) => string;
@@ -89,6 +91,7 @@ export function readInputs(read: InputReader): ActionInputs {
     rollback: bool('rollback', false),
     onReady: choice('on-ready', ['wait', 'continue', 'stop'] as const, 'wait'),
     githubDeployments: bool('github-deployments', true),
+    prComment: bool('pr-comment', true),
   };
   if (inputs.rollback && inputs.revision) {
     problems.push(

@@ -23,6 +23,8 @@ export interface GitHubReporterOptions {
   runUrl: string;
   /** The github-deployments input: false turns the Deployments API off (the PR comment stays). */
   enabled: boolean;
+  /** The pr-comment input: false leaves pull requests without the preview comment. */
+  comment: boolean;
   log: Logger;
   /** Waits between retries; injected so tests do not wait. */
   sleep?: (ms: number) => Promise<void>;
@@ -265,7 +267,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): RunReporte
   };
 
   const previewsOf = (result: RunResult): boolean =>
-    isPullRequest(result.trigger) && !result.plan.skipped && !result.dryRun;
+    options.comment && isPullRequest(result.trigger) && !result.plan.skipped && !result.dryRun;
 
   return {
     async started(result) {

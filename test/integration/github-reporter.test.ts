@@ -30,7 +30,7 @@ beforeEach(() => {
   sleeps = [];
 });
 
-function reporter(overrides: { token?: string; enabled?: boolean } = {}) {
+function reporter(overrides: { token?: string; enabled?: boolean; comment?: boolean } = {}) {
   return createGitHubReporter({
     token: overrides.token ?? 'ghs_test',
     apiUrl: github.url,
@@ -38,6 +38,7 @@ function reporter(overrides: { token?: string; enabled?: boolean } = {}) {
     repo: 'shop',
     runUrl: RUN_URL,
     enabled: overrides.enabled ?? true,
+    comment: overrides.comment ?? true,
     log,
     sleep: async (ms) => {
       sleeps.push(ms);
@@ -46,7 +47,10 @@ function reporter(overrides: { token?: string; enabled?: boolean } = {}) {
 }
 
 /** One run as the orchestrator drives it: started before deploying, finished after. */
-async function run(result: RunResult, options: { token?: string; enabled?: boolean } = {}) {
+async function run(
+  result: RunResult,
+  options: { token?: string; enabled?: boolean; comment?: boolean } = {},
+) {
   const r = reporter(options);
   await r.started(atStart(result));
   await r.finished(result);
@@ -221,6 +225,15 @@ describe('pull-request previews', () => {
     expect(warnings()).toEqual([]);
   });
 
+  it('pr-comment: false leaves the pull request without a comment; the deployments stay', async () => {
+    await run(previewDeployed('opened', HEAD_1), { comment: false });
+    expect(github.comments).toEqual([]);
+    expect(github.calls().filter((call) => call.includes('/issues/'))).toEqual([]);
+    expect(github.deployments.map((d) => d.statuses.map((s) => s.state))).toEqual([
+      ['in_progress', 'success'],
+    ]);
+  });
+
   it('a fork pull request that was refused gets no comment and no deployment', async () => {
     await run(forkSkipped());
     expect(github.requests).toEqual([]);
@@ -327,6 +340,7 @@ describe('a failing GitHub API never fails the run', () => {
       repo: 'shop',
       runUrl: RUN_URL,
       enabled: true,
+      comment: true,
       log,
       sleep: async (ms) => {
         sleeps.push(ms);

@@ -14,6 +14,7 @@ describe('readInputs', () => {
       rollback: false,
       onReady: 'wait',
       githubDeployments: true,
+      prComment: true,
     });
   });
 
@@ -30,6 +31,7 @@ describe('readInputs', () => {
         revision: 'ABCDEF1',
         'on-ready': 'continue',
         'github-deployments': 'False',
+        'pr-comment': 'false',
       }),
     );
     expect(inputs).toMatchObject({
@@ -42,6 +44,7 @@ describe('readInputs', () => {
       revision: 'abcdef1',
       onReady: 'continue',
       githubDeployments: false,
+      prComment: false,
     });
   });
 
