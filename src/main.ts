@@ -3,6 +3,7 @@ import { type ActionInputs, readInputs } from './action/inputs.js';
 import { actionLogger } from './action/logger.js';
 import { UserError } from './core/problems.js';
 import { abortOnSignals } from './core/signals.js';
+import { runId } from './deploy/description.js';
 import { runAction } from './deploy/run.js';
 import { readEventFile } from './event/read-event.js';
 import type { RunnerEvent } from './event/trigger.js';
@@ -25,7 +26,7 @@ export async function run(): Promise<void> {
         inputs,
         event,
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-        runId: `${env.GITHUB_RUN_ID ?? 'local'}.${env.GITHUB_RUN_ATTEMPT ?? '1'}`,
+        runId: runId(env),
         ...(runUrl ? { runUrl } : {}),
       },
       {

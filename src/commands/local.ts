@@ -7,6 +7,7 @@ import { formatDuration } from '../config/duration.js';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
 import { abortOnSignals } from '../core/signals.js';
 import { describeCounts } from '../deploy/decisions.js';
+import { runId } from '../deploy/description.js';
 import { type RunResult, runAction } from '../deploy/run.js';
 import { readEventFile } from '../event/read-event.js';
 import { type RunnerEvent, SUPPORTED_EVENTS, triggerFromEvent } from '../event/trigger.js';
@@ -76,7 +77,7 @@ const local: CommandHandler = async (argv) => {
         ),
         event,
         workspace,
-        runId: `local-${Date.now()}.1`,
+        runId: runId({}),
       },
       { log, cancel: abortOnSignals(), fetchConfig: () => Promise.reject(new Error('not used locally')) },
     );

@@ -9,9 +9,20 @@ const MAX = 100;
 
 export interface DeploymentOrigin {
   sha: string;
-  /** `${GITHUB_RUN_ID}.${GITHUB_RUN_ATTEMPT}`; `local-<ms>.1` for the CLI's local mode. */
+  /** `${GITHUB_RUN_ID}.${GITHUB_RUN_ATTEMPT}`; `local-<ms>.1` outside GitHub (see runId). */
   run: string;
   ref: string;
+}
+
+/**
+ * The run as deployments record it. Outside GitHub (the CLI, another CI running dist/index.js) every
+ * run gets its own: two runs of one commit sharing an id would adopt each other's deployments.
+ */
+export function runId(
+  env: { GITHUB_RUN_ID?: string; GITHUB_RUN_ATTEMPT?: string },
+  now = Date.now(),
+): string {
+  return `${env.GITHUB_RUN_ID ?? `local-${now}`}.${env.GITHUB_RUN_ATTEMPT ?? '1'}`;
 }
 
 export function describeDeployment(origin: DeploymentOrigin): string {

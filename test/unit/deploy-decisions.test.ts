@@ -7,7 +7,7 @@ import {
   describeCounts,
   runStatus,
 } from '../../src/deploy/decisions.js';
-import { describeDeployment, parseDescription } from '../../src/deploy/description.js';
+import { describeDeployment, parseDescription, runId } from '../../src/deploy/description.js';
 import type { GroupOutcome, GroupReport } from '../../src/deploy/model.js';
 
 const ours = { sha: 'a'.repeat(40), run: '100.1', ref: 'refs/heads/master' };
@@ -23,6 +23,17 @@ describe('description', () => {
     const text = describeDeployment(long);
     expect(text.length).toBeLessThanOrEqual(100);
     expect(parseDescription(text)).toMatchObject({ sha: ours.sha, run: '100.1' });
+  });
+
+  it('a run is its GitHub run and attempt; outside GitHub every run is its own, so none adopts another', () => {
+    expect(runId({ GITHUB_RUN_ID: '123', GITHUB_RUN_ATTEMPT: '2' })).toBe('123.2');
+    const [first, second] = [runId({}, 1_000), runId({}, 2_000)];
+    expect(first).toBe('local-1000.1');
+    const origin = (run: string) => ({ ...ours, run });
+    expect(decideActive('fail', { id: 'd-1', origin: origin(first) }, origin(second))).toMatchObject({
+      kind: 'fail',
+    });
+    expect(parseDescription(describeDeployment(origin(first)))?.run).toBe(first);
   });
 
   it('ignores descriptions written by others', () => {
