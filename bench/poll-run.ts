@@ -49,11 +49,11 @@ function seeded(seed: number): () => number {
 /**
  * Each deployment waits 5–10 s for the agent, then runs its waves one after the other; an instance
  * takes its wave's share of the 5 minutes ±10 %, and a wave ends with its slowest instance.
- * "early-failure": the second deployment's first instance in its middle wave fails, which ends it then.
+ * "early-failure" (OneAtATime only, where one failed instance fails the deployment): the second
+ * deployment's second instance fails, which ends it then.
  */
 function simulate(style: Style, scenario: Scenario, groups: number, random: () => number): SimDeployment[] {
   const waves = INSTANCES / style.waveSize;
-  const failingWave = Math.floor((waves - 1) / 2);
   return Array.from({ length: groups }, (_, index) => {
     const instances: SimDeployment['instances'] = [];
     let time = 5 + random() * 5;
@@ -61,7 +61,7 @@ function simulate(style: Style, scenario: Scenario, groups: number, random: () =
       let waveEnd = time;
       for (let slot = 0; slot < style.waveSize; slot++) {
         const end = time + (DEPLOYMENT_SECONDS / waves) * (0.9 + random() * 0.2);
-        const fails = scenario === 'early-failure' && index === 1 && wave === failingWave && slot === 0;
+        const fails = scenario === 'early-failure' && index === 1 && wave === 1 && slot === 0;
         instances.push({ end, fails });
         waveEnd = Math.max(waveEnd, end);
       }
@@ -253,9 +253,8 @@ interface Case {
   groups: number;
 }
 const CASES: Case[] = [
-  ...STYLES.flatMap((style) =>
-    (['steady', 'early-failure'] as const).map((scenario) => ({ style, scenario, groups: 3 })),
-  ),
+  ...STYLES.map((style) => ({ style, scenario: 'steady' as const, groups: 3 })),
+  { style: STYLES[0]!, scenario: 'early-failure', groups: 3 },
   { style: STYLES[0]!, scenario: 'steady', groups: 1 },
   { style: STYLES[0]!, scenario: 'steady', groups: 10 },
 ];

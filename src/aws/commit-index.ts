@@ -1,24 +1,22 @@
 import {
-  GetObjectCommand,
   HeadObjectCommand,
   type HeadObjectCommandOutput,
   ListObjectsV2Command,
   type ListObjectsV2CommandOutput,
-  PutObjectCommand,
-  type S3Client,
 } from '@aws-sdk/client-s3';
-import type { BundleType } from '../config/types.js';
+import { BUNDLE_TYPES, type BundleType } from '../config/types.js';
 import type { Logger } from '../core/log.js';
-import { problem, UserError, warning } from '../core/problems.js';
+import { errorMessage, problem, UserError, warning } from '../core/problems.js';
 import { describeS3Error, isNotFound } from './s3-errors.js';
-import { objectVersion, type RevisionMetadata, type RevisionResult } from './s3-upload.js';
+import { objectVersion, type RevisionMetadata, type RevisionResult, revisionKey } from './s3-upload.js';
+import { getRecord, notOurs, putRecord, type StateLocation, stateDirectory } from './state-records.js';
 
 /**
- * Which revision each deployed commit built: `{prefix}{application}/.codedeploy-gitops/commits/{sha}.json`,
- * written by every run that deploys its workspace, whether it uploaded the bundle or found it there.
- * The bundle's own metadata cannot say it: one object serves every commit with the same tree (a revert,
- * a merge that changes nothing deployed), and names only the first. A key per commit also makes an
- * abbreviated sha a prefix listing instead of reading every bundle's metadata.
+ * Which revision each deployed commit built: `.../.codedeploy-gitops/commits/{sha}.json` (see
+ * state-records.ts), written by every run that deploys its workspace, whether it uploaded the bundle
+ * or found it there. The bundle's own metadata cannot say it: one object serves every commit with the
+ * same tree (a revert, a merge that changes nothing deployed) and names only the first. A key per
+ * commit also makes an abbreviated sha a prefix listing instead of reading every bundle's metadata.
  */
 export interface CommitEntry {
   sha: string;
@@ -26,22 +24,14 @@ export interface CommitEntry {
   key: string;
   digest: string;
   bundleType: BundleType;
+  /** The object version uploaded or found (versioned buckets): a redeploy pins it, not whatever is there now. */
+  version?: string;
   runUrl?: string;
   recordedAt: string;
 }
 
-export interface CommitIndexLocation {
-  s3: S3Client;
-  bucket: string;
-  prefix: string;
-  application: string;
-}
-
-const directory = (where: CommitIndexLocation) =>
-  `${where.prefix}${where.application}/.codedeploy-gitops/commits/`;
-
-export function commitIndexKey(where: CommitIndexLocation, sha: string): string {
-  return `${directory(where)}${sha.toLowerCase()}.json`;
+export function commitIndexKey(where: StateLocation, sha: string): string {
+  return `${stateDirectory(where, 'commits')}${sha.toLowerCase()}.json`;
 }
 
 /**
@@ -49,36 +39,25 @@ export function commitIndexKey(where: CommitIndexLocation, sha: string): string 
  * warns (saying so) rather than failing a deployment that is otherwise ready to go.
  */
 export async function recordCommit(
-  where: CommitIndexLocation,
+  where: StateLocation,
   metadata: RevisionMetadata,
-  revision: Pick<RevisionResult, 'key' | 'digest' | 'bundleType'>,
+  revision: Pick<RevisionResult, 'key' | 'digest' | 'bundleType' | 'version'>,
   log: Logger,
 ): Promise<void> {
   const entry: CommitEntry = {
-    sha: metadata.sha,
+    sha: metadata.sha.toLowerCase(),
     ref: metadata.ref,
     key: revision.key,
     digest: revision.digest,
     bundleType: revision.bundleType,
+    ...(revision.version ? { version: revision.version } : {}),
     ...(metadata.runUrl ? { runUrl: metadata.runUrl } : {}),
     recordedAt: new Date().toISOString(),
   };
-  const key = commitIndexKey(where, metadata.sha);
   try {
-    await where.s3.send(
-      new PutObjectCommand({
-        Bucket: where.bucket,
-        Key: key,
-        Body: JSON.stringify(entry),
-        ContentType: 'application/json',
-      }),
-    );
+    await putRecord(where, commitIndexKey(where, metadata.sha), entry);
   } catch (error) {
-    const [explained] = describeS3Error(error, {
-      operation: 'PutObject',
-      bucket: where.bucket,
-      key,
-    }).problems;
+    const [explained] = error instanceof UserError ? error.problems : [problem(errorMessage(error))];
     log.warn(
       warning(
         `${explained!.message}: deploying anyway, but "revision: ${metadata.sha.slice(0, 7)}" will not find this commit's revision`,
@@ -91,18 +70,21 @@ export async function recordCommit(
 
 /**
  * The revision commit `sha` built, for "redeploy commit X without rebuilding"; undefined when no run
- * recorded that commit. `sha`: 7 to 40 hex digits, as the `revision` input allows.
+ * recorded that commit. `sha`: 7 to 40 hex digits, as the `revision` input allows. The record is
+ * checked against what it may name (this commit, a revision key of this application) and the object
+ * against the record (the digest, the version when the bucket keeps versions).
  */
 export async function findRevisionBySha(
-  where: CommitIndexLocation & { sha: string },
+  where: StateLocation & { sha: string },
 ): Promise<RevisionResult | undefined> {
   const { s3, bucket } = where;
   const sha = where.sha.toLowerCase();
-  const keys = await listKeys(s3, bucket, `${directory(where)}${sha}`);
-  const matches = keys.filter((key) => key.endsWith('.json'));
-  if (matches.length === 0) return undefined;
-  if (matches.length > 1) {
-    const shas = matches.map((key) => key.slice(key.lastIndexOf('/') + 1, -'.json'.length));
+  const keys = (await listKeys(where, `${stateDirectory(where, 'commits')}${sha}`)).filter((key) =>
+    key.endsWith('.json'),
+  );
+  if (keys.length === 0) return undefined;
+  if (keys.length > 1) {
+    const shas = keys.map((key) => key.slice(key.lastIndexOf('/') + 1, -'.json'.length));
     throw new UserError(
       problem(
         `commit ${sha} is ambiguous: ${shas.join(', ')} were deployed`,
@@ -111,11 +93,17 @@ export async function findRevisionBySha(
       ),
     );
   }
-  const entry = await readEntry(s3, bucket, matches[0]!);
+  const entry = commitEntry(where, keys[0]!, await getRecord(where, keys[0]!), sha);
   const found = `commit ${entry.sha.slice(0, 7)} was deployed with s3://${bucket}/${entry.key}`;
   let head: HeadObjectCommandOutput;
   try {
-    head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: entry.key }));
+    head = await s3.send(
+      new HeadObjectCommand({
+        Bucket: bucket,
+        Key: entry.key,
+        ...(entry.version ? { VersionId: entry.version } : {}),
+      }),
+    );
   } catch (error) {
     if (!isNotFound(error)) throw describeS3Error(error, { operation: 'HeadObject', bucket, key: entry.key });
     throw new UserError(
@@ -147,43 +135,33 @@ export async function findRevisionBySha(
   };
 }
 
-async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+/** The record, if it is one we wrote for this commit, naming a revision of this application. */
+function commitEntry(where: StateLocation, key: string, record: unknown, sha: string): CommitEntry {
+  const entry = (record ?? {}) as Partial<CommitEntry>;
+  const valid =
+    typeof entry.sha === 'string' &&
+    entry.sha.startsWith(sha) &&
+    typeof entry.digest === 'string' &&
+    BUNDLE_TYPES.includes(entry.bundleType as BundleType) &&
+    entry.key === revisionKey(where.prefix, where.application, entry.digest, entry.bundleType as BundleType);
+  if (!valid) throw notOurs(where, key);
+  return entry as CommitEntry;
+}
+
+async function listKeys(where: StateLocation, prefix: string): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
     let page: ListObjectsV2CommandOutput;
     try {
-      page = await s3.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+      page = await where.s3.send(
+        new ListObjectsV2Command({ Bucket: where.bucket, Prefix: prefix, ContinuationToken: token }),
       );
     } catch (error) {
-      throw describeS3Error(error, { operation: 'ListObjectsV2', bucket, key: prefix });
+      throw describeS3Error(error, { operation: 'ListObjectsV2', bucket: where.bucket, key: prefix });
     }
     for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
     token = page.NextContinuationToken;
   } while (token);
   return keys;
-}
-
-async function readEntry(s3: S3Client, bucket: string, key: string): Promise<CommitEntry> {
-  let text: string;
-  try {
-    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    text = (await response.Body?.transformToString()) ?? '';
-  } catch (error) {
-    throw describeS3Error(error, { operation: 'GetObject', bucket, key });
-  }
-  try {
-    const entry = JSON.parse(text) as Partial<CommitEntry>;
-    if (entry.sha && entry.key && entry.digest && entry.bundleType) return entry as CommitEntry;
-  } catch {
-    // Reported below with the file named.
-  }
-  throw new UserError(
-    problem(
-      `s3://${bucket}/${key} is not a commit record codedeploy-gitops wrote`,
-      undefined,
-      'delete it, then deploy the commit again by running the workflow on it',
-    ),
-  );
 }

@@ -9,10 +9,11 @@ export type AwsService = 's3' | 'codedeploy';
 /**
  * S3 operations do not map one to one: a multipart upload is s3:PutObject, and without s3:ListBucket
  * S3 answers 403 instead of 404 for a key that does not exist, so reading an object that may be
- * missing needs both.
+ * missing needs both. A redeploy by commit reads the object version it recorded (versioned buckets),
+ * which is s3:GetObjectVersion.
  */
 const S3: Record<string, readonly string[]> = {
-  HeadObject: ['s3:GetObject', 's3:ListBucket'],
+  HeadObject: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'],
   GetObject: ['s3:GetObject', 's3:ListBucket'],
   PutObject: ['s3:PutObject'],
   CreateMultipartUpload: ['s3:PutObject'],

@@ -1,13 +1,11 @@
 import { existsSync } from 'node:fs';
 import { writeBundleToFile } from '../bundle/bundle.js';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
-import type { BundleType, RevisionSettings } from '../config/types.js';
+import { BUNDLE_TYPES, type RevisionSettings } from '../config/types.js';
 import { formatBytes } from '../core/format.js';
 import { oneOf, parseFlags } from './args.js';
 import { stderrLogger } from './cli-logger.js';
 import { type CommandHandler, UsageError } from './command.js';
-
-const BUNDLE_TYPES: readonly BundleType[] = ['zip', 'tgz', 'tar'];
 
 type BundleSettings = Pick<RevisionSettings, 'source' | 'exclude' | 'bundleType'>;
 

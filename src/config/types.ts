@@ -1,6 +1,7 @@
 import type { SourceLocation } from '../core/problems.js';
 
-export type BundleType = 'zip' | 'tgz' | 'tar';
+export const BUNDLE_TYPES = ['zip', 'tgz', 'tar'] as const;
+export type BundleType = (typeof BUNDLE_TYPES)[number];
 export type FileExistsBehavior = 'DISALLOW' | 'OVERWRITE' | 'RETAIN';
 export type RollbackEvent = 'DEPLOYMENT_FAILURE' | 'DEPLOYMENT_STOP_ON_ALARM' | 'DEPLOYMENT_STOP_ON_REQUEST';
 export type OnActiveDeployment = 'wait' | 'stop' | 'fail';

@@ -22,7 +22,7 @@ export function runId(
   env: { GITHUB_RUN_ID?: string; GITHUB_RUN_ATTEMPT?: string },
   now = Date.now(),
 ): string {
-  return `${env.GITHUB_RUN_ID ?? `local-${now}`}.${env.GITHUB_RUN_ATTEMPT ?? '1'}`;
+  return `${env.GITHUB_RUN_ID || `local-${now}`}.${env.GITHUB_RUN_ATTEMPT || '1'}`;
 }
 
 export function describeDeployment(origin: DeploymentOrigin): string {

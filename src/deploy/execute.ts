@@ -202,7 +202,7 @@ async function chooseRevisions(
         ),
       );
     }
-    deps.log.info(`Redeploying ${s3Uri(revision)}, uploaded earlier for commit ${request.revisionSha}`);
+    deps.log.info(`Redeploying ${s3Uri(revision)}, the revision commit ${request.revisionSha} deployed`);
   } else {
     revision = await deps.revisions.fromWorkspace();
   }
@@ -305,7 +305,8 @@ async function deployGroups(tasks: GroupTask[], request: ExecuteRequest, deps: E
       );
     }
     const config = task.info?.blueGreenDeploymentConfiguration;
-    const took = durationOf(task.info?.lastSuccessfulDeployment);
+    // A blue/green deployment's duration holds its Ready and termination waits: no forecast of waves.
+    const took = blueGreen ? undefined : durationOf(task.info?.lastSuccessfulDeployment);
     if (took) {
       deps.log.info(
         `${task.plan.deploymentGroup}: its last successful deployment took ${took < 1000 ? 'under a second' : formatDuration(took / 1000)}; expecting ${id} to take about as long`,

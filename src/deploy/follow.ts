@@ -9,8 +9,8 @@ import { consoleUrl } from './model.js';
 import {
   DEFAULT_POLL_POLICY,
   nextPollDelay,
+  observe,
   type PollPolicy,
-  recordWaves,
   type Watched,
 } from './poll-schedule.js';
 
@@ -47,8 +47,6 @@ export interface Followed {
   rollbackOf?: string;
   info?: DeploymentInfo;
   watched: Watched;
-  /** Instances per wave: the most seen in progress at once. */
-  waveSize?: number;
   /** A blue/green group's deployment: its fleets are described, and Ready is handled as `onReady` says. */
   blueGreen?: BlueGreenFollow;
   /** Why we stopped it, when we did. */
@@ -186,18 +184,17 @@ async function refresh(
   for (const info of infos) {
     const item = active.find((candidate) => candidate.id === info.deploymentId);
     if (!item) continue;
-    const before = finishedInstances(countsOf(item.info?.deploymentOverview));
     item.info = info;
     const counts = countsOf(info.deploymentOverview);
-    const { watched } = item;
-    watched.startedAt ??= info.startTime?.getTime() ?? info.createTime?.getTime();
-    // Instances run in waves of as many as run at once; a wave ends when its last instance does.
-    const size = Math.max(item.waveSize ?? 1, counts?.inProgress ?? 0);
-    item.waveSize = size;
-    const instances = totalInstances(counts);
-    if (instances > 0) watched.plannedWaves = Math.ceil(instances / size);
-    const waves = Math.floor(finishedInstances(counts) / size) - Math.floor(before / size);
-    recordWaves(watched, { waves, previousPoll, now });
+    observe(item.watched, {
+      finished: finishedInstances(counts),
+      inProgress: counts?.inProgress ?? 0,
+      total: totalInstances(counts),
+      ...(info.createTime ? { createTime: info.createTime } : {}),
+      ...(info.startTime ? { startTime: info.startTime } : {}),
+      previousPoll,
+      now,
+    });
     item.watched.finished = isFinal(info.status);
     // Waiting on a person or on a timer, not on instances: no wave to predict.
     item.watched.parked = info.status === 'Ready' || inTerminationWait(item);

@@ -55,8 +55,10 @@ export interface Watched {
   startedAt?: number;
   /** Waves of instances finished so far. */
   waves: number;
-  /** When the first and the latest wave finished. */
-  firstWave?: Span;
+  /** Instances per wave: the most seen in progress at once. */
+  waveSize?: number;
+  /** When the first and the latest wave finished (the first span may hold several waves). */
+  firstWave?: Span & { waves: number };
   lastWave?: Span;
   /** The group's last successful deployment took `tookMs`; this one was created at `createdAt`. */
   history?: { createdAt: number; tookMs: number };
@@ -88,7 +90,9 @@ export function nextPollDelay(
     if (deployment.finished || deployment.parked) continue;
     const expected = expectedNextWave(deployment, policy);
     if (!expected) continue;
-    if (expected.to > now) {
+    // A window about to close is treated as passed: a poll at its very end would come a moment
+    // after the one before it.
+    if (expected.to > now + policy.minMs) {
       // A poll `toleranceMs` into the window sees the wave in time if it came by then; one at the
       // window's end sees it wherever it came.
       next = Math.min(next, expected.to, Math.max(now, expected.from) + policy.toleranceMs);
@@ -98,6 +102,8 @@ export function nextPollDelay(
     }
   }
   let delay = next - now;
+  // A time CodeDeploy sent that does not parse must not turn the loop into a busy one.
+  if (!Number.isFinite(delay)) delay = policy.maxMs;
   if (input.throttles > 0) {
     delay = Math.min(policy.throttledMaxMs, Math.max(delay, policy.firstMs) * 2 ** input.throttles);
   }
@@ -126,11 +132,12 @@ export function expectedNextWave(
   }
   let pace: number;
   let paceDeviation: number;
-  // The first wave also holds the wait for the agent to pick the deployment up: once there are two,
-  // the pace is measured from the first.
-  if (waves >= 2 && firstWave) {
-    pace = (middle(lastWave) - middle(firstWave)) / (waves - 1);
-    paceDeviation = Math.hypot(deviation(firstWave), deviation(lastWave)) / (waves - 1);
+  // The first wave also holds the wait for the agent to pick the deployment up: once later waves
+  // were seen apart from it, the pace is measured from it.
+  if (firstWave && firstWave.to <= lastWave.from) {
+    const between = waves - firstWave.waves;
+    pace = (middle(lastWave) - middle(firstWave)) / between;
+    paceDeviation = Math.hypot(deviation(firstWave), deviation(lastWave)) / between;
   } else if (startedAt !== undefined) {
     pace = (middle(lastWave) - startedAt) / waves;
     paceDeviation = deviation(lastWave) / waves;
@@ -156,14 +163,39 @@ export function durationOf(
   return took > 0 ? took : undefined;
 }
 
-/** Record the waves a poll found finished: they ended between the previous answer and this one. */
-export function recordWaves(
-  deployment: Watched,
-  seen: { waves: number; previousPoll: number; now: number },
-): void {
-  if (seen.waves <= 0) return;
+/** What one poll says of a deployment's instances, and when it came. */
+export interface Observation {
+  /** Instances finished (succeeded, failed or skipped), in progress, and in all. */
+  finished: number;
+  inProgress: number;
+  total: number;
+  createTime?: Date;
+  startTime?: Date;
+  previousPoll: number;
+  now: number;
+}
+
+/**
+ * Takes in one poll's answer: when the deployment was created and started, how many instances run
+ * at once (a wave ends when the last of them does), and the waves that ended since the last answer,
+ * which lie between that answer and this one.
+ */
+export function observe(deployment: Watched, seen: Observation): void {
+  const time = (date: Date | undefined) => {
+    const ms = date?.getTime();
+    return ms !== undefined && Number.isFinite(ms) ? ms : undefined;
+  };
+  const created = time(seen.createTime);
+  deployment.startedAt = time(seen.startTime) ?? deployment.startedAt ?? created;
+  if (deployment.history && created !== undefined) deployment.history.createdAt = created;
+  if (seen.inProgress > 0) {
+    deployment.waveSize = Math.max(deployment.waveSize ?? 1, seen.inProgress);
+    deployment.plannedWaves = Math.ceil(seen.total / deployment.waveSize);
+  }
+  const waves = Math.floor(seen.finished / (deployment.waveSize ?? 1));
+  if (waves <= deployment.waves) return;
   const span = { from: seen.previousPoll, to: seen.now };
-  deployment.firstWave ??= seen.waves === 1 ? span : { from: deployment.startedAt ?? span.from, to: span.to };
+  deployment.firstWave ??= { ...span, waves: waves - deployment.waves };
   deployment.lastWave = span;
-  deployment.waves += seen.waves;
+  deployment.waves = waves;
 }

@@ -41,7 +41,7 @@ const REQUEST_TIMEOUT_MS = 20_000;
 
 const HINTS: Record<Feature, string> = {
   deployments: 'grant "permissions: deployments: write" to the job, or set "github-deployments: false"',
-  comment: 'grant "permissions: pull-requests: write" to the job',
+  comment: 'grant "permissions: pull-requests: write" to the job, or set "pr-comment: false"',
 };
 
 /** A GitHub API failure after the retries; `status` is absent for network errors and timeouts. */
@@ -179,7 +179,8 @@ export function createGitHubReporter(options: GitHubReporterOptions): RunReporte
   /**
    * The commit the deployments attach to. A redeploy names its commit as typed, maybe abbreviated,
    * which GitHub deployments do not take: GitHub resolves it once. Failing that (a commit GitHub does
-   * not know), the deployment stays on the commit the workflow ran on.
+   * not know, or an abbreviation it finds ambiguous), the deployments stay on the commit the workflow
+   * ran on, with a warning; other failures are reported by the calls that follow.
    */
   const deployedCommit = (result: RunResult): Promise<string> => {
     const manual = result.manual;
@@ -188,7 +189,19 @@ export function createGitHubReporter(options: GitHubReporterOptions): RunReporte
       const { data } = await api.rest.repos.getCommit({ owner, repo, ref: manual.sha });
       return data.sha;
     }).catch((error: unknown) => {
-      log.debug(`GitHub deployments stay on ${result.trigger.sha.slice(0, 7)}: ${errorMessage(error)}`);
+      const stay = `the GitHub deployments are recorded on ${result.trigger.sha.slice(0, 7)}, the commit the workflow ran on`;
+      const status = error instanceof GitHubCallError ? error.status : undefined;
+      if (status === 404 || status === 422) {
+        log.warn(
+          warning(
+            `GitHub could not resolve commit ${manual.sha} (HTTP ${status}): ${stay}`,
+            undefined,
+            'give the full 40-character sha of a commit pushed to this repository',
+          ),
+        );
+      } else {
+        log.debug(`${stay}: ${errorMessage(error)}`);
+      }
       return deployedRef(result.trigger);
     });
     return redeployed;

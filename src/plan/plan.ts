@@ -215,9 +215,11 @@ function deployPlan(
 }
 
 /**
- * A group name that a ref chose through a placeholder must not be one another mapping names outright:
- * with `'*': '{branch}'`, a branch called "production" would deploy to the group `master` deploys to.
- * Compared without case, in case CodeDeploy names are not case-sensitive where it matters.
+ * A group name that a ref chose through a placeholder must not be one the config names outright:
+ * with `'*': '{branch}'`, a branch called "production" would deploy to the group `master` deploys to,
+ * and with `feature-{name}` created from `feature-template`, the branch `feature/template` would deploy
+ * into the template. Compared without case, in case CodeDeploy names are not case-sensitive where it
+ * matters.
  */
 function refuseChosenLiteralGroups(
   config: Config,
@@ -225,21 +227,22 @@ function refuseChosenLiteralGroups(
   deployments: PlannedDeployment[],
   matched: string,
 ): void {
-  const others = deployMappings(config)
-    .filter((other) => other !== mapping)
-    .flatMap((other) =>
-      other.groups.filter((group) => placeholdersIn(group).length === 0).map((group) => ({ group, other })),
-    );
+  const named = deployMappings(config).flatMap((other) => [
+    ...(other === mapping ? [] : other.groups)
+      .filter((group) => placeholdersIn(group).length === 0)
+      .map((group) => ({ group, other, role: 'deploys to' })),
+    ...(other.create ? [{ group: other.create.from, other, role: 'creates groups from' }] : []),
+  ]);
   mapping.groups.forEach((template, index) => {
     if (placeholdersIn(template).length === 0) return;
     const chosen = deployments[index]!.deploymentGroup;
-    const owner = others.find(({ group }) => group.toLowerCase() === chosen.toLowerCase());
+    const owner = named.find(({ group }) => group.toLowerCase() === chosen.toLowerCase());
     if (!owner) return;
     throw new UserError(
       problem(
-        `${matched}: its template "${template}" makes deployment group "${chosen}", which "${owner.other.key}" (${formatLocation(owner.other.location)}) deploys to; refused, so that a ref's name cannot choose another mapping's group`,
+        `${matched}: its template "${template}" makes deployment group "${chosen}", which "${owner.other.key}" (${formatLocation(owner.other.location)}) ${owner.role}; refused, so that a ref's name cannot choose a group the config names`,
         mapping.location,
-        `give the template a fixed part ("feature-{name}" rather than "{name}"), or rename the ${owner.other.key === 'pullRequests' ? 'pull request branch' : 'ref'}`,
+        `give the template a fixed part ("feature-{name}" rather than "{name}") that no named group starts with, or rename the ${owner.other.key === 'pullRequests' ? 'pull request branch' : 'ref'}`,
       ),
     );
   });

@@ -99,10 +99,14 @@ export function startedStatus(
   logUrl: string,
 ): StatusRequest {
   const group = planned.deploymentGroup;
+  const { manual } = result;
+  // A redeploy names the commit asked for, even when GitHub could not resolve it for `ref`.
   const what =
-    result.manual?.kind === 'rollback'
+    manual?.kind === 'rollback'
       ? `Rolling ${group} back to its previous successful revision`
-      : `${result.manual ? 'Redeploying' : 'Deploying'} ${ref.slice(0, 7)} to ${group}`;
+      : manual?.kind === 'revision'
+        ? `Redeploying ${manual.sha.slice(0, 7)} to ${group}`
+        : `Deploying ${ref.slice(0, 7)} to ${group}`;
   return {
     state: 'in_progress',
     description: truncate(`${what} with CodeDeploy`),

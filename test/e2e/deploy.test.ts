@@ -219,7 +219,7 @@ describe.concurrent('deploying with the bundled action (moto S3 + local CodeDepl
     });
     show(again);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('uploaded earlier for commit eeeeeee');
+    expect(again.stdout).toContain('the revision commit eeeeeee deployed');
     // The group's history forecasts the end (the only forecast a one-instance deployment gets).
     expect(first.stdout).not.toContain('its last successful deployment took');
     expect(again.stdout).toMatch(

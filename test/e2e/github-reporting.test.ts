@@ -91,9 +91,9 @@ describe('GitHub Deployments and the pull-request comment', () => {
       const pushed = await env.run({ workspace: await env.workspace(config, { version }), sha });
       expect(pushed.code).toBe(0);
     }
-    const dispatch = async (inputs: Record<string, string>) => {
+    const dispatch = async (inputs: Record<string, string>, known = [older, newer]) => {
       github.reset();
-      github.commits.push(older, newer);
+      github.commits.push(...known);
       const result = await env.run({
         workspace: await env.workspace(config),
         eventName: 'workflow_dispatch',
@@ -103,15 +103,24 @@ describe('GitHub Deployments and the pull-request comment', () => {
       });
       expect(result.code).toBe(0);
       const [deployment] = github.deployments;
-      return { ref: deployment?.body.ref, started: deployment?.statuses[0]?.description };
+      const warned = result.stdout.includes(`GitHub could not resolve commit ${inputs.revision}`);
+      return { ref: deployment?.body.ref, started: deployment?.statuses[0]?.description, warned };
     };
     expect(await dispatch({ revision: '7777777' })).toEqual({
       ref: older,
       started: 'Redeploying 7777777 to gh-redeploy with CodeDeploy',
+      warned: false,
+    });
+    // A commit GitHub cannot resolve: recorded on the workflow's commit, still named, with a warning.
+    expect(await dispatch({ revision: '7777777' }, [newer])).toEqual({
+      ref: newer,
+      started: 'Redeploying 7777777 to gh-redeploy with CodeDeploy',
+      warned: true,
     });
     expect(await dispatch({ rollback: 'true' })).toEqual({
       ref: newer,
       started: 'Rolling gh-redeploy back to its previous successful revision with CodeDeploy',
+      warned: false,
     });
   });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -100,12 +101,50 @@ describe('the commit index', () => {
     );
   });
 
-  it('refuses a record it did not write', async () => {
-    const { bucket, where } = await bucketWithIndex();
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: commitIndexKey(where, A), Body: 'not json' }));
-    expect(String(await failureOf(findRevisionBySha({ ...where, sha: A })))).toContain(
-      'is not a commit record codedeploy-gitops wrote',
+  it('refuses a record it did not write: not JSON, another commit, a key outside the application', async () => {
+    const { bucket, where, deploy } = await bucketWithIndex();
+    const revision = await deploy(B);
+    /** Plants a record for commit A: the key it leads to, or the error. */
+    const plant = async (body: string) => {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: commitIndexKey(where, A), Body: body }));
+      return findRevisionBySha({ ...where, sha: A }).then(
+        (found) => found?.key,
+        (error: unknown) => String(error),
+      );
+    };
+    const entry = {
+      sha: A,
+      ref: 'refs/heads/main',
+      key: revision.key,
+      digest: revision.digest,
+      bundleType: 'zip',
+    };
+    // A well-formed record is trusted (docs/security.md: bucket write access is deploy access).
+    expect(await plant(JSON.stringify(entry))).toBe(revision.key);
+    for (const body of [
+      'not json',
+      JSON.stringify({ ...entry, sha: B }),
+      JSON.stringify({ ...entry, key: `other-app/${revision.digest}.zip` }),
+      JSON.stringify({ ...entry, bundleType: 'rar' }),
+    ]) {
+      expect(await plant(body)).toContain('is not a record codedeploy-gitops wrote');
+    }
+  });
+
+  it('on a versioned bucket, redeploys the version it recorded even after the key was overwritten', async () => {
+    const { bucket, where, deploy } = await bucketWithIndex();
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
     );
+    const revision = await deploy(A);
+    expect(revision.version).toBeTruthy();
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: revision.key, Body: 'x', Metadata: { digest: 'other' } }),
+    );
+    expect(await findRevisionBySha({ ...where, sha: A })).toMatchObject({
+      version: revision.version,
+      eTag: revision.eTag,
+    });
   });
 
   it('only warns when the record cannot be written: the deployment goes on', async () => {

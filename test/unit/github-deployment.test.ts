@@ -108,6 +108,10 @@ describe('GitHub deployment statuses', () => {
     expect(startedStatus(revision, group, sha, RUN_URL).description).toBe(
       `Redeploying 5555555 to ${group.deploymentGroup} with CodeDeploy`,
     );
+    // Recorded on another commit (GitHub could not resolve the one asked for): still names it.
+    expect(startedStatus(revision, group, 'f'.repeat(40), RUN_URL).description).toBe(
+      `Redeploying 5555555 to ${group.deploymentGroup} with CodeDeploy`,
+    );
     const rollback = { ...result, manual: { kind: 'rollback' as const } };
     expect(startedStatus(rollback, group, sha, RUN_URL).description).toBe(
       `Rolling ${group.deploymentGroup} back to its previous successful revision with CodeDeploy`,

@@ -167,7 +167,11 @@ describe('iamActionsFor', () => {
   it('maps S3 operations to the actions that authorise them, and knows no others', () => {
     expect(iamActionsFor('s3', 'UploadPart')).toEqual(['s3:PutObject']);
     expect(iamActionsFor('s3', 'ListObjectsV2')).toEqual(['s3:ListBucket']);
-    expect(iamActionsFor('s3', 'HeadObject')).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(iamActionsFor('s3', 'HeadObject')).toEqual([
+      's3:GetObject',
+      's3:GetObjectVersion',
+      's3:ListBucket',
+    ]);
     expect(iamActionsFor('s3', 'PutBucketPolicy')).toBeUndefined();
   });
 });

@@ -329,6 +329,17 @@ pullRequests:
     );
   });
 
+  it('a branch cannot choose the template new groups are created from', () => {
+    const { config: templated } = parseConfigOrThrow(
+      "application: a\nrevision: {bucket: bucket-x}\nbranches:\n  'feature/*':\n    deploymentGroup: feature-{name}\n    create: { from: feature-template }\n",
+      'c.yml',
+    );
+    expect(groups(planDeployments(templated, push('refs/heads/feature/login')))).toEqual(['feature-login']);
+    expect(() => planDeployments(templated, push('refs/heads/feature/template'))).toThrow(
+      'makes deployment group "feature-template", which "feature/*" (c.yml:4:3) creates groups from; refused',
+    );
+  });
+
   it('lets other names through, and a group two mappings name outright', () => {
     expect(groups(planDeployments(loose, push('refs/heads/fix-login')))).toEqual(['fix-login']);
     expect(groups(planDeployments(config, push('refs/heads/release/2.0')))).toEqual(['production']);

@@ -8,7 +8,7 @@ import {
   durationOf,
   expectedNextWave,
   nextPollDelay,
-  recordWaves,
+  observe,
   type Watched,
 } from '../../src/deploy/poll-schedule.js';
 
@@ -18,10 +18,16 @@ const fresh = (): Watched => ({ waves: 0, finished: false });
 const delayFor = (now: number, deployments: Watched[], attempt = 9, throttles = 0, random = noJitter) =>
   nextPollDelay({ now, attempt, throttles, deployments }, policy, random);
 
-/** Started at 0; the waves ended inside the given spans between polls. */
+/** One instance at a time, 4 in all: the next one finished between the polls at `previousPoll` and `now`. */
+function oneMore(watched: Watched, previousPoll: number, now: number): void {
+  const finished = watched.waves + 1;
+  observe(watched, { finished, inProgress: finished < 4 ? 1 : 0, total: 4, previousPoll, now });
+}
+
+/** Started at 0, one instance at a time; the waves ended inside the given spans between polls. */
 function seen(...spans: Array<[number, number]>): Watched {
-  const watched: Watched = { startedAt: 0, waves: 0, finished: false };
-  for (const [from, to] of spans) recordWaves(watched, { waves: 1, previousPoll: from, now: to });
+  const watched: Watched = { startedAt: 0, waves: 0, waveSize: 1, finished: false };
+  for (const [from, to] of spans) oneMore(watched, from, to);
   return watched;
 }
 
@@ -77,9 +83,21 @@ describe('nextPollDelay', () => {
     const first = expectedNextWave({ ...watched, plannedWaves: 4 })!;
     expect((first.from + first.to) / 2).toBe(115_000);
     expect(first.to - first.from).toBeCloseTo((end.to - end.from) / 4);
-    // Once a wave is seen, the waves predict the next one instead.
-    recordWaves(watched, { waves: 1, previousPoll: 150_000, now: 151_000 });
-    expect((expectedNextWave(watched)!.from + expectedNextWave(watched)!.to) / 2).not.toBe(160_000);
+    // Once a wave is seen, the waves predict the next one instead: a wave at 150.5 s, the next at 201 s.
+    oneMore(watched, 150_000, 151_000);
+    const next = expectedNextWave(watched)!;
+    expect((next.from + next.to) / 2).toBe(201_000);
+  });
+
+  it('treats a window about to close as passed, instead of polling again a moment later', () => {
+    const watched = seen([59_000, 60_000]);
+    const nearlyClosed = expectedNextWave(watched)!.to - policy.minMs / 2;
+    expect(delayFor(nearlyClosed, [watched])).toBe(policy.toleranceMs);
+  });
+
+  it('waits the longest gap, never a busy loop, when a time CodeDeploy sent does not parse', () => {
+    const broken: Watched = { ...seen([59_000, 60_000]), startedAt: Number.NaN, firstWave: undefined };
+    expect(delayFor(60_000, [broken])).toBe(policy.maxMs);
   });
 
   it('serves several deployments with one poll: the earliest of their deadlines', () => {
@@ -144,33 +162,90 @@ describe('durationOf', () => {
   });
 });
 
-describe('recordWaves', () => {
+describe('observe', () => {
+  const at = (ms: number) => new Date(ms);
+
   it('places the waves between the previous poll and this one', () => {
     const watched = seen([10_000, 20_000]);
-    recordWaves(watched, { waves: 2, previousPoll: 50_000, now: 70_000 });
+    observe(watched, { finished: 3, inProgress: 1, total: 4, previousPoll: 50_000, now: 70_000 });
     expect(watched).toMatchObject({
       waves: 3,
-      firstWave: { from: 10_000, to: 20_000 },
+      firstWave: { from: 10_000, to: 20_000, waves: 1 },
       lastWave: { from: 50_000, to: 70_000 },
     });
   });
 
-  it('records nothing when no wave finished', () => {
+  it('several waves in the first span: the pace is measured from the start, never as zero', () => {
+    const watched: Watched = { ...fresh(), startedAt: 0 };
+    observe(watched, { finished: 0, inProgress: 1, total: 4, previousPoll: 0, now: 5_000 });
+    observe(watched, { finished: 2, inProgress: 1, total: 4, previousPoll: 90_000, now: 100_000 });
+    expect(watched.firstWave).toEqual({ from: 90_000, to: 100_000, waves: 2 });
+    const next = expectedNextWave(watched)!;
+    // Two waves in 95 s: the next about 47.5 s after them.
+    expect((next.from + next.to) / 2).toBe(142_500);
+  });
+
+  it('learns the wave size only from instances in progress, and counts waves of that size', () => {
     const watched = fresh();
-    recordWaves(watched, { waves: 0, previousPoll: 0, now: 10_000 });
-    expect(watched).toEqual(fresh());
+    // All pending at first: nothing said about the size yet.
+    observe(watched, { finished: 0, inProgress: 0, total: 10, previousPoll: 0, now: 2_000 });
+    expect(watched.plannedWaves).toBeUndefined();
+    observe(watched, { finished: 0, inProgress: 10, total: 10, previousPoll: 2_000, now: 6_000 });
+    expect(watched).toMatchObject({ waveSize: 10, plannedWaves: 1 });
+    // Stragglers of the one wave: no wave until the last of them.
+    observe(watched, { finished: 7, inProgress: 3, total: 10, previousPoll: 6_000, now: 60_000 });
+    expect(watched.waves).toBe(0);
+    observe(watched, { finished: 10, inProgress: 0, total: 10, previousPoll: 60_000, now: 70_000 });
+    expect(watched.waves).toBe(1);
+  });
+
+  it('takes the start time once CodeDeploy gives it, and the create time for the forecast', () => {
+    const watched: Watched = { ...fresh(), history: { createdAt: 5_000, tookMs: 60_000 } };
+    observe(watched, {
+      finished: 0,
+      inProgress: 0,
+      total: 1,
+      createTime: at(1_000),
+      previousPoll: 0,
+      now: 2_000,
+    });
+    expect(watched).toMatchObject({ startedAt: 1_000, history: { createdAt: 1_000 } });
+    const started = { finished: 0, inProgress: 1, total: 1, createTime: at(1_000), startTime: at(3_000) };
+    observe(watched, { ...started, previousPoll: 2_000, now: 4_000 });
+    expect(watched.startedAt).toBe(3_000);
+  });
+
+  it('ignores times that do not parse', () => {
+    const watched = fresh();
+    observe(watched, {
+      finished: 1,
+      inProgress: 1,
+      total: 4,
+      startTime: new Date(Number.NaN),
+      createTime: new Date(Number.NaN),
+      previousPoll: 0,
+      now: 10_000,
+    });
+    expect(watched.startedAt).toBeUndefined();
+    expect(expectedNextWave(watched)).toBeUndefined();
   });
 });
 
 describe('the poll loop counting waves', () => {
-  /** Answers the counts in turn, one per poll; the last repeats. */
-  async function follow(states: Array<Partial<DeploymentInfo>>): Promise<Followed> {
+  /** Follows one deployment on a fake clock; `answer` says what CodeDeploy answers at a time, or poll. */
+  async function follow(answer: (now: number, poll: number) => Partial<DeploymentInfo>, watched = fresh()) {
     let now = 0;
-    let poll = 0;
+    const polls: number[] = [];
     const api = {
       async batchGetDeployments(ids: string[]) {
-        const state = states[Math.min(poll++, states.length - 1)];
-        return ids.map((id) => ({ deploymentId: id, startTime: new Date(0), ...state }));
+        const state = answer(now, polls.length);
+        polls.push(now);
+        return ids.map((id) => ({
+          deploymentId: id,
+          createTime: new Date(0),
+          startTime: new Date(0),
+          ...state,
+        }));
       },
     } as unknown as CodeDeployGateway;
     const followed: Followed = {
@@ -178,7 +253,7 @@ describe('the poll loop counting waves', () => {
       id: 'd-1',
       deadline: Number.MAX_SAFE_INTEGER,
       rollbackOnStop: false,
-      watched: fresh(),
+      watched,
     };
     await followDeployments([followed], {
       codedeploy: api,
@@ -192,34 +267,51 @@ describe('the poll loop counting waves', () => {
         },
       },
     });
-    return followed;
+    return { followed, polls };
   }
+
+  /** The states in turn, one per poll; the last repeats. */
+  const inTurn =
+    (...states: Array<Partial<DeploymentInfo>>) =>
+    (_now: number, poll: number) =>
+      states[Math.min(poll, states.length - 1)]!;
 
   const counts = (succeeded: number, inProgress: number, pending: number) => ({
     status: 'InProgress' as const,
     deploymentOverview: { Succeeded: succeeded, InProgress: inProgress, Pending: pending },
   });
+  const succeeded = (instances: number) => ({
+    status: 'Succeeded' as const,
+    deploymentOverview: { Succeeded: instances },
+  });
 
   it('counts a wave when all the instances that ran together have finished, not one of them', async () => {
     // HalfAtATime on 4: two run at once; one finishing early is not yet a wave.
-    const followed = await follow([
-      counts(0, 2, 2),
-      counts(1, 1, 2),
-      counts(2, 2, 0),
-      { status: 'Succeeded', deploymentOverview: { Succeeded: 4 } },
-    ]);
-    expect(followed.waveSize).toBe(2);
+    const { followed } = await follow(
+      inTurn(counts(0, 2, 2), counts(1, 1, 2), counts(2, 2, 0), succeeded(4)),
+    );
+    expect(followed.watched.waveSize).toBe(2);
     expect(followed.watched.waves).toBe(2);
   });
 
   it('counts every wave that finished between two polls', async () => {
-    const followed = await follow([
-      counts(0, 1, 3),
-      counts(2, 1, 1),
-      { status: 'Succeeded', deploymentOverview: { Succeeded: 4 } },
-    ]);
+    const { followed } = await follow(inTurn(counts(0, 1, 3), counts(2, 1, 1), succeeded(4)));
     expect(followed.watched.waves).toBe(4);
-    // The first two finished together, some time after the start.
-    expect(followed.watched.firstWave?.from).toBe(0);
+    // The first two finished together, between the first poll and the second.
+    expect(followed.watched.firstWave).toMatchObject({ waves: 2 });
+    expect(followed.watched.firstWave?.from).toBeGreaterThan(0);
+  });
+
+  it("sees a one-wave deployment's end within the tolerance when the group's last deployment forecasts it", async () => {
+    // AllAtOnce on 2 instances, ending at 125 s; the backoff alone polls at 120 s, then 150 s.
+    const endsAt = 125_000;
+    const answer = (now: number) => (now >= endsAt ? succeeded(2) : counts(0, 2, 0));
+    const lateness = async (watched: Watched) => {
+      const { polls } = await follow(answer, watched);
+      return polls.find((at) => at >= endsAt)! - endsAt;
+    };
+    expect(await lateness(fresh())).toBeGreaterThan(policy.toleranceMs);
+    const forecast = { ...fresh(), history: { createdAt: 5_000, tookMs: endsAt } };
+    expect(await lateness(forecast)).toBeLessThanOrEqual(policy.toleranceMs);
   });
 });

@@ -1,0 +1,63 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { problem, UserError } from '../core/problems.js';
+import { describeS3Error, isNotFound } from './s3-errors.js';
+
+/**
+ * The small JSON records codedeploy-gitops keeps beside the revisions, under
+ * `{prefix}{application}/.codedeploy-gitops/{kind}/`: inside the application's prefix, which the
+ * documented IAM policy already covers, in the bucket the action must be able to write anyway.
+ * `groups`: the deployment groups it created; `commits`: which revision each deployed commit built.
+ */
+export interface StateLocation {
+  s3: S3Client;
+  bucket: string;
+  prefix: string;
+  application: string;
+}
+
+export function stateDirectory(where: StateLocation, kind: 'groups' | 'commits'): string {
+  return `${where.prefix}${where.application}/.codedeploy-gitops/${kind}/`;
+}
+
+export async function putRecord(where: StateLocation, key: string, record: object): Promise<void> {
+  try {
+    await where.s3.send(
+      new PutObjectCommand({
+        Bucket: where.bucket,
+        Key: key,
+        Body: JSON.stringify(record),
+        ContentType: 'application/json',
+      }),
+    );
+  } catch (error) {
+    throw describeS3Error(error, { operation: 'PutObject', bucket: where.bucket, key });
+  }
+}
+
+/** The record as parsed JSON; undefined when there is none. */
+export async function getRecord(where: StateLocation, key: string): Promise<unknown> {
+  let text: string;
+  try {
+    const response = await where.s3.send(new GetObjectCommand({ Bucket: where.bucket, Key: key }));
+    text = (await response.Body?.transformToString()) ?? '';
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw describeS3Error(error, { operation: 'GetObject', bucket: where.bucket, key });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw notOurs(where, key);
+  }
+}
+
+/** A record that is not what codedeploy-gitops wrote: someone else's object under our prefix. */
+export function notOurs(where: StateLocation, key: string): UserError {
+  return new UserError(
+    problem(
+      `s3://${where.bucket}/${key} is not a record codedeploy-gitops wrote`,
+      undefined,
+      'delete it: codedeploy-gitops then takes it as never written',
+    ),
+  );
+}
