@@ -7,6 +7,7 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TimelineEntry } from '../../src/local/index.js';
 import { blueGreenGroup, type DeployEnv, startDeployEnv, testConfig } from '../helpers/deploy-env.js';
+import { deploymentsOf, show } from '../helpers/run-checks.js';
 import type { RunnerResult } from '../helpers/runner.js';
 
 // dist/index.js run as a runner runs it, against moto's S3 and the local CodeDeploy, for each
@@ -18,17 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => env?.stop());
 
-interface DeploymentOutput {
-  group: string;
-  id: string | null;
-  status: string;
-  rollbackId: string | null;
-}
-const deployments = (result: RunnerResult) =>
-  JSON.parse(result.outputs.deployments ?? '[]') as DeploymentOutput[];
+const deployments = deploymentsOf;
 const idOf = (result: RunnerResult) => deployments(result)[0]?.id ?? '';
-const show = (result: RunnerResult) =>
-  process.env.SHOW_LOG ? console.log(result.stdout, result.summary) : undefined;
 const calls = (operation: string, group: string) =>
   env.codedeploy.calls({ operation, deploymentGroupName: group }).filter((call) => !call.error);
 const routerUrl = (group: string) => env.codedeploy.router(env.application, group)?.url ?? '';

@@ -3,6 +3,7 @@ import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DeployEnv, startDeployEnv, testConfig } from '../helpers/deploy-env.js';
 import { codeDeployError, codeDeployOperation } from '../helpers/fault-proxy.js';
+import { deploymentsOf, show } from '../helpers/run-checks.js';
 import type { RunnerResult } from '../helpers/runner.js';
 
 let env: DeployEnv;
@@ -11,18 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => env?.stop());
 
-interface DeploymentOutput {
-  group: string;
-  id: string | null;
-  status: string;
-  url: string | null;
-  rollbackId: string | null;
-}
-const deployments = (result: RunnerResult) =>
-  JSON.parse(result.outputs.deployments ?? '[]') as DeploymentOutput[];
+const deployments = deploymentsOf;
 const statusOf = (result: RunnerResult) => deployments(result).map((d) => [d.group, d.status]);
-const show = (result: RunnerResult) =>
-  process.env.SHOW_LOG ? console.log(result.stdout, result.summary) : undefined;
 const createCalls = (group: string) =>
   env.codedeploy.calls({ operation: 'CreateDeployment', deploymentGroupName: group });
 const deployedKey = async (id: string) =>

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  BatchGetDeploymentTargetsCommand,
   CodeDeployClient,
   CreateApplicationCommand,
   CreateDeploymentCommand,
@@ -13,6 +14,8 @@ import {
   type CreateDeploymentInput,
   type DeploymentInfo,
   GetDeploymentCommand,
+  type InstanceTarget,
+  ListDeploymentTargetsCommand,
 } from '@aws-sdk/client-codedeploy';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -181,6 +184,24 @@ export async function deploy(
     }),
   );
   return deploymentId ?? '';
+}
+
+/** A deployment's instance targets (one page: the local stacks of the tests have few), of one fleet if `label` says. */
+export async function targetsOf(
+  stack: LocalStack,
+  deploymentId: string,
+  label?: 'Blue' | 'Green',
+): Promise<InstanceTarget[]> {
+  const { targetIds = [] } = await stack.client.send(
+    new ListDeploymentTargetsCommand({
+      deploymentId,
+      ...(label ? { targetFilters: { ServerInstanceLabel: [label] } } : {}),
+    }),
+  );
+  const { deploymentTargets = [] } = await stack.client.send(
+    new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds }),
+  );
+  return deploymentTargets.map((t) => t.instanceTarget ?? {});
 }
 
 /** Waits through the local handle (no polling) and returns GetDeployment's answer. */

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -23,4 +23,17 @@ export async function writeTree(root: string, spec: TreeSpec): Promise<void> {
     else if ('dir' in value) await mkdir(full, { recursive: true });
     else await writeFile(full, value.content, { mode: value.mode });
   }
+}
+
+/** Resolves once `path` exists (a hook script's marker file); fails after 20 s. */
+export async function waitForFile(path: string): Promise<void> {
+  for (let i = 0; i < 1000; i += 1) {
+    const found = await stat(path).then(
+      () => true,
+      () => false,
+    );
+    if (found) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`${path} never appeared`);
 }

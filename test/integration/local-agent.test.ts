@@ -2,12 +2,10 @@ import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/pr
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import {
-  BatchGetDeploymentTargetsCommand,
   CodeDeployClient,
   CreateApplicationCommand,
   CreateDeploymentCommand,
   CreateDeploymentGroupCommand,
-  ListDeploymentTargetsCommand,
 } from '@aws-sdk/client-codedeploy';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -23,6 +21,7 @@ import {
   SIMPLE_APPSPEC,
   startLocalStack,
   TEST_CREDENTIALS,
+  targetsOf,
   tempDir,
   unique,
   uploadBundle,
@@ -39,14 +38,6 @@ afterAll(async () => {
   await stack.stop();
   await rm(shared, { recursive: true, force: true });
 });
-
-async function targetsOf(deploymentId: string) {
-  const { targetIds = [] } = await stack.client.send(new ListDeploymentTargetsCommand({ deploymentId }));
-  const { deploymentTargets = [] } = await stack.client.send(
-    new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds }),
-  );
-  return deploymentTargets.map((t) => t.instanceTarget ?? {});
-}
 
 describe('local agent lifecycle', () => {
   it('runs the hooks in the agent order with the agent environment, in the revision folder', async () => {
@@ -77,7 +68,7 @@ describe('local agent lifecycle', () => {
     expect(key).toBe(info.revision?.s3Location?.key);
     expect(etag).toBe(info.revision?.s3Location?.eTag?.replaceAll('"', ''));
     expect(cwd).toMatch(new RegExp(`/${id}/deployment-archive$`));
-    const [target] = await targetsOf(id);
+    const [target] = await targetsOf(stack, id);
     expect(target?.lifecycleEvents?.map((e) => e.lifecycleEventName)).toEqual([
       'ApplicationStop',
       'DownloadBundle',
@@ -100,7 +91,7 @@ function instanceDir(names: { applicationName: string; deploymentGroupName: stri
 }
 
 async function eventOf(deploymentId: string, name: string) {
-  const [target] = await targetsOf(deploymentId);
+  const [target] = await targetsOf(stack, deploymentId);
   return target?.lifecycleEvents?.find((e) => e.lifecycleEventName === name);
 }
 
@@ -385,7 +376,7 @@ describe('bundles', () => {
 });
 
 async function groupIdOf(deploymentId: string): Promise<string> {
-  const [target] = await targetsOf(deploymentId);
+  const [target] = await targetsOf(stack, deploymentId);
   const log = (await stack.codedeploy.logs(deploymentId))[0]?.path ?? '';
   expect(target).toBeDefined();
   // <instance>/opt/codedeploy-agent/deployment-root/<group id>/<deployment id>/logs/scripts.log

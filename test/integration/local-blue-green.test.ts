@@ -1,15 +1,12 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  BatchGetDeploymentTargetsCommand,
   ContinueDeploymentCommand,
   CreateDeploymentGroupCommand,
   type CreateDeploymentGroupInput,
   type DeploymentInfo,
   DeploymentIsNotInReadyStateException,
   GetDeploymentCommand,
-  type InstanceTarget,
-  ListDeploymentTargetsCommand,
   UnsupportedActionForDeploymentTypeException,
   UpdateDeploymentGroupCommand,
 } from '@aws-sdk/client-codedeploy';
@@ -22,6 +19,7 @@ import {
   type RevisionFiles,
   ROLE,
   startLocalStack,
+  targetsOf,
   tempDir,
   unique,
 } from '../helpers/local.js';
@@ -106,19 +104,6 @@ const exists = (path: string) =>
     () => false,
   );
 
-async function targetsOf(deploymentId: string, label?: 'Blue' | 'Green'): Promise<InstanceTarget[]> {
-  const { targetIds = [] } = await stack.client.send(
-    new ListDeploymentTargetsCommand({
-      deploymentId,
-      ...(label ? { targetFilters: { ServerInstanceLabel: [label] } } : {}),
-    }),
-  );
-  const { deploymentTargets = [] } = await stack.client.send(
-    new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds }),
-  );
-  return deploymentTargets.map((t) => t.instanceTarget ?? {});
-}
-
 async function until(deploymentId: string, test: (info: DeploymentInfo) => boolean): Promise<DeploymentInfo> {
   for (let i = 0; i < 600; i += 1) {
     const { deploymentInfo = {} } = await stack.client.send(new GetDeploymentCommand({ deploymentId }));
@@ -143,7 +128,7 @@ describe.concurrent('blue/green deployments', () => {
     expect((await finished(stack, first)).status).toBe('Succeeded');
     const blue = fleetOf(names);
     expect(blue.map((i) => i.instanceId).sort()).toEqual(
-      (await targetsOf(first, 'Green')).map((t) => t.targetId).sort(),
+      (await targetsOf(stack, first, 'Green')).map((t) => t.targetId).sort(),
     );
     expect((await get(routerUrl(names))).body).toMatch(/^v1 i-/);
     const linesBefore = (await readFile(log, 'utf8')).trim().split('\n').length;
@@ -154,8 +139,8 @@ describe.concurrent('blue/green deployments', () => {
     expect(info.instanceTerminationWaitTimeStarted).toBe(true);
     expect(info.deploymentOverview).toMatchObject({ Succeeded: 4, Failed: 0 });
 
-    const originals = await targetsOf(second, 'Blue');
-    const replacements = await targetsOf(second, 'Green');
+    const originals = await targetsOf(stack, second, 'Blue');
+    const replacements = await targetsOf(stack, second, 'Green');
     expect(originals.map((t) => t.targetId).sort()).toEqual(blue.map((i) => i.instanceId).sort());
     expect(replacements).toHaveLength(2);
     for (const target of originals) {
@@ -246,7 +231,7 @@ describe.concurrent('blue/green deployments', () => {
     const second = await deploy(stack, names, webApp('v2', log));
     const ready = await until(second, (info) => info.status === 'Ready');
     expect(ready.deploymentOverview).toMatchObject({ Ready: 2, Pending: 2 });
-    for (const target of await targetsOf(second, 'Green')) {
+    for (const target of await targetsOf(stack, second, 'Green')) {
       expect(target.status).toBe('Ready');
       expect(target.lifecycleEvents?.find((e) => e.lifecycleEventName === 'AllowTraffic')?.status).toBe(
         'Pending',
@@ -308,15 +293,15 @@ describe.concurrent('blue/green deployments', () => {
       const rollback = await finished(stack, rollbackId);
       expect(rollback).toMatchObject({ status: 'Succeeded', creator: 'codeDeployRollback' });
 
-      const green = await targetsOf(bad, 'Green');
-      for (const target of await targetsOf(rollbackId, 'Blue')) {
+      const green = await targetsOf(stack, bad, 'Green');
+      for (const target of await targetsOf(stack, rollbackId, 'Blue')) {
         expect(target.lifecycleEvents?.map((e) => e.lifecycleEventName)).toEqual([
           'BeforeAllowTraffic',
           'AllowTraffic',
           'AfterAllowTraffic',
         ]);
       }
-      for (const target of await targetsOf(rollbackId, 'Green')) {
+      for (const target of await targetsOf(stack, rollbackId, 'Green')) {
         expect(target.lifecycleEvents?.map((e) => e.lifecycleEventName)).toEqual([
           'BeforeBlockTraffic',
           'BlockTraffic',
@@ -341,7 +326,7 @@ describe.concurrent('blue/green deployments', () => {
     expect(failed.errorInformation?.code).toBe('HEALTH_CONSTRAINTS');
     expect(fleetOf(names)).toEqual(blue);
     for (let i = 0; i < 4; i += 1) expect((await get(routerUrl(names))).body).toMatch(/^v1 /);
-    const originals = await targetsOf(failed.deploymentId ?? '', 'Blue');
+    const originals = await targetsOf(stack, failed.deploymentId ?? '', 'Blue');
     expect(originals.map((t) => t.status)).toEqual(['Skipped', 'Skipped']);
   });
 

@@ -13,6 +13,7 @@ import {
   unique,
   uploadBundle,
 } from '../helpers/local.js';
+import { waitForFile } from '../helpers/tree.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -204,7 +205,7 @@ describe.concurrent('the AWS CLI against the local CodeDeploy', () => {
       `bucket=${stack.bucket},key=${key},bundleType=zip`,
     );
     expect(second.stderr).toContain('DeploymentLimitExceededException');
-    await waitFor(marker);
+    await waitForFile(marker);
     expect((await aws('deploy', 'stop-deployment', '--deployment-id', deploymentId)).json).toEqual({
       status: 'Pending',
       statusMessage: 'Stopping Active deployment',
@@ -245,17 +246,3 @@ describe.concurrent('the AWS CLI against the local CodeDeploy', () => {
     ]);
   });
 });
-
-async function waitFor(path: string): Promise<void> {
-  for (let i = 0; i < 1000; i += 1) {
-    if (
-      await readFile(path).then(
-        () => true,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`${path} never appeared`);
-}

@@ -1,4 +1,4 @@
-import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   BatchGetDeploymentTargetsCommand,
@@ -20,6 +20,7 @@ import {
   tempDir,
   unique,
 } from '../helpers/local.js';
+import { waitForFile } from '../helpers/tree.js';
 
 let stack: LocalStack;
 let shared: string;
@@ -64,20 +65,6 @@ async function markFailing(
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'fail'), '');
   }
-}
-
-async function waitForFile(path: string): Promise<void> {
-  for (let i = 0; i < 1000; i += 1) {
-    if (
-      await stat(path).then(
-        () => true,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`${path} never appeared`);
 }
 
 describe('deployment configurations', () => {

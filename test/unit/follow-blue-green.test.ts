@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { CodeDeployGateway } from '../../src/aws/codedeploy.js';
 import { MemoryLogger } from '../../src/core/log.js';
 import type { OnReady } from '../../src/deploy/blue-green.js';
-import { type Clock, type Followed, followDeployments } from '../../src/deploy/follow.js';
+import { type Followed, followDeployments } from '../../src/deploy/follow.js';
+import { steppingClock } from '../helpers/clock.js';
 
 const ID = 'd-ABCDEFGHI';
 
@@ -41,16 +42,6 @@ function fakeGateway(states: Array<Partial<DeploymentInfo>>, options: { continue
   return { gateway: gateway as unknown as CodeDeployGateway, called };
 }
 
-function fakeClock(): Clock {
-  let now = 0;
-  return {
-    now: () => now,
-    sleep: async (ms) => {
-      now += ms;
-    },
-  };
-}
-
 function followed(onReady: OnReady, deadline = 3_600_000): Followed {
   return {
     group: 'production',
@@ -62,7 +53,7 @@ function followed(onReady: OnReady, deadline = 3_600_000): Followed {
   };
 }
 
-async function follow(item: Followed, gateway: CodeDeployGateway, clock = fakeClock()) {
+async function follow(item: Followed, gateway: CodeDeployGateway, clock = steppingClock()) {
   const log = new MemoryLogger();
   await followDeployments([item], {
     codedeploy: gateway,

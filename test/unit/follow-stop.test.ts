@@ -2,22 +2,17 @@ import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { describe, expect, it } from 'vitest';
 import type { CodeDeployGateway } from '../../src/aws/codedeploy.js';
 import { MemoryLogger } from '../../src/core/log.js';
-import { type Clock, type Followed, followDeployments } from '../../src/deploy/follow.js';
+import { type Followed, followDeployments } from '../../src/deploy/follow.js';
+import { steppingClock } from '../helpers/clock.js';
 
 /** A gateway whose deployments answer the scripted states in turn (the last one repeats). */
 function gateway(states: Record<string, Array<Partial<DeploymentInfo>>>) {
   const calls = { batchGet: [] as number[], stopped: [] as string[] };
-  let now = 0;
-  const clock: Clock = {
-    now: () => now,
-    sleep: async (ms) => {
-      now += ms;
-    },
-  };
+  const clock = steppingClock();
   const seen: Record<string, number> = {};
   const api = {
     async batchGetDeployments(ids: string[]) {
-      calls.batchGet.push(now);
+      calls.batchGet.push(clock.now());
       return ids.map((id) => {
         const list = states[id]!;
         const state = list[Math.min(seen[id] ?? 0, list.length - 1)];

@@ -11,6 +11,7 @@ import {
   observe,
   type Watched,
 } from '../../src/deploy/poll-schedule.js';
+import { steppingClock } from '../helpers/clock.js';
 
 const noJitter = () => 0;
 const policy = DEFAULT_POLL_POLICY;
@@ -234,12 +235,12 @@ describe('observe', () => {
 describe('the poll loop counting waves', () => {
   /** Follows one deployment on a fake clock; `answer` says what CodeDeploy answers at a time, or poll. */
   async function follow(answer: (now: number, poll: number) => Partial<DeploymentInfo>, watched = fresh()) {
-    let now = 0;
+    const clock = steppingClock();
     const polls: number[] = [];
     const api = {
       async batchGetDeployments(ids: string[]) {
-        const state = answer(now, polls.length);
-        polls.push(now);
+        const state = answer(clock.now(), polls.length);
+        polls.push(clock.now());
         return ids.map((id) => ({
           deploymentId: id,
           createTime: new Date(0),
@@ -260,12 +261,7 @@ describe('the poll loop counting waves', () => {
       log: new MemoryLogger(),
       random: noJitter,
       cancel: new AbortController().signal,
-      clock: {
-        now: () => now,
-        sleep: async (ms) => {
-          now += ms;
-        },
-      },
+      clock,
     });
     return { followed, polls };
   }

@@ -1,0 +1,12 @@
+import type { Clock } from '../../src/deploy/follow.js';
+
+/** A clock that starts at 0 and moves only when slept on: the poll loop runs at once, in fake time. */
+export function steppingClock(): Clock {
+  let now = 0;
+  return {
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms;
+    },
+  };
+}
