@@ -1,2 +1,0 @@
-import { createRequire as __cdgCreateRequire } from 'node:module'; const require = __cdgCreateRequire(import.meta.url);
-import{a as i}from"./chunk-A43OMO7R.js";function d(o,n,s){let e;return async(r,a)=>{e??=import("./github-XPWIO6ER.js").then(({getOctokit:m})=>m(o));let t=(await(await e).rest.repos.compareCommitsWithBasehead({owner:n,repo:s,basehead:`${r}...${a}`,per_page:1,request:{signal:AbortSignal.timeout(2e4)}})).data.status;return t==="ahead"||t==="behind"||t==="identical"||t==="diverged"?t:"unknown"}}i(d,"commitComparer");export{d as commitComparer};

@@ -1,0 +1,28 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitComparer } from '../../src/github/compare.js';
+import { FakeGitHub } from '../helpers/fake-github.js';
+
+const github = new FakeGitHub();
+beforeAll(async () => {
+  process.env.GITHUB_API_URL = await github.start();
+});
+afterAll(async () => {
+  delete process.env.GITHUB_API_URL;
+  await github.stop();
+});
+
+const compareCalls = () => github.calls().filter((call) => call.includes('/compare/'));
+
+describe('commitComparer', () => {
+  it('asks GitHub once per pair of commits in a run, and again after a failure', async () => {
+    github.reset();
+    github.comparisons.set(`${'a'.repeat(40)}...${'b'.repeat(40)}`, 'behind');
+    const compare = commitComparer('ghs_test', 'acme', 'shop');
+    let failures = 1;
+    github.failWhen = (request) => (request.path.includes('/compare/') && failures-- > 0 ? 500 : undefined);
+    await expect(compare('a'.repeat(40), 'b'.repeat(40))).rejects.toThrow();
+    expect(await compare('a'.repeat(40), 'b'.repeat(40))).toBe('behind');
+    expect(await compare('a'.repeat(40), 'b'.repeat(40))).toBe('behind');
+    expect(compareCalls()).toHaveLength(2);
+  });
+});
