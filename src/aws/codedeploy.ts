@@ -157,9 +157,7 @@ export class CodeDeployGateway {
     statuses?: DeploymentStatus[],
     limit = Number.POSITIVE_INFINITY,
   ): Promise<string[]> {
-    const ids: string[] = [];
-    let nextToken: string | undefined;
-    do {
+    const ids = await allPages(async (nextToken) => {
       const response = await this.call('ListDeployments', this.groupResource(group), () =>
         this.client.send(
           new ListDeploymentsCommand({
@@ -170,9 +168,8 @@ export class CodeDeployGateway {
           }),
         ),
       );
-      ids.push(...(response.deployments ?? []));
-      nextToken = response.nextToken;
-    } while (nextToken && ids.length < limit);
+      return { items: response.deployments, nextToken: response.nextToken };
+    }, limit);
     return ids.slice(0, limit);
   }
 
@@ -196,21 +193,23 @@ export class CodeDeployGateway {
   }
 
   async batchGetDeployments(ids: string[]): Promise<DeploymentInfo[]> {
-    const infos: DeploymentInfo[] = [];
-    for (let i = 0; i < ids.length; i += BATCH) {
-      const chunk = ids.slice(i, i + BATCH);
+    return inBatches(ids, async (chunk) => {
       const response = await this.call('BatchGetDeployments', `deployments ${chunk.join(', ')}`, () =>
         this.client.send(new BatchGetDeploymentsCommand({ deploymentIds: chunk })),
       );
-      infos.push(...(response.deploymentsInfo ?? []));
-    }
-    return infos;
+      return response.deploymentsInfo;
+    });
   }
 
+  /** Stops a deployment; one that has already ended is left as it is, since there is nothing to stop. */
   async stopDeployment(id: string, autoRollbackEnabled: boolean): Promise<void> {
-    await this.call('StopDeployment', `deployment ${id}`, () =>
-      this.client.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled })),
-    );
+    try {
+      await this.call('StopDeployment', `deployment ${id}`, () =>
+        this.client.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled })),
+      );
+    } catch (error) {
+      if (awsErrorName(error) !== 'DeploymentAlreadyCompletedException') throw error;
+    }
   }
 
   async continueDeployment(id: string): Promise<void> {
@@ -221,25 +220,41 @@ export class CodeDeployGateway {
 
   /** Every target of a deployment with its lifecycle events (the JS SDK has no paginator for this). */
   async deploymentTargets(id: string): Promise<DeploymentTarget[]> {
-    const targetIds: string[] = [];
-    let nextToken: string | undefined;
-    do {
+    const targetIds = await allPages(async (nextToken) => {
       const response = await this.call('ListDeploymentTargets', `deployment ${id}`, () =>
         this.client.send(
           new ListDeploymentTargetsCommand({ deploymentId: id, ...(nextToken ? { nextToken } : {}) }),
         ),
       );
-      targetIds.push(...(response.targetIds ?? []));
-      nextToken = response.nextToken;
-    } while (nextToken);
-    const targets: DeploymentTarget[] = [];
-    for (let i = 0; i < targetIds.length; i += BATCH) {
-      const chunk = targetIds.slice(i, i + BATCH);
+      return { items: response.targetIds, nextToken: response.nextToken };
+    });
+    return inBatches(targetIds, async (chunk) => {
       const response = await this.call('BatchGetDeploymentTargets', `deployment ${id}`, () =>
         this.client.send(new BatchGetDeploymentTargetsCommand({ deploymentId: id, targetIds: chunk })),
       );
-      targets.push(...(response.deploymentTargets ?? []));
-    }
-    return targets;
+      return response.deploymentTargets;
+    });
   }
+}
+
+/** The items of a nextToken listing, page after page, until the last page or `limit` items. */
+async function allPages<T>(
+  page: (nextToken: string | undefined) => Promise<{ items?: T[]; nextToken?: string }>,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<T[]> {
+  const items: T[] = [];
+  let nextToken: string | undefined;
+  do {
+    const answer = await page(nextToken);
+    items.push(...(answer.items ?? []));
+    nextToken = answer.nextToken;
+  } while (nextToken && items.length < limit);
+  return items;
+}
+
+/** One call per BATCH ids (CodeDeploy's limit for its BatchGet operations), in order. */
+async function inBatches<T>(ids: string[], get: (chunk: string[]) => Promise<T[] | undefined>): Promise<T[]> {
+  const items: T[] = [];
+  for (let i = 0; i < ids.length; i += BATCH) items.push(...((await get(ids.slice(i, i + BATCH))) ?? []));
+  return items;
 }

@@ -6,10 +6,18 @@ import {
 } from '@aws-sdk/client-s3';
 import { BUNDLE_TYPES, type BundleType } from '../config/types.js';
 import type { Logger } from '../core/log.js';
-import { errorMessage, problem, UserError, warning } from '../core/problems.js';
+import { problem, problemsOf, UserError, warning } from '../core/problems.js';
 import { describeS3Error, isNotFound } from './s3-errors.js';
 import { objectVersion, type RevisionMetadata, type RevisionResult, revisionKey } from './s3-upload.js';
-import { getRecord, notOurs, putRecord, type StateLocation, stateDirectory } from './state-records.js';
+import {
+  getRecord,
+  notOurs,
+  putRecord,
+  recordKey,
+  recordName,
+  type StateLocation,
+  stateDirectory,
+} from './state-records.js';
 
 /**
  * Which revision each deployed commit built: `.../.codedeploy-gitops/commits/{sha}.json` (see
@@ -31,7 +39,7 @@ export interface CommitEntry {
 }
 
 export function commitIndexKey(where: StateLocation, sha: string): string {
-  return `${stateDirectory(where, 'commits')}${sha.toLowerCase()}.json`;
+  return recordKey(where, 'commits', sha.toLowerCase());
 }
 
 /**
@@ -57,7 +65,7 @@ export async function recordCommit(
   try {
     await putRecord(where, commitIndexKey(where, metadata.sha), entry);
   } catch (error) {
-    const [explained] = error instanceof UserError ? error.problems : [problem(errorMessage(error))];
+    const [explained] = problemsOf(error);
     log.warn(
       warning(
         `${explained!.message}: deploying anyway, but "revision: ${metadata.sha.slice(0, 7)}" will not find this commit's revision`,
@@ -84,7 +92,7 @@ export async function findRevisionBySha(
   );
   if (keys.length === 0) return undefined;
   if (keys.length > 1) {
-    const shas = keys.map((key) => key.slice(key.lastIndexOf('/') + 1, -'.json'.length));
+    const shas = keys.map(recordName);
     throw new UserError(
       problem(
         `commit ${sha} is ambiguous: ${shas.join(', ')} were deployed`,

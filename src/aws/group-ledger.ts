@@ -1,9 +1,8 @@
-import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { Config } from '../config/types.js';
-import { errorMessage, problem, UserError } from '../core/problems.js';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { problem, problemsOf, UserError } from '../core/problems.js';
 import type { GroupLedger } from '../deploy/execute.js';
 import { describeS3Error } from './s3-errors.js';
-import { getRecord, putRecord, type StateLocation, stateDirectory } from './state-records.js';
+import { getRecord, putRecord, recordKey, type StateLocation } from './state-records.js';
 
 /**
  * Which deployment groups codedeploy-gitops created, as records holding the group's id
@@ -13,18 +12,10 @@ import { getRecord, putRecord, type StateLocation, stateDirectory } from './stat
  * build an ARN and more permissions.
  */
 export class S3GroupLedger implements GroupLedger {
-  private readonly where: StateLocation;
-
-  constructor(
-    s3: S3Client,
-    private readonly config: Pick<Config, 'application' | 'revision'>,
-  ) {
-    const { bucket, prefix } = config.revision;
-    this.where = { s3, bucket, prefix, application: config.application };
-  }
+  constructor(private readonly where: StateLocation) {}
 
   private key(group: string): string {
-    return `${stateDirectory(this.where, 'groups')}${group}.json`;
+    return recordKey(this.where, 'groups', group);
   }
 
   async recordCreated(group: string, groupId: string): Promise<void> {
@@ -33,11 +24,11 @@ export class S3GroupLedger implements GroupLedger {
     } catch (error) {
       // The group exists now: say so, or nobody learns that a teardown will keep it.
       throw new UserError([
-        ...(error instanceof UserError ? error.problems : [problem(errorMessage(error))]),
+        ...problemsOf(error),
         problem(
           `deployment group "${group}" was created, but could not be recorded as created by codedeploy-gitops, so a teardown will keep it`,
           undefined,
-          `delete it by hand when it is no longer needed: aws deploy delete-deployment-group --application-name ${this.config.application} --deployment-group-name ${group}`,
+          `delete it by hand when it is no longer needed: aws deploy delete-deployment-group --application-name ${this.where.application} --deployment-group-name ${group}`,
         ),
       ]);
     }

@@ -146,8 +146,7 @@ async function prepareWithPool(options: PrepareRevisionOptions, pool: FilePool):
     progress.finish(bytes);
     return {
       ...base,
-      eTag: result.ETag ?? '',
-      ...(result.VersionId ? { version: result.VersionId } : {}),
+      ...objectVersion(result),
       bytes,
       uploaded: true,
     };

@@ -15,8 +15,20 @@ export interface StateLocation {
   application: string;
 }
 
-export function stateDirectory(where: StateLocation, kind: 'groups' | 'commits'): string {
+type Kind = 'groups' | 'commits';
+
+export function stateDirectory(where: StateLocation, kind: Kind): string {
   return `${where.prefix}${where.application}/.codedeploy-gitops/${kind}/`;
+}
+
+/** The key of one record: `{directory}{name}.json`. */
+export function recordKey(where: StateLocation, kind: Kind, name: string): string {
+  return `${stateDirectory(where, kind)}${name}.json`;
+}
+
+/** The name a record key was made from (recordKey's inverse). */
+export function recordName(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1, -'.json'.length);
 }
 
 export async function putRecord(where: StateLocation, key: string, record: object): Promise<void> {

@@ -65,3 +65,8 @@ export function throwIfErrors(problems: Problem[]): void {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** What an error says, as problems: a UserError's own, or one made of any other error's message. */
+export function problemsOf(error: unknown): Problem[] {
+  return error instanceof UserError ? error.problems : [problem(errorMessage(error))];
+}

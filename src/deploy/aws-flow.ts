@@ -52,7 +52,7 @@ export async function runWithAws(input: AwsRunInput): Promise<ExecuteResult & { 
     config.application,
     createCodeDeployClient(region, { maxAttempts: 1, limiter }),
   );
-  const commits = {
+  const records = {
     s3,
     bucket: config.revision.bucket,
     prefix: config.revision.prefix,
@@ -74,7 +74,7 @@ export async function runWithAws(input: AwsRunInput): Promise<ExecuteResult & { 
           cancel: input.cancel,
           clock: realClock,
           random: Math.random,
-          ledger: new S3GroupLedger(s3, config),
+          ledger: new S3GroupLedger(records),
           ...(input.compareCommits ? { compareCommits: input.compareCommits } : {}),
           revisions: {
             fromWorkspace: async () => {
@@ -86,11 +86,11 @@ export async function runWithAws(input: AwsRunInput): Promise<ExecuteResult & { 
                 metadata: input.metadata,
                 log,
               });
-              await recordCommit(commits, input.metadata, revision, log);
+              await recordCommit(records, input.metadata, revision, log);
               return toReport(revision, 'workspace');
             },
             fromSha: async (sha) => {
-              const found = await findRevisionBySha({ ...commits, sha });
+              const found = await findRevisionBySha({ ...records, sha });
               return found ? toReport(found, 'sha') : undefined;
             },
           },

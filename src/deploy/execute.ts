@@ -404,11 +404,7 @@ async function startGroup(
       }
       if (decision.kind === 'stop') {
         log.info(`${group}: stopping the active deployment ${active.id} (onActiveDeployment: stop)`);
-        try {
-          await codedeploy.stopDeployment(active.id, false);
-        } catch (error) {
-          if (awsErrorName(error) !== 'DeploymentAlreadyCompletedException') throw error;
-        }
+        await codedeploy.stopDeployment(active.id, false);
       } else {
         log.info(
           `${group}: waiting for the active deployment ${active.id} to finish (onActiveDeployment: wait)`,
@@ -685,11 +681,7 @@ async function teardown(request: ExecuteRequest, deps: ExecuteDeps): Promise<Gro
     }
     for (const id of await codedeploy.listDeployments(group, ACTIVE_STATUSES)) {
       log.info(`${group}: stopping ${id} (the pull request was closed)`);
-      try {
-        await codedeploy.stopDeployment(id, false);
-      } catch (error) {
-        if (awsErrorName(error) !== 'DeploymentAlreadyCompletedException') throw error;
-      }
+      await codedeploy.stopDeployment(id, false);
       await waitUntilFinal(id, deps.clock.now() + 60_000, deps);
     }
     report.outcome = 'torn-down';

@@ -301,11 +301,7 @@ async function onBlueGreenMilestones(
       log.warn(
         `${ready}. Stopping it (on-ready: stop)${item.rollbackOnStop ? ' with rollback' : ''}: traffic stays on the original fleet — ${url}`,
       );
-      try {
-        await codedeploy.stopDeployment(item.id, item.rollbackOnStop);
-      } catch (error) {
-        if (awsErrorName(error) !== 'DeploymentAlreadyCompletedException') throw error;
-      }
+      await codedeploy.stopDeployment(item.id, item.rollbackOnStop);
     }
     // Only once the call went through: a throttled one throws above and is made again at the next poll.
     blueGreen.readyHandled = true;
@@ -336,12 +332,10 @@ async function stopAll(items: Followed[], why: 'cancelled' | 'timeout', deps: Fo
     try {
       await deps.codedeploy.stopDeployment(item.id, item.rollbackOnStop);
     } catch (error) {
-      if (awsErrorName(error) !== 'DeploymentAlreadyCompletedException') {
-        item.stopFailed = errorMessage(error);
-        deps.log.error(
-          `${item.group}: could not stop ${item.id}, which is still running and no longer followed: ${item.stopFailed}`,
-        );
-      }
+      item.stopFailed = errorMessage(error);
+      deps.log.error(
+        `${item.group}: could not stop ${item.id}, which is still running and no longer followed: ${item.stopFailed}`,
+      );
     }
   }
   // Look once more, briefly, so the report says what state each group was left in.

@@ -45,8 +45,6 @@ export interface RunResult {
   /** One report per planned group, in plan order; empty for a skip or a dry run. */
   groups: GroupReport[];
   revision?: RevisionReport;
-  /** The workflow run, for links back from GitHub deployments and comments. */
-  runUrl?: string;
   /** A person asked, on workflow_dispatch, for an earlier commit's revision or for a rollback. */
   manual?: { kind: 'revision'; sha: string } | { kind: 'rollback' };
 }
@@ -85,7 +83,6 @@ export async function runAction(request: RunRequest, deps: RunDeps): Promise<Run
     plan,
     dryRun: inputs.dryRun,
     groups: [],
-    ...(request.runUrl ? { runUrl: request.runUrl } : {}),
     ...(explicit === 'revision' ? { manual: { kind: 'revision' as const, sha: inputs.revision! } } : {}),
     ...(explicit === 'rollback' ? { manual: { kind: 'rollback' as const } } : {}),
   };

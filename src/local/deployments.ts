@@ -1,12 +1,13 @@
 import { randomInt } from 'node:crypto';
-import type {
-  AutoRollbackConfiguration,
-  DeploymentConfigRecord,
-  DeploymentGroupRecord,
-  DeploymentRecord,
-  FileExistsBehavior,
-  RevisionLocation,
-  RollbackInfo,
+import {
+  type AutoRollbackConfiguration,
+  bareETag,
+  type DeploymentConfigRecord,
+  type DeploymentGroupRecord,
+  type DeploymentRecord,
+  type FileExistsBehavior,
+  type RevisionLocation,
+  type RollbackInfo,
 } from './model.js';
 import type { State } from './store.js';
 
@@ -35,6 +36,13 @@ export function randomDeploymentId(): string {
   return id;
 }
 
+/** The group's last successful deployment, if it is still known. */
+export function lastSuccessful(state: State, group: DeploymentGroupRecord): DeploymentRecord | undefined {
+  return group.lastSuccessfulDeploymentId
+    ? state.deployments.get(group.lastSuccessfulDeploymentId)
+    : undefined;
+}
+
 export function createDeploymentRecord(
   state: State,
   spec: NewDeployment,
@@ -44,9 +52,7 @@ export function createDeploymentRecord(
   let deploymentId = newId();
   while (state.deployments.has(deploymentId)) deploymentId = newId();
   const { group } = spec;
-  const lastSuccessful = group.lastSuccessfulDeploymentId
-    ? state.deployments.get(group.lastSuccessfulDeploymentId)
-    : undefined;
+  const previous = lastSuccessful(state, group);
   const settings = group.settings;
   const record: DeploymentRecord = {
     deploymentId,
@@ -56,7 +62,7 @@ export function createDeploymentRecord(
     deploymentConfigName: spec.config.deploymentConfigName,
     minimumHealthyHosts: spec.config.minimumHealthyHosts,
     revision: spec.revision,
-    ...(lastSuccessful ? { previousRevision: lastSuccessful.revision } : {}),
+    ...(previous ? { previousRevision: previous.revision } : {}),
     status: 'Created',
     createTime: now,
     ...(spec.description !== undefined ? { description: spec.description } : {}),
@@ -111,6 +117,6 @@ export function sameRevision(a: RevisionLocation, b: RevisionLocation): boolean 
     x.bucket === y.bucket &&
     x.key === y.key &&
     (x.version ?? '') === (y.version ?? '') &&
-    (x.eTag ?? '').replaceAll('"', '') === (y.eTag ?? '').replaceAll('"', '')
+    bareETag(x.eTag) === bareETag(y.eTag)
   );
 }

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type AgentOptions, type EventUpdate, runInstance } from './agent/agent.js';
-import { createDeploymentRecord } from './deployments.js';
+import { createDeploymentRecord, lastSuccessful } from './deployments.js';
 import type { Fleets } from './fleets.js';
 import { HEALTH_CONSTRAINTS_MESSAGE, nextStep, planHealth } from './health.js';
 import { instanceDir, replacementInstanceId } from './instances.js';
@@ -13,6 +13,7 @@ import {
   type LifecycleStep,
 } from './lifecycle.js';
 import type {
+  DeploymentConfigRecord,
   DeploymentGroupRecord,
   DeploymentRecord,
   ErrorInformation,
@@ -21,7 +22,7 @@ import type {
   TargetStatus,
 } from './model.js';
 import { ACTIVE_STATUSES, TERMINAL_STATUSES } from './model.js';
-import type { Store } from './store.js';
+import { groupById, type Store } from './store.js';
 
 /**
  * Runs deployments in the background: assigns the group's instances, starts as many at once as the
@@ -250,7 +251,7 @@ export class Engine {
   }
 
   private assignTargets(record: DeploymentRecord): ErrorInformation | undefined {
-    const group = this.groupOf(record);
+    const group = groupById(this.state, record.deploymentGroupId);
     const now = this.options.now();
     record.targets = [];
     if (!group) {
@@ -591,13 +592,6 @@ export class Engine {
     this.save(record);
   }
 
-  private groupOf(record: DeploymentRecord): DeploymentGroupRecord | undefined {
-    for (const group of this.state.groups.values()) {
-      if (group.deploymentGroupId === record.deploymentGroupId) return group;
-    }
-    return undefined;
-  }
-
   private finish(
     record: DeploymentRecord,
     status: 'Succeeded' | 'Failed' | 'Stopped',
@@ -607,7 +601,7 @@ export class Engine {
     record.completeTime = this.options.now();
     record.targets ??= [];
     if (error) record.errorInformation = error;
-    const group = this.groupOf(record);
+    const group = groupById(this.state, record.deploymentGroupId);
     if (group && status === 'Succeeded') {
       group.lastSuccessfulDeploymentId = record.deploymentId;
       this.options.store.saveCollection('groups').catch(() => {});
@@ -651,44 +645,21 @@ export class Engine {
       };
       return;
     }
-    const lastSuccessful = group.lastSuccessfulDeploymentId
-      ? this.state.deployments.get(group.lastSuccessfulDeploymentId)
-      : undefined;
+    const previous = lastSuccessful(this.state, group);
     const deploymentConfig = this.state.configs.get(record.deploymentConfigName);
-    if (!lastSuccessful || !deploymentConfig) {
+    if (!previous || !deploymentConfig) {
       record.rollbackInfo = {
         rollbackMessage:
           'Automatic rollback was not performed: the deployment group has no successful deployment whose revision could be redeployed.',
       };
       return;
     }
-    const rollback = createDeploymentRecord(
-      this.state,
-      {
-        group,
-        config: deploymentConfig,
-        revision: lastSuccessful.revision,
-        description: `Rollback of ${record.deploymentId}`,
-        creator: 'codeDeployRollback',
-        ignoreApplicationStopFailures: record.ignoreApplicationStopFailures,
-        ...(config ? { autoRollbackConfiguration: config } : {}),
-        fileExistsBehavior: record.fileExistsBehavior,
-        rollbackInfo: {
-          rollbackTriggeringDeploymentId: record.deploymentId,
-          rollbackMessage: `Automatic rollback of ${record.deploymentId}: redeploys the revision of ${lastSuccessful.deploymentId}, the last successful deployment.`,
-        },
-      },
-      this.options.now(),
-      this.options.newDeploymentId,
-    );
-    record.rollbackInfo = {
-      rollbackDeploymentId: rollback.deploymentId,
-      rollbackMessage: `Deployment ${record.deploymentId} is rolled back by ${rollback.deploymentId}, which redeploys the revision of ${lastSuccessful.deploymentId}.`,
-    };
-    this.save(rollback);
-    this.options.store.saveCollection('groups').catch(() => {});
-    this.options.store.saveCollection('applications').catch(() => {});
-    this.start(rollback.deploymentId);
+    this.startRollback(record, group, deploymentConfig, {
+      revision: previous.revision,
+      triggerMessage: `Automatic rollback of ${record.deploymentId}: redeploys the revision of ${previous.deploymentId}, the last successful deployment.`,
+      rollbackMessage: (id) =>
+        `Deployment ${record.deploymentId} is rolled back by ${id}, which redeploys the revision of ${previous.deploymentId}.`,
+    });
   }
 
   /**
@@ -698,15 +669,34 @@ export class Engine {
   private rollBackTraffic(record: DeploymentRecord, group: DeploymentGroupRecord): void {
     const deploymentConfig = this.state.configs.get(record.deploymentConfigName);
     if (!record.fleets || !deploymentConfig) return;
-    const lastSuccessful = group.lastSuccessfulDeploymentId
-      ? this.state.deployments.get(group.lastSuccessfulDeploymentId)
-      : undefined;
+    this.startRollback(record, group, deploymentConfig, {
+      revision: lastSuccessful(this.state, group)?.revision ?? record.previousRevision ?? record.revision,
+      fleets: record.fleets,
+      triggerMessage: `Automatic rollback of ${record.deploymentId}: traffic goes back to the original instances.`,
+      rollbackMessage: (id) =>
+        `Deployment ${record.deploymentId} is rolled back by ${id}, which moves traffic back to ` +
+        'the original instances and terminates the replacement ones.',
+    });
+  }
+
+  /** Creates and starts the deployment (by codeDeployRollback) that rolls `record` back, and says so on `record`. */
+  private startRollback(
+    record: DeploymentRecord,
+    group: DeploymentGroupRecord,
+    deploymentConfig: DeploymentConfigRecord,
+    how: {
+      revision: DeploymentRecord['revision'];
+      fleets?: DeploymentRecord['fleets'];
+      triggerMessage: string;
+      rollbackMessage: (rollbackId: string) => string;
+    },
+  ): void {
     const rollback = createDeploymentRecord(
       this.state,
       {
         group,
         config: deploymentConfig,
-        revision: lastSuccessful?.revision ?? record.previousRevision ?? record.revision,
+        revision: how.revision,
         description: `Rollback of ${record.deploymentId}`,
         creator: 'codeDeployRollback',
         ignoreApplicationStopFailures: record.ignoreApplicationStopFailures,
@@ -714,10 +704,10 @@ export class Engine {
           ? { autoRollbackConfiguration: record.autoRollbackConfiguration }
           : {}),
         fileExistsBehavior: record.fileExistsBehavior,
-        fleets: record.fleets,
+        ...(how.fleets ? { fleets: how.fleets } : {}),
         rollbackInfo: {
           rollbackTriggeringDeploymentId: record.deploymentId,
-          rollbackMessage: `Automatic rollback of ${record.deploymentId}: traffic goes back to the original instances.`,
+          rollbackMessage: how.triggerMessage,
         },
       },
       this.options.now(),
@@ -725,9 +715,7 @@ export class Engine {
     );
     record.rollbackInfo = {
       rollbackDeploymentId: rollback.deploymentId,
-      rollbackMessage:
-        `Deployment ${record.deploymentId} is rolled back by ${rollback.deploymentId}, which moves traffic back to ` +
-        'the original instances and terminates the replacement ones.',
+      rollbackMessage: how.rollbackMessage(rollback.deploymentId),
     };
     this.save(rollback);
     this.options.store.saveCollection('groups').catch(() => {});

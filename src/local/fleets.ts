@@ -4,7 +4,7 @@ import { groupInstances, instanceDir, type LocalInstance, taggedInstanceCount } 
 import type { DeploymentGroupRecord, InstanceRecord } from './model.js';
 import { stopInstanceProcesses } from './processes.js';
 import { type RouteTarget, TrafficRouter } from './router.js';
-import type { Store } from './store.js';
+import { groupById, type Store } from './store.js';
 
 export interface FleetsOptions {
   store: Store;
@@ -156,7 +156,7 @@ export class Fleets {
 
   /** The group's instances are now these (a blue/green deployment switched fleets). */
   async setFleet(deploymentGroupId: string, instanceIds: string[]): Promise<void> {
-    const group = this.groupById(deploymentGroupId);
+    const group = groupById(this.state, deploymentGroupId);
     if (!group) return;
     group.fleet = [...instanceIds];
     for (const id of instanceIds) {
@@ -198,7 +198,7 @@ export class Fleets {
     deploymentGroupId: string,
     change: (ids: string[]) => string[],
   ): Promise<string> {
-    const group = this.groupById(deploymentGroupId);
+    const group = groupById(this.state, deploymentGroupId);
     if (!group) return 'the deployment group no longer exists, so no router routes to this instance';
     group.traffic = change(group.traffic ?? this.fleet(group).map((instance) => instance.instanceId));
     await this.options.store.saveCollection('groups');
@@ -212,7 +212,7 @@ export class Fleets {
   /** Points the group's router at the instances registered with it that have a port. */
   private async route(deploymentGroupId: string): Promise<void> {
     const router = await this.opening.get(deploymentGroupId);
-    const group = this.groupById(deploymentGroupId);
+    const group = groupById(this.state, deploymentGroupId);
     if (!router || !group) return;
     router.setTargets(this.targetsOf(group));
   }
@@ -232,12 +232,6 @@ export class Fleets {
       url: router.url,
       targets: router.currentTargets(),
     };
-  }
-
-  private groupById(deploymentGroupId: string): DeploymentGroupRecord | undefined {
-    for (const group of this.state.groups.values())
-      if (group.deploymentGroupId === deploymentGroupId) return group;
-    return undefined;
   }
 }
 

@@ -66,6 +66,11 @@ export interface S3Location {
   eTag?: string;
 }
 
+/** An ETag without its quotes: revisions and S3 write them with or without, the agent compares them bare. */
+export function bareETag(eTag: string | undefined): string {
+  return (eTag ?? '').replaceAll('"', '');
+}
+
 export interface RevisionLocation {
   revisionType?: 'S3' | 'GitHub' | 'String' | 'AppSpecContent';
   s3Location?: S3Location;

@@ -100,6 +100,22 @@ export function createOperations(ctx: ServiceContext): Record<string, Operation>
   const { store, engine, fleets, now } = ctx;
   const state = store.state;
 
+  /**
+   * One page of a List operation, as CodeDeploy answers it: `{ [member]: items, nextToken? }`. Items
+   * are shown as their key unless `render` says otherwise.
+   */
+  const listPage = <T>(
+    input: Input,
+    member: string,
+    items: readonly T[],
+    keyOf: (item: T) => string,
+    scope: string,
+    render: (item: T) => unknown = keyOf,
+  ) => {
+    const page = paginate(items, keyOf, optionalString(input, 'nextToken'), ctx.pageSize, scope);
+    return { [member]: page.items.map(render), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+  };
+
   // ---- lookups -------------------------------------------------------------------------------
 
   const getApp = (name: string): ApplicationRecord => {
@@ -353,14 +369,7 @@ export function createOperations(ctx: ServiceContext): Record<string, Operation>
 
     async ListApplications(input) {
       const names = [...state.applications.keys()].sort();
-      const page = paginate(
-        names,
-        (n) => n,
-        optionalString(input, 'nextToken'),
-        ctx.pageSize,
-        'applications',
-      );
-      return { applications: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+      return listPage(input, 'applications', names, (n) => n, 'applications');
     },
 
     async DeleteApplication(input) {
@@ -450,17 +459,9 @@ export function createOperations(ctx: ServiceContext): Record<string, Operation>
     async ListDeploymentGroups(input) {
       const app = getApp(applicationName(input));
       const names = groupsOf(app.applicationName).map((g) => g.deploymentGroupName);
-      const page = paginate(
-        names,
-        (n) => n,
-        optionalString(input, 'nextToken'),
-        ctx.pageSize,
-        `groups:${app.applicationName}`,
-      );
       return {
         applicationName: app.applicationName,
-        deploymentGroups: page.items,
-        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+        ...listPage(input, 'deploymentGroups', names, (n) => n, `groups:${app.applicationName}`),
       };
     },
 
@@ -626,17 +627,7 @@ export function createOperations(ctx: ServiceContext): Record<string, Operation>
         // Newest first, as CodeDeploy lists them.
         .sort((a, b) => b.createTime - a.createTime || b.deploymentId.localeCompare(a.deploymentId));
       const scope = JSON.stringify(['deployments', appName, groupId, statuses, start, end]);
-      const page = paginate(
-        matching,
-        (d) => d.deploymentId,
-        optionalString(input, 'nextToken'),
-        ctx.pageSize,
-        scope,
-      );
-      return {
-        deployments: page.items.map((d) => d.deploymentId),
-        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-      };
+      return listPage(input, 'deployments', matching, (d) => d.deploymentId, scope);
     },
 
     async StopDeployment(input) {
@@ -735,17 +726,7 @@ export function createOperations(ctx: ServiceContext): Record<string, Operation>
             (t.instanceLabel !== undefined && labels.includes(t.instanceLabel))),
       );
       const scope = JSON.stringify(['targets', record.deploymentId, statuses, labels]);
-      const page = paginate(
-        targets,
-        (t) => t.targetId,
-        optionalString(input, 'nextToken'),
-        ctx.pageSize,
-        scope,
-      );
-      return {
-        targetIds: page.items.map((t) => t.targetId),
-        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-      };
+      return listPage(input, 'targetIds', targets, (t) => t.targetId, scope);
     },
 
     async BatchGetDeploymentTargets(input) {
@@ -781,17 +762,7 @@ export function createOperations(ctx: ServiceContext): Record<string, Operation>
         (t) => statuses === undefined || statuses.length === 0 || statuses.includes(t.status),
       );
       const scope = JSON.stringify(['instances', record.deploymentId, statuses]);
-      const page = paginate(
-        targets,
-        (t) => t.targetId,
-        optionalString(input, 'nextToken'),
-        ctx.pageSize,
-        scope,
-      );
-      return {
-        instancesList: page.items.map((t) => t.targetId),
-        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-      };
+      return listPage(input, 'instancesList', targets, (t) => t.targetId, scope);
     },
 
     async BatchGetDeploymentInstances(input) {
@@ -938,17 +909,14 @@ export function createOperations(ctx: ServiceContext): Record<string, Operation>
         prefix,
         deployed,
       ]);
-      const page = paginate(
+      return listPage(
+        input,
+        'revisions',
         entries,
         (e) => String(e.index),
-        optionalString(input, 'nextToken'),
-        ctx.pageSize,
         scope,
+        (e) => e.r.revision,
       );
-      return {
-        revisions: page.items.map((e) => e.r.revision),
-        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-      };
     },
 
     async GetDeploymentConfig(input) {
@@ -962,8 +930,7 @@ export function createOperations(ctx: ServiceContext): Record<string, Operation>
 
     async ListDeploymentConfigs(input) {
       const names = [...state.configs.keys()].sort();
-      const page = paginate(names, (n) => n, optionalString(input, 'nextToken'), ctx.pageSize, 'configs');
-      return { deploymentConfigsList: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+      return listPage(input, 'deploymentConfigsList', names, (n) => n, 'configs');
     },
 
     async CreateDeploymentConfig(input) {

@@ -29,6 +29,12 @@ export function groupKey(applicationName: string, deploymentGroupName: string): 
   return `${applicationName}\u0000${deploymentGroupName}`;
 }
 
+/** The group with this id (groups are keyed by name, so this is a scan). */
+export function groupById(state: State, deploymentGroupId: string): DeploymentGroupRecord | undefined {
+  for (const group of state.groups.values()) if (group.deploymentGroupId === deploymentGroupId) return group;
+  return undefined;
+}
+
 type Collection = 'applications' | 'groups' | 'configs' | 'instances';
 
 const COLLECTION_FILES: Record<Collection, string> = {

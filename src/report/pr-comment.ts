@@ -72,7 +72,7 @@ export function renderPreviewComment(
           text(g.group),
           environmentLink(g.environment, g.outcome === 'succeeded' ? g.environmentUrl : undefined),
           OUTCOME_LABEL[g.outcome],
-          deploymentLink(g.deploymentId, g.url, result.region),
+          deploymentLink(g.deploymentId, g.url),
         ]),
       ),
     );

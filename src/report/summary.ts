@@ -2,7 +2,7 @@ import { formatDuration } from '../config/duration.js';
 import { formatBytes } from '../core/format.js';
 import { totalInstances } from '../deploy/decisions.js';
 import type { GroupReport, InstanceCounts, InstanceFailure, RevisionReport } from '../deploy/model.js';
-import { consoleUrl, s3Uri } from '../deploy/model.js';
+import { s3Uri } from '../deploy/model.js';
 import type { RunResult } from '../deploy/run.js';
 import { isPullRequest, type Trigger } from '../event/trigger.js';
 import type { PlannedDeployment } from '../plan/plan.js';
@@ -41,7 +41,7 @@ export function renderSummary(result: RunResult): string {
     lines.push(...teardownTable(result.groups));
     return end(lines);
   }
-  lines.push(...groupTable(result.groups, result.region));
+  lines.push(...groupTable(result.groups));
   const notes = result.groups.filter((g) => g.note);
   if (notes.length > 0) {
     lines.push('', '**Notes**', '');
@@ -50,7 +50,7 @@ export function renderSummary(result: RunResult): string {
   if (result.revision) lines.push('', ...revisionLines(result.revision));
   for (const group of result.groups) {
     if (group.outcome === 'failed' || group.outcome === 'stopped' || group.failures.length > 0)
-      lines.push('', ...failureSection(group, result.region));
+      lines.push('', ...failureSection(group));
   }
   return end(lines);
 }
@@ -80,12 +80,12 @@ function planTable(deployments: PlannedDeployment[]): string[] {
   );
 }
 
-function groupTable(groups: GroupReport[], region: string | undefined): string[] {
+function groupTable(groups: GroupReport[]): string[] {
   return table(
     ['Deployment group', 'Deployment', 'Status', 'Instances ok / failed / total', 'Duration', 'Rollback'],
     groups.map((g) => [
       text(g.group) + (g.createdGroup ? ' (created)' : ''),
-      deploymentLink(g.deploymentId, g.url, region),
+      deploymentLink(g.deploymentId, g.url),
       OUTCOME_LABEL[g.outcome],
       g.counts ? describeCounts(g.counts) : '–',
       g.startedAt !== undefined && g.endedAt !== undefined
@@ -110,10 +110,10 @@ function teardownTable(groups: GroupReport[]): string[] {
   );
 }
 
-export function deploymentLink(id: string | undefined, url: string | undefined, region: string | undefined) {
+/** A deployment's id, linked to its console page (every report with an id has its url). */
+export function deploymentLink(id: string | undefined, url: string | undefined) {
   if (!id) return '–';
-  const target = url ?? (region ? consoleUrl(id, region) : undefined);
-  return target ? link(code(id), target) : code(id);
+  return url ? link(code(id), url) : code(id);
 }
 
 function describeCounts(counts: InstanceCounts): string {
@@ -144,9 +144,9 @@ function revisionLines(revision: RevisionReport): string[] {
   ];
 }
 
-function failureSection(group: GroupReport, region: string | undefined): string[] {
+function failureSection(group: GroupReport): string[] {
   const lines = [
-    `### ${text(group.group)}: ${OUTCOME_LABEL[group.outcome]} · ${deploymentLink(group.deploymentId, group.url, region)}`,
+    `### ${text(group.group)}: ${OUTCOME_LABEL[group.outcome]} · ${deploymentLink(group.deploymentId, group.url)}`,
     '',
   ];
   if (group.error?.code || group.error?.message) {

@@ -82,7 +82,6 @@ function result(trigger: Trigger, status: RunStatus, groups: GroupReport[], extr
     dryRun: false,
     region: REGION,
     groups,
-    runUrl: RUN_URL,
     ...extra,
   } satisfies RunResult;
 }

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { LifecycleStep } from '../lifecycle.js';
-import type { Diagnostics, FileExistsBehavior, LifecycleEventStatus, S3Location } from '../model.js';
+import {
+  bareETag,
+  type Diagnostics,
+  type FileExistsBehavior,
+  type LifecycleEventStatus,
+  type S3Location,
+} from '../model.js';
 import { INSTANCE_ROOT_VARIABLE } from '../processes.js';
 import { AppSpecError, readAppSpec } from './appspec.js';
 import { BundleError, downloadBundle, removeOldRevisions, unpackBundle } from './bundle.js';
@@ -128,7 +134,7 @@ export async function runInstance(
       BUNDLE_BUCKET: deployment.s3Location.bucket ?? '',
       BUNDLE_KEY: deployment.s3Location.key ?? '',
       BUNDLE_VERSION: deployment.s3Location.version ?? '',
-      BUNDLE_ETAG: (deployment.s3Location.eTag ?? '').replaceAll('"', ''),
+      BUNDLE_ETAG: bareETag(deployment.s3Location.eTag),
       // Not set by the real agent: the instance's sandboxed filesystem, its id, and the port its
       // application listens on (the group's local router forwards there); the root also marks the
       // processes the hooks start, so a terminated instance's processes can be stopped.

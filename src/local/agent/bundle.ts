@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { S3Location } from '../model.js';
+import { bareETag, type S3Location } from '../model.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -42,7 +42,7 @@ export async function downloadBundle(s3: S3Client, location: S3Location, bundleF
     );
   }
   await pipeline(body, createWriteStream(bundleFile));
-  if (eTag !== undefined && eTag.replaceAll('"', '') !== (actualETag ?? '').replaceAll('"', '')) {
+  if (eTag !== undefined && bareETag(eTag) !== bareETag(actualETag)) {
     throw new BundleError(`Expected deployment artifact bundle etag ${eTag} but was actually ${actualETag}`);
   }
 }
