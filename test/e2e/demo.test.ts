@@ -22,16 +22,19 @@ describe('npm run demo', () => {
     const afterRollback = output.slice(output.indexOf('after run 2'));
     expect(afterRollback.match(/Version 1\.0\.0/g)).toHaveLength(6);
     expect(output).not.toContain('Version 2.0.0');
-    // Blue/green on production: the router serves the old version until the reroute, then the new one, never an error.
+    // Blue/green on production: the router serves the old version until the reroute, then the new one,
+    // never an error. Between AllowTraffic on the new fleet and BlockTraffic on the old one both are
+    // registered (src/local/router.ts), so on a busy machine the watcher may see them take turns.
     const during = /during run 4 \((\d+) requests, (\d+) errors\):\n((?: {4}.*\n)+)/.exec(output);
     expect(during, output).not.toBeNull();
     expect(Number(during![1])).toBeGreaterThan(0);
     expect(during![2]).toBe('0');
-    expect(
-      during![3]!
-        .trim()
-        .split('\n')
-        .map((line) => line.trim().split(/\s+/).pop()),
-    ).toEqual(['2.1.0', '3.0.0']);
+    const versions = during![3]!
+      .trim()
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/).pop());
+    expect(versions[0]).toBe('2.1.0');
+    expect(versions.at(-1)).toBe('3.0.0');
+    expect(new Set(versions)).toEqual(new Set(['2.1.0', '3.0.0']));
   }, 180_000);
 });
