@@ -2,7 +2,7 @@
 // of an unchanged tree, on a seeded synthetic workspace, against moto's S3 on 127.0.0.1.
 // Usage: npm run bench:bundle [-- --sizes 100,400]   (MB; files scale at 50 per MB)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,10 +23,12 @@ const env = {
 };
 
 // Same bundler and settings as scripts/build.mjs, so the benchmark runs what dist/ would contain.
-const runner = join(work, 'bundle-run.mjs');
+// The file workers' thread is its own file beside the runner, as in dist/ (src/bundle/workers.ts).
+const runner = join(work, 'bundle-run.js');
+await writeFile(join(work, 'package.json'), '{ "type": "module" }\n');
 await build({
-  entryPoints: ['bench/bundle-run.ts'],
-  outfile: runner,
+  entryPoints: { 'bundle-run': 'bench/bundle-run.ts', 'file-worker': 'src/bundle/file-worker.ts' },
+  outdir: work,
   bundle: true,
   format: 'esm',
   platform: 'node',

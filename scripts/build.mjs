@@ -42,7 +42,12 @@ const withoutOidc = {
 
 await rm('dist', { recursive: true, force: true });
 await build({
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  // The file workers' thread is its own entry, beside the chunks that start it (src/bundle/workers.ts).
+  entryPoints: {
+    index: 'src/index.ts',
+    cli: 'src/cli.ts',
+    'chunks/file-worker': 'src/bundle/file-worker.ts',
+  },
   outdir: 'dist',
   bundle: true,
   splitting: true,

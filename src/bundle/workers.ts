@@ -11,131 +11,14 @@ import { Worker } from 'node:worker_threads';
  * transferred per file left the main thread's memory to its garbage collector, whose lag made the peak RSS
  * grow with the workspace (docs/performance.md).
  *
- * The worker is plain JavaScript evaluated from this string, so the one esbuild bundle needs no extra entry
- * point or file next to it, and it runs the same under Vitest. Keep it small and dependency-free.
+ * The worker is file-worker.ts. Bundled, it is its own file beside the chunk that holds this one
+ * (scripts/build.mjs); run from the sources (Vitest, @github/local-action), Node strips its types itself,
+ * which is why it imports nothing but Node's modules and types.
  */
-const WORKER_SOURCE = `
-const { parentPort, workerData: settings } = require('node:worker_threads');
-const fs = require('node:fs');
-const zlib = require('node:zlib');
-const crypto = require('node:crypto');
-
-const counts = new Uint32Array(256);
-const entropy = (bytes) => {
-  counts.fill(0);
-  for (let i = 0; i < bytes.length; i++) counts[bytes[i]] += 1;
-  let bits = 0;
-  for (const count of counts) {
-    if (count === 0) continue;
-    const p = count / bytes.length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
-};
-
-// Deflate can gain nothing on data whose byte entropy is close to 8 bits (random, encrypted, compressed);
-// below minSample bytes the estimate is too noisy, so small files are simply deflated and compared.
-const worthDeflating = (sample) =>
-  sample.length < settings.minSample ||
-  entropy(sample.subarray(0, settings.sampleSize)) < settings.entropyLimit;
-
-const scratch = Buffer.allocUnsafeSlow(settings.chunkSize);
-const pastEnd = Buffer.allocUnsafeSlow(1);
-
-class Changed extends Error {}
-
-// Fills target from the file at position; a short file is a file that changed since the walk.
-const fill = (fd, target, position) => {
-  let filled = 0;
-  while (filled < target.length) {
-    const n = fs.readSync(fd, target, filled, target.length - filled, position + filled);
-    if (n === 0) throw new Changed('it shrank to ' + (position + filled) + ' bytes');
-    filled += n;
-  }
-};
-
-const withFile = (path, size, use) => {
-  const fd = fs.openSync(path, 'r');
-  try {
-    const result = use(fd);
-    if (fs.readSync(fd, pastEnd, 0, 1, size) !== 0) throw new Changed('it grew');
-    return result;
-  } finally {
-    fs.closeSync(fd);
-  }
-};
-
-const hashFile = (path, size) =>
-  withFile(path, size, (fd) => {
-    const hash = crypto.createHash('sha256');
-    for (let position = 0; position < size; position += scratch.length) {
-      const chunk = scratch.subarray(0, Math.min(scratch.length, size - position));
-      fill(fd, chunk, position);
-      hash.update(chunk);
-    }
-    return hash.digest();
-  });
-
-const hashOf = (table, index) => Buffer.from(table, index * 32, 32);
-
-// Reads a small file into the slot at its place and, for zip, replaces it by its deflated bytes when
-// deflate saves at least 1/32 (stored entries unpack faster). The bytes are checked against the digest.
-const pack = (job, [index, path, size, deflate], slot) =>
-  withFile(path, size, (fd) => {
-    fill(fd, slot, 0);
-    if (job.hashes && !crypto.createHash('sha256').update(slot).digest().equals(hashOf(job.hashes, index))) {
-      throw new Changed('its content differs from when the digest was computed');
-    }
-    if (!job.compress) return { length: size };
-    const crc = zlib.crc32(slot);
-    if (size > 0 && deflate && worthDeflating(slot)) {
-      const deflated = zlib.deflateRawSync(slot, { level: settings.level });
-      if (deflated.length < size - (size >>> 5)) {
-        deflated.copy(slot);
-        return { length: deflated.length, crc, method: 8 };
-      }
-    }
-    return { length: size, crc, method: 0 };
-  });
-
-const probe = ([, path, size]) =>
-  withFile(path, size, (fd) => {
-    const sample = scratch.subarray(0, Math.min(size, settings.sampleSize));
-    fill(fd, sample, 0);
-    // Past the sample the file may go on: only its start is looked at.
-    return { deflate: worthDeflating(sample) };
-  });
-
-const attempt = (work) => {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof Changed) return { changed: error.message };
-    return { error: { code: error.code, message: error.message } };
-  }
-};
-
-const run = (job) => {
-  if (job.op === 'hash') {
-    return job.files.map((file) =>
-      attempt(() => {
-        hashFile(file[1], file[2]).copy(hashOf(job.hashes, file[0]));
-        return {};
-      }),
-    );
-  }
-  if (job.op === 'probe') return job.files.map((file) => attempt(() => probe(file)));
-  let offset = job.offset;
-  return job.files.map((file) => {
-    const result = attempt(() => pack(job, file, Buffer.from(job.slots, offset, file[2])));
-    // A failed file takes no room: the files after it must stay inside this job's slot.
-    offset += result.length ?? 0;
-    return result;
-  });
-};
-
-parentPort.on('message', (job) => parentPort.postMessage({ id: job.id, results: run(job) }));
-`;
+const WORKER_FILE = new URL(
+  `./file-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
+  import.meta.url,
+);
 
 /**
  * Deflate level for zip entries and tgz. On the benchmark's source-like text level 1 gives 0.35 of the size
@@ -151,7 +34,16 @@ const MIN_SAMPLE = 4 * 1024;
 /** Bits per byte above which deflate cannot gain: a Huffman code needs about that many bits. */
 const INCOMPRESSIBLE_ENTROPY = 7.9;
 
-const SETTINGS = {
+/** What every worker is told once, at start. */
+export interface WorkerSettings {
+  level: number;
+  chunkSize: number;
+  sampleSize: number;
+  minSample: number;
+  entropyLimit: number;
+}
+
+const SETTINGS: WorkerSettings = {
   level: DEFLATE_LEVEL,
   chunkSize: CHUNK_SIZE,
   sampleSize: SAMPLE_SIZE,
@@ -214,9 +106,8 @@ export class FilePool {
   constructor(size = Math.max(1, Math.min(4, availableParallelism()))) {
     this.size = size;
     this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: SETTINGS,
+      const worker = new Worker(WORKER_FILE, {
+        workerData: { fileWorker: SETTINGS },
         resourceLimits: WORKER_LIMITS,
       });
       const slot = { worker, busy: 0 };
