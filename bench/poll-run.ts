@@ -195,6 +195,7 @@ async function ours(
   }));
   await followDeployments(items, {
     codedeploy: new CodeDeployGateway(sim.client, 'bench'),
+    deploymentUrl: (id) => id,
     log: new MemoryLogger(),
     cancel: new AbortController().signal,
     random: seeded(seed),

@@ -98,14 +98,14 @@ try {
   console.log('  and the blue/green group production (2 instances each)');
 
   say('Run 1: push to develop → staging, test1, test2 (node dist/index.js, as a GitHub runner runs it)');
-  const first = await runAction('1'.repeat(40), endpoints);
+  const first = await runBundledAction('1'.repeat(40), endpoints);
   await showServers('after run 1');
   if (first.code !== 0) throw new Error('run 1 should have succeeded');
 
   say('Run 2: push version 2.0.0, whose /health answers 503 → ValidateService fails, CodeDeploy rolls back');
   await writeFile(join(workspace, 'site/VERSION'), '2.0.0\n');
   await writeFile(join(workspace, 'site/health.json'), '{ "healthy": false }\n');
-  const second = await runAction('2'.repeat(40), endpoints);
+  const second = await runBundledAction('2'.repeat(40), endpoints);
   console.log(`  exit code ${second.code} (a failed deployment fails the workflow step)`);
   await showServers('after run 2 (rolled back)');
 
@@ -114,7 +114,7 @@ try {
   );
   await writeFile(join(workspace, 'site/VERSION'), '2.1.0\n');
   await writeFile(join(workspace, 'site/health.json'), '{ "healthy": true }\n');
-  const third = await runAction('3'.repeat(40), endpoints, 'master');
+  const third = await runBundledAction('3'.repeat(40), endpoints, 'master');
   if (third.code !== 0) throw new Error('run 3 should have succeeded');
   const router = routers.get('production');
   if (!router) throw new Error('the emulator did not say where the production router listens');
@@ -125,7 +125,7 @@ try {
   );
   await writeFile(join(workspace, 'site/VERSION'), '3.0.0\n');
   const watch = watchRouter(router);
-  const fourth = await runAction('4'.repeat(40), endpoints, 'master');
+  const fourth = await runBundledAction('4'.repeat(40), endpoints, 'master');
   const seen = await watch.stop();
   console.log(`  ${router} during run 4 (${seen.requests} requests, ${seen.errors} errors):`);
   for (const step of seen.steps) console.log(`    ${step.at.padEnd(12)} ${step.version}`);
@@ -152,7 +152,7 @@ try {
 }
 process.exit(failed ? 1 : 0);
 
-async function runAction(sha, { codedeploy, s3 }, branch = 'develop') {
+async function runBundledAction(sha, { codedeploy, s3 }, branch = 'develop') {
   // The runner's files for one run: the event, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY.
   const dir = join(work, `run-${sha[0]}`);
   await mkdir(dir, { recursive: true });

@@ -1,44 +1,34 @@
 import * as core from '@actions/core';
 import { type ActionInputs, readInputs } from './action/inputs.js';
 import { actionLogger } from './action/logger.js';
+import type { AwsConnection } from './aws/client-settings.js';
+import { realClock } from './core/clock.js';
 import { UserError } from './core/problems.js';
 import { abortOnSignals } from './core/signals.js';
 import { runId } from './deploy/description.js';
-import { runAction } from './deploy/run.js';
+import type { RunEdges } from './deploy/ports.js';
+import type { RevisionChoice } from './deploy/results.js';
+import { type RunOptions, runDeployment } from './deploy/run.js';
 import { readEventFile } from './event/read-event.js';
 import type { RunnerEvent } from './event/trigger.js';
+import type { GitHubSettings } from './github/edges.js';
 import { actionOutputs } from './report/outputs.js';
 import { renderSummary } from './report/summary.js';
 
-/** The action's face: reads the runner's inputs and event, hands over to the orchestrator, reports. */
-export async function run(): Promise<void> {
+type Env = NodeJS.ProcessEnv;
+
+// The runner's proxy settings, which @actions/http-client honours (with no_proxy).
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+/**
+ * The action's face, and its composition root: reads the runner's inputs, event and environment once,
+ * builds the options and the edges, hands over to the flow, and reports.
+ */
+export async function run(env: Env = process.env): Promise<void> {
   try {
     const inputs = readInputs((name) => core.getInput(name));
-    const event = await readRunnerEvent();
-    const env = process.env;
-    const runUrl =
-      env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
-        ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/attempts/${env.GITHUB_RUN_ATTEMPT ?? '1'}`
-        : undefined;
-    const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
-    const result = await runAction(
-      {
-        inputs,
-        event,
-        workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-        runId: runId(env),
-        ...(runUrl ? { runUrl } : {}),
-      },
-      {
-        log: actionLogger,
-        cancel: abortOnSignals((signal) =>
-          core.warning(`${signal} received: stopping the running deployments`),
-        ),
-        fetchConfig: async (request) =>
-          (await import('./github/config-fetch.js')).fetchConfigFromBranch(request),
-        ...(owner ? await gitHubEdges(inputs, owner, repo, runUrl) : {}),
-      },
-    );
+    const options = runOptions(inputs, await readRunnerEvent(env), env);
+    const result = await runDeployment(options, await actionEdges(inputs, options, env));
     // docs/config.md: a skip (no match, a deleted branch, a fork) succeeds with a notice saying why.
     if (result.plan.skipped)
       core.notice(result.plan.reason, { title: 'codedeploy-gitops: nothing deployed' });
@@ -65,34 +55,81 @@ export async function run(): Promise<void> {
   }
 }
 
-/** The ordering guard's commit comparison and the GitHub reporter; loaded only when there is a token. */
-async function gitHubEdges(inputs: ActionInputs, owner: string, repo: string, runUrl: string | undefined) {
-  const [{ commitComparer }, { createGitHubReporter }] = await Promise.all([
-    import('./github/compare.js'),
-    import('./github/reporter.js'),
-  ]);
+function runOptions(inputs: ActionInputs, event: RunnerEvent, env: Env): RunOptions {
+  const runUrl = runUrlOf(env);
+  const region = inputs.awsRegion || env.AWS_REGION || env.AWS_DEFAULT_REGION;
   return {
-    // Without a token the reporter says once that GitHub deployments and the comment are skipped.
-    ...(inputs.githubToken ? { compareCommits: commitComparer(inputs.githubToken, owner, repo) } : {}),
-    reporter: createGitHubReporter({
-      token: inputs.githubToken,
-      owner,
-      repo,
-      runUrl: runUrl ?? '',
-      enabled: inputs.githubDeployments,
-      comment: inputs.prComment,
-      log: actionLogger,
-    }),
+    event,
+    config: { path: inputs.config, source: inputs.configSource },
+    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+    runId: runId(env),
+    ...(runUrl ? { runUrl } : {}),
+    groups: inputs.deploymentGroups,
+    revision: revisionChoice(inputs),
+    ...(inputs.wait !== undefined ? { wait: inputs.wait } : {}),
+    dryRun: inputs.dryRun,
+    onReady: inputs.onReady,
+    ...(region ? { region } : {}),
   };
+}
+
+function revisionChoice(inputs: ActionInputs): RevisionChoice {
+  if (inputs.rollback) return { kind: 'rollback' };
+  return inputs.revision ? { kind: 'sha', sha: inputs.revision } : { kind: 'workspace' };
+}
+
+async function actionEdges(inputs: ActionInputs, options: RunOptions, env: Env): Promise<RunEdges> {
+  const log = actionLogger;
+  const clock = realClock;
+  const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  const github: GitHubSettings = {
+    token: inputs.githubToken,
+    apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+    ...(owner ? { repository: { owner, repo } } : {}),
+    ...(options.runUrl ? { runUrl: options.runUrl } : {}),
+    proxied: PROXY_VARIABLES.some((name) => env[name]),
+    deployments: inputs.githubDeployments,
+    comment: inputs.prComment,
+  };
+  // The SDK reads the credentials (configure-aws-credentials' variables, web identity, profiles) itself.
+  const aws: AwsConnection = {
+    endpoints: {
+      ...endpoint('s3', env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL),
+      ...endpoint('codedeploy', env.AWS_ENDPOINT_URL_CODEDEPLOY ?? env.AWS_ENDPOINT_URL),
+    },
+  };
+  const { gitHubEdges } = await import('./github/edges.js');
+  return {
+    log,
+    clock,
+    random: Math.random,
+    cancel: abortOnSignals((signal) => core.warning(`${signal} received: stopping the running deployments`)),
+    // The bundle code and the AWS SDK are parsed only by runs that deploy: a skip or a dry run never loads them.
+    revisionSource: {
+      prepare: async (settings) =>
+        (await import('./bundle/bundle.js')).workspaceRevisions(options.workspace, log).prepare(settings),
+    },
+    connectAws: async (target) => (await import('./aws/edges.js')).awsEdges(aws, target, { log, clock }),
+    ...gitHubEdges(github, { log, clock }),
+  };
+}
+
+function endpoint(service: 's3' | 'codedeploy', url: string | undefined): Record<string, string> {
+  return url ? { [service]: url } : {};
+}
+
+function runUrlOf(env: Env): string | undefined {
+  if (!env.GITHUB_RUN_ID || !env.GITHUB_REPOSITORY) return undefined;
+  return `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/attempts/${env.GITHUB_RUN_ATTEMPT ?? '1'}`;
 }
 
 function isAwsError(error: unknown): error is Error {
   return error instanceof Error && '$metadata' in error;
 }
 
-async function readRunnerEvent(): Promise<RunnerEvent> {
-  const eventName = process.env.GITHUB_EVENT_NAME;
-  const payloadFile = process.env.GITHUB_EVENT_PATH;
+async function readRunnerEvent(env: Env): Promise<RunnerEvent> {
+  const eventName = env.GITHUB_EVENT_NAME;
+  const payloadFile = env.GITHUB_EVENT_PATH;
   if (!eventName || !payloadFile) {
     throw new UserError(
       'GITHUB_EVENT_NAME and GITHUB_EVENT_PATH are not set: run this action in a GitHub workflow',
@@ -103,8 +140,8 @@ async function readRunnerEvent(): Promise<RunnerEvent> {
     eventName,
     payload,
     payloadFile,
-    ...(process.env.GITHUB_REF ? { ref: process.env.GITHUB_REF } : {}),
-    ...(process.env.GITHUB_SHA ? { sha: process.env.GITHUB_SHA } : {}),
-    ...(process.env.GITHUB_REPOSITORY ? { repository: process.env.GITHUB_REPOSITORY } : {}),
+    ...(env.GITHUB_REF ? { ref: env.GITHUB_REF } : {}),
+    ...(env.GITHUB_SHA ? { sha: env.GITHUB_SHA } : {}),
+    ...(env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {}),
   };
 }

@@ -5,9 +5,7 @@ import {
   ContinueDeploymentCommand,
   CreateApplicationCommand,
   CreateDeploymentCommand,
-  type CreateDeploymentCommandInput,
   CreateDeploymentGroupCommand,
-  type CreateDeploymentGroupCommandInput,
   DeleteDeploymentGroupCommand,
   type DeploymentGroupInfo,
   type DeploymentInfo,
@@ -24,12 +22,12 @@ import {
 } from '@aws-sdk/client-codedeploy';
 // Types only (erased from the bundle): the SDK's own middleware contract.
 import type { FinalizeRequestMiddleware } from '@smithy/types';
+import type { CodeDeployApi, DeploymentInput, GroupInput } from '../deploy/ports.js';
 import { awsErrorName, explainAwsError } from './aws-errors.js';
-import { clientSettings, MAX_ATTEMPTS } from './client-settings.js';
+import { type AwsConnection, clientSettings, MAX_ATTEMPTS } from './client-settings.js';
 import { iamActionsFor } from './iam-actions.js';
 import type { RateLimiter } from './rate-limit.js';
 
-export const ACTIVE_STATUSES: DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
 const BATCH = 25;
 
 /**
@@ -39,11 +37,11 @@ const BATCH = 25;
 export const CODEDEPLOY_REQUESTS_PER_SECOND = 8;
 
 export function createCodeDeployClient(
-  region: string | undefined,
+  connection: AwsConnection,
   options: { maxAttempts?: number; limiter?: RateLimiter } = {},
 ): CodeDeployClient {
   const client = new CodeDeployClient({
-    ...clientSettings(region),
+    ...clientSettings(connection, connection.endpoints?.codedeploy),
     maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
   });
   const { limiter } = options;
@@ -67,7 +65,7 @@ export function createCodeDeployClient(
  * The CodeDeploy calls the action makes, for one application. Thin on purpose: decisions live in
  * src/deploy; this only speaks the API and turns permission problems into actionable errors.
  */
-export class CodeDeployGateway {
+export class CodeDeployGateway implements CodeDeployApi {
   constructor(
     readonly client: CodeDeployClient,
     readonly application: string,
@@ -133,7 +131,7 @@ export class CodeDeployGateway {
     }
   }
 
-  async createGroup(input: Omit<CreateDeploymentGroupCommandInput, 'applicationName'>): Promise<string> {
+  async createGroup(input: GroupInput): Promise<string> {
     const response = await this.call(
       'CreateDeploymentGroup',
       this.groupResource(input.deploymentGroupName ?? ''),
@@ -173,7 +171,7 @@ export class CodeDeployGateway {
     return ids.slice(0, limit);
   }
 
-  async createDeployment(input: Omit<CreateDeploymentCommandInput, 'applicationName'>): Promise<string> {
+  async createDeployment(input: DeploymentInput): Promise<string> {
     const response = await this.call(
       'CreateDeployment',
       this.groupResource(input.deploymentGroupName ?? ''),

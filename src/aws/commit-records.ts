@@ -7,8 +7,9 @@ import {
 import { BUNDLE_TYPES, type BundleType } from '../config/types.js';
 import type { Logger } from '../core/log.js';
 import { problem, problemsOf, UserError, warning } from '../core/problems.js';
+import type { CommitMetadata, CommitRecords, StoredRevision } from '../deploy/ports.js';
+import { objectVersion, revisionKey } from './revision-store.js';
 import { describeS3Error, isNotFound } from './s3-errors.js';
-import { objectVersion, type RevisionMetadata, type RevisionResult, revisionKey } from './s3-upload.js';
 import {
   getRecord,
   notOurs,
@@ -38,18 +39,33 @@ export interface CommitEntry {
   recordedAt: string;
 }
 
-export function commitIndexKey(where: StateLocation, sha: string): string {
+export function commitRecordKey(where: StateLocation, sha: string): string {
   return recordKey(where, 'commits', sha.toLowerCase());
+}
+
+export class S3CommitRecords implements CommitRecords {
+  constructor(
+    private readonly where: StateLocation,
+    private readonly log: Logger,
+  ) {}
+
+  record(commit: CommitMetadata, revision: StoredRevision): Promise<void> {
+    return recordCommit(this.where, commit, revision, this.log);
+  }
+
+  find(sha: string): Promise<StoredRevision | undefined> {
+    return findRevisionBySha({ ...this.where, sha });
+  }
 }
 
 /**
  * Records the commit's revision. A failure only costs a later redeploy of this commit by sha, so it
  * warns (saying so) rather than failing a deployment that is otherwise ready to go.
  */
-export async function recordCommit(
+async function recordCommit(
   where: StateLocation,
-  metadata: RevisionMetadata,
-  revision: Pick<RevisionResult, 'key' | 'digest' | 'bundleType' | 'version'>,
+  metadata: CommitMetadata,
+  revision: Pick<StoredRevision, 'key' | 'digest' | 'bundleType' | 'version'>,
   log: Logger,
 ): Promise<void> {
   const entry: CommitEntry = {
@@ -63,7 +79,7 @@ export async function recordCommit(
     recordedAt: new Date().toISOString(),
   };
   try {
-    await putRecord(where, commitIndexKey(where, metadata.sha), entry);
+    await putRecord(where, commitRecordKey(where, metadata.sha), entry);
   } catch (error) {
     const [explained] = problemsOf(error);
     log.warn(
@@ -82,9 +98,9 @@ export async function recordCommit(
  * checked against what it may name (this commit, a revision key of this application) and the object
  * against the record (the digest, the version when the bucket keeps versions).
  */
-export async function findRevisionBySha(
+async function findRevisionBySha(
   where: StateLocation & { sha: string },
-): Promise<RevisionResult | undefined> {
+): Promise<StoredRevision | undefined> {
   const { s3, bucket } = where;
   const sha = where.sha.toLowerCase();
   const keys = (await listKeys(where, `${stateDirectory(where, 'commits')}${sha}`)).filter((key) =>

@@ -1,6 +1,6 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { problem, problemsOf, UserError } from '../core/problems.js';
-import type { GroupLedger } from '../deploy/execute.js';
+import type { GroupLedger } from '../deploy/ports.js';
 import { describeS3Error } from './s3-errors.js';
 import { getRecord, putRecord, recordKey, type StateLocation } from './state-records.js';
 

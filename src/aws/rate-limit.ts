@@ -1,18 +1,11 @@
+import { type Clock, realClock } from '../core/clock.js';
+
 /**
  * A client-side pace for API requests: consecutive starts at least `1000 / perSecond` ms apart, so
  * no second ever sees more than `perSecond` of them (no bursts: AWS throttles CodeDeploy per
  * account and region, shared with every other tool, and publishes no per-API rate). Spacing is
  * measured between actual starts, so timers that fire late never release a bunch at once.
  */
-export interface LimiterClock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-const timers: LimiterClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 export class RateLimiter {
   private readonly intervalMs: number;
@@ -20,7 +13,7 @@ export class RateLimiter {
 
   constructor(
     readonly perSecond: number,
-    private readonly clock: LimiterClock = timers,
+    private readonly clock: Clock = realClock,
   ) {
     this.intervalMs = 1000 / perSecond;
   }

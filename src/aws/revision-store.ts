@@ -7,13 +7,12 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { createArchive } from '../bundle/archive.js';
-import { inspectBundle } from '../bundle/bundle.js';
-import { FilePool } from '../bundle/workers.js';
-import type { BundleType, RevisionSettings } from '../config/types.js';
+import type { BundleType } from '../config/types.js';
+import type { Clock } from '../core/clock.js';
 import { formatBytes } from '../core/format.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage, UserError, warning } from '../core/problems.js';
+import type { CommitMetadata, PreparedRevision, RevisionStore, StoredRevision } from '../deploy/ports.js';
 import { describeS3Error, isNotFound, isS3Status } from './s3-errors.js';
 
 /**
@@ -25,38 +24,6 @@ export const PART_SIZE = 5 * 1024 * 1024;
 export const QUEUE_SIZE = 2;
 const MAX_PARTS = 10_000;
 const PROGRESS_INTERVAL_MS = 3000;
-
-export interface RevisionMetadata {
-  sha: string;
-  ref: string;
-  runUrl?: string;
-}
-
-export interface RevisionResult {
-  bucket: string;
-  key: string;
-  bundleType: BundleType;
-  /** As S3 returns it, quotes included: CreateDeployment pins it, the agent compares it. */
-  eTag: string;
-  version?: string;
-  digest: string;
-  /** Size of the archive object. */
-  bytes: number;
-  files: number;
-  /** false: an object with this digest was already there and nothing was sent. */
-  uploaded: boolean;
-}
-
-export interface PrepareRevisionOptions {
-  workspace: string;
-  application: string;
-  revision: RevisionSettings;
-  s3: S3Client;
-  metadata: RevisionMetadata;
-  log: Logger;
-  /** Clock for progress lines (tests inject one). */
-  now?: () => number;
-}
 
 const EXTENSIONS: Record<BundleType, string> = { zip: 'zip', tgz: 'tgz', tar: 'tar' };
 const CONTENT_TYPES: Record<BundleType, string> = {
@@ -75,86 +42,79 @@ export function revisionKey(
   return `${prefix}${application}/${digest}.${EXTENSIONS[bundleType]}`;
 }
 
-/**
- * Walk → digest → HeadObject → (archive streamed into a multipart upload | reuse the object). A tree that
- * was uploaded before costs one HeadObject and no bytes.
- */
-export async function prepareRevision(options: PrepareRevisionOptions): Promise<RevisionResult> {
-  // Started before the walk, the workers are ready when the digest needs them.
-  const pool = new FilePool();
-  try {
-    return await prepareWithPool(options, pool);
-  } finally {
-    await pool.close();
-  }
+/** Where the revisions of one application go: `{prefix}{application}/{digest}.{ext}` in the bucket. */
+export interface RevisionPlace {
+  s3: S3Client;
+  bucket: string;
+  prefix: string;
+  application: string;
 }
 
-async function prepareWithPool(options: PrepareRevisionOptions, pool: FilePool): Promise<RevisionResult> {
-  const { revision, s3, log, application } = options;
-  const { tree, digest, bundleType } = await inspectBundle({
-    workspace: options.workspace,
-    revision,
-    log,
-    pool,
-  });
-  const bucket = revision.bucket;
-  const key = revisionKey(revision.prefix, application, digest.digest, bundleType);
-  const base = { bucket, key, bundleType, digest: digest.digest, files: digest.files };
+/**
+ * Digest → HeadObject → (archive streamed into a multipart upload | reuse the object). A tree that was
+ * uploaded before costs one HeadObject and no bytes.
+ */
+export class S3RevisionStore implements RevisionStore {
+  constructor(
+    private readonly place: RevisionPlace,
+    private readonly log: Logger,
+    private readonly clock: Clock,
+  ) {}
 
-  const existing = await headRevision(s3, bucket, key, digest.digest, log);
-  if (existing) {
-    log.info(`s3://${bucket}/${key} already holds this bundle (ETag ${existing.ETag}): nothing to upload`);
-    return { ...base, ...objectVersion(existing), bytes: existing.ContentLength ?? 0, uploaded: false };
-  }
+  async store(prepared: PreparedRevision, commit: CommitMetadata): Promise<StoredRevision> {
+    const { s3, bucket, prefix, application } = this.place;
+    const { log } = this;
+    const { bundleType } = prepared;
+    const digested = await prepared.digest();
+    const key = revisionKey(prefix, application, digested.digest, bundleType);
+    const base = { bucket, key, bundleType, digest: digested.digest, files: digested.files };
 
-  const progress = new Progress(log, options.now ?? Date.now, `s3://${bucket}/${key}`, digest.bytes);
-  const archive = createArchive(tree, bundleType, {
-    fileHashes: digest.fileHashes,
-    pool,
-    onFileDone: (entry) => progress.archived(entry.size),
-  });
-  let bytes = 0;
-  const counted = archive.pipe(
-    new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        bytes += chunk.length;
-        callback(null, chunk);
+    const existing = await headRevision(s3, bucket, key, digested.digest, log);
+    if (existing) {
+      log.info(`s3://${bucket}/${key} already holds this bundle (ETag ${existing.ETag}): nothing to upload`);
+      return { ...base, ...objectVersion(existing), bytes: existing.ContentLength ?? 0, uploaded: false };
+    }
+
+    const progress = new Progress(log, this.clock, `s3://${bucket}/${key}`, digested.bytes);
+    const archive = digested.archive((bytes) => progress.archived(bytes));
+    let bytes = 0;
+    const counted = archive.pipe(
+      new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          bytes += chunk.length;
+          callback(null, chunk);
+        },
+      }),
+    );
+    archive.on('error', (error) => counted.destroy(error));
+    const upload = new Upload({
+      client: s3,
+      params: {
+        Bucket: bucket,
+        Key: key,
+        Body: counted,
+        ContentType: CONTENT_TYPES[bundleType],
+        Metadata: objectMetadata(digested.digest, digested.files, commit),
       },
-    }),
-  );
-  archive.on('error', (error) => counted.destroy(error));
-  const upload = new Upload({
-    client: s3,
-    params: {
-      Bucket: bucket,
-      Key: key,
-      Body: counted,
-      ContentType: CONTENT_TYPES[bundleType],
-      Metadata: objectMetadata(digest.digest, digest.files, options.metadata),
-    },
-    partSize: partSizeFor(digest.bytes, tree.entries.length),
-    queueSize: QUEUE_SIZE,
-    leavePartsOnError: false,
-  });
-  let loaded = 0;
-  upload.on('httpUploadProgress', (event) => {
-    progress.uploaded((event.loaded ?? loaded) - loaded);
-    loaded = event.loaded ?? loaded;
-  });
-  try {
-    const result = await upload.done();
-    progress.finish(bytes);
-    return {
-      ...base,
-      ...objectVersion(result),
-      bytes,
-      uploaded: true,
-    };
-  } catch (error) {
-    archive.destroy();
-    await ensureAborted(s3, bucket, key, upload.uploadId, log);
-    if (error instanceof UserError) throw error;
-    throw describeS3Error(error, { operation: 'PutObject', bucket, key });
+      partSize: partSizeFor(digested.bytes, digested.entries),
+      queueSize: QUEUE_SIZE,
+      leavePartsOnError: false,
+    });
+    let loaded = 0;
+    upload.on('httpUploadProgress', (event) => {
+      progress.uploaded((event.loaded ?? loaded) - loaded);
+      loaded = event.loaded ?? loaded;
+    });
+    try {
+      const result = await upload.done();
+      progress.finish(bytes);
+      return { ...base, ...objectVersion(result), bytes, uploaded: true };
+    } catch (error) {
+      archive.destroy();
+      await ensureAborted(s3, bucket, key, upload.uploadId, log);
+      if (error instanceof UserError) throw error;
+      throw describeS3Error(error, { operation: 'PutObject', bucket, key });
+    }
   }
 }
 
@@ -229,7 +189,7 @@ async function ensureAborted(
 }
 
 /** S3 user metadata must be ASCII: anything else (a branch name with accents) is percent-encoded. */
-function objectMetadata(digest: string, files: number, metadata: RevisionMetadata): Record<string, string> {
+function objectMetadata(digest: string, files: number, metadata: CommitMetadata): Record<string, string> {
   const ascii = (value: string) => (/^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value));
   return {
     digest,
@@ -257,11 +217,11 @@ class Progress {
 
   constructor(
     private readonly log: Logger,
-    private readonly now: () => number,
+    private readonly clock: Clock,
     private readonly target: string,
     private readonly inputBytes: number,
   ) {
-    this.started = now();
+    this.started = clock.now();
     this.lastLine = this.started;
   }
 
@@ -276,14 +236,14 @@ class Progress {
   }
 
   finish(bytes: number): void {
-    const seconds = Math.max(0.001, (this.now() - this.started) / 1000);
+    const seconds = Math.max(0.001, (this.clock.now() - this.started) / 1000);
     this.log.info(
       `uploaded ${formatBytes(bytes)} to ${this.target} in ${seconds.toFixed(1)} s (${formatBytes(bytes / seconds)}/s)`,
     );
   }
 
   private tick(): void {
-    const now = this.now();
+    const now = this.clock.now();
     if (now - this.lastLine < PROGRESS_INTERVAL_MS) return;
     this.lastLine = now;
     const seconds = (now - this.started) / 1000;

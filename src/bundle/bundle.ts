@@ -1,44 +1,95 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BundleType, RevisionSettings } from '../config/types.js';
 import { formatBytes } from '../core/format.js';
 import type { Logger } from '../core/log.js';
+import { throwIfErrors } from '../core/problems.js';
+import type { DigestedRevision, PreparedRevision, RevisionSource } from '../deploy/ports.js';
+import { loadAppSpecFromDir } from './appspec-fs.js';
 import { createArchive } from './archive.js';
 import { digestTree, type TreeDigest } from './digest.js';
 import { type Tree, walkSource } from './walk.js';
 import { FilePool } from './workers.js';
 
-export interface InspectOptions {
-  workspace: string;
-  revision: Pick<RevisionSettings, 'source' | 'exclude' | 'bundleType'>;
-  log: Logger;
-  /** Worker threads for the digest, kept for the archive: starting them again costs ~50 ms. */
-  pool?: FilePool;
+type BundleSettings = Pick<RevisionSettings, 'source' | 'exclude' | 'bundleType'>;
+
+/** The workspace's files as the deployment flow's revision source: walked, and the appspec checked. */
+export function workspaceRevisions(workspace: string, log: Logger): RevisionSource {
+  return {
+    async prepare(settings) {
+      // A broken appspec only fails on the instances, minutes later: refuse it before anything leaves the machine.
+      const sourceDir = resolve(workspace, settings.source);
+      // Named as in the repository (app/appspec.yml), so annotations land on the file.
+      const displayRoot = relative(workspace, sourceDir).split(sep).join('/') || '.';
+      const { problems } = await loadAppSpecFromDir(sourceDir, displayRoot);
+      for (const warning of problems.filter((p) => p.severity === 'warning')) log.warn(warning);
+      throwIfErrors(problems);
+      return prepareBundle(workspace, settings, log);
+    },
+  };
 }
 
-export interface InspectedBundle {
-  tree: Tree;
-  digest: TreeDigest;
-  bundleType: BundleType;
+/**
+ * Walks the source folder (excludes applied). The worker threads start before the walk, so they are
+ * ready when the digest needs them, and serve the archive too: starting them again costs ~50 ms.
+ */
+export async function prepareBundle(
+  workspace: string,
+  settings: BundleSettings,
+  log: Logger,
+): Promise<PreparedRevision> {
+  const pool = new FilePool();
+  const started = performance.now();
+  let tree: Tree;
+  try {
+    tree = await walkSource({ workspace, source: settings.source, exclude: settings.exclude, log });
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+  const walkMs = performance.now() - started;
+  const { bundleType } = settings;
+  let digested: Promise<DigestedRevision> | undefined;
+  return {
+    bundleType,
+    digest: () => {
+      digested ??= (async () => {
+        const digestStarted = performance.now();
+        const digest = await digestTree(tree, bundleType, pool);
+        const seconds = (walkMs + performance.now() - digestStarted) / 1000;
+        log.info(
+          `bundle ${tree.prefix || './'}: ${digest.files} files, ${formatBytes(digest.bytes)}, digest ${digest.digest} ` +
+            `(${seconds.toFixed(1)} s)`,
+        );
+        return digestedRevision(tree, bundleType, digest, pool);
+      })();
+      return digested;
+    },
+    close: () => pool.close(),
+  };
 }
 
-/** Walk and digest: everything needed to name the bundle before building it. */
-export async function inspectBundle({
-  workspace,
-  revision,
-  log,
-  pool,
-}: InspectOptions): Promise<InspectedBundle> {
-  const started = Date.now();
-  const tree = await walkSource({ workspace, source: revision.source, exclude: revision.exclude, log });
-  const digest = await digestTree(tree, revision.bundleType, pool);
-  log.info(
-    `bundle ${tree.prefix || './'}: ${digest.files} files, ${formatBytes(digest.bytes)}, digest ${digest.digest} ` +
-      `(${((Date.now() - started) / 1000).toFixed(1)} s)`,
-  );
-  return { tree, digest, bundleType: revision.bundleType };
+function digestedRevision(
+  tree: Tree,
+  bundleType: BundleType,
+  digest: TreeDigest,
+  pool: FilePool,
+): DigestedRevision {
+  return {
+    digest: digest.digest,
+    files: digest.files,
+    bytes: digest.bytes,
+    entries: tree.entries.length,
+    archive: (onFileDone?: (bytes: number) => void): Readable =>
+      createArchive(tree, bundleType, {
+        fileHashes: digest.fileHashes,
+        pool,
+        ...(onFileDone ? { onFileDone: (entry) => onFileDone(entry.size) } : {}),
+      }),
+  };
 }
 
 export interface BundleFileResult {
@@ -50,30 +101,28 @@ export interface BundleFileResult {
 }
 
 /** Builds the archive into a local file (the CLI's `bundle` command); written aside, then renamed. */
-export async function writeBundleToFile(
-  options: InspectOptions & { out: string },
-): Promise<BundleFileResult> {
-  // Started before the walk, the workers are ready when the digest needs them.
-  const pool = new FilePool();
+export async function writeBundleToFile(options: {
+  workspace: string;
+  revision: BundleSettings;
+  out: string;
+  log: Logger;
+}): Promise<BundleFileResult> {
+  const partial = `${options.out}.partial`;
+  // An archive written inside the folder it archives must not end up in the next one.
+  const inside = relative(resolve(options.workspace, options.revision.source), resolve(options.out));
+  const exclude =
+    inside && !inside.startsWith('..') && !isAbsolute(inside)
+      ? [
+          ...options.revision.exclude,
+          `/${inside.split(sep).join('/')}`,
+          `/${inside.split(sep).join('/')}.partial`,
+        ]
+      : options.revision.exclude;
+  const prepared = await prepareBundle(options.workspace, { ...options.revision, exclude }, options.log);
   try {
-    const partial = `${options.out}.partial`;
-    // An archive written inside the folder it archives must not end up in the next one.
-    const inside = relative(resolve(options.workspace, options.revision.source), resolve(options.out));
-    const exclude =
-      inside && !inside.startsWith('..') && !isAbsolute(inside)
-        ? [
-            ...options.revision.exclude,
-            `/${inside.split(sep).join('/')}`,
-            `/${inside.split(sep).join('/')}.partial`,
-          ]
-        : options.revision.exclude;
-    const { tree, digest, bundleType } = await inspectBundle({
-      ...options,
-      revision: { ...options.revision, exclude },
-      pool,
-    });
+    const digested = await prepared.digest();
     let bytes = 0;
-    const archive = createArchive(tree, bundleType, { fileHashes: digest.fileHashes, pool });
+    const archive = digested.archive();
     archive.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
     });
@@ -84,8 +133,8 @@ export async function writeBundleToFile(
       await rm(partial, { force: true });
       throw error;
     }
-    return { digest: digest.digest, bundleType, bytes, files: digest.files };
+    return { digest: digested.digest, bundleType: prepared.bundleType, bytes, files: digested.files };
   } finally {
-    await pool.close();
+    await prepared.close();
   }
 }

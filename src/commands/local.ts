@@ -1,14 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { readInputs } from '../action/inputs.js';
-import { formatDuration } from '../config/duration.js';
+import { join, relative, resolve } from 'node:path';
+import type { AwsConnection } from '../aws/client-settings.js';
+import { formatDuration, parseDuration } from '../config/duration.js';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
+import type { Config } from '../config/types.js';
+import { realClock } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
 import { abortOnSignals } from '../core/signals.js';
 import { describeCounts } from '../deploy/decisions.js';
 import { runId } from '../deploy/description.js';
-import { type RunResult, runAction } from '../deploy/run.js';
+import type { AwsEdges } from '../deploy/ports.js';
+import type { RunResult } from '../deploy/results.js';
+import { runDeployment } from '../deploy/run.js';
 import { readEventFile } from '../event/read-event.js';
 import { type RunnerEvent, SUPPORTED_EVENTS, triggerFromEvent } from '../event/trigger.js';
 import { planDeployments } from '../plan/plan.js';
@@ -16,7 +21,7 @@ import { oneOf, parseFlags, wholeNumber } from './args.js';
 import { consoleLogger } from './cli-logger.js';
 import { type CommandHandler, UsageError } from './command.js';
 
-const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
  * `local`: the whole action flow (plan → validate → bundle → upload → deploy → follow → report)
@@ -38,6 +43,7 @@ const local: CommandHandler = async (argv) => {
   const instances = wholeNumber(flags.instances, '--instances', 2);
   if (instances > 50)
     throw new UsageError(`--instances needs a whole number up to 50 (got "${flags.instances}")`);
+  const wait = waitFlag(flags.wait);
   const workspace = process.cwd();
   const event = flags['event-file']
     ? await eventFromFile(flags['event-file'], oneOf('event', flags.event, SUPPORTED_EVENTS))
@@ -54,32 +60,46 @@ const local: CommandHandler = async (argv) => {
   const codedeploy = await startLocalCodeDeploy({
     dataDir,
     instancesPerGroup: instances,
-    s3: { endpoint: s3.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+    s3: { endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS },
   }).catch(async (error: unknown) => {
     await s3.stop();
     throw error;
   });
-  // The action's AWS clients read their endpoints from the environment, as on a runner.
-  Object.assign(process.env, LOCAL_CREDENTIALS, {
-    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_ENDPOINT_URL_CODEDEPLOY: codedeploy.endpoint,
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
+  const connection: AwsConnection = {
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    endpoints: { s3: s3.endpoint, codedeploy: codedeploy.endpoint },
+    credentials: LOCAL_CREDENTIALS,
+  };
+  const { awsEdges } = await import('../aws/edges.js');
+  const { workspaceRevisions } = await import('../bundle/bundle.js');
+  const clock = realClock;
+  const connectAws = async (target: Parameters<typeof awsEdges>[1]) =>
+    awsEdges(connection, target, { log, clock });
   log.info(`local CodeDeploy on ${codedeploy.endpoint}, embedded S3 on ${s3.endpoint}, data in ${dataDir}`);
   try {
-    await ensureGroups(config, event, log);
-    const result = await runAction(
+    await ensureGroups(config, event, await connectAws(target(config, connection)), log);
+    const result = await runDeployment(
       {
-        inputs: readInputs(
-          (name) =>
-            ({ config: flags.config, 'config-source': 'workspace', wait: flags.wait ?? '' })[name] ?? '',
-        ),
         event,
+        config: { path: relative(workspace, resolve(workspace, flags.config)), source: 'workspace' },
         workspace,
         runId: runId({}),
+        groups: [],
+        revision: { kind: 'workspace' },
+        ...(wait !== undefined ? { wait } : {}),
+        dryRun: false,
+        onReady: 'wait',
+        region: connection.region!,
       },
-      { log, cancel: abortOnSignals(), fetchConfig: () => Promise.reject(new Error('not used locally')) },
+      {
+        log,
+        clock,
+        random: Math.random,
+        cancel: abortOnSignals(),
+        fetchConfig: () => Promise.reject(new Error('not used locally')),
+        revisionSource: workspaceRevisions(workspace, log),
+        connectAws,
+      },
     );
     process.stdout.write(renderLocalResult(result));
     for (const group of result.groups) {
@@ -137,28 +157,37 @@ async function eventFromFile(file: string, eventName: string | undefined): Promi
   return { eventName: name, payload, payloadFile: file, ...(sha ? { sha } : {}) };
 }
 
+function target(config: Config, connection: AwsConnection) {
+  return { region: connection.region!, application: config.application, revision: config.revision };
+}
+
+/** `--wait 10m`, `--wait false` (create and return), or nothing (the config decides). */
+function waitFlag(text: string | undefined): number | false | undefined {
+  if (text === undefined) return undefined;
+  if (/^false$/i.test(text)) return false;
+  const seconds = parseDuration(text);
+  if (seconds === undefined)
+    throw new UsageError(`--wait needs a duration such as 30m, 1h30m or 90s, or false (got "${text}")`);
+  return seconds;
+}
+
 /** Locally every group the plan names is created when missing (instances are folders; there is no real fleet). */
-async function ensureGroups(
-  config: Awaited<ReturnType<typeof loadConfigFile>>['config'],
-  event: RunnerEvent,
-  log: ReturnType<typeof consoleLogger>,
-): Promise<void> {
+async function ensureGroups(config: Config, event: RunnerEvent, aws: AwsEdges, log: Logger): Promise<void> {
   const plan = planDeployments(config, triggerFromEvent(event));
   if (plan.skipped) return;
-  const { CodeDeployGateway, createCodeDeployClient } = await import('../aws/codedeploy.js');
-  const gateway = new CodeDeployGateway(createCodeDeployClient(process.env.AWS_REGION), config.application);
+  const { codedeploy } = aws;
   try {
-    if (!(await gateway.applicationExists())) await gateway.createApplication();
+    if (!(await codedeploy.applicationExists())) await codedeploy.createApplication();
     for (const { deploymentGroup } of plan.deployments) {
-      if (await gateway.getGroup(deploymentGroup)) continue;
-      await gateway.createGroup({
+      if (await codedeploy.getGroup(deploymentGroup)) continue;
+      await codedeploy.createGroup({
         deploymentGroupName: deploymentGroup,
         serviceRoleArn: 'arn:aws:iam::123456789012:role/local-codedeploy',
       });
       log.info(`local: created deployment group "${deploymentGroup}"`);
     }
   } finally {
-    gateway.client.destroy();
+    aws.close();
   }
 }
 

@@ -1,9 +1,12 @@
+import type { DeploymentStatus } from '@aws-sdk/client-codedeploy';
 import type { OnActiveDeployment } from '../config/types.js';
 import type { DeploymentOrigin } from './description.js';
-import type { GroupOutcome, GroupReport, InstanceCounts } from './model.js';
-import type { RunStatus } from './run.js';
+import type { CommitRelation } from './ports.js';
+import type { GroupOutcome, GroupReport, InstanceCounts, RevisionChoice, RunStatus } from './results.js';
 
 export const FINAL_STATUSES = ['Succeeded', 'Failed', 'Stopped'];
+/** A deployment in one of these holds its group: CodeDeploy refuses a second one there. */
+export const ACTIVE_STATUSES: DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
 
 export function isFinal(status: string | undefined): boolean {
   return status !== undefined && FINAL_STATUSES.includes(status);
@@ -34,8 +37,14 @@ export function decideActive(
   return { kind: setting };
 }
 
-/** How our commit relates to the one already deployed, as GitHub's compare API says (base: theirs, head: ours). */
-export type CommitRelation = 'ahead' | 'behind' | 'identical' | 'diverged' | 'unknown';
+/** What a person asked for by hand (workflow_dispatch): the ordering guard lets older commits through, and says so. */
+export type ManualRequest = 'workflow_dispatch' | 'revision' | 'rollback';
+
+export function manualRequest(event: string, choice: RevisionChoice): ManualRequest | undefined {
+  if (event !== 'workflow_dispatch') return undefined;
+  if (choice.kind === 'sha') return 'revision';
+  return choice.kind === 'rollback' ? 'rollback' : 'workflow_dispatch';
+}
 
 export type OrderingDecision = { proceed: true; note?: string } | { proceed: false; reason: string };
 
@@ -48,15 +57,15 @@ export function decideOrdering(input: {
   theirs: DeploymentOrigin;
   theirsId: string;
   relation: CommitRelation;
-  explicit?: 'workflow_dispatch' | 'revision' | 'rollback';
+  manual?: ManualRequest;
 }): OrderingDecision {
-  const { ours, theirs, relation, explicit, theirsId } = input;
+  const { ours, theirs, relation, manual, theirsId } = input;
   const describe = `${theirs.sha.slice(0, 7)} (deployment ${theirsId}, run ${theirs.run})`;
   if (relation === 'behind') {
-    if (explicit) {
+    if (manual) {
       return {
         proceed: true,
-        note: `explicit ${explicit}: deploying ${ours.sha.slice(0, 7)} over the newer ${describe}`,
+        note: `explicit ${manual}: deploying ${ours.sha.slice(0, 7)} over the newer ${describe}`,
       };
     }
     return {

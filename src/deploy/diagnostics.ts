@@ -1,6 +1,6 @@
 import type { DeploymentTarget } from '@aws-sdk/client-codedeploy';
 import { fleetOf } from './blue-green.js';
-import type { InstanceFailure } from './model.js';
+import type { InstanceFailure } from './results.js';
 
 /**
  * The failed lifecycle event of every failed instance, with the script, error code, message and

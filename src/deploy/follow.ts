@@ -1,11 +1,11 @@
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { awsErrorName, isThrottling, isTransient } from '../aws/aws-errors.js';
-import type { CodeDeployGateway } from '../aws/codedeploy.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage } from '../core/problems.js';
 import { describeFleets, type OnReady } from './blue-green.js';
 import { countsOf, describeCounts, finishedInstances, isFinal, totalInstances } from './decisions.js';
-import { consoleUrl } from './model.js';
+import type { StopReason } from './outcome.js';
 import {
   DEFAULT_POLL_POLICY,
   nextPollDelay,
@@ -13,27 +13,7 @@ import {
   type PollPolicy,
   type Watched,
 } from './poll-schedule.js';
-
-export interface Clock {
-  now(): number;
-  /** Resolves after `ms`, or early when `signal` aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      if (signal?.aborted) return resolve();
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done, { once: true });
-      function done() {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      }
-    }),
-};
+import type { CodeDeployApi } from './ports.js';
 
 /** One deployment the loop follows. */
 export interface Followed {
@@ -45,12 +25,17 @@ export interface Followed {
   rollbackOnStop: boolean;
   /** A rollback that CodeDeploy started for a failed deployment of ours. */
   rollbackOf?: string;
+  /**
+   * Someone else's deployment the run waits for (the group's active one, or one a teardown stopped):
+   * never stopped by the run, and no rollback of it is followed.
+   */
+  theirs?: boolean;
   info?: DeploymentInfo;
   watched: Watched;
   /** A blue/green group's deployment: its fleets are described, and Ready is handled as `onReady` says. */
   blueGreen?: BlueGreenFollow;
   /** Why we stopped it, when we did. */
-  stoppedBecause?: 'cancelled' | 'timeout' | 'on-ready';
+  stoppedBecause?: StopReason;
   /** Why StopDeployment failed: the deployment still runs, and is no longer followed. */
   stopFailed?: string;
   /** Until when to keep looking for the rollback CodeDeploy is expected to start. */
@@ -60,7 +45,6 @@ export interface Followed {
 
 export interface BlueGreenFollow {
   onReady: OnReady;
-  region: string;
   /** The group's deploymentReadyOption.waitTimeInMinutes (CodeDeploy stops a Ready deployment after it). */
   readyWaitMinutes: number;
   terminationWaitMinutes: number;
@@ -73,7 +57,12 @@ export interface BlueGreenFollow {
 }
 
 export interface FollowDeps {
-  codedeploy: CodeDeployGateway;
+  codedeploy: Pick<
+    CodeDeployApi,
+    'batchGetDeployments' | 'stopDeployment' | 'continueDeployment' | 'deploymentTargets'
+  >;
+  /** Where a person looks at a deployment (the Ready warning links it). */
+  deploymentUrl(id: string): string;
   log: Logger;
   clock: Clock;
   random: () => number;
@@ -99,7 +88,8 @@ const inTerminationWait = (item: Followed) =>
   item.info?.instanceTerminationWaitTimeStarted === true && !isFinal(item.info.status);
 
 function isActive(item: Followed, now: number): boolean {
-  if ((item.rollbackOf !== undefined || inTerminationWait(item)) && now >= item.deadline) return false;
+  if ((item.rollbackOf !== undefined || item.theirs || inTerminationWait(item)) && now >= item.deadline)
+    return false;
   // Past its deadline and it cannot be stopped: waiting on would never end (or end past any wait).
   if (item.stopFailed !== undefined) return false;
   // Stopped, and still not saying so after a grace period: report it as it is rather than wait on.
@@ -112,7 +102,7 @@ function isActive(item: Followed, now: number): boolean {
 
 /** Our own deployments (not rollbacks) that are still running: the ones a deadline or a cancel stops. */
 const stoppable = (item: Followed) =>
-  item.rollbackOf === undefined && !isFinal(item.info?.status) && !inTerminationWait(item);
+  item.rollbackOf === undefined && !item.theirs && !isFinal(item.info?.status) && !inTerminationWait(item);
 
 /**
  * The one poll loop: every followed deployment (and the rollbacks CodeDeploy starts) is refreshed with
@@ -200,6 +190,7 @@ async function refresh(
     item.watched.parked = info.status === 'Ready' || inTerminationWait(item);
     if (item.blueGreen) await readFleets(item, item.blueGreen, deps);
     reportProgress(item, deps.log);
+    if (item.theirs) continue;
     if (item.blueGreen && item.rollbackOf === undefined)
       await onBlueGreenMilestones(item, item.blueGreen, deps);
     if (
@@ -225,7 +216,6 @@ async function refresh(
           ? {
               blueGreen: {
                 onReady: item.blueGreen.onReady,
-                region: item.blueGreen.region,
                 readyWaitMinutes: 0,
                 terminationWaitMinutes: 0,
                 readyHandled: true,
@@ -245,7 +235,11 @@ function rollsBackOnFailure(info: DeploymentInfo): boolean {
 
 function reportProgress(item: Followed, log: Logger): void {
   const info = item.info!;
-  const label = item.rollbackOf ? `${item.group} (rollback)` : item.group;
+  const label = item.rollbackOf
+    ? `${item.group} (rollback)`
+    : item.theirs
+      ? `${item.group} (waiting for it)`
+      : item.group;
   const fleets = item.blueGreen?.fleets ? ` · ${item.blueGreen.fleets}` : '';
   const line = `${label}: ${item.id} ${info.status} — ${describeCounts(countsOf(info.deploymentOverview))}${fleets}`;
   if (line === item.lastLine) return;
@@ -278,7 +272,7 @@ async function onBlueGreenMilestones(
 ): Promise<void> {
   const { log, codedeploy } = deps;
   const info = item.info!;
-  const url = consoleUrl(item.id, blueGreen.region);
+  const url = deps.deploymentUrl(item.id);
   if (info.status === 'Ready' && !blueGreen.readyHandled) {
     const minutes = blueGreen.readyWaitMinutes;
     const ready = `${item.group}: ${item.id} is Ready: the replacement fleet is installed and waits for traffic to be rerouted to it (deploymentReadyOption STOP_DEPLOYMENT)`;
@@ -320,7 +314,11 @@ async function onBlueGreenMilestones(
   }
 }
 
-async function stopAll(items: Followed[], why: 'cancelled' | 'timeout', deps: FollowDeps): Promise<void> {
+async function stopAll(
+  items: Followed[],
+  why: Exclude<StopReason, 'on-ready'>,
+  deps: FollowDeps,
+): Promise<void> {
   // A rollback in flight is what brings the group back to a good state: never stop it.
   const ours = items.filter(stoppable);
   for (const item of ours) {
@@ -349,4 +347,26 @@ async function stopAll(items: Followed[], why: 'cancelled' | 'timeout', deps: Fo
     if (ours.every((item) => isFinal(item.info?.status) || item.stopFailed !== undefined)) return;
     await deps.clock.sleep(1_000);
   }
+}
+
+/**
+ * Waits, at the pace every wait of the run keeps, until someone else's deployment ends (or `deadline`
+ * passes, or the run is cancelled): whether it ended.
+ */
+export async function waitForTheirs(
+  group: string,
+  id: string,
+  deadline: number,
+  deps: FollowDeps,
+): Promise<boolean> {
+  const item: Followed = {
+    group,
+    id,
+    deadline,
+    rollbackOnStop: false,
+    theirs: true,
+    watched: { waves: 0, finished: false },
+  };
+  await followDeployments([item], deps);
+  return isFinal(item.info?.status);
 }

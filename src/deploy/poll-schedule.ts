@@ -199,3 +199,11 @@ export function observe(deployment: Watched, seen: Observation): void {
   deployment.lastWave = span;
   deployment.waves = waves;
 }
+
+/**
+ * Between tries of a call that was throttled or failed on the way (CreateDeployment, a lookup):
+ * `minMs`, then growing as the polls do, never past `maxMs`.
+ */
+export function retryDelay(attempt: number, policy: PollPolicy = DEFAULT_POLL_POLICY): number {
+  return Math.min(policy.maxMs, policy.minMs * policy.growth ** attempt);
+}

@@ -1,4 +1,32 @@
+import type { Config } from '../config/types.js';
+import type { Trigger } from '../event/trigger.js';
+import type { Plan } from '../plan/plan.js';
+import type { StoredRevision } from './ports.js';
+
 /** What the run reports, per group and for the revision: the outputs, summary and PR comment are built from it. */
+
+export type RunStatus = 'succeeded' | 'failed' | 'stopped' | 'skipped' | 'created' | 'planned';
+
+/**
+ * Which revision a run deploys: the workspace (archived and uploaded), the revision an earlier run
+ * uploaded for a commit (`revision` input), or each group's previous good revision (`rollback` input).
+ */
+export type RevisionChoice = { kind: 'workspace' } | { kind: 'sha'; sha: string } | { kind: 'rollback' };
+
+export interface RunResult {
+  status: RunStatus;
+  trigger: Trigger;
+  config: Config;
+  plan: Plan;
+  dryRun: boolean;
+  revisionChoice: RevisionChoice;
+  /** AWS region of the deployments. */
+  region?: string;
+  /** One report per planned group, in plan order; empty for a skip or a dry run. */
+  groups: GroupReport[];
+  /** The revision deployed to every group (none for a rollback: each group gets its own). */
+  revision?: RevisionReport;
+}
 
 export type GroupOutcome =
   /** CodeDeploy says Succeeded. */
@@ -64,25 +92,8 @@ export interface GroupReport {
   note?: string;
 }
 
-export interface RevisionReport {
-  bucket: string;
-  key: string;
-  bundleType: string;
-  eTag: string;
-  version?: string;
-  /** Content digest of the archived tree (stored with the object, so also known for a redeployed sha). */
-  digest?: string;
-  bytes?: number;
-  files?: number;
-  /** false: the object was already in S3 (or is an earlier deployment's revision). */
-  uploaded: boolean;
-  /** How the revision was chosen: the workspace, a sha, or a group's last good revision. */
-  source: 'workspace' | 'sha' | 'rollback';
-}
-
-export function consoleUrl(deploymentId: string, region: string): string {
-  return `https://console.aws.amazon.com/codesuite/codedeploy/deployments/${deploymentId}?region=${region}`;
-}
+/** The revision every group got: uploaded by this run, found in S3, or recorded for a redeployed commit. */
+export type RevisionReport = StoredRevision;
 
 export function s3Uri(revision: { bucket: string; key: string }): string {
   return `s3://${revision.bucket}/${revision.key}`;

@@ -1,171 +1,158 @@
-import { join } from 'node:path';
-import type { ActionInputs } from '../action/inputs.js';
-import { loadConfigFile, parseConfigOrThrow } from '../config/load.js';
-import { chooseConfigSource } from '../config/source.js';
 import type { Config } from '../config/types.js';
-import type { Logger } from '../core/log.js';
 import { problem, UserError } from '../core/problems.js';
 import { isPullRequest, type RunnerEvent, type Trigger, triggerFromEvent } from '../event/trigger.js';
-import type { FetchConfigRequest } from '../github/config-fetch.js';
 import { type Plan, planDeployments } from '../plan/plan.js';
-import { type CommitRelation, runStatus } from './decisions.js';
-import type { GroupReport, RevisionReport } from './model.js';
+import type { OnReady } from './blue-green.js';
+import { manualRequest, runStatus } from './decisions.js';
+import { type DeployResult, deploy } from './deploy.js';
+import type { DeployDeps, DeployRequest } from './group-task.js';
+import { type ConfigLocation, loadTrustedConfig } from './load-config.js';
+import type { RunEdges } from './ports.js';
+import type { RevisionChoice, RunResult } from './results.js';
+import type { RevisionInHand } from './revision.js';
+import { teardown } from './teardown.js';
 
-export type RunStatus = 'succeeded' | 'failed' | 'stopped' | 'skipped' | 'created' | 'planned';
-
-export interface RunRequest {
-  inputs: ActionInputs;
+/** What one run is asked to do, typed and checked by the face that read it (action inputs or CLI flags). */
+export interface RunOptions {
   event: RunnerEvent;
-  /** GITHUB_WORKSPACE: the checked-out repository. */
+  config: ConfigLocation;
+  /** The checked-out repository (GITHUB_WORKSPACE). */
   workspace: string;
   /** `${GITHUB_RUN_ID}.${GITHUB_RUN_ATTEMPT}`: tells this run's deployments from any other's. */
   runId: string;
   runUrl?: string;
-}
-
-export interface RunDeps {
-  log: Logger;
-  fetchConfig(request: FetchConfigRequest): Promise<string>;
-  /** GitHub Deployments and the PR comment; absent for the CLI. */
-  reporter?: RunReporter;
-  /** GitHub's compare API for the ordering guard; absent outside GitHub. */
-  compareCommits?: (base: string, head: string) => Promise<CommitRelation>;
-  /** Aborted when the workflow is cancelled (SIGINT/SIGTERM). */
-  cancel: AbortSignal;
-}
-
-export interface RunResult {
-  status: RunStatus;
-  trigger: Trigger;
-  config: Config;
-  plan: Plan;
+  /** Groups instead of the mapped ones (workflow_dispatch only). */
+  groups: string[];
+  revision: RevisionChoice;
+  /** Overrides every mapping's wait: seconds, or false (create and return). */
+  wait?: number | false;
   dryRun: boolean;
-  /** AWS region of the deployments (console links). */
+  onReady: OnReady;
+  /** Undefined: a run that needs AWS fails, saying how to set it. */
   region?: string;
-  /** One report per planned group, in plan order; empty for a skip or a dry run. */
-  groups: GroupReport[];
-  revision?: RevisionReport;
-  /** A person asked, on workflow_dispatch, for an earlier commit's revision or for a rollback. */
-  manual?: { kind: 'revision'; sha: string } | { kind: 'rollback' };
 }
 
-/**
- * GitHub-side reporting (Deployments API, the sticky pull-request comment). Implementations must
- * never throw: a GitHub outage may not fail or hide the CodeDeploy result, so they warn and go on.
- */
-export interface RunReporter {
-  /** Before any deployment is created (GitHub deployments go in_progress). */
-  started(result: RunResult): Promise<void>;
-  /** After the run, with every group's outcome (final statuses, the comment). Also called for skips. */
-  finished(result: RunResult): Promise<void>;
-}
-
-/** The one flow: trigger → trusted config → plan → (dry run | skip | deploy). */
-export async function runAction(request: RunRequest, deps: RunDeps): Promise<RunResult> {
-  const { inputs } = request;
-  const { log } = deps;
-  const trigger = triggerFromEvent(request.event);
-  const explicit = explicitRequest(trigger, inputs);
-  const config = await loadTrustedConfig(request, trigger, deps);
-  const plan = applyInputOverrides(
-    planDeployments(config, trigger, { groups: inputs.deploymentGroups }),
-    inputs,
-  );
-  if (plan.skipped) {
-    log.info(`Nothing to deploy: ${plan.reason}`);
-    return finish({ status: 'skipped', trigger, config, plan, dryRun: inputs.dryRun, groups: [] }, deps);
-  }
-  const verb = plan.action === 'teardown' ? 'tear down' : 'deploy to';
-  log.info(`Plan: ${verb} ${plan.deployments.map((d) => d.deploymentGroup).join(', ')} — ${plan.matched}`);
+/** The one flow: trigger → trusted config → plan → (skip | dry run | deploy | teardown) → report. */
+export async function runDeployment(options: RunOptions, edges: RunEdges): Promise<RunResult> {
+  const { log } = edges;
+  const trigger = triggerFromEvent(options.event);
+  refuseManualOutsideDispatch(trigger, options);
+  const config = await loadTrustedConfig(options.config, options.workspace, trigger, edges);
+  const plan = withWait(planDeployments(config, trigger, { groups: options.groups }), options.wait);
   const base = {
     trigger,
     config,
     plan,
-    dryRun: inputs.dryRun,
+    dryRun: options.dryRun,
+    revisionChoice: options.revision,
     groups: [],
-    ...(explicit === 'revision' ? { manual: { kind: 'revision' as const, sha: inputs.revision! } } : {}),
-    ...(explicit === 'rollback' ? { manual: { kind: 'rollback' as const } } : {}),
   };
-  if (inputs.dryRun) {
-    log.info('dry-run: nothing was uploaded or deployed');
-    return finish({ ...base, status: 'planned' }, deps);
+  if (plan.skipped) {
+    log.info(`Nothing to deploy: ${plan.reason}`);
+    return finish({ ...base, status: 'skipped' }, edges);
   }
-  await deps.reporter?.started({ ...base, status: 'created' });
-  const { runWithAws } = await import('./aws-flow.js');
-  // GitHub must hear the end of the run even when it fails half-way (groups without a report show as errors).
-  const outcome = await runWithAws({
-    config,
-    workspace: request.workspace,
-    ...(inputs.awsRegion ? { region: inputs.awsRegion } : {}),
-    metadata: {
-      sha: trigger.sha,
-      ref: refOf(trigger),
-      ...(request.runUrl ? { runUrl: request.runUrl } : {}),
-    },
-    log,
-    cancel: deps.cancel,
-    ...(deps.compareCommits ? { compareCommits: deps.compareCommits } : {}),
-    execute: {
-      action: plan.action,
-      strategy: plan.strategy,
-      deployments: plan.deployments,
-      placeholders: plan.placeholders,
-      origin: { sha: trigger.sha, run: request.runId, ref: refOf(trigger) },
-      ...(explicit ? { explicit } : {}),
-      ...(inputs.revision ? { revisionSha: inputs.revision } : {}),
-      ...(inputs.rollback ? { rollback: true } : {}),
-      ...(plan.deleteOnClose !== undefined ? { deleteOnClose: plan.deleteOnClose } : {}),
-      onReady: inputs.onReady,
-    },
-  }).catch(async (error: unknown) => {
-    await deps.reporter?.finished({ ...base, status: 'failed' });
+  const verb = plan.action === 'teardown' ? 'tear down' : 'deploy to';
+  log.info(`Plan: ${verb} ${plan.deployments.map((d) => d.deploymentGroup).join(', ')} — ${plan.matched}`);
+  if (options.dryRun) {
+    log.info('dry-run: nothing was uploaded or deployed');
+    return finish({ ...base, status: 'planned' }, edges);
+  }
+  await edges.reporter?.started({ ...base, status: 'created' });
+  let outcome: DeployResult & { region: string };
+  try {
+    outcome = await onAws(options, { ...base, plan }, edges);
+  } catch (error) {
+    // GitHub must hear the end of the run even when it fails half-way (groups without a report show as errors).
+    await edges.reporter?.finished({ ...base, status: 'failed' });
     throw error;
-  });
-  const result: RunResult = {
-    ...base,
-    status: runStatus(outcome.groups),
-    region: outcome.region,
-    groups: outcome.groups,
-    ...(outcome.revision ? { revision: outcome.revision } : {}),
-  };
-  return finish(result, deps);
+  }
+  return finish({ ...base, status: runStatus(outcome.groups), ...outcome }, edges);
 }
 
-async function finish(result: RunResult, deps: RunDeps): Promise<RunResult> {
-  await deps.reporter?.finished(result);
+async function finish(result: RunResult, edges: RunEdges): Promise<RunResult> {
+  await edges.reporter?.finished(result);
   return result;
 }
 
 /**
- * A person asked for this deployment by hand: the ordering guard lets older commits through, and
- * says so. The inputs that choose what to deploy by hand are refused on any other event, before
- * the config is even read.
+ * The AWS half: the workspace's revision is prepared (walked, its appspec checked) before AWS is
+ * touched, then the edges are connected for this application, and the plan deployed or torn down.
  */
-function explicitRequest(
-  trigger: Trigger,
-  inputs: ActionInputs,
-): 'workflow_dispatch' | 'revision' | 'rollback' | undefined {
-  if (trigger.event !== 'workflow_dispatch') {
-    const manual = [
-      ...(inputs.deploymentGroups.length > 0 ? ['deployment-groups'] : []),
-      ...(inputs.revision ? ['revision'] : []),
-      ...(inputs.rollback ? ['rollback'] : []),
-    ];
-    if (manual.length > 0) {
-      throw new UserError(
-        manual.map((name) =>
-          problem(
-            `input "${name}" is only honoured on workflow_dispatch, not on ${trigger.event}`,
-            { file: 'action inputs' },
-            'set it only when the workflow is run by hand (workflow_dispatch); pushes and pull requests follow the config',
-          ),
-        ),
-      );
-    }
-    return undefined;
+async function onAws(
+  options: RunOptions,
+  { trigger, config, plan }: { trigger: Trigger; config: Config; plan: DeployRequest['plan'] },
+  edges: RunEdges,
+): Promise<DeployResult & { region: string }> {
+  const { region } = options;
+  if (!region) {
+    throw new UserError(
+      problem('no AWS region', undefined, 'set the "aws-region" input, or AWS_REGION in the environment'),
+    );
   }
-  if (inputs.rollback) return 'rollback';
-  return inputs.revision ? 'revision' : 'workflow_dispatch';
+  const ref = refOf(trigger);
+  const request: DeployRequest = {
+    config,
+    plan,
+    origin: { sha: trigger.sha, run: options.runId, ref },
+    commit: { sha: trigger.sha, ref, ...(options.runUrl ? { runUrl: options.runUrl } : {}) },
+    revisionChoice: options.revision,
+    ...withManual(trigger, options.revision),
+    onReady: options.onReady,
+    region,
+  };
+  const target = { region, application: config.application, revision: config.revision };
+  const withAws = async <T>(work: (deps: DeployDeps) => Promise<T>): Promise<T> => {
+    const aws = await edges.connectAws(target);
+    try {
+      return await work({ ...edges, ...aws });
+    } finally {
+      aws.close();
+    }
+  };
+  if (plan.action === 'teardown') return { groups: await withAws((deps) => teardown(request, deps)), region };
+  const revision = await revisionInHand(options.revision, config, edges);
+  try {
+    return { ...(await withAws((deps) => deploy(request, revision, deps))), region };
+  } finally {
+    if (revision.kind === 'workspace') await revision.prepared.close();
+  }
+}
+
+async function revisionInHand(
+  choice: RevisionChoice,
+  config: Config,
+  edges: RunEdges,
+): Promise<RevisionInHand> {
+  if (choice.kind !== 'workspace') return choice;
+  return { kind: 'workspace', prepared: await edges.revisionSource.prepare(config.revision) };
+}
+
+function withManual(trigger: Trigger, choice: RevisionChoice): Pick<DeployRequest, 'manual'> {
+  const manual = manualRequest(trigger.event, choice);
+  return manual ? { manual } : {};
+}
+
+/**
+ * What to deploy is chosen by hand only on workflow_dispatch: on any other event those options are
+ * refused, before the config is even read.
+ */
+function refuseManualOutsideDispatch(trigger: Trigger, options: RunOptions): void {
+  if (trigger.event === 'workflow_dispatch') return;
+  const manual = [
+    ...(options.groups.length > 0 ? ['deployment-groups'] : []),
+    ...(options.revision.kind === 'sha' ? ['revision'] : []),
+    ...(options.revision.kind === 'rollback' ? ['rollback'] : []),
+  ];
+  if (manual.length === 0) return;
+  throw new UserError(
+    manual.map((name) =>
+      problem(
+        `input "${name}" is only honoured on workflow_dispatch, not on ${trigger.event}`,
+        { file: 'action inputs' },
+        'set it only when the workflow is run by hand (workflow_dispatch); pushes and pull requests follow the config',
+      ),
+    ),
+  );
 }
 
 function refOf(trigger: Trigger): string {
@@ -173,32 +160,8 @@ function refOf(trigger: Trigger): string {
   return `refs/${trigger.ref.type === 'branch' ? 'heads' : 'tags'}/${trigger.ref.name}`;
 }
 
-async function loadTrustedConfig(request: RunRequest, trigger: Trigger, deps: RunDeps): Promise<Config> {
-  const source = chooseConfigSource(trigger, request.inputs.configSource);
-  const path = request.inputs.config;
-  let loaded: Awaited<ReturnType<typeof loadConfigFile>>;
-  if (source.kind === 'workspace') {
-    deps.log.info(`Config: ${path} from the workspace (${source.why})`);
-    loaded = await loadConfigFile(join(request.workspace, path), path);
-  } else {
-    deps.log.info(`Config: ${path} from the default branch "${source.branch}" (${source.why})`);
-    const { owner, name } = trigger.repository;
-    const text = await deps.fetchConfig({
-      token: request.inputs.githubToken,
-      owner,
-      repo: name,
-      path,
-      branch: source.branch,
-    });
-    loaded = parseConfigOrThrow(text, `${path}@${source.branch}`);
-  }
-  for (const warning of loaded.warnings) deps.log.warn(warning);
-  return loaded.config;
-}
-
-/** The `wait` input overrides every mapping's wait. */
-function applyInputOverrides(plan: Plan, inputs: ActionInputs): Plan {
-  if (plan.skipped || inputs.wait === undefined) return plan;
-  const wait = inputs.wait;
+/** The `wait` option overrides every mapping's wait. */
+function withWait(plan: Plan, wait: number | false | undefined): Plan {
+  if (plan.skipped || wait === undefined) return plan;
   return { ...plan, deployments: plan.deployments.map((d) => ({ ...d, wait })) };
 }

@@ -1,18 +1,16 @@
-import type { CommitRelation } from '../deploy/decisions.js';
-
-// The ordering guard waits on this answer before deploying: a stalled API must not hold the run.
-const REQUEST_TIMEOUT_MS = 20_000;
+import type { CommitRelation, CompareCommits } from '../deploy/ports.js';
+import { type GitHubApi, lazyOctokit } from './client.js';
 
 /**
  * How commit `head` relates to `base` (GitHub's compare API): 'behind' means head is an ancestor of
- * base, i.e. older. Used by the ordering guard; Octokit is loaded (once) only on runs that deploy.
+ * base, i.e. older. Used by the ordering guard, which waits on it: asked once, without retries.
  * Answers are kept for the run: the guard asks again for a group it retries, and for every group
  * that holds the same commit. A failure is not kept, so the next question tries again.
  */
-export function commitComparer(token: string, owner: string, repo: string) {
-  let client: Promise<ReturnType<typeof import('@actions/github').getOctokit>> | undefined;
+export function commitComparer(api: GitHubApi): CompareCommits {
+  const octokit = lazyOctokit(api);
   const known = new Map<string, CommitRelation>();
-  return async (base: string, head: string): Promise<CommitRelation> => {
+  return async (base, head) => {
     const basehead = `${base}...${head}`;
     const answer = known.get(basehead) ?? (await compare(basehead));
     known.set(basehead, answer);
@@ -20,14 +18,11 @@ export function commitComparer(token: string, owner: string, repo: string) {
   };
 
   async function compare(basehead: string): Promise<CommitRelation> {
-    client ??= import('@actions/github').then(({ getOctokit }) => getOctokit(token));
-    const octokit = await client;
-    const response = await octokit.rest.repos.compareCommitsWithBasehead({
-      owner,
-      repo,
+    const response = await (await octokit()).rest.repos.compareCommitsWithBasehead({
+      owner: api.owner,
+      repo: api.repo,
       basehead,
       per_page: 1,
-      request: { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) },
     });
     const status = response.data.status;
     return status === 'ahead' || status === 'behind' || status === 'identical' || status === 'diverged'

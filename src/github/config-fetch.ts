@@ -2,18 +2,17 @@ import type { Agent } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { problem, UserError } from '../core/problems.js';
-
-export interface FetchConfigRequest {
-  token: string;
-  owner: string;
-  repo: string;
-  path: string;
-  branch: string;
-}
+import type { FetchConfig, FetchConfigRequest } from '../deploy/ports.js';
 
 const HOW_TO_OPT_OUT = 'or set "config-source: workspace" to trust the checked-out copy';
 
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+export interface ConfigFetchOptions {
+  token: string;
+  /** GITHUB_API_URL, as the face read it. */
+  apiUrl: string;
+  /** A proxy variable is set: requests go through @actions/http-client's agent, which honours them. */
+  proxied: boolean;
+}
 
 interface Answer {
   status: number;
@@ -26,9 +25,9 @@ interface Answer {
  * the process alive after it is done. Behind a proxy, the agent comes from @actions/http-client, which
  * honours the runner's proxy variables and no_proxy. A network error or a 5xx is tried once more.
  */
-async function getWithRetry(url: string, headers: Record<string, string>): Promise<Answer> {
+async function getWithRetry(url: string, headers: Record<string, string>, proxied: boolean): Promise<Answer> {
   let agent: Agent | undefined;
-  if (PROXY_VARIABLES.some((name) => process.env[name])) {
+  if (proxied) {
     const { HttpClient } = await import('@actions/http-client');
     agent = new HttpClient('codedeploy-gitops').getAgent(url);
   }
@@ -60,10 +59,17 @@ function get(url: string, headers: Record<string, string>, agent: Agent | undefi
   });
 }
 
-/** Reads the config file as it is on the default branch, through the GitHub API (GITHUB_API_URL). */
-export async function fetchConfigFromBranch(request: FetchConfigRequest): Promise<string> {
+/** Reads the config file as it is on a branch (the default one), through the GitHub API. */
+export function configFetcher(options: ConfigFetchOptions): FetchConfig {
+  return (request) => fetchConfigFromBranch(options, request);
+}
+
+async function fetchConfigFromBranch(
+  options: ConfigFetchOptions,
+  request: FetchConfigRequest,
+): Promise<string> {
   const where = { file: `${request.path}@${request.branch}` };
-  if (!request.token) {
+  if (!options.token) {
     throw new UserError(
       problem(
         `no github-token: the config must be read from the default branch "${request.branch}" through the GitHub API`,
@@ -72,17 +78,21 @@ export async function fetchConfigFromBranch(request: FetchConfigRequest): Promis
       ),
     );
   }
-  const api = (process.env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, '');
+  const api = options.apiUrl.replace(/\/$/, '');
   const path = request.path.split('/').map(encodeURIComponent).join('/');
   const url = `${api}/repos/${request.owner}/${request.repo}/contents/${path}?ref=${encodeURIComponent(request.branch)}`;
   let status: number | undefined;
   try {
-    const response = await getWithRetry(url, {
-      authorization: `token ${request.token}`,
-      accept: 'application/vnd.github.raw+json',
-      'x-github-api-version': '2022-11-28',
-      'user-agent': 'codedeploy-gitops',
-    });
+    const response = await getWithRetry(
+      url,
+      {
+        authorization: `token ${options.token}`,
+        accept: 'application/vnd.github.raw+json',
+        'x-github-api-version': '2022-11-28',
+        'user-agent': 'codedeploy-gitops',
+      },
+      options.proxied,
+    );
     status = response.status;
     if (status === 200) return response.body;
   } catch (error) {

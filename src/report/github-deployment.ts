@@ -1,7 +1,6 @@
 import { formatDuration } from '../config/duration.js';
 import { totalInstances } from '../deploy/decisions.js';
-import type { GroupOutcome, GroupReport } from '../deploy/model.js';
-import type { RunResult } from '../deploy/run.js';
+import type { GroupOutcome, GroupReport, RunResult } from '../deploy/results.js';
 import { isPullRequest, type Trigger } from '../event/trigger.js';
 import type { PlannedDeployment } from '../plan/plan.js';
 
@@ -99,13 +98,13 @@ export function startedStatus(
   logUrl: string,
 ): StatusRequest {
   const group = planned.deploymentGroup;
-  const { manual } = result;
+  const choice = result.revisionChoice;
   // A redeploy names the commit asked for, even when GitHub could not resolve it for `ref`.
   const what =
-    manual?.kind === 'rollback'
+    choice.kind === 'rollback'
       ? `Rolling ${group} back to its previous successful revision`
-      : manual?.kind === 'revision'
-        ? `Redeploying ${manual.sha.slice(0, 7)} to ${group}`
+      : choice.kind === 'sha'
+        ? `Redeploying ${choice.sha.slice(0, 7)} to ${group}`
         : `Deploying ${ref.slice(0, 7)} to ${group}`;
   return {
     state: 'in_progress',

@@ -1,5 +1,4 @@
-import type { GroupOutcome } from '../deploy/model.js';
-import type { RunStatus } from '../deploy/run.js';
+import type { GroupOutcome, RunStatus } from '../deploy/results.js';
 
 /** One emoji per state, the same in the job summary and the pull-request comment, so people can scan. */
 export const OUTCOME_LABEL: Record<GroupOutcome, string> = {

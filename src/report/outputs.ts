@@ -1,6 +1,5 @@
-import type { GroupOutcome } from '../deploy/model.js';
-import { s3Uri } from '../deploy/model.js';
-import type { RunResult } from '../deploy/run.js';
+import type { GroupOutcome, RunResult } from '../deploy/results.js';
+import { s3Uri } from '../deploy/results.js';
 import { planToJson } from '../plan/plan.js';
 
 /** One element of the `deployments` output. */

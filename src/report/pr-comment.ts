@@ -1,5 +1,5 @@
 import { describeFailure } from '../deploy/diagnostics.js';
-import type { RunResult } from '../deploy/run.js';
+import type { RunResult } from '../deploy/results.js';
 import { isPullRequest } from '../event/trigger.js';
 import { OUTCOME_LABEL, RUN_STATUS_LABEL } from './labels.js';
 import { environmentLink, link, table, text } from './markdown.js';

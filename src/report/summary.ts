@@ -1,9 +1,15 @@
 import { formatDuration } from '../config/duration.js';
 import { formatBytes } from '../core/format.js';
 import { totalInstances } from '../deploy/decisions.js';
-import type { GroupReport, InstanceCounts, InstanceFailure, RevisionReport } from '../deploy/model.js';
-import { s3Uri } from '../deploy/model.js';
-import type { RunResult } from '../deploy/run.js';
+import type {
+  GroupReport,
+  InstanceCounts,
+  InstanceFailure,
+  RevisionChoice,
+  RevisionReport,
+  RunResult,
+} from '../deploy/results.js';
+import { s3Uri } from '../deploy/results.js';
 import { isPullRequest, type Trigger } from '../event/trigger.js';
 import type { PlannedDeployment } from '../plan/plan.js';
 import { OUTCOME_LABEL, RUN_STATUS_LABEL } from './labels.js';
@@ -47,7 +53,7 @@ export function renderSummary(result: RunResult): string {
     lines.push('', '**Notes**', '');
     for (const g of notes) lines.push(`- **${text(g.group)}**: ${text(g.note!)}`);
   }
-  if (result.revision) lines.push('', ...revisionLines(result.revision));
+  if (result.revision) lines.push('', ...revisionLines(result.revision, result.revisionChoice));
   for (const group of result.groups) {
     if (group.outcome === 'failed' || group.outcome === 'stopped' || group.failures.length > 0)
       lines.push('', ...failureSection(group));
@@ -120,20 +126,18 @@ function describeCounts(counts: InstanceCounts): string {
   return `${counts.succeeded} / ${counts.failed} / ${totalInstances(counts)}`;
 }
 
-function revisionLines(revision: RevisionReport): string[] {
+function revisionLines(revision: RevisionReport, choice: RevisionChoice): string[] {
   const bundle = [
     revision.bundleType,
     revision.bytes !== undefined ? formatBytes(revision.bytes) : undefined,
     revision.files !== undefined ? `${revision.files} files` : undefined,
   ].filter(Boolean);
   const origin =
-    revision.source === 'sha'
+    choice.kind === 'sha'
       ? 'uploaded earlier for this commit, redeployed as it was'
-      : revision.source === 'rollback'
-        ? 'the last good revision of the group (rollback)'
-        : revision.uploaded
-          ? 'uploaded by this run'
-          : 'already in S3: reused, nothing uploaded';
+      : revision.uploaded
+        ? 'uploaded by this run'
+        : 'already in S3: reused, nothing uploaded';
   return [
     '**Revision**',
     '',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../helpers/fake-github.js';
-import { runAction } from '../helpers/runner.js';
+import { runBundledAction } from '../helpers/runner.js';
 
 const TRUSTED = `application: shop
 revision: { bucket: acme-artifacts }
@@ -38,7 +38,7 @@ const env = () => ({ GITHUB_API_URL: github.url });
 
 describe('the bundled action, run as a runner runs it', () => {
   it('dry-run on a push writes the plan to the outputs and the job summary', async () => {
-    const result = await runAction({
+    const result = await runBundledAction({
       eventName: 'push',
       payload: pushTo('develop'),
       workspace,
@@ -64,7 +64,7 @@ describe('the bundled action, run as a runner runs it', () => {
   });
 
   it('reads the map from the default branch, so a branch cannot re-map itself to production', async () => {
-    const result = await runAction({
+    const result = await runBundledAction({
       eventName: 'push',
       payload: pushTo('feature/login'),
       workspace,
@@ -80,7 +80,7 @@ describe('the bundled action, run as a runner runs it', () => {
   });
 
   it('config-source: workspace trusts the branch copy', async () => {
-    const result = await runAction({
+    const result = await runBundledAction({
       eventName: 'push',
       payload: pushTo('feature/login'),
       workspace,
@@ -90,7 +90,7 @@ describe('the bundled action, run as a runner runs it', () => {
   });
 
   it('fails with the fix when no token is given for a non-default branch', async () => {
-    const result = await runAction({
+    const result = await runBundledAction({
       eventName: 'push',
       payload: pushTo('feature/login'),
       workspace,
@@ -102,7 +102,7 @@ describe('the bundled action, run as a runner runs it', () => {
   });
 
   it('fails with the fix when the GitHub API is unreachable', async () => {
-    const result = await runAction({
+    const result = await runBundledAction({
       eventName: 'push',
       payload: pushTo('feature/login'),
       workspace,
@@ -114,7 +114,7 @@ describe('the bundled action, run as a runner runs it', () => {
   });
 
   it('fails when the config is missing on the default branch', async () => {
-    const result = await runAction({
+    const result = await runBundledAction({
       eventName: 'push',
       payload: pushTo('feature/login'),
       workspace,
@@ -126,7 +126,7 @@ describe('the bundled action, run as a runner runs it', () => {
   });
 
   it('a skip succeeds and says why', async () => {
-    const result = await runAction({
+    const result = await runBundledAction({
       eventName: 'push',
       payload: pushTo('experimental/x'),
       workspace,
@@ -144,7 +144,7 @@ describe('the bundled action, run as a runner runs it', () => {
       '.github/broken.yml',
       'application: shop\nrevision: { bucket: acme-artifacts }\nbranchs: {}\n',
     );
-    const result = await runAction({
+    const result = await runBundledAction({
       eventName: 'push',
       payload: pushTo('feature/login'),
       workspace,
@@ -162,7 +162,7 @@ describe('the bundled action, run as a runner runs it', () => {
   });
 
   it('bad inputs fail before anything else', async () => {
-    const result = await runAction({
+    const result = await runBundledAction({
       eventName: 'push',
       payload: pushTo('develop'),
       workspace,

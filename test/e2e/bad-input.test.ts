@@ -6,7 +6,7 @@ import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/clie
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DeployEnv, SHA, startDeployEnv, testConfig } from '../helpers/deploy-env.js';
 import { codeDeployOperation, isWrite, s3Operation } from '../helpers/fault-proxy.js';
-import { type RunnerResult, runAction } from '../helpers/runner.js';
+import { type RunnerResult, runBundledAction } from '../helpers/runner.js';
 
 /**
  * The bad-input corpus, run through dist/index.js as a runner runs it, against one moto S3 and
@@ -221,7 +221,7 @@ describe.concurrent('bad inputs: refused with the place and the fix, nothing wri
   it.for(cases)('$name', async (c, { skip }) => {
     if (c.skip) return skip('needs root');
     const accessKeyId = `AKIACORPUS${String(++key).padStart(6, '0')}`;
-    const result = await runAction({
+    const result = await runBundledAction({
       eventName: c.eventName ?? 'push',
       payload: c.payload ?? push('develop'),
       ...(c.payloadText !== undefined ? { payloadText: c.payloadText } : {}),

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/deploy/follow.js';
+import type { Clock } from '../../src/core/clock.js';
 
 /** A clock that starts at 0 and moves only when slept on: the poll loop runs at once, in fake time. */
 export function steppingClock(): Clock {

@@ -11,7 +11,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { type ApiCall, type LocalCodeDeploy, startLocalCodeDeploy } from '../../src/local/index.js';
 import { type Fault, type FaultProxy, type ProxiedRequest, startFaultProxy } from './fault-proxy.js';
 import { ROLE, TEST_CREDENTIALS } from './local.js';
-import { type RunnerOptions, type RunnerResult, runAction } from './runner.js';
+import { type RunnerOptions, type RunnerResult, runBundledAction } from './runner.js';
 import { SERVER_MJS, startServer, stopServer } from './web-app.js';
 
 export const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -231,7 +231,7 @@ export async function startDeployEnv(
         eventName === 'workflow_dispatch'
           ? { ref: `refs/heads/${branch}`, inputs: {}, repository }
           : { ref: `refs/heads/${branch}`, after: sha, deleted: false, repository };
-      return runAction({
+      return runBundledAction({
         eventName,
         payload,
         ...options,

@@ -1,7 +1,12 @@
+import { consoleUrl } from '../../src/aws/edges.js';
 import { parseConfigOrThrow } from '../../src/config/load.js';
-import type { GroupReport, InstanceCounts, RevisionReport } from '../../src/deploy/model.js';
-import { consoleUrl } from '../../src/deploy/model.js';
-import type { RunResult, RunStatus } from '../../src/deploy/run.js';
+import type {
+  GroupReport,
+  InstanceCounts,
+  RevisionReport,
+  RunResult,
+  RunStatus,
+} from '../../src/deploy/results.js';
 import type { Trigger } from '../../src/event/trigger.js';
 import { planDeployments } from '../../src/plan/plan.js';
 import { pullRequest, push } from './triggers.js';
@@ -48,7 +53,6 @@ export const revision: RevisionReport = {
   bytes: 1_318_912,
   files: 214,
   uploaded: true,
-  source: 'workspace',
 };
 
 function counts(succeeded: number, failed: number, skipped = 0): InstanceCounts {
@@ -80,6 +84,7 @@ function result(trigger: Trigger, status: RunStatus, groups: GroupReport[], extr
     config,
     plan,
     dryRun: false,
+    revisionChoice: { kind: 'workspace' },
     region: REGION,
     groups,
     ...extra,

@@ -34,7 +34,7 @@ const DIST = resolve('dist/index.js');
 let runs = 0;
 
 /** Runs the bundled action as a GitHub runner does: INPUT_* variables, event file, output and summary files. */
-export async function runAction(options: RunnerOptions): Promise<RunnerResult> {
+export async function runBundledAction(options: RunnerOptions): Promise<RunnerResult> {
   const dir = await mkdtemp(join(tmpdir(), 'cdg-runner-'));
   const eventPath = join(dir, 'event.json');
   const outputPath = join(dir, 'output.txt');

@@ -7,15 +7,30 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { commitIndexKey, findRevisionBySha, recordCommit } from '../../src/aws/commit-index.js';
+import { commitRecordKey, S3CommitRecords } from '../../src/aws/commit-records.js';
 import { createS3Client } from '../../src/aws/s3-client.js';
-import { prepareRevision, type RevisionResult } from '../../src/aws/s3-upload.js';
+import type { Logger } from '../../src/core/log.js';
 import { MemoryLogger } from '../../src/core/log.js';
 import { UserError } from '../../src/core/problems.js';
+import type { CommitMetadata, StoredRevision } from '../../src/deploy/ports.js';
+import { storeWorkspace } from '../helpers/store-workspace.js';
 import { tempDir, writeTree } from '../helpers/tree.js';
 
-Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
-const s3: S3Client = createS3Client({ region: 'us-east-1', endpoint: inject('motoEndpoint'), env: {} });
+const s3: S3Client = createS3Client({
+  region: 'us-east-1',
+  endpoints: { s3: inject('motoEndpoint') },
+  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+});
+
+type Place = { s3: S3Client; bucket: string; prefix: string; application: string };
+const findRevisionBySha = (where: Place & { sha: string }) =>
+  new S3CommitRecords(where, new MemoryLogger()).find(where.sha);
+const recordCommit = (
+  where: Place,
+  commit: CommitMetadata,
+  revision: Pick<StoredRevision, 'key' | 'digest' | 'bundleType'>,
+  log: Logger,
+) => new S3CommitRecords(where, log).record(commit, revision as StoredRevision);
 
 const A = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const B = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0';
@@ -35,14 +50,14 @@ async function bucketWithIndex() {
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const where = { s3, bucket, prefix: 'deploys/', application: 'web' };
   /** What a run on commit `sha` does with the workspace: prepare (upload or reuse), then record. */
-  const deploy = async (sha: string, log = new MemoryLogger()): Promise<RevisionResult> => {
+  const deploy = async (sha: string, log = new MemoryLogger()): Promise<StoredRevision> => {
     const metadata = { sha, ref: 'refs/heads/main' };
-    const revision = await prepareRevision({
+    const revision = await storeWorkspace({
       workspace: ws,
       application: 'web',
       revision: { bucket, prefix: 'deploys/', bundleType: 'zip', source: '.', exclude: [] },
       s3,
-      metadata,
+      commit: metadata,
       log,
     });
     await recordCommit(where, metadata, revision, log);
@@ -106,7 +121,7 @@ describe('the commit index', () => {
     const revision = await deploy(B);
     /** Plants a record for commit A: the key it leads to, or the error. */
     const plant = async (body: string) => {
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: commitIndexKey(where, A), Body: body }));
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: commitRecordKey(where, A), Body: body }));
       return findRevisionBySha({ ...where, sha: A }).then(
         (found) => found?.key,
         (error: unknown) => String(error),

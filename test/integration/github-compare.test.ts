@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryLogger } from '../../src/core/log.js';
 import { commitComparer } from '../../src/github/compare.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 
 const github = new FakeGitHub();
+let apiUrl: string;
 beforeAll(async () => {
-  process.env.GITHUB_API_URL = await github.start();
+  apiUrl = await github.start();
 });
-afterAll(async () => {
-  delete process.env.GITHUB_API_URL;
-  await github.stop();
-});
+afterAll(() => github.stop());
 
 const compareCalls = () => github.calls().filter((call) => call.includes('/compare/'));
 
@@ -17,7 +16,13 @@ describe('commitComparer', () => {
   it('asks GitHub once per pair of commits in a run, and again after a failure', async () => {
     github.reset();
     github.comparisons.set(`${'a'.repeat(40)}...${'b'.repeat(40)}`, 'behind');
-    const compare = commitComparer('ghs_test', 'acme', 'shop');
+    const compare = commitComparer({
+      token: 'ghs_test',
+      apiUrl,
+      owner: 'acme',
+      repo: 'shop',
+      log: new MemoryLogger(),
+    });
     let failures = 1;
     github.failWhen = (request) => (request.path.includes('/compare/') && failures-- > 0 ? 500 : undefined);
     await expect(compare('a'.repeat(40), 'b'.repeat(40))).rejects.toThrow();

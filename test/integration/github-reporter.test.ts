@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryLogger } from '../../src/core/log.js';
-import type { RunResult } from '../../src/deploy/run.js';
+import type { RunResult } from '../../src/deploy/results.js';
 import { createGitHubReporter } from '../../src/github/reporter.js';
 import { previewMarker } from '../../src/report/pr-comment.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
@@ -40,8 +40,11 @@ function reporter(overrides: { token?: string; enabled?: boolean; comment?: bool
     enabled: overrides.enabled ?? true,
     comment: overrides.comment ?? true,
     log,
-    sleep: async (ms) => {
-      sleeps.push(ms);
+    clock: {
+      now: () => 0,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
     },
   });
 }
@@ -342,8 +345,11 @@ describe('a failing GitHub API never fails the run', () => {
       enabled: true,
       comment: true,
       log,
-      sleep: async (ms) => {
-        sleeps.push(ms);
+      clock: {
+        now: () => 0,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+        },
       },
     });
     await expect(r.started(atStart(successOnThreeGroups()))).resolves.toBeUndefined();

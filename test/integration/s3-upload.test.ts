@@ -9,12 +9,13 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PART_SIZE, partSizeFor } from '../../src/aws/revision-store.js';
 import { createS3Client } from '../../src/aws/s3-client.js';
 import { S3Error } from '../../src/aws/s3-errors.js';
-import { PART_SIZE, partSizeFor, prepareRevision, type RevisionResult } from '../../src/aws/s3-upload.js';
 import type { RevisionSettings } from '../../src/config/types.js';
 import { MemoryLogger } from '../../src/core/log.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
+import { storeWorkspace } from '../helpers/store-workspace.js';
 import { tempDir, writeTree } from '../helpers/tree.js';
 
 const endpoint = inject('motoEndpoint');
@@ -39,7 +40,7 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 const client = (url = endpoint, maxAttempts?: number) =>
-  createS3Client({ region: 'us-east-1', endpoint: url, env: {}, ...(maxAttempts ? { maxAttempts } : {}) });
+  createS3Client({ region: 'us-east-1', endpoints: { s3: url } }, maxAttempts ? { maxAttempts } : {});
 
 async function newBucket(s3: S3Client = client()): Promise<string> {
   const bucket = `cdg-${randomUUID().slice(0, 13)}`;
@@ -56,12 +57,12 @@ const revision = (bucket: string, source: string): RevisionSettings => ({
 });
 
 const prepare = (s3: S3Client, bucket: string, source: string, log = new MemoryLogger()) =>
-  prepareRevision({
+  storeWorkspace({
     workspace: ws,
     application: 'web',
     revision: revision(bucket, source),
     s3,
-    metadata: {
+    commit: {
       sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
       ref: 'refs/heads/main',
       runUrl: 'https://github.com/o/r/actions/runs/1',
@@ -89,7 +90,7 @@ async function danglingUploads(s3: S3Client, bucket: string): Promise<number> {
   return (await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads?.length ?? 0;
 }
 
-describe('prepareRevision against moto S3', () => {
+describe('the S3 revision store against moto S3', () => {
   it('uploads under a content-addressed key with metadata, then reuses it without sending a byte', async () => {
     const s3 = client();
     const bucket = await newBucket(s3);
@@ -124,12 +125,12 @@ describe('prepareRevision against moto S3', () => {
       const s3 = client();
       const bucket = await newBucket(s3);
       const log = new MemoryLogger();
-      const result = await prepareRevision({
+      const result = await storeWorkspace({
         workspace: big,
         application: 'web',
         revision: revision(bucket, '.'),
         s3,
-        metadata: { sha: 'f'.repeat(40), ref: 'refs/heads/main' },
+        commit: { sha: 'f'.repeat(40), ref: 'refs/heads/main' },
         log,
       });
       expect(result.bytes).toBeGreaterThan(110 * 1024 * 1024);
@@ -180,7 +181,7 @@ describe('network faults during the upload', () => {
       }
       return { kind: 'pass' };
     });
-    const result: RevisionResult = await prepare(client(proxy.endpoint), bucket, 'medium');
+    const result = await prepare(client(proxy.endpoint), bucket, 'medium');
     await proxy.close();
     proxy = undefined;
     expect(resets).toBe(1);

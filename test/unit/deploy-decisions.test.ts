@@ -8,7 +8,7 @@ import {
   runStatus,
 } from '../../src/deploy/decisions.js';
 import { describeDeployment, parseDescription, runId } from '../../src/deploy/description.js';
-import type { GroupOutcome, GroupReport } from '../../src/deploy/model.js';
+import type { GroupOutcome, GroupReport } from '../../src/deploy/results.js';
 
 const ours = { sha: 'a'.repeat(40), run: '100.1', ref: 'refs/heads/master' };
 const theirs = { sha: 'b'.repeat(40), run: '101.1', ref: 'refs/heads/master' };
@@ -77,7 +77,7 @@ describe('decideOrdering', () => {
   it.each(['workflow_dispatch', 'revision', 'rollback'] as const)(
     'allows it on an explicit %s, saying so',
     (explicit) => {
-      const decision = decideOrdering({ ...base, relation: 'behind', explicit });
+      const decision = decideOrdering({ ...base, relation: 'behind', manual: explicit });
       expect(decision).toMatchObject({ proceed: true });
       expect(decision.proceed && decision.note).toContain(`explicit ${explicit}`);
     },

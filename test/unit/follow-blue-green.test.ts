@@ -1,9 +1,9 @@
 import type { DeploymentInfo, DeploymentTarget } from '@aws-sdk/client-codedeploy';
 import { describe, expect, it } from 'vitest';
-import type { CodeDeployGateway } from '../../src/aws/codedeploy.js';
+import { consoleUrl } from '../../src/aws/edges.js';
 import { MemoryLogger } from '../../src/core/log.js';
 import type { OnReady } from '../../src/deploy/blue-green.js';
-import { type Followed, followDeployments } from '../../src/deploy/follow.js';
+import { type FollowDeps, type Followed, followDeployments } from '../../src/deploy/follow.js';
 import { steppingClock } from '../helpers/clock.js';
 
 const ID = 'd-ABCDEFGHI';
@@ -39,7 +39,7 @@ function fakeGateway(states: Array<Partial<DeploymentInfo>>, options: { continue
       called.stopped.push([id, rollback]);
     },
   };
-  return { gateway: gateway as unknown as CodeDeployGateway, called };
+  return { gateway, called };
 }
 
 function followed(onReady: OnReady, deadline = 3_600_000): Followed {
@@ -49,14 +49,15 @@ function followed(onReady: OnReady, deadline = 3_600_000): Followed {
     deadline,
     rollbackOnStop: true,
     watched: { waves: 0, finished: false },
-    blueGreen: { onReady, region: 'eu-west-1', readyWaitMinutes: 60, terminationWaitMinutes: 5 },
+    blueGreen: { onReady, readyWaitMinutes: 60, terminationWaitMinutes: 5 },
   };
 }
 
-async function follow(item: Followed, gateway: CodeDeployGateway, clock = steppingClock()) {
+async function follow(item: Followed, gateway: FollowDeps['codedeploy'], clock = steppingClock()) {
   const log = new MemoryLogger();
   await followDeployments([item], {
     codedeploy: gateway,
+    deploymentUrl: (id) => consoleUrl(id, 'eu-west-1'),
     log,
     clock,
     random: () => 0.5,

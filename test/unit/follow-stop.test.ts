@@ -1,8 +1,7 @@
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { describe, expect, it } from 'vitest';
-import type { CodeDeployGateway } from '../../src/aws/codedeploy.js';
 import { MemoryLogger } from '../../src/core/log.js';
-import { type Followed, followDeployments } from '../../src/deploy/follow.js';
+import { type FollowDeps, type Followed, followDeployments } from '../../src/deploy/follow.js';
 import { steppingClock } from '../helpers/clock.js';
 
 /** A gateway whose deployments answer the scripted states in turn (the last one repeats). */
@@ -10,7 +9,7 @@ function gateway(states: Record<string, Array<Partial<DeploymentInfo>>>) {
   const calls = { batchGet: [] as number[], stopped: [] as string[] };
   const clock = steppingClock();
   const seen: Record<string, number> = {};
-  const api = {
+  const api: FollowDeps['codedeploy'] = {
     async batchGetDeployments(ids: string[]) {
       calls.batchGet.push(clock.now());
       return ids.map((id) => {
@@ -26,8 +25,9 @@ function gateway(states: Record<string, Array<Partial<DeploymentInfo>>>) {
     async deploymentTargets() {
       return [];
     },
+    async continueDeployment() {},
   };
-  return { api: api as unknown as CodeDeployGateway, calls, clock };
+  return { api, calls, clock };
 }
 
 const item = (id: string, deadline: number, extra: Partial<Followed> = {}): Followed => ({
@@ -47,6 +47,7 @@ describe('the poll loop past a deadline', () => {
     const followed = [item('d-SLOW', 60_000)];
     await followDeployments(followed, {
       codedeploy: api,
+      deploymentUrl: (id) => id,
       log: new MemoryLogger(),
       clock,
       random: () => 0.5,
@@ -67,6 +68,7 @@ describe('the poll loop past a deadline', () => {
     const { api, calls, clock } = gateway({ 'd-FAIL': [failed] });
     await followDeployments([item('d-FAIL', 5_000)], {
       codedeploy: api,
+      deploymentUrl: (id) => id,
       log: new MemoryLogger(),
       clock,
       random: () => 0.5,

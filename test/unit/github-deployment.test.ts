@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GroupOutcome, GroupReport } from '../../src/deploy/model.js';
+import type { GroupOutcome, GroupReport } from '../../src/deploy/results.js';
 import {
   deployedRef,
   deploymentRequest,
@@ -104,7 +104,7 @@ describe('GitHub deployment statuses', () => {
     expect(startedStatus(result, group, sha, RUN_URL).description).toBe(
       `Deploying 5555555 to ${group.deploymentGroup} with CodeDeploy`,
     );
-    const revision = { ...result, manual: { kind: 'revision' as const, sha: '5555555' } };
+    const revision = { ...result, revisionChoice: { kind: 'sha' as const, sha: '5555555' } };
     expect(startedStatus(revision, group, sha, RUN_URL).description).toBe(
       `Redeploying 5555555 to ${group.deploymentGroup} with CodeDeploy`,
     );
@@ -112,7 +112,7 @@ describe('GitHub deployment statuses', () => {
     expect(startedStatus(revision, group, 'f'.repeat(40), RUN_URL).description).toBe(
       `Redeploying 5555555 to ${group.deploymentGroup} with CodeDeploy`,
     );
-    const rollback = { ...result, manual: { kind: 'rollback' as const } };
+    const rollback = { ...result, revisionChoice: { kind: 'rollback' as const } };
     expect(startedStatus(rollback, group, sha, RUN_URL).description).toBe(
       `Rolling ${group.deploymentGroup} back to its previous successful revision with CodeDeploy`,
     );

@@ -1,8 +1,7 @@
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { describe, expect, it } from 'vitest';
-import type { CodeDeployGateway } from '../../src/aws/codedeploy.js';
 import { MemoryLogger } from '../../src/core/log.js';
-import { type Followed, followDeployments } from '../../src/deploy/follow.js';
+import { type FollowDeps, type Followed, followDeployments } from '../../src/deploy/follow.js';
 import {
   DEFAULT_POLL_POLICY,
   durationOf,
@@ -237,7 +236,7 @@ describe('the poll loop counting waves', () => {
   async function follow(answer: (now: number, poll: number) => Partial<DeploymentInfo>, watched = fresh()) {
     const clock = steppingClock();
     const polls: number[] = [];
-    const api = {
+    const api: FollowDeps['codedeploy'] = {
       async batchGetDeployments(ids: string[]) {
         const state = answer(clock.now(), polls.length);
         polls.push(clock.now());
@@ -248,7 +247,10 @@ describe('the poll loop counting waves', () => {
           ...state,
         }));
       },
-    } as unknown as CodeDeployGateway;
+      stopDeployment: async () => {},
+      continueDeployment: async () => {},
+      deploymentTargets: async () => [],
+    };
     const followed: Followed = {
       group: 'g',
       id: 'd-1',
@@ -258,6 +260,7 @@ describe('the poll loop counting waves', () => {
     };
     await followDeployments([followed], {
       codedeploy: api,
+      deploymentUrl: (id) => id,
       log: new MemoryLogger(),
       random: noJitter,
       cancel: new AbortController().signal,

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/deploy/run.js';
+import type { RunResult } from '../../src/deploy/results.js';
 import { isPreviewComment, previewMarker, renderPreviewComment } from '../../src/report/pr-comment.js';
 import {
   atStart,

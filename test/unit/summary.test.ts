@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/deploy/run.js';
+import type { RunResult } from '../../src/deploy/results.js';
 import { renderSummary } from '../../src/report/summary.js';
 import {
   dryRun,

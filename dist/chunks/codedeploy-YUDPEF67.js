@@ -1,2 +1,0 @@
-import { createRequire as __cdgCreateRequire } from 'node:module'; const require = __cdgCreateRequire(import.meta.url);
-import{h as a,i as b,j as c,k as d}from"./chunk-XYWLYQ6Z.js";import"./chunk-VSX63J22.js";import"./chunk-SIFND5U7.js";import"./chunk-OVOEZSVT.js";import"./chunk-A43OMO7R.js";export{a as ACTIVE_STATUSES,b as CODEDEPLOY_REQUESTS_PER_SECOND,d as CodeDeployGateway,c as createCodeDeployClient};

@@ -1,0 +1,48 @@
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
+import type { AwsEdges, AwsTarget } from '../deploy/ports.js';
+import type { AwsConnection } from './client-settings.js';
+import { CODEDEPLOY_REQUESTS_PER_SECOND, CodeDeployGateway, createCodeDeployClient } from './codedeploy.js';
+import { S3CommitRecords } from './commit-records.js';
+import { S3GroupLedger } from './group-ledger.js';
+import { RateLimiter } from './rate-limit.js';
+import { S3RevisionStore } from './revision-store.js';
+import { createS3Client } from './s3-client.js';
+
+/**
+ * The AWS side of one run, for one application: its CodeDeploy calls (every client sharing one
+ * request budget), the revision store, the commit records and the group ledger beside it in S3.
+ */
+export function awsEdges(
+  connection: AwsConnection,
+  target: AwsTarget,
+  { log, clock }: { log: Logger; clock: Clock },
+): AwsEdges {
+  const region = target.region;
+  const connected = { ...connection, region };
+  const s3 = createS3Client(connected);
+  const limiter = new RateLimiter(CODEDEPLOY_REQUESTS_PER_SECOND, clock);
+  const codedeploy = new CodeDeployGateway(
+    createCodeDeployClient(connected, { limiter }),
+    target.application,
+    createCodeDeployClient(connected, { maxAttempts: 1, limiter }),
+  );
+  const place = { s3, ...target.revision, application: target.application };
+  return {
+    codedeploy,
+    revisions: new S3RevisionStore(place, log, clock),
+    commits: new S3CommitRecords(place, log),
+    ledger: new S3GroupLedger(place),
+    deploymentUrl: (id) => consoleUrl(id, region),
+    close() {
+      s3.destroy();
+      codedeploy.client.destroy();
+      codedeploy.createClient.destroy();
+    },
+  };
+}
+
+/** A deployment in the AWS console, as the official AWS actions link it. */
+export function consoleUrl(deploymentId: string, region: string): string {
+  return `https://console.aws.amazon.com/codesuite/codedeploy/deployments/${deploymentId}?region=${region}`;
+}

@@ -1,0 +1,50 @@
+import type { DeploymentGroupInfo, RevisionLocation } from '@aws-sdk/client-codedeploy';
+import type { Config } from '../config/types.js';
+import type { Plan, PlannedDeployment } from '../plan/plan.js';
+import type { OnReady } from './blue-green.js';
+import type { ManualRequest } from './decisions.js';
+import type { DeploymentOrigin } from './description.js';
+import type { AwsEdges, CommitMetadata, RunEdges } from './ports.js';
+import type { GroupReport, RevisionChoice } from './results.js';
+
+/** What the deploy and teardown phases work on: a plan with work in it, and who asked for it. */
+export interface DeployRequest {
+  config: Config;
+  plan: Extract<Plan, { skipped: false }>;
+  /** Written into every deployment's description: how this run recognises its own deployments. */
+  origin: DeploymentOrigin;
+  commit: CommitMetadata;
+  revisionChoice: RevisionChoice;
+  /** A person asked for this run by hand: older commits may be deployed, and the log says so. */
+  manual?: ManualRequest;
+  onReady: OnReady;
+  region: string;
+}
+
+/** The edges the deploy and teardown phases use. */
+export type DeployDeps = Pick<
+  RunEdges,
+  'log' | 'clock' | 'random' | 'cancel' | 'compareCommits' | 'revisionSource'
+> &
+  Omit<AwsEdges, 'close'>;
+
+/** One planned group on its way: what preflight found, the revision it gets, and its report so far. */
+export interface GroupTask {
+  plan: PlannedDeployment;
+  /** The group as CodeDeploy describes it; undefined until it exists. */
+  info?: DeploymentGroupInfo;
+  /** The group it will be created from, when it does not exist yet. */
+  template?: DeploymentGroupInfo;
+  revision?: RevisionLocation;
+  report: GroupReport;
+}
+
+export function newReport(plan: PlannedDeployment): GroupReport {
+  return {
+    group: plan.deploymentGroup,
+    environment: plan.environment,
+    ...(plan.environmentUrl ? { environmentUrl: plan.environmentUrl } : {}),
+    outcome: 'not-started',
+    failures: [],
+  };
+}

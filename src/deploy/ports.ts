@@ -1,0 +1,188 @@
+import type { Readable } from 'node:stream';
+import type {
+  CreateDeploymentCommandInput,
+  CreateDeploymentGroupCommandInput,
+  DeploymentGroupInfo,
+  DeploymentInfo,
+  DeploymentStatus,
+  DeploymentTarget,
+} from '@aws-sdk/client-codedeploy';
+import type { BundleType, RevisionSettings } from '../config/types.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
+import type { RevisionReport, RunResult } from './results.js';
+
+/**
+ * Everything the deployment flow needs from the world outside it. The faces (src/main.ts for the
+ * action, src/commands/local.ts for the CLI) build the adapters once and pass them in; the adapters
+ * (src/aws, src/github) implement these and import nothing else from src/deploy. SDK imports here are
+ * types only: they name the API's shapes, no SDK code is loaded.
+ */
+
+export type { Clock, Logger, RevisionReport, RunResult };
+
+/** The CodeDeploy calls of one application, with permission problems already turned into actionable errors. */
+export interface CodeDeployApi {
+  applicationExists(): Promise<boolean>;
+  createApplication(): Promise<void>;
+  /** Undefined when the group does not exist. */
+  getGroup(group: string): Promise<DeploymentGroupInfo | undefined>;
+  /** The new group's id. */
+  createGroup(input: GroupInput): Promise<string>;
+  deleteGroup(group: string): Promise<void>;
+  /** Deployment ids of the group in these statuses (all when omitted), newest first; `limit` stops paging early. */
+  listDeployments(group: string, statuses?: DeploymentStatus[], limit?: number): Promise<string[]>;
+  /** Sent once: CreateDeployment has no idempotency token, so the caller decides about retries. */
+  createDeployment(input: DeploymentInput): Promise<string>;
+  getDeployment(id: string): Promise<DeploymentInfo>;
+  batchGetDeployments(ids: string[]): Promise<DeploymentInfo[]>;
+  /** A deployment that already ended is left as it is. */
+  stopDeployment(id: string, autoRollbackEnabled: boolean): Promise<void>;
+  continueDeployment(id: string): Promise<void>;
+  /** Every target of a deployment with its lifecycle events. */
+  deploymentTargets(id: string): Promise<DeploymentTarget[]>;
+}
+
+export type GroupInput = Omit<CreateDeploymentGroupCommandInput, 'applicationName'>;
+export type DeploymentInput = Omit<CreateDeploymentCommandInput, 'applicationName'>;
+
+/** The commit a revision is built from, as the revision's metadata and the commit records name it. */
+export interface CommitMetadata {
+  sha: string;
+  ref: string;
+  runUrl?: string;
+}
+
+/** A revision object in the store: what CreateDeployment pins and what the report shows. */
+export interface StoredRevision {
+  bucket: string;
+  key: string;
+  bundleType: BundleType;
+  /** As S3 returns it, quotes included: CreateDeployment pins it, the agent compares it. */
+  eTag: string;
+  version?: string;
+  /** Content digest of the archived tree, stored with the object. */
+  digest: string;
+  /** Size of the archive object. */
+  bytes: number;
+  files: number;
+  /** false: an object with this digest was already there and nothing was sent. */
+  uploaded: boolean;
+}
+
+/** The files of a bundle, digested: the content address of its archive. */
+export interface BundleDigest {
+  digest: string;
+  files: number;
+  /** Bytes of the files (the archive's own size is known once it is written). */
+  bytes: number;
+}
+
+/**
+ * The workspace's revision as it will be archived: walked with its excludes applied, its appspec
+ * checked. Digesting and archiving come later, after preflight.
+ */
+export interface PreparedRevision {
+  bundleType: BundleType;
+  /** Content digest of the walked files (computed once): the content address of the archive. */
+  digest(): Promise<DigestedRevision>;
+  /** Ends the worker threads the digest and the archive use. */
+  close(): Promise<void>;
+}
+
+export interface DigestedRevision extends BundleDigest {
+  /** Entries of the archive: files, folders and links. */
+  entries: number;
+  /** A new stream of the archive, each file checked against the digest as it is read. */
+  archive(onFileDone?: (bytes: number) => void): Readable;
+}
+
+/** The files on this machine that become the revision. */
+export interface RevisionSource {
+  /** Refuses (UserError) an appspec the agent would fail on, before anything is sent; logs its warnings. */
+  prepare(settings: RevisionSettings): Promise<PreparedRevision>;
+}
+
+/** Where revisions are kept (S3): one object per content, so older revisions stay deployable. */
+export interface RevisionStore {
+  /** Archives the prepared revision into the store, unless an object with its digest is already there. */
+  store(revision: PreparedRevision, commit: CommitMetadata): Promise<StoredRevision>;
+}
+
+/** Which revision each deployed commit built, so a later run can redeploy a commit by its sha. */
+export interface CommitRecords {
+  /** Never fails the run: a record that cannot be written only costs a later redeploy by sha (a warning). */
+  record(commit: CommitMetadata, revision: StoredRevision): Promise<void>;
+  /** The revision an earlier run recorded for this (possibly abbreviated) sha; undefined when none did. */
+  find(sha: string): Promise<StoredRevision | undefined>;
+}
+
+/** Remembers which groups this project created, so a teardown never deletes one it did not. */
+export interface GroupLedger {
+  recordCreated(group: string, groupId: string): Promise<void>;
+  createdByUs(group: string, groupId: string | undefined): Promise<boolean>;
+  forget(group: string): Promise<void>;
+}
+
+/** How our commit relates to the one already deployed, as GitHub's compare API says (base: theirs, head: ours). */
+export type CommitRelation = 'ahead' | 'behind' | 'identical' | 'diverged' | 'unknown';
+
+export type CompareCommits = (base: string, head: string) => Promise<CommitRelation>;
+
+/** Reads the config file as it is on a branch (the trusted map, from the default branch). */
+export type FetchConfig = (request: FetchConfigRequest) => Promise<string>;
+
+export interface FetchConfigRequest {
+  owner: string;
+  repo: string;
+  path: string;
+  branch: string;
+}
+
+/**
+ * GitHub-side reporting (Deployments API, the sticky pull-request comment). Implementations must
+ * never throw: a GitHub outage may not fail or hide the CodeDeploy result, so they warn and go on.
+ */
+export interface RunReporter {
+  /** Before any deployment is created (GitHub deployments go in_progress). */
+  started(result: RunResult): Promise<void>;
+  /** After the run, with every group's outcome (final statuses, the comment). Also called for skips. */
+  finished(result: RunResult): Promise<void>;
+}
+
+/** What the AWS side of a run works on: known once the config is read. */
+export interface AwsTarget {
+  region: string;
+  application: string;
+  revision: Pick<RevisionSettings, 'bucket' | 'prefix'>;
+}
+
+/** The AWS edges of one run, built only when the plan has work (the SDK lives in its own chunk). */
+export interface AwsEdges {
+  codedeploy: CodeDeployApi;
+  revisions: RevisionStore;
+  commits: CommitRecords;
+  ledger: GroupLedger;
+  /** Where a person looks at a deployment: the AWS console, or the local CodeDeploy's own. */
+  deploymentUrl(id: string): string;
+  /** Closes pooled connections, which would otherwise hold the process open after the run. */
+  close(): void;
+}
+
+/** Every edge of a run, built once by a face. */
+export interface RunEdges {
+  log: Logger;
+  clock: Clock;
+  random: () => number;
+  /** Aborted when the workflow is cancelled (SIGINT/SIGTERM). */
+  cancel: AbortSignal;
+  fetchConfig: FetchConfig;
+  /** The workspace's files, archived when the run deploys its own revision. */
+  revisionSource: RevisionSource;
+  /** Connects to AWS for this run's application; called at most once, and only when there is work. */
+  connectAws(target: AwsTarget): Promise<AwsEdges>;
+  /** GitHub Deployments and the PR comment; absent for the CLI. */
+  reporter?: RunReporter;
+  /** GitHub's compare API for the ordering guard; absent outside GitHub. */
+  compareCommits?: CompareCommits;
+}

@@ -1,0 +1,46 @@
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
+import type { CompareCommits, FetchConfig, RunReporter } from '../deploy/ports.js';
+import { commitComparer } from './compare.js';
+import { configFetcher } from './config-fetch.js';
+import { createGitHubReporter } from './reporter.js';
+
+export interface GitHubSettings {
+  /** The github-token input; empty when the workflow gave none. */
+  token: string;
+  /** GITHUB_API_URL. */
+  apiUrl: string;
+  /** GITHUB_REPOSITORY, split; absent outside GitHub. */
+  repository?: { owner: string; repo: string };
+  runUrl?: string;
+  /** A proxy variable is set for the runner. */
+  proxied: boolean;
+  /** The github-deployments and pr-comment inputs. */
+  deployments: boolean;
+  comment: boolean;
+}
+
+/**
+ * The GitHub side of a run: the trusted config's reader, and, in a repository, the reporter and the
+ * ordering guard's commit comparison (the latter only with a token; without one the reporter says
+ * once that GitHub deployments and the comment are skipped).
+ */
+export function gitHubEdges(
+  settings: GitHubSettings,
+  { log, clock }: { log: Logger; clock: Clock },
+): { fetchConfig: FetchConfig; reporter?: RunReporter; compareCommits?: CompareCommits } {
+  const fetchConfig = configFetcher(settings);
+  if (!settings.repository) return { fetchConfig };
+  const api = { token: settings.token, apiUrl: settings.apiUrl, ...settings.repository, log };
+  return {
+    fetchConfig,
+    ...(settings.token ? { compareCommits: commitComparer(api) } : {}),
+    reporter: createGitHubReporter({
+      ...api,
+      runUrl: settings.runUrl ?? '',
+      enabled: settings.deployments,
+      comment: settings.comment,
+      clock,
+    }),
+  };
+}

@@ -1,0 +1,145 @@
+import { Readable } from 'node:stream';
+import type { RevisionSettings } from '../../src/config/types.js';
+import { MemoryLogger } from '../../src/core/log.js';
+import type {
+  CommitMetadata,
+  CommitRecords,
+  GroupLedger,
+  PreparedRevision,
+  RevisionSource,
+  RevisionStore,
+  RunEdges,
+  RunReporter,
+  RunResult,
+  StoredRevision,
+} from '../../src/deploy/ports.js';
+import { steppingClock } from './clock.js';
+import { FakeCodeDeploy } from './fake-codedeploy.js';
+
+/** The workspace as a revision source: every prepare gives the same digest; nothing is read from disk. */
+export class MemoryRevisionSource implements RevisionSource {
+  prepared: RevisionSettings[] = [];
+  closed = 0;
+  async prepare(settings: RevisionSettings): Promise<PreparedRevision> {
+    this.prepared.push(settings);
+    return {
+      bundleType: settings.bundleType,
+      digest: async () => ({
+        digest: 'abcdefghijklmnopqrstuvwxyz234567',
+        files: 3,
+        bytes: 300,
+        entries: 4,
+        archive: () => Readable.from([Buffer.from('archive')]),
+      }),
+      close: async () => {
+        this.closed += 1;
+      },
+    };
+  }
+}
+
+/** A bucket of revisions: an object per digest, uploaded the first time it is stored. */
+export class MemoryRevisionStore implements RevisionStore {
+  readonly objects = new Map<string, StoredRevision>();
+  constructor(private readonly bucket = 'artifacts') {}
+  async store(revision: PreparedRevision): Promise<StoredRevision> {
+    const digested = await revision.digest();
+    const key = `app/${digested.digest}.${revision.bundleType}`;
+    const known = this.objects.get(key);
+    if (known) return { ...known, uploaded: false };
+    const stored: StoredRevision = {
+      bucket: this.bucket,
+      key,
+      bundleType: revision.bundleType,
+      eTag: `"etag-${digested.digest.slice(0, 8)}"`,
+      digest: digested.digest,
+      bytes: 123,
+      files: digested.files,
+      uploaded: true,
+    };
+    this.objects.set(key, stored);
+    return stored;
+  }
+}
+
+export class MemoryCommitRecords implements CommitRecords {
+  readonly records = new Map<string, StoredRevision & { ref: string }>();
+  async record(commit: CommitMetadata, revision: StoredRevision): Promise<void> {
+    this.records.set(commit.sha, { ...revision, ref: commit.ref });
+  }
+  async find(sha: string): Promise<StoredRevision | undefined> {
+    const found = [...this.records].find(([recorded]) => recorded.startsWith(sha));
+    if (!found) return undefined;
+    const { ref: _ref, ...revision } = found[1];
+    return { ...revision, uploaded: false };
+  }
+}
+
+export class MemoryLedger implements GroupLedger {
+  readonly created = new Map<string, string>();
+  async recordCreated(group: string, groupId: string) {
+    this.created.set(group, groupId);
+  }
+  async createdByUs(group: string, groupId: string | undefined) {
+    return groupId !== undefined && this.created.get(group) === groupId;
+  }
+  async forget(group: string) {
+    this.created.delete(group);
+  }
+}
+
+/** Records what the flow told GitHub, and when. */
+export class RecordingReporter implements RunReporter {
+  readonly told: Array<{ phase: 'started' | 'finished'; result: RunResult }> = [];
+  async started(result: RunResult) {
+    this.told.push({ phase: 'started', result });
+  }
+  async finished(result: RunResult) {
+    this.told.push({ phase: 'finished', result });
+  }
+}
+
+/**
+ * Every edge of a run, in memory and on a stepping clock (sleeping moves time; nothing waits), with
+ * the trusted config served as `configText`.
+ */
+export function memoryEdges(configText: string) {
+  const clock = steppingClock();
+  const codedeploy = new FakeCodeDeploy(clock);
+  const parts = {
+    clock,
+    codedeploy,
+    log: new MemoryLogger(),
+    source: new MemoryRevisionSource(),
+    store: new MemoryRevisionStore(),
+    commits: new MemoryCommitRecords(),
+    ledger: new MemoryLedger(),
+    reporter: new RecordingReporter(),
+    cancel: new AbortController(),
+    connected: 0,
+    closed: 0,
+  };
+  const edges: RunEdges = {
+    log: parts.log,
+    clock,
+    random: () => 0.5,
+    cancel: parts.cancel.signal,
+    fetchConfig: async () => configText,
+    revisionSource: parts.source,
+    reporter: parts.reporter,
+    connectAws: async () => {
+      parts.connected += 1;
+      return {
+        codedeploy,
+        revisions: parts.store,
+        commits: parts.commits,
+        ledger: parts.ledger,
+        deploymentUrl: (id) => `https://console.example/${id}`,
+        close: () => {
+          parts.closed += 1;
+        },
+      };
+    },
+  };
+  return { ...parts, edges };
+}

@@ -1,0 +1,316 @@
+import { describe, expect, it } from 'vitest';
+import type { RevisionChoice } from '../../src/deploy/results.js';
+import { type RunOptions, runDeployment } from '../../src/deploy/run.js';
+import type { RunnerEvent } from '../../src/event/trigger.js';
+import { awsError, failsAfter, lostAnswer, runsForever, succeedsAfter } from '../helpers/fake-codedeploy.js';
+import { memoryEdges } from '../helpers/memory-edges.js';
+
+// The whole flow (runDeployment) on in-memory edges and a stepping clock: every case runs in
+// milliseconds, however long the deployments it follows take in CodeDeploy's time.
+
+const SHA = 'a'.repeat(40);
+const OTHER_SHA = 'b'.repeat(40);
+
+const CONFIG = `
+application: shop
+revision: { bucket: artifacts }
+defaults: { wait: 10m }
+branches:
+  develop: [staging, test1]
+  release: { deploymentGroups: [staging, test1], strategy: sequential }
+  stopper: { deploymentGroup: staging, onActiveDeployment: stop }
+  failer: { deploymentGroup: staging, onActiveDeployment: fail }
+  quick: { deploymentGroup: staging, wait: 1m }
+  single: staging
+  "feature/*": { deploymentGroup: "feature-{name}", create: { from: staging } }
+pullRequests:
+  deploymentGroup: pr-{pr}
+  create: { from: staging }
+  deleteOnClose: true
+`;
+
+function pushOf(branch: string, sha = SHA): RunnerEvent {
+  return {
+    eventName: 'push',
+    payload: {
+      ref: `refs/heads/${branch}`,
+      after: sha,
+      repository: { full_name: 'acme/shop', default_branch: 'master' },
+    },
+    payloadFile: 'event.json',
+  };
+}
+
+function dispatchOn(branch: string): RunnerEvent {
+  return {
+    eventName: 'workflow_dispatch',
+    payload: {
+      ref: `refs/heads/${branch}`,
+      repository: { full_name: 'acme/shop', default_branch: 'master' },
+    },
+    payloadFile: 'event.json',
+    sha: SHA,
+  };
+}
+
+function closedPullRequest(number: number): RunnerEvent {
+  return {
+    eventName: 'pull_request',
+    payload: {
+      action: 'closed',
+      number,
+      pull_request: {
+        number,
+        head: { ref: 'feature/x', sha: SHA, repo: { full_name: 'acme/shop' } },
+        base: { ref: 'master', repo: { full_name: 'acme/shop' } },
+      },
+      repository: { full_name: 'acme/shop', default_branch: 'master' },
+    },
+    payloadFile: 'event.json',
+  };
+}
+
+function options(event: RunnerEvent, extra: Partial<RunOptions> = {}): RunOptions {
+  return {
+    event,
+    config: { path: '.github/codedeploy.yml', source: 'trusted' },
+    workspace: '/nowhere',
+    runId: '100.1',
+    groups: [],
+    revision: { kind: 'workspace' },
+    dryRun: false,
+    onReady: 'wait',
+    region: 'eu-west-1',
+    ...extra,
+  };
+}
+
+function world() {
+  const memory = memoryEdges(CONFIG);
+  memory.codedeploy.addGroup('staging');
+  memory.codedeploy.addGroup('test1');
+  return memory;
+}
+
+describe('the deployment flow on in-memory edges', () => {
+  it('deploys the workspace to every mapped group and follows them to the end', async () => {
+    const { edges, codedeploy, source, store, commits, reporter } = world();
+    const result = await runDeployment(options(pushOf('develop')), edges);
+    expect(result.status).toBe('succeeded');
+    expect(result.groups.map((g) => [g.group, g.outcome])).toEqual([
+      ['staging', 'succeeded'],
+      ['test1', 'succeeded'],
+    ]);
+    expect(codedeploy.created()).toHaveLength(2);
+    expect(source.closed).toBe(1);
+    expect(store.objects.size).toBe(1);
+    expect(commits.records.get(SHA)?.ref).toBe('refs/heads/develop');
+    expect(reporter.told.map((t) => t.phase)).toEqual(['started', 'finished']);
+  });
+
+  it('adopts its own deployment after CreateDeployment acted but its answer was lost: exactly one exists', async () => {
+    const { edges, codedeploy, log } = world();
+    codedeploy.failNext('createDeployment', lostAnswer());
+    const result = await runDeployment(options(pushOf('quick')), edges);
+    expect(codedeploy.created()).toHaveLength(1);
+    expect(result.groups[0]).toMatchObject({ outcome: 'succeeded', deploymentId: codedeploy.created()[0] });
+    expect(log.text()).toContain(`deployment ${codedeploy.created()[0]} of this run exists; following it`);
+  });
+
+  it('creates the deployment when the lost answer hid a request that never went through', async () => {
+    const { edges, codedeploy } = world();
+    codedeploy.failNext('createDeployment', { ...lostAnswer(), acted: false });
+    const result = await runDeployment(options(pushOf('quick')), edges);
+    expect(codedeploy.created()).toHaveLength(1);
+    expect(result.status).toBe('succeeded');
+  });
+
+  it('backs off on a throttled CreateDeployment and tries again', async () => {
+    const { edges, codedeploy, clock } = world();
+    codedeploy.failNext(
+      'createDeployment',
+      { error: awsError('ThrottlingException', 'Rate exceeded') },
+      { error: awsError('ThrottlingException', 'Rate exceeded') },
+    );
+    const result = await runDeployment(options(pushOf('quick')), edges);
+    expect(result.status).toBe('succeeded');
+    const tries = codedeploy.calls.filter((call) => call.op === 'createDeployment').map((call) => call.at);
+    expect(tries).toHaveLength(3);
+    expect(tries[1]! - tries[0]!).toBe(1_000);
+    expect(tries[2]! - tries[1]!).toBe(2_000);
+    expect(clock.now()).toBeGreaterThan(3_000);
+  });
+
+  it('stops at the first group that does not succeed when the strategy is sequential', async () => {
+    const { edges, codedeploy } = world();
+    codedeploy.timelineFor = (group) => (group === 'staging' ? failsAfter(20_000) : succeedsAfter(20_000));
+    const result = await runDeployment(options(pushOf('release')), edges);
+    expect(result.status).toBe('failed');
+    expect(result.groups.map((g) => g.outcome)).toEqual(['failed', 'not-started']);
+    expect(result.groups[1]!.note).toBe('not started: staging did not succeed (strategy: sequential)');
+    expect(result.groups[0]!.failures[0]).toMatchObject({
+      event: 'ValidateService',
+      errorCode: 'ScriptFailed',
+    });
+    expect(codedeploy.created()).toHaveLength(1);
+  });
+
+  describe('a deployment already running on the group', () => {
+    it('onActiveDeployment wait: waits until it ends, then deploys', async () => {
+      const { edges, codedeploy } = world();
+      const theirs = codedeploy.addDeployment('staging', succeedsAfter(90_000), {
+        description: `codedeploy-gitops ${OTHER_SHA} run 99.1 refs/heads/develop`,
+      });
+      const result = await runDeployment(options(pushOf('single')), edges);
+      expect(result.status).toBe('succeeded');
+      expect(codedeploy.statusOf(theirs)).toBe('Succeeded');
+      const created = codedeploy.calls.find((call) => call.op === 'created')!;
+      expect(created.at).toBeGreaterThanOrEqual(90_000);
+      expect(codedeploy.calls.some((call) => call.op === 'stopDeployment')).toBe(false);
+    });
+
+    it('onActiveDeployment stop: stops it, then deploys', async () => {
+      const { edges, codedeploy } = world();
+      const theirs = codedeploy.addDeployment('staging', runsForever);
+      const result = await runDeployment(options(pushOf('stopper')), edges);
+      expect(result.status).toBe('succeeded');
+      expect(codedeploy.statusOf(theirs)).toBe('Stopped');
+      expect(codedeploy.created()).toHaveLength(1);
+    });
+
+    it('onActiveDeployment fail: fails the group without creating anything', async () => {
+      const { edges, codedeploy } = world();
+      codedeploy.addDeployment('staging', runsForever);
+      const result = await runDeployment(options(pushOf('failer')), edges);
+      expect(result.status).toBe('failed');
+      expect(result.groups[0]!.error?.code).toBe('ACTIVE_DEPLOYMENT');
+      expect(codedeploy.created()).toEqual([]);
+    });
+
+    it("adopts it when it is this run's own (an earlier attempt's lost answer)", async () => {
+      const { edges, codedeploy } = world();
+      const ours = codedeploy.addDeployment('staging', succeedsAfter(30_000), {
+        description: `codedeploy-gitops ${SHA} run 100.1 refs/heads/failer`,
+      });
+      const result = await runDeployment(options(pushOf('failer')), edges);
+      expect(result.groups[0]).toMatchObject({ outcome: 'succeeded', deploymentId: ours });
+      expect(codedeploy.created()).toEqual([]);
+    });
+  });
+
+  it('stops a deployment that outlives its wait, and reports it stopped', async () => {
+    const { edges, codedeploy, log } = world();
+    codedeploy.timelineFor = () => runsForever;
+    const result = await runDeployment(options(pushOf('quick')), edges);
+    expect(result.status).toBe('stopped');
+    expect(result.groups[0]).toMatchObject({ outcome: 'stopped', note: 'stopped: the wait timed out' });
+    const stop = codedeploy.calls.find((call) => call.op === 'stopDeployment')!;
+    expect(stop.at).toBeGreaterThanOrEqual(60_000);
+    expect(log.text()).toContain('stopping deployment');
+  });
+
+  it('rolls each group back to its newest good revision that is not the one it runs now', async () => {
+    const { edges, codedeploy, source } = world();
+    const revision = (key: string) => ({
+      revisionType: 'S3' as const,
+      s3Location: { bucket: 'artifacts', key, bundleType: 'zip' as const, eTag: `"${key}"` },
+    });
+    codedeploy.addDeployment('staging', succeedsAfter(1_000), { revision: revision('old.zip') }, 300_000);
+    codedeploy.addDeployment('staging', succeedsAfter(1_000), { revision: revision('good.zip') }, 200_000);
+    const current = codedeploy.addDeployment(
+      'staging',
+      succeedsAfter(1_000),
+      { revision: revision('bad.zip') },
+      100_000,
+    );
+    codedeploy.addGroup('staging', {
+      lastAttemptedDeployment: { deploymentId: current, status: 'Succeeded' },
+    });
+    codedeploy.addDeployment('test1', succeedsAfter(1_000), { revision: revision('t1.zip') }, 100_000);
+    const choice: RevisionChoice = { kind: 'rollback' };
+    const result = await runDeployment(options(dispatchOn('develop'), { revision: choice }), edges);
+    expect(result.status).toBe('succeeded');
+    const sent = codedeploy.calls
+      .filter((call) => call.op === 'createDeployment')
+      .map((call) => {
+        const input = call.arg as { deploymentGroupName: string; revision: { s3Location: { key: string } } };
+        return [input.deploymentGroupName, input.revision.s3Location.key];
+      })
+      .sort();
+    expect(sent).toEqual([
+      ['staging', 'good.zip'],
+      ['test1', 't1.zip'],
+    ]);
+    expect(source.prepared).toEqual([]);
+  });
+
+  it('redeploys the revision an earlier run recorded for a commit, without archiving', async () => {
+    const { edges, codedeploy, source, commits } = world();
+    await commits.record(
+      { sha: OTHER_SHA, ref: 'refs/heads/develop' },
+      {
+        bucket: 'artifacts',
+        key: 'app/earlier.zip',
+        bundleType: 'zip',
+        eTag: '"e"',
+        digest: 'earlier',
+        bytes: 1,
+        files: 1,
+        uploaded: true,
+      },
+    );
+    const result = await runDeployment(
+      options(dispatchOn('develop'), { revision: { kind: 'sha', sha: OTHER_SHA.slice(0, 7) } }),
+      edges,
+    );
+    expect(result.status).toBe('succeeded');
+    expect(result.revision?.key).toBe('app/earlier.zip');
+    expect(source.prepared).toEqual([]);
+    expect(codedeploy.created()).toHaveLength(2);
+  });
+
+  describe('teardown of a closed pull request', () => {
+    it('stops what runs there and deletes the group the ledger says this project created', async () => {
+      const { edges, codedeploy, ledger, source } = world();
+      codedeploy.addGroup('pr-7', { deploymentGroupId: 'id-pr-7' });
+      await ledger.recordCreated('pr-7', 'id-pr-7');
+      const running = codedeploy.addDeployment('pr-7', runsForever);
+      const result = await runDeployment(options(closedPullRequest(7)), edges);
+      expect(result.groups[0]).toMatchObject({ outcome: 'torn-down', note: 'deleted the preview group' });
+      expect(codedeploy.statusOf(running)).toBe('Stopped');
+      expect(codedeploy.deleted).toEqual(['pr-7']);
+      expect(ledger.created.has('pr-7')).toBe(false);
+      expect(source.prepared).toEqual([]);
+    });
+
+    it('keeps a group of the same name that this project did not create', async () => {
+      const { edges, codedeploy, ledger } = world();
+      codedeploy.addGroup('pr-8', { deploymentGroupId: 'someone-else' });
+      await ledger.recordCreated('pr-8', 'id-of-an-earlier-pr-8');
+      const result = await runDeployment(options(closedPullRequest(8)), edges);
+      expect(result.groups[0]!.note).toBe('kept: codedeploy-gitops did not create this group');
+      expect(codedeploy.deleted).toEqual([]);
+    });
+  });
+
+  it('creates a missing group from its template, records it in the ledger, then deploys', async () => {
+    const { edges, ledger } = world();
+    const result = await runDeployment(options(pushOf('feature/login')), edges);
+    expect(result.groups[0]).toMatchObject({
+      group: 'feature-login',
+      outcome: 'succeeded',
+      createdGroup: true,
+    });
+    expect(ledger.created.get('feature-login')).toBe('id-feature-login');
+  });
+
+  it('uploads nothing and creates nothing when preflight finds a group missing', async () => {
+    const { edges, codedeploy, store } = world();
+    codedeploy.groups.delete('test1');
+    await expect(runDeployment(options(pushOf('develop')), edges)).rejects.toThrow(
+      'deployment group "test1" does not exist',
+    );
+    expect(store.objects.size).toBe(0);
+    expect(codedeploy.created()).toEqual([]);
+  });
+});
