@@ -3,7 +3,7 @@ import { type ActionInputs, readInputs } from './action/inputs.js';
 import { actionLogger } from './action/logger.js';
 import type { AwsConnection } from './aws/client-settings.js';
 import { realClock } from './core/clock.js';
-import { UserError } from './core/problems.js';
+import { errorMessage, problem, UserError } from './core/problems.js';
 import { abortOnSignals } from './core/signals.js';
 import { runId } from './deploy/description.js';
 import type { RunEdges } from './deploy/ports.js';
@@ -33,8 +33,8 @@ export async function run(env: Env = process.env): Promise<void> {
     if (result.plan.skipped)
       core.notice(result.plan.reason, { title: 'codedeploy-gitops: nothing deployed' });
     for (const [name, value] of Object.entries(actionOutputs(result))) core.setOutput(name, value);
-    await core.summary.addRaw(renderSummary(result)).write();
-    if (result.status === 'failed' || result.status === 'stopped')
+    await writeSummary(renderSummary(result));
+    if (result.status === 'failed' || result.status === 'stopped' || result.status === 'cancelled')
       core.setFailed(`deployment ${result.status}`);
   } catch (error) {
     // A later step testing `steps.<id>.outputs.status == 'failed'` must see the failure too.
@@ -52,6 +52,15 @@ export async function run(env: Env = process.env): Promise<void> {
     } else {
       core.setFailed(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
+  }
+}
+
+/** The job summary is a report of the run, not part of it: one that cannot be written is a warning. */
+async function writeSummary(markdown: string): Promise<void> {
+  try {
+    await core.summary.addRaw(markdown).write();
+  } catch (error) {
+    core.warning(`could not write the job summary: ${errorMessage(error)}`);
   }
 }
 
@@ -81,6 +90,9 @@ function revisionChoice(inputs: ActionInputs): RevisionChoice {
 async function actionEdges(inputs: ActionInputs, options: RunOptions, env: Env): Promise<RunEdges> {
   const log = actionLogger;
   const clock = realClock;
+  const cancel = abortOnSignals((signal) =>
+    core.warning(`${signal} received: stopping the running deployments`),
+  );
   const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
   const github: GitHubSettings = {
     token: inputs.githubToken,
@@ -103,13 +115,16 @@ async function actionEdges(inputs: ActionInputs, options: RunOptions, env: Env):
     log,
     clock,
     random: Math.random,
-    cancel: abortOnSignals((signal) => core.warning(`${signal} received: stopping the running deployments`)),
+    cancel,
     // The bundle code and the AWS SDK are parsed only by runs that deploy: a skip or a dry run never loads them.
     revisionSource: {
       prepare: async (settings) =>
-        (await import('./bundle/bundle.js')).workspaceRevisions(options.workspace, log).prepare(settings),
+        (await import('./bundle/bundle.js'))
+          .workspaceRevisions(options.workspace, log, cancel)
+          .prepare(settings),
     },
-    connectAws: async (target) => (await import('./aws/edges.js')).awsEdges(aws, target, { log, clock }),
+    connectAws: async (target) =>
+      (await import('./aws/edges.js')).awsEdges(aws, target, { log, clock, cancel }),
     ...gitHubEdges(github, { log, clock }),
   };
 }
@@ -132,7 +147,11 @@ async function readRunnerEvent(env: Env): Promise<RunnerEvent> {
   const payloadFile = env.GITHUB_EVENT_PATH;
   if (!eventName || !payloadFile) {
     throw new UserError(
-      'GITHUB_EVENT_NAME and GITHUB_EVENT_PATH are not set: run this action in a GitHub workflow',
+      problem(
+        'GITHUB_EVENT_NAME and GITHUB_EVENT_PATH are not set',
+        undefined,
+        'run this action as a step of a GitHub workflow, or set both as a runner does',
+      ),
     );
   }
   const payload = await readEventFile(payloadFile);

@@ -47,10 +47,45 @@ export function isNetworkError(error: unknown): boolean {
   );
 }
 
-/** Connection resets, timeouts, 5xx: worth another try. */
+/**
+ * A success answer that cannot be what it claims: a body that does not parse, or one that lacks what
+ * the operation always returns. The call may well have been carried out.
+ */
+export class MalformedAnswer extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedAnswer';
+  }
+}
+
+export function isMalformedAnswer(error: unknown): boolean {
+  if (error instanceof MalformedAnswer) return true;
+  const shape = error as (AwsErrorShape & { $fault?: unknown }) | undefined;
+  const status = shape?.$metadata?.httpStatusCode;
+  // The SDK's deserializer failed on an answer AWS sent as a success.
+  return status !== undefined && status < 300 && shape?.$fault === undefined;
+}
+
+/**
+ * AWS answered with one of its own errors (4xx): the call was refused and nothing happened. Anything
+ * else (a reset, a timeout, a 5xx, a malformed success) may have gone through.
+ */
+export function isDefiniteRejection(error: unknown): boolean {
+  if (error instanceof UserError) return true;
+  const shape = error as (AwsErrorShape & { $fault?: unknown }) | undefined;
+  const status = shape?.$metadata?.httpStatusCode;
+  return shape?.$fault === 'client' && status !== undefined && status >= 400 && status < 500;
+}
+
+/** Connection resets, timeouts, 5xx, malformed answers: worth another try. */
 export function isTransient(error: unknown): boolean {
   const status = (error as AwsErrorShape | undefined)?.$metadata?.httpStatusCode;
-  return isThrottling(error) || (status !== undefined && status >= 500) || isNetworkError(error);
+  return (
+    isThrottling(error) ||
+    (status !== undefined && status >= 500) ||
+    isNetworkError(error) ||
+    isMalformedAnswer(error)
+  );
 }
 
 /**

@@ -1,7 +1,11 @@
+import { BoundedHttpHandler } from './http-handler.js';
+
 /**
  * Settings shared by every AWS client: the SDK's default credential chain (OIDC via
  * configure-aws-credentials, profiles, instance roles) unless credentials are given, standard
- * retries with backoff for throttling and 5xx, and a user agent that identifies us in CloudTrail.
+ * retries with backoff for throttling, 5xx and timeouts, every request bounded in time (and cut
+ * short once the run is cancelled: BoundedHttpHandler), and a user agent that identifies us in
+ * CloudTrail.
  */
 export const USER_AGENT = 'codedeploy-gitops';
 export const MAX_ATTEMPTS = 5;
@@ -15,8 +19,13 @@ export interface AwsConnection {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
-export function clientSettings(connection: AwsConnection, endpoint: string | undefined) {
+export function clientSettings(
+  connection: AwsConnection,
+  endpoint: string | undefined,
+  cancel: AbortSignal | undefined,
+) {
   return {
+    requestHandler: new BoundedHttpHandler(cancel),
     ...(connection.region ? { region: connection.region } : {}),
     ...(endpoint ? { endpoint } : {}),
     ...(connection.credentials ? { credentials: connection.credentials } : {}),

@@ -23,7 +23,13 @@ import {
 // Types only (erased from the bundle): the SDK's own middleware contract.
 import type { FinalizeRequestMiddleware } from '@smithy/types';
 import type { CodeDeployApi, DeploymentInput, GroupInput } from '../deploy/ports.js';
-import { awsErrorName, explainAwsError } from './aws-errors.js';
+import {
+  awsErrorName,
+  explainAwsError,
+  isDefiniteRejection,
+  isMalformedAnswer,
+  MalformedAnswer,
+} from './aws-errors.js';
 import { type AwsConnection, clientSettings, MAX_ATTEMPTS } from './client-settings.js';
 import { iamActionsFor } from './iam-actions.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -38,10 +44,10 @@ export const CODEDEPLOY_REQUESTS_PER_SECOND = 8;
 
 export function createCodeDeployClient(
   connection: AwsConnection,
-  options: { maxAttempts?: number; limiter?: RateLimiter } = {},
+  options: { maxAttempts?: number; limiter?: RateLimiter; cancel?: AbortSignal } = {},
 ): CodeDeployClient {
   const client = new CodeDeployClient({
-    ...clientSettings(connection, connection.endpoints?.codedeploy),
+    ...clientSettings(connection, connection.endpoints?.codedeploy, options.cancel),
     maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
   });
   const { limiter } = options;
@@ -62,26 +68,48 @@ export function createCodeDeployClient(
 }
 
 /**
+ * How a call is tried again on what the SDK does not retry itself: reads and calls whose repeat
+ * changes nothing more (stop, continue, delete) after any answer that is not a definite rejection;
+ * CreateDeployment, CreateDeploymentGroup and CreateApplication never (the caller finds out first).
+ */
+type Repeat = 'read' | 'idempotent' | 'once';
+
+const TRIES = 3;
+
+/**
  * The CodeDeploy calls the action makes, for one application. Thin on purpose: decisions live in
- * src/deploy; this only speaks the API and turns permission problems into actionable errors.
+ * src/deploy; this only speaks the API, refuses answers that cannot be what they claim (a success
+ * without the member the operation always returns) and turns permission problems into actionable errors.
  */
 export class CodeDeployGateway implements CodeDeployApi {
   constructor(
     readonly client: CodeDeployClient,
     readonly application: string,
     /**
-     * Sends CreateDeployment once. It has no idempotency token: after a reset or a 5xx the
-     * deployment may exist, and a blind retry (what the SDK does) would create a second one. The
-     * caller looks for it before trying again.
+     * Sends the creating calls (CreateDeployment, CreateDeploymentGroup, CreateApplication) once.
+     * CreateDeployment has no idempotency token: after a reset or a 5xx the deployment may exist, and
+     * a blind retry (what the SDK does) would create a second one; a retried group or application
+     * creation would answer "already exists" for what the first try made. The caller finds out first.
      */
     readonly createClient: CodeDeployClient = client,
   ) {}
 
-  private async call<T>(operation: string, resource: string, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      throw explainAwsError(error, iamActionsFor('codedeploy', operation)!, resource);
+  private async call<T>(
+    operation: string,
+    resource: string,
+    repeat: Repeat,
+    send: () => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send();
+      } catch (error) {
+        const again =
+          attempt < TRIES &&
+          ((repeat === 'read' && isMalformedAnswer(error)) ||
+            (repeat === 'idempotent' && !isDefiniteRejection(error) && !isAborted(error)));
+        if (!again) throw explainAwsError(error, iamActionsFor('codedeploy', operation)!, resource);
+      }
     }
   }
 
@@ -95,7 +123,7 @@ export class CodeDeployGateway implements CodeDeployApi {
 
   async applicationExists(): Promise<boolean> {
     try {
-      await this.call('GetApplication', this.appResource, () =>
+      await this.call('GetApplication', this.appResource, 'once', () =>
         this.client.send(new GetApplicationCommand({ applicationName: this.application })),
       );
       return true;
@@ -109,19 +137,28 @@ export class CodeDeployGateway implements CodeDeployApi {
     }
   }
 
+  /** Whatever its answer, the application exists afterwards or the error says why not. */
   async createApplication(): Promise<void> {
-    await this.call('CreateApplication', this.appResource, () =>
-      this.client.send(
-        new CreateApplicationCommand({ applicationName: this.application, computePlatform: 'Server' }),
-      ),
-    );
+    try {
+      await this.call('CreateApplication', this.appResource, 'once', () =>
+        this.createClient.send(
+          new CreateApplicationCommand({ applicationName: this.application, computePlatform: 'Server' }),
+        ),
+      );
+    } catch (error) {
+      if (isDefiniteRejection(error) || !(await this.applicationExists())) throw error;
+    }
   }
 
   async getGroup(group: string): Promise<DeploymentGroupInfo | undefined> {
     try {
-      const response = await this.call('GetDeploymentGroup', this.groupResource(group), () =>
-        this.client.send(
-          new GetDeploymentGroupCommand({ applicationName: this.application, deploymentGroupName: group }),
+      const response = await this.call('GetDeploymentGroup', this.groupResource(group), 'read', async () =>
+        required(
+          await this.client.send(
+            new GetDeploymentGroupCommand({ applicationName: this.application, deploymentGroupName: group }),
+          ),
+          'deploymentGroupInfo',
+          'GetDeploymentGroup',
         ),
       );
       return response.deploymentGroupInfo;
@@ -135,18 +172,30 @@ export class CodeDeployGateway implements CodeDeployApi {
     const response = await this.call(
       'CreateDeploymentGroup',
       this.groupResource(input.deploymentGroupName ?? ''),
-      () =>
-        this.client.send(new CreateDeploymentGroupCommand({ ...input, applicationName: this.application })),
+      'once',
+      async () =>
+        required(
+          await this.createClient.send(
+            new CreateDeploymentGroupCommand({ ...input, applicationName: this.application }),
+          ),
+          'deploymentGroupId',
+          'CreateDeploymentGroup',
+        ),
     );
-    return response.deploymentGroupId ?? '';
+    return response.deploymentGroupId;
   }
 
+  /** A group already gone is what was asked for. */
   async deleteGroup(group: string): Promise<void> {
-    await this.call('DeleteDeploymentGroup', this.groupResource(group), () =>
-      this.client.send(
-        new DeleteDeploymentGroupCommand({ applicationName: this.application, deploymentGroupName: group }),
-      ),
-    );
+    try {
+      await this.call('DeleteDeploymentGroup', this.groupResource(group), 'idempotent', () =>
+        this.client.send(
+          new DeleteDeploymentGroupCommand({ applicationName: this.application, deploymentGroupName: group }),
+        ),
+      );
+    } catch (error) {
+      if (awsErrorName(error) !== 'DeploymentGroupDoesNotExistException') throw error;
+    }
   }
 
   /** Deployment ids of the group in the given statuses (all when omitted), newest first; `limit` stops paging early. */
@@ -156,14 +205,18 @@ export class CodeDeployGateway implements CodeDeployApi {
     limit = Number.POSITIVE_INFINITY,
   ): Promise<string[]> {
     const ids = await allPages(async (nextToken) => {
-      const response = await this.call('ListDeployments', this.groupResource(group), () =>
-        this.client.send(
-          new ListDeploymentsCommand({
-            applicationName: this.application,
-            deploymentGroupName: group,
-            ...(statuses ? { includeOnlyStatuses: statuses } : {}),
-            ...(nextToken ? { nextToken } : {}),
-          }),
+      const response = await this.call('ListDeployments', this.groupResource(group), 'read', async () =>
+        required(
+          await this.client.send(
+            new ListDeploymentsCommand({
+              applicationName: this.application,
+              deploymentGroupName: group,
+              ...(statuses ? { includeOnlyStatuses: statuses } : {}),
+              ...(nextToken ? { nextToken } : {}),
+            }),
+          ),
+          'deployments',
+          'ListDeployments',
         ),
       );
       return { items: response.deployments, nextToken: response.nextToken };
@@ -175,25 +228,46 @@ export class CodeDeployGateway implements CodeDeployApi {
     const response = await this.call(
       'CreateDeployment',
       this.groupResource(input.deploymentGroupName ?? ''),
-      () =>
-        this.createClient.send(new CreateDeploymentCommand({ ...input, applicationName: this.application })),
+      'once',
+      async () =>
+        required(
+          await this.createClient.send(
+            new CreateDeploymentCommand({ ...input, applicationName: this.application }),
+          ),
+          'deploymentId',
+          'CreateDeployment',
+        ),
     );
-    if (!response.deploymentId) throw new Error('CreateDeployment returned no deploymentId');
     return response.deploymentId;
   }
 
   async getDeployment(id: string): Promise<DeploymentInfo> {
-    const response = await this.call('GetDeployment', `deployment ${id}`, () =>
-      this.client.send(new GetDeploymentCommand({ deploymentId: id })),
+    const response = await this.call('GetDeployment', `deployment ${id}`, 'read', async () =>
+      required(
+        await this.client.send(new GetDeploymentCommand({ deploymentId: id })),
+        'deploymentInfo',
+        'GetDeployment',
+      ),
     );
-    if (!response.deploymentInfo) throw new Error(`GetDeployment ${id} returned nothing`);
     return response.deploymentInfo;
   }
 
-  async batchGetDeployments(ids: string[]): Promise<DeploymentInfo[]> {
+  /** `signal` gives up on a call in flight (the wait's deadline, a cancel). */
+  async batchGetDeployments(ids: string[], signal?: AbortSignal): Promise<DeploymentInfo[]> {
     return inBatches(ids, async (chunk) => {
-      const response = await this.call('BatchGetDeployments', `deployments ${chunk.join(', ')}`, () =>
-        this.client.send(new BatchGetDeploymentsCommand({ deploymentIds: chunk })),
+      const response = await this.call(
+        'BatchGetDeployments',
+        `deployments ${chunk.join(', ')}`,
+        'read',
+        async () =>
+          required(
+            await this.client.send(
+              new BatchGetDeploymentsCommand({ deploymentIds: chunk }),
+              signal ? { abortSignal: signal } : {},
+            ),
+            'deploymentsInfo',
+            'BatchGetDeployments',
+          ),
       );
       return response.deploymentsInfo;
     });
@@ -202,7 +276,7 @@ export class CodeDeployGateway implements CodeDeployApi {
   /** Stops a deployment; one that has already ended is left as it is, since there is nothing to stop. */
   async stopDeployment(id: string, autoRollbackEnabled: boolean): Promise<void> {
     try {
-      await this.call('StopDeployment', `deployment ${id}`, () =>
+      await this.call('StopDeployment', `deployment ${id}`, 'idempotent', () =>
         this.client.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled })),
       );
     } catch (error) {
@@ -211,28 +285,53 @@ export class CodeDeployGateway implements CodeDeployApi {
   }
 
   async continueDeployment(id: string): Promise<void> {
-    await this.call('ContinueDeployment', `deployment ${id}`, () =>
+    await this.call('ContinueDeployment', `deployment ${id}`, 'idempotent', () =>
       this.client.send(new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'READY_WAIT' })),
     );
   }
 
   /** Every target of a deployment with its lifecycle events (the JS SDK has no paginator for this). */
-  async deploymentTargets(id: string): Promise<DeploymentTarget[]> {
+  async deploymentTargets(id: string, signal?: AbortSignal): Promise<DeploymentTarget[]> {
+    const options = signal ? { abortSignal: signal } : {};
     const targetIds = await allPages(async (nextToken) => {
-      const response = await this.call('ListDeploymentTargets', `deployment ${id}`, () =>
-        this.client.send(
-          new ListDeploymentTargetsCommand({ deploymentId: id, ...(nextToken ? { nextToken } : {}) }),
+      const response = await this.call('ListDeploymentTargets', `deployment ${id}`, 'read', async () =>
+        required(
+          await this.client.send(
+            new ListDeploymentTargetsCommand({ deploymentId: id, ...(nextToken ? { nextToken } : {}) }),
+            options,
+          ),
+          'targetIds',
+          'ListDeploymentTargets',
         ),
       );
       return { items: response.targetIds, nextToken: response.nextToken };
     });
     return inBatches(targetIds, async (chunk) => {
-      const response = await this.call('BatchGetDeploymentTargets', `deployment ${id}`, () =>
-        this.client.send(new BatchGetDeploymentTargetsCommand({ deploymentId: id, targetIds: chunk })),
+      const response = await this.call('BatchGetDeploymentTargets', `deployment ${id}`, 'read', async () =>
+        required(
+          await this.client.send(
+            new BatchGetDeploymentTargetsCommand({ deploymentId: id, targetIds: chunk }),
+            options,
+          ),
+          'deploymentTargets',
+          'BatchGetDeploymentTargets',
+        ),
       );
       return response.deploymentTargets;
     });
   }
+}
+
+/** The answer, refused as malformed when it lacks the member the operation always returns. */
+function required<T, K extends keyof T>(answer: T, member: K, operation: string): T & Required<Pick<T, K>> {
+  if (answer[member] === undefined || answer[member] === null) {
+    throw new MalformedAnswer(`${operation} answered without "${String(member)}"`);
+  }
+  return answer as T & Required<Pick<T, K>>;
+}
+
+function isAborted(error: unknown): boolean {
+  return awsErrorName(error) === 'AbortError';
 }
 
 /** The items of a nextToken listing, page after page, until the last page or `limit` items. */

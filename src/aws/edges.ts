@@ -16,21 +16,21 @@ import { createS3Client } from './s3-client.js';
 export function awsEdges(
   connection: AwsConnection,
   target: AwsTarget,
-  { log, clock }: { log: Logger; clock: Clock },
+  { log, clock, cancel }: { log: Logger; clock: Clock; cancel: AbortSignal },
 ): AwsEdges {
   const region = target.region;
   const connected = { ...connection, region };
-  const s3 = createS3Client(connected);
+  const s3 = createS3Client(connected, { cancel });
   const limiter = new RateLimiter(CODEDEPLOY_REQUESTS_PER_SECOND, clock);
   const codedeploy = new CodeDeployGateway(
-    createCodeDeployClient(connected, { limiter }),
+    createCodeDeployClient(connected, { limiter, cancel }),
     target.application,
-    createCodeDeployClient(connected, { maxAttempts: 1, limiter }),
+    createCodeDeployClient(connected, { maxAttempts: 1, limiter, cancel }),
   );
   const place = { s3, ...target.revision, application: target.application };
   return {
     codedeploy,
-    revisions: new S3RevisionStore(place, log, clock),
+    revisions: new S3RevisionStore(place, log, clock, cancel),
     commits: new S3CommitRecords(place, log),
     ledger: new S3GroupLedger(place),
     deploymentUrl: (id) => consoleUrl(id, region),

@@ -13,7 +13,7 @@ export class RateLimiter {
 
   constructor(
     readonly perSecond: number,
-    private readonly clock: Clock = realClock,
+    private readonly clock: Pick<Clock, 'now' | 'sleep'> = realClock,
   ) {
     this.intervalMs = 1000 / perSecond;
   }

@@ -8,11 +8,19 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { BundleType } from '../config/types.js';
+import { throwIfCancelled } from '../core/cancel.js';
 import type { Clock } from '../core/clock.js';
 import { formatBytes } from '../core/format.js';
 import type { Logger } from '../core/log.js';
-import { errorMessage, UserError, warning } from '../core/problems.js';
-import type { CommitMetadata, PreparedRevision, RevisionStore, StoredRevision } from '../deploy/ports.js';
+import { UserError, warning } from '../core/problems.js';
+import type {
+  CommitMetadata,
+  DigestedRevision,
+  PreparedRevision,
+  RevisionStore,
+  StoredRevision,
+} from '../deploy/ports.js';
+import { awsErrorName, isDefiniteRejection, isMalformedAnswer, isTransient } from './aws-errors.js';
 import { describeS3Error, isNotFound, isS3Status } from './s3-errors.js';
 
 /**
@@ -23,6 +31,9 @@ import { describeS3Error, isNotFound, isS3Status } from './s3-errors.js';
 export const PART_SIZE = 5 * 1024 * 1024;
 export const QUEUE_SIZE = 2;
 const MAX_PARTS = 10_000;
+/** Tries of the whole upload when one fails in a way that may pass (a lost answer, a garbled one). */
+const UPLOAD_ATTEMPTS = 2;
+const ABORT_ROUNDS = 3;
 const PROGRESS_INTERVAL_MS = 3000;
 
 const EXTENSIONS: Record<BundleType, string> = { zip: 'zip', tgz: 'tgz', tar: 'tar' };
@@ -59,6 +70,8 @@ export class S3RevisionStore implements RevisionStore {
     private readonly place: RevisionPlace,
     private readonly log: Logger,
     private readonly clock: Clock,
+    /** Aborts the upload (and what it left in S3) when the workflow is cancelled. */
+    private readonly cancel: AbortSignal,
   ) {}
 
   async store(prepared: PreparedRevision, commit: CommitMetadata): Promise<StoredRevision> {
@@ -66,6 +79,7 @@ export class S3RevisionStore implements RevisionStore {
     const { log } = this;
     const { bundleType } = prepared;
     const digested = await prepared.digest();
+    throwIfCancelled(this.cancel);
     const key = revisionKey(prefix, application, digested.digest, bundleType);
     const base = { bucket, key, bundleType, digest: digested.digest, files: digested.files };
 
@@ -74,8 +88,42 @@ export class S3RevisionStore implements RevisionStore {
       log.info(`s3://${bucket}/${key} already holds this bundle (ETag ${existing.ETag}): nothing to upload`);
       return { ...base, ...objectVersion(existing), bytes: existing.ContentLength ?? 0, uploaded: false };
     }
+    throwIfCancelled(this.cancel);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const { stored, bytes } = await this.upload(digested, bundleType, key, commit);
+          return { ...base, ...stored, bytes, uploaded: true };
+        } catch (error) {
+          throwIfCancelled(this.cancel);
+          // A lost or garbled answer (CompleteMultipartUpload's, say) may hide an upload that went through.
+          const there = await headRevision(s3, bucket, key, digested.digest).catch(() => undefined);
+          if (there) {
+            log.info(`s3://${bucket}/${key} holds the bundle after all (${awsErrorName(error)} on the way)`);
+            return { ...base, ...objectVersion(there), bytes: there.ContentLength ?? 0, uploaded: true };
+          }
+          if (attempt >= UPLOAD_ATTEMPTS || !worthAnotherUpload(error)) {
+            if (error instanceof UserError) throw error;
+            throw describeS3Error(error, { operation: 'PutObject', bucket, key });
+          }
+          log.warn(`uploading s3://${bucket}/${key} failed (${awsErrorName(error)}): sending it again`);
+        }
+      }
+    } finally {
+      await abortLeftovers(s3, bucket, key, log);
+    }
+  }
 
-    const progress = new Progress(log, this.clock, `s3://${bucket}/${key}`, digested.bytes);
+  /** One upload of the archive, aborted by a cancel; what S3 stored, as it says. */
+  private async upload(
+    digested: DigestedRevision,
+    bundleType: BundleType,
+    key: string,
+    commit: CommitMetadata,
+  ): Promise<{ stored: { eTag: string; version?: string }; bytes: number }> {
+    const { s3, bucket } = this.place;
+    this.log.info(`uploading the bundle (${formatBytes(digested.bytes)} of files) to s3://${bucket}/${key}`);
+    const progress = new Progress(this.log, this.clock, `s3://${bucket}/${key}`, digested.bytes);
     const archive = digested.archive((bytes) => progress.archived(bytes));
     let bytes = 0;
     const counted = archive.pipe(
@@ -105,17 +153,27 @@ export class S3RevisionStore implements RevisionStore {
       progress.uploaded((event.loaded ?? loaded) - loaded);
       loaded = event.loaded ?? loaded;
     });
+    // No further part is sent once the run is cancelled; abortLeftovers then clears what was sent.
+    const onCancel = () => void upload.abort();
+    this.cancel.addEventListener('abort', onCancel, { once: true });
     try {
       const result = await upload.done();
       progress.finish(bytes);
-      return { ...base, ...objectVersion(result), bytes, uploaded: true };
-    } catch (error) {
+      return { stored: objectVersion(result), bytes };
+    } finally {
+      this.cancel.removeEventListener('abort', onCancel);
       archive.destroy();
-      await ensureAborted(s3, bucket, key, upload.uploadId, log);
-      if (error instanceof UserError) throw error;
-      throw describeS3Error(error, { operation: 'PutObject', bucket, key });
     }
   }
+}
+
+/**
+ * A whole upload is sent again only after a failure the SDK's own retries did not cover: an answer
+ * that does not parse, or one that left the upload unusable (CreateMultipartUpload without an upload
+ * id). Resets, timeouts, throttling and 5xx were already retried part by part; refusals are final.
+ */
+function worthAnotherUpload(error: unknown): boolean {
+  return isMalformedAnswer(error) || (!isDefiniteRejection(error) && !isTransient(error));
 }
 
 /**
@@ -135,17 +193,18 @@ async function headRevision(
   bucket: string,
   key: string,
   digest: string,
-  log: Logger,
+  /** Says why an object there is not taken (omitted: looking again after a failed upload, quietly). */
+  log?: Logger,
 ): Promise<HeadObjectCommandOutput | undefined> {
   try {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     if (head.Metadata?.digest === digest) return head;
-    log.warn(`s3://${bucket}/${key} exists without this digest in its metadata: uploading it again`);
+    log?.warn(`s3://${bucket}/${key} exists without this digest in its metadata: uploading it again`);
     return undefined;
   } catch (error) {
     if (isNotFound(error)) return undefined;
     if (isS3Status(error, 403)) {
-      log.warn(
+      log?.warn(
         warning(
           `S3 answered 403 to HeadObject on s3://${bucket}/${key}: cannot tell whether this bundle is already there, uploading it`,
           undefined,
@@ -160,28 +219,41 @@ async function headRevision(
 }
 
 /**
- * lib-storage aborts a failed multipart upload (leavePartsOnError: false); this checks that nothing is
- * left, because parts left behind are billed until a lifecycle rule removes them. Only our own upload
- * id is touched: another run may be uploading the same content-addressed key.
+ * Aborts what the upload left in S3: lib-storage aborts a multipart upload that fails, but not one
+ * whose CreateMultipartUpload answer was lost (the SDK created another), nor one cut short by a
+ * cancel, and parts in flight during an abort can outlive it (S3 asks to abort again). Parts left
+ * behind are billed until a lifecycle rule removes them. Every incomplete upload of this key is this
+ * project's: the key is the content's address (S3's upload dates cannot tell runs apart; moto's are
+ * fixed). A run uploading the same bytes at the same moment loses its upload too: it finds the object
+ * there if ours completed (store()), else it fails saying so, and a re-run uploads it.
  */
-async function ensureAborted(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  uploadId: string | undefined,
-  log: Logger,
-) {
-  if (!uploadId) return;
-  try {
+async function abortLeftovers(s3: S3Client, bucket: string, key: string, log: Logger) {
+  const ours = async () => {
     const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }));
-    if (!listed.Uploads?.some((upload) => upload.UploadId === uploadId)) return;
-    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+    return (listed.Uploads ?? []).filter((upload) => upload.Key === key && upload.UploadId);
+  };
+  try {
+    for (let round = 1; round <= ABORT_ROUNDS; round++) {
+      const left = await ours();
+      if (left.length === 0) return;
+      for (const { UploadId } of left) {
+        await s3
+          .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId }))
+          .catch((error: unknown) => {
+            if (awsErrorName(error) !== 'NoSuchUpload') throw error;
+          });
+        log.debug(`aborted the incomplete multipart upload ${UploadId} of s3://${bucket}/${key}`);
+      }
+    }
+    const left = await ours();
+    if (left.length > 0) throw new Error(`${left.length} still listed after ${ABORT_ROUNDS} aborts`);
   } catch (error) {
+    const why = describeS3Error(error, { operation: 'AbortMultipartUpload', bucket, key }).message;
     log.warn(
       warning(
-        `could not make sure the failed multipart upload ${uploadId} of s3://${bucket}/${key} was aborted: ${errorMessage(error)}`,
+        `could not make sure no incomplete multipart upload of s3://${bucket}/${key} is left: ${why}`,
         undefined,
-        `run: aws s3api abort-multipart-upload --bucket ${bucket} --key ${key} --upload-id ${uploadId}; ` +
+        `list them with: aws s3api list-multipart-uploads --bucket ${bucket} --prefix ${key}; ` +
           'a lifecycle rule with AbortIncompleteMultipartUpload cleans such leftovers automatically',
       ),
     );

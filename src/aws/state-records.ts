@@ -1,5 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { problem, UserError } from '../core/problems.js';
+import { isDefiniteRejection } from './aws-errors.js';
 import { describeS3Error, isNotFound } from './s3-errors.js';
 
 /**
@@ -31,35 +32,46 @@ export function recordName(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1, -'.json'.length);
 }
 
+// A record is written whole or not at all: putting it again after an answer that may hide a success
+// changes nothing, and a read that does not parse is read once more before it counts as not ours.
+const TRIES = 2;
+
 export async function putRecord(where: StateLocation, key: string, record: object): Promise<void> {
-  try {
-    await where.s3.send(
-      new PutObjectCommand({
-        Bucket: where.bucket,
-        Key: key,
-        Body: JSON.stringify(record),
-        ContentType: 'application/json',
-      }),
-    );
-  } catch (error) {
-    throw describeS3Error(error, { operation: 'PutObject', bucket: where.bucket, key });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await where.s3.send(
+        new PutObjectCommand({
+          Bucket: where.bucket,
+          Key: key,
+          Body: JSON.stringify(record),
+          ContentType: 'application/json',
+        }),
+      );
+      return;
+    } catch (error) {
+      if (attempt < TRIES && !isDefiniteRejection(error)) continue;
+      throw describeS3Error(error, { operation: 'PutObject', bucket: where.bucket, key });
+    }
   }
 }
 
 /** The record as parsed JSON; undefined when there is none. */
 export async function getRecord(where: StateLocation, key: string): Promise<unknown> {
-  let text: string;
-  try {
-    const response = await where.s3.send(new GetObjectCommand({ Bucket: where.bucket, Key: key }));
-    text = (await response.Body?.transformToString()) ?? '';
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw describeS3Error(error, { operation: 'GetObject', bucket: where.bucket, key });
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw notOurs(where, key);
+  for (let attempt = 1; ; attempt++) {
+    let text: string;
+    try {
+      const response = await where.s3.send(new GetObjectCommand({ Bucket: where.bucket, Key: key }));
+      text = (await response.Body?.transformToString()) ?? '';
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      if (attempt < TRIES && !isDefiniteRejection(error)) continue;
+      throw describeS3Error(error, { operation: 'GetObject', bucket: where.bucket, key });
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      if (attempt >= TRIES) throw notOurs(where, key);
+    }
   }
 }
 

@@ -16,8 +16,11 @@ import { FilePool } from './workers.js';
 
 type BundleSettings = Pick<RevisionSettings, 'source' | 'exclude' | 'bundleType'>;
 
-/** The workspace's files as the deployment flow's revision source: walked, and the appspec checked. */
-export function workspaceRevisions(workspace: string, log: Logger): RevisionSource {
+/**
+ * The workspace's files as the deployment flow's revision source: walked, and the appspec checked.
+ * A cancel stops the walk and the digest.
+ */
+export function workspaceRevisions(workspace: string, log: Logger, cancel?: AbortSignal): RevisionSource {
   return {
     async prepare(settings) {
       // A broken appspec only fails on the instances, minutes later: refuse it before anything leaves the machine.
@@ -27,7 +30,7 @@ export function workspaceRevisions(workspace: string, log: Logger): RevisionSour
       const { problems } = await loadAppSpecFromDir(sourceDir, displayRoot);
       for (const warning of problems.filter((p) => p.severity === 'warning')) log.warn(warning);
       throwIfErrors(problems);
-      return prepareBundle(workspace, settings, log);
+      return prepareBundle(workspace, settings, log, cancel);
     },
   };
 }
@@ -40,12 +43,13 @@ export async function prepareBundle(
   workspace: string,
   settings: BundleSettings,
   log: Logger,
+  cancel?: AbortSignal,
 ): Promise<PreparedRevision> {
   const pool = new FilePool();
   const started = performance.now();
   let tree: Tree;
   try {
-    tree = await walkSource({ workspace, source: settings.source, exclude: settings.exclude, log });
+    tree = await walkSource({ workspace, source: settings.source, exclude: settings.exclude, log, cancel });
   } catch (error) {
     await pool.close();
     throw error;
@@ -57,8 +61,11 @@ export async function prepareBundle(
     bundleType,
     digest: () => {
       digested ??= (async () => {
+        const files = tree.entries.filter((entry) => entry.type === 'file');
+        const bytes = files.reduce((sum, entry) => sum + entry.size, 0);
+        log.info(`bundle ${tree.prefix || './'}: digesting ${files.length} files (${formatBytes(bytes)})`);
         const digestStarted = performance.now();
-        const digest = await digestTree(tree, bundleType, pool);
+        const digest = await digestTree(tree, bundleType, pool, cancel);
         const seconds = (walkMs + performance.now() - digestStarted) / 1000;
         log.info(
           `bundle ${tree.prefix || './'}: ${digest.files} files, ${formatBytes(digest.bytes)}, digest ${digest.digest} ` +

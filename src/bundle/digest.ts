@@ -33,11 +33,16 @@ export interface TreeDigest {
  * The result is the first 20 bytes of the sha256, in base32: short enough for keys, 160 bits against collisions.
  * docs/bundle.md repeats this list.
  */
-export async function digestTree(tree: Tree, bundleType: BundleType, pool?: FilePool): Promise<TreeDigest> {
+export async function digestTree(
+  tree: Tree,
+  bundleType: BundleType,
+  pool?: FilePool,
+  cancel?: AbortSignal,
+): Promise<TreeDigest> {
   const fileHashes = new FileHashes(tree.entries.length);
   const own = pool ? undefined : new FilePool();
   try {
-    await hashFiles(tree, pool ?? own!, fileHashes);
+    await hashFiles(tree, pool ?? own!, fileHashes, cancel);
   } finally {
     await own?.close();
   }

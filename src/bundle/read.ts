@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import { throwIfCancelled } from '../core/cancel.js';
 import { problem, UserError } from '../core/problems.js';
 import { type BundleEntry, type Tree, unreadable } from './walk.js';
 import { CHUNK_SIZE, type FilePool, type FileProblem, type FileResult, type JobFile } from './workers.js';
@@ -37,7 +38,12 @@ const HASH_BATCH_BYTES = 8 * 1024 * 1024;
  * independent, so batches finish in any order; the first problem in path order is thrown. Batches are made
  * as they are sent: only those in flight hold their paths.
  */
-export async function hashFiles(tree: Tree, pool: FilePool, hashes: FileHashes): Promise<void> {
+export async function hashFiles(
+  tree: Tree,
+  pool: FilePool,
+  hashes: FileHashes,
+  cancel?: AbortSignal,
+): Promise<void> {
   const { entries } = tree;
   let next = 0;
   const nextBatch = (): JobFile[] => {
@@ -56,6 +62,7 @@ export async function hashFiles(tree: Tree, pool: FilePool, hashes: FileHashes):
   // Two jobs per worker: one running, one queued, so no worker waits for a message round trip.
   const feed = async (): Promise<void> => {
     for (let files = nextBatch(); files.length > 0; files = nextBatch()) {
+      throwIfCancelled(cancel);
       const results = await pool.run({ op: 'hash', files, hashes: hashes.shared });
       results.forEach((result, k) => {
         if (result.error || result.changed) problems.push({ index: files[k]![0], result });

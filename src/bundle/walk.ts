@@ -1,9 +1,10 @@
 import type { Dirent, Stats } from 'node:fs';
 import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { lstat, readFile, realpath } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import ignore, { type Ignore } from 'ignore';
+import { throwIfCancelled } from '../core/cancel.js';
 import type { Logger } from '../core/log.js';
 import { type Problem, problem, throwIfErrors, UserError, warning } from '../core/problems.js';
 
@@ -28,6 +29,8 @@ export interface WalkOptions {
   /** `revision.exclude`: gitignore patterns relative to the source root. */
   exclude: readonly string[];
   log: Logger;
+  /** Stops the walk between folders (a cancelled workflow). */
+  cancel?: AbortSignal;
 }
 
 /** What to archive: the walked source folder. */
@@ -104,6 +107,7 @@ export async function walkSource(options: WalkOptions): Promise<Tree> {
       if (entry.type === 'dir') subdirs.push(entry.path);
     }
     await nextTurn();
+    throwIfCancelled(options.cancel);
     for (const subdir of subdirs) await visit(subdir);
   };
   const visitEntry = (dir: string, dirent: Dirent<Buffer>): BundleEntry | undefined => {
@@ -215,14 +219,26 @@ export function checkName(name: string | undefined, raw?: Buffer): string | unde
 async function sourceRoot(workspace: string, source: string): Promise<string> {
   const wanted = resolve(workspace, source);
   let root: string;
+  let top: string;
   try {
-    root = await realpath(wanted);
+    [root, top] = await Promise.all([realpath(wanted), realpath(workspace)]);
   } catch {
     throw new UserError(
       problem(
         `revision.source "${source}" does not exist in the workspace ${workspace}`,
         undefined,
         'set revision.source to the folder to deploy, relative to the repository root',
+      ),
+    );
+  }
+  // A source inside the checkout that is (or lies under) a symlink must not bring files from outside
+  // it. A folder named outside it on purpose (the CLI's --source) is the user's choice.
+  if (isInside(resolve(workspace), wanted) && !isInside(top, root)) {
+    throw new UserError(
+      problem(
+        `revision.source "${source}" leads outside the workspace (to ${root}), through a symlink`,
+        undefined,
+        'point revision.source at a real folder of the repository, not at a link out of it',
       ),
     );
   }
@@ -237,6 +253,11 @@ async function sourceRoot(workspace: string, source: string): Promise<string> {
     );
   }
   return root;
+}
+
+function isInside(folder: string, path: string): boolean {
+  const rest = relative(folder, path);
+  return !rest.startsWith('..') && !isAbsolute(rest);
 }
 
 async function readIgnoreFile(root: string): Promise<string> {

@@ -73,8 +73,9 @@ const local: CommandHandler = async (argv) => {
   const { awsEdges } = await import('../aws/edges.js');
   const { workspaceRevisions } = await import('../bundle/bundle.js');
   const clock = realClock;
+  const cancel = abortOnSignals();
   const connectAws = async (target: Parameters<typeof awsEdges>[1]) =>
-    awsEdges(connection, target, { log, clock });
+    awsEdges(connection, target, { log, clock, cancel });
   log.info(`local CodeDeploy on ${codedeploy.endpoint}, embedded S3 on ${s3.endpoint}, data in ${dataDir}`);
   try {
     await ensureGroups(config, event, await connectAws(target(config, connection)), log);
@@ -95,9 +96,9 @@ const local: CommandHandler = async (argv) => {
         log,
         clock,
         random: Math.random,
-        cancel: abortOnSignals(),
+        cancel,
         fetchConfig: () => Promise.reject(new Error('not used locally')),
-        revisionSource: workspaceRevisions(workspace, log),
+        revisionSource: workspaceRevisions(workspace, log, cancel),
         connectAws,
       },
     );

@@ -6,6 +6,8 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`, or early when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Aborts `ms` from now: gives up on a call still in flight then (never, for an infinite `ms`). */
+  timeout(ms: number): AbortSignal;
 }
 
 export const realClock: Clock = {
@@ -21,4 +23,6 @@ export const realClock: Clock = {
         resolve();
       }
     }),
+  timeout: (ms) =>
+    Number.isFinite(ms) ? AbortSignal.timeout(Math.max(0, ms)) : new AbortController().signal,
 };

@@ -1,5 +1,6 @@
 import { awsErrorName } from '../aws/aws-errors.js';
 import { formatDuration } from '../config/duration.js';
+import { Cancelled, throwIfCancelled } from '../core/cancel.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage, UserError } from '../core/problems.js';
 import type { PlannedDeployment } from '../plan/plan.js';
@@ -7,7 +8,7 @@ import { describeWaitPlan, isBlueGreenGroup, planWait } from './blue-green.js';
 import { isFinal } from './decisions.js';
 import { describeFailure, instanceFailures } from './diagnostics.js';
 import { type Followed, followDeployments } from './follow.js';
-import type { DeployDeps, DeployRequest, GroupTask } from './group-task.js';
+import { cancelled, type DeployDeps, type DeployRequest, type GroupTask } from './group-task.js';
 import { deploymentOutcome } from './outcome.js';
 import { durationOf } from './poll-schedule.js';
 import { createMissingGroups, preflight } from './preflight.js';
@@ -30,23 +31,34 @@ export async function deploy(
   deps: DeployDeps,
 ): Promise<DeployResult> {
   const tasks = await preflight(request, deps);
-  const stored = await chooseRevisions(request, tasks, deps, revision);
-  await createMissingGroups(request, tasks, deps);
-  if (request.plan.strategy === 'sequential') {
-    for (const [index, task] of tasks.entries()) {
-      await deployGroups([task], request, deps);
-      if (task.report.outcome !== 'succeeded' && task.report.outcome !== 'created') {
-        for (const rest of tasks.slice(index + 1)) {
-          rest.report.note = `not started: ${task.plan.deploymentGroup} did not succeed (strategy: sequential)`;
-          deps.log.warn(`${rest.plan.deploymentGroup}: ${rest.report.note}`);
-        }
-        break;
-      }
-    }
-  } else {
-    await deployGroups(tasks, request, deps);
+  let stored: RevisionReport | undefined;
+  try {
+    throwIfCancelled(deps.cancel);
+    stored = await chooseRevisions(request, tasks, deps, revision);
+    await createMissingGroups(request, tasks, deps);
+    if (request.plan.strategy === 'sequential') await oneAfterAnother(tasks, request, deps);
+    else await deployGroups(tasks, request, deps);
+  } catch (error) {
+    if (!(error instanceof Cancelled)) throw error;
   }
+  // What a cancel kept from starting says so (what it stopped is reported stopped).
+  if (deps.cancel.aborted) for (const task of tasks) cancelled(task.report);
   return { groups: tasks.map((task) => task.report), ...(stored ? { revision: stored } : {}) };
+}
+
+/** strategy: sequential: the next group starts once the one before succeeded. */
+async function oneAfterAnother(tasks: GroupTask[], request: DeployRequest, deps: DeployDeps): Promise<void> {
+  for (const [index, task] of tasks.entries()) {
+    await deployGroups([task], request, deps);
+    if (deps.cancel.aborted) return;
+    if (task.report.outcome !== 'succeeded' && task.report.outcome !== 'created') {
+      for (const rest of tasks.slice(index + 1)) {
+        rest.report.note = `not started: ${task.plan.deploymentGroup} did not succeed (strategy: sequential)`;
+        deps.log.warn(`${rest.plan.deploymentGroup}: ${rest.report.note}`);
+      }
+      return;
+    }
+  }
 }
 
 /** Starts a deployment on each group, then follows them together and fills in each group's report. */
@@ -75,18 +87,22 @@ async function deployGroups(tasks: GroupTask[], request: DeployRequest, deps: De
   }
   if (items.length === 0) return;
   const followed = items.map((item) => item.followed);
+  let lost: unknown;
   try {
     await followDeployments(followed, deps);
   } catch (error) {
-    // The run ends here (a permission, an outage): say which deployments it leaves running unattended.
+    // The following ends here (a permission, an outage): the reports still name every deployment,
+    // and say which ones it leaves running unattended.
+    lost = error;
+    if (error instanceof UserError) for (const p of error.problems) deps.log.error(p);
+    else deps.log.error(`following the deployments failed: ${errorMessage(error)}`);
     for (const item of followed.filter((candidate) => !isFinal(candidate.info?.status))) {
       deps.log.error(
         `${item.group}: deployment ${item.id} is still running, and this run can no longer follow it: see ${deps.deploymentUrl(item.id)}`,
       );
     }
-    throw error;
   }
-  for (const { task, followed: item } of items) await report(task, item, followed, deps);
+  for (const { task, followed: item } of items) await report(task, item, followed, deps, lost);
 }
 
 function startFailed(report: GroupReport, reason: unknown, log: Logger): void {
@@ -146,13 +162,20 @@ function rollbackOnStop(plan: PlannedDeployment): boolean {
 }
 
 /** The group's report from what was seen, with each failed instance's diagnostics read and logged. */
-async function report(task: GroupTask, item: Followed, all: Followed[], deps: DeployDeps): Promise<void> {
+async function report(
+  task: GroupTask,
+  item: Followed,
+  all: Followed[],
+  deps: DeployDeps,
+  lost: unknown,
+): Promise<void> {
   const rollback = all.find((candidate) => candidate.rollbackOf === item.id);
   const outcome = deploymentOutcome({
     ...(item.info ? { info: item.info } : {}),
     ...(item.stoppedBecause ? { stoppedBecause: item.stoppedBecause } : {}),
     ...(item.stopFailed !== undefined ? { stopFailed: item.stopFailed } : {}),
     terminationWaitMinutes: item.blueGreen?.terminationWaitMinutes ?? 0,
+    ...(lost !== undefined ? { lostBecause: { code: awsErrorName(lost), message: errorMessage(lost) } } : {}),
     ...(rollback
       ? { rollback: { id: rollback.id, ...(rollback.info?.status ? { status: rollback.info.status } : {}) } }
       : {}),

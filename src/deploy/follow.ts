@@ -1,5 +1,6 @@
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { awsErrorName, isThrottling, isTransient } from '../aws/aws-errors.js';
+import { CANCEL_GRACE_MS } from '../core/cancel.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage } from '../core/problems.js';
@@ -122,7 +123,8 @@ export async function followDeployments(items: Followed[], deps: FollowDeps): Pr
     const active = items.filter((item) => isActive(item, now));
     if (active.length === 0) return;
     if (deps.cancel.aborted) {
-      await stopAll(items, 'cancelled', deps);
+      // What the run may still spend before the runner kills it (CANCEL_GRACE_MS).
+      await stopAll(items, 'cancelled', deps, now + CANCEL_GRACE_MS);
       return;
     }
     // Stopped once is enough: CodeDeploy may take a while to finish the running hook and say Stopped.
@@ -143,15 +145,21 @@ export async function followDeployments(items: Followed[], deps: FollowDeps): Pr
     );
     await deps.clock.sleep(Math.max(0, Math.min(delay, nearestDeadline - now)), deps.cancel);
     if (deps.cancel.aborted) continue;
+    // A call still in flight at the nearest deadline (or a cancel) is given up, so the deadline is
+    // kept whatever CodeDeploy does with the call.
+    const giveUp = AbortSignal.any([deps.cancel, deps.clock.timeout(nearestDeadline - deps.clock.now())]);
     try {
-      await refresh(items, active, deps, polls);
+      await refresh(items, active, deps, polls, giveUp);
       throttles = 0;
       attempt++;
     } catch (error) {
-      if (isThrottling(error)) {
+      if (giveUp.aborted) {
+        deps.log.debug(`gave up on a status call at the deadline: ${errorMessage(error)}`);
+      } else if (isThrottling(error)) {
         throttles++;
         deps.log.debug(`CodeDeploy is throttling the status calls; slowing down (${throttles})`);
       } else if (isTransient(error)) {
+        // A reset, a timeout, a 5xx, or an answer that does not parse: the next poll asks again.
         deps.log.debug(`polling failed (${awsErrorName(error)}: ${errorMessage(error)}); trying again`);
       } else {
         throw error;
@@ -166,8 +174,12 @@ async function refresh(
   active: Followed[],
   deps: FollowDeps,
   polls: { previous: number },
+  signal: AbortSignal,
 ): Promise<void> {
-  const infos = await deps.codedeploy.batchGetDeployments(active.map((item) => item.id));
+  const infos = await deps.codedeploy.batchGetDeployments(
+    active.map((item) => item.id),
+    signal,
+  );
   const now = deps.clock.now();
   const previousPoll = polls.previous;
   polls.previous = now;
@@ -188,7 +200,7 @@ async function refresh(
     item.watched.finished = isFinal(info.status);
     // Waiting on a person or on a timer, not on instances: no wave to predict.
     item.watched.parked = info.status === 'Ready' || inTerminationWait(item);
-    if (item.blueGreen) await readFleets(item, item.blueGreen, deps);
+    if (item.blueGreen) await readFleets(item, item.blueGreen, deps, signal);
     reportProgress(item, deps.log);
     if (item.theirs) continue;
     if (item.blueGreen && item.rollbackOf === undefined)
@@ -251,12 +263,17 @@ function reportProgress(item: Followed, log: Logger): void {
  * The targets of a blue/green deployment say where each fleet is (install, traffic events). They
  * cost two calls, so they are read only when the status, the counts or the termination wait changed.
  */
-async function readFleets(item: Followed, blueGreen: BlueGreenFollow, deps: FollowDeps): Promise<void> {
+async function readFleets(
+  item: Followed,
+  blueGreen: BlueGreenFollow,
+  deps: FollowDeps,
+  signal: AbortSignal,
+): Promise<void> {
   const info = item.info!;
   const key = JSON.stringify([info.status, info.deploymentOverview, info.instanceTerminationWaitTimeStarted]);
   if (key === blueGreen.targetsReadAt || info.status === 'Created' || info.status === 'Queued') return;
   try {
-    blueGreen.fleets = describeFleets(await deps.codedeploy.deploymentTargets(item.id));
+    blueGreen.fleets = describeFleets(await deps.codedeploy.deploymentTargets(item.id, signal));
     blueGreen.targetsReadAt = key;
   } catch (error) {
     // Progress detail only (DeploymentNotStartedException early on, a throttled call): try at the next change.
@@ -314,38 +331,43 @@ async function onBlueGreenMilestones(
   }
 }
 
+/** Stops our deployments still running, all at once, then looks at them until `until` (at most AFTER_STOP_MS). */
 async function stopAll(
   items: Followed[],
   why: Exclude<StopReason, 'on-ready'>,
   deps: FollowDeps,
+  until = Number.POSITIVE_INFINITY,
 ): Promise<void> {
   // A rollback in flight is what brings the group back to a good state: never stop it.
   const ours = items.filter(stoppable);
-  for (const item of ours) {
-    item.stoppedBecause = why;
-    item.deadline = deps.clock.now() + STOP_GRACE_MS;
-    deps.log.warn(
-      `${item.group}: stopping deployment ${item.id} (${why === 'cancelled' ? 'the workflow was cancelled' : 'the wait timed out'})${item.rollbackOnStop ? ' with rollback' : ''}`,
-    );
-    try {
-      await deps.codedeploy.stopDeployment(item.id, item.rollbackOnStop);
-    } catch (error) {
-      item.stopFailed = errorMessage(error);
-      deps.log.error(
-        `${item.group}: could not stop ${item.id}, which is still running and no longer followed: ${item.stopFailed}`,
+  await Promise.all(
+    ours.map(async (item) => {
+      item.stoppedBecause = why;
+      item.deadline = deps.clock.now() + STOP_GRACE_MS;
+      deps.log.warn(
+        `${item.group}: stopping deployment ${item.id} (${why === 'cancelled' ? 'the workflow was cancelled' : 'the wait timed out'})${item.rollbackOnStop ? ' with rollback' : ''}`,
       );
-    }
-  }
+      try {
+        await deps.codedeploy.stopDeployment(item.id, item.rollbackOnStop);
+      } catch (error) {
+        item.stopFailed = errorMessage(error);
+        deps.log.error(
+          `${item.group}: could not stop ${item.id}, which is still running and no longer followed: ${item.stopFailed}`,
+        );
+      }
+    }),
+  );
   // Look once more, briefly, so the report says what state each group was left in.
-  const deadline = deps.clock.now() + AFTER_STOP_MS;
+  const deadline = Math.min(deps.clock.now() + AFTER_STOP_MS, until);
   while (deps.clock.now() < deadline) {
     try {
-      await refresh(items, ours, deps, { previous: deps.clock.now() });
+      const left = deps.clock.timeout(deadline - deps.clock.now());
+      await refresh(items, ours, deps, { previous: deps.clock.now() }, left);
     } catch (error) {
       deps.log.debug(`could not read the final state: ${errorMessage(error)}`);
     }
     if (ours.every((item) => isFinal(item.info?.status) || item.stopFailed !== undefined)) return;
-    await deps.clock.sleep(1_000);
+    await deps.clock.sleep(Math.min(1_000, Math.max(0, deadline - deps.clock.now())));
   }
 }
 

@@ -48,3 +48,11 @@ export function newReport(plan: PlannedDeployment): GroupReport {
     failures: [],
   };
 }
+
+/** A group a cancel kept from starting: nothing of it was created. */
+export function cancelled(report: GroupReport): GroupReport {
+  if (report.outcome !== 'not-started') return report;
+  report.outcome = 'cancelled';
+  report.note = 'not started: the workflow was cancelled';
+  return report;
+}

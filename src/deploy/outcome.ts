@@ -19,6 +19,8 @@ export interface Seen {
   rollback?: { id: string; status?: string };
   /** When the run stopped following it, for a deployment CodeDeploy has not ended. */
   now: number;
+  /** Why the run could no longer follow it (a permission, an outage). */
+  lostBecause?: { code: string; message: string };
 }
 
 export type DeploymentOutcome = Pick<
@@ -53,12 +55,14 @@ export function deploymentOutcome(seen: Seen): DeploymentOutcome {
     )}) and marks the deployment Succeeded then`;
   }
   if (seen.stoppedBecause) note = stopNote(seen, outcome);
+  const lost = outcome === 'in-progress' ? seen.lostBecause : undefined;
+  if (lost) note = `this run could no longer follow it (${lost.code}): it is still running`;
   return {
     outcome,
     status: info?.status ?? 'Unknown',
     ...(counts ? { counts } : {}),
     endedAt: info?.completeTime?.getTime() ?? seen.now,
-    ...(error ? { error } : {}),
+    ...(error || lost ? { error: error ?? lost } : {}),
     ...(note ? { note } : {}),
     ...(rollbackId
       ? {
@@ -79,6 +83,10 @@ function stopNote(seen: Seen, outcome: GroupOutcome): string {
     return `${why === 'cancelled' ? 'the workflow was cancelled' : 'the wait timed out'}, and it could not be stopped: it is still running (${seen.stopFailed})`;
   }
   if (outcome === 'succeeded') return 'it succeeded just as it was being stopped';
+  if (outcome === 'in-progress') {
+    const asked = why === 'cancelled' ? 'the workflow was cancelled' : 'the wait timed out';
+    return `${asked} and it was asked to stop, but CodeDeploy had not said it stopped when the run ended: see the console`;
+  }
   if (why === 'cancelled') return 'stopped because the workflow was cancelled';
   if (why === 'on-ready')
     return 'stopped when it was Ready for a traffic reroute (on-ready: stop); traffic stays on the original fleet';

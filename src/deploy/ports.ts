@@ -29,18 +29,20 @@ export interface CodeDeployApi {
   getGroup(group: string): Promise<DeploymentGroupInfo | undefined>;
   /** The new group's id. */
   createGroup(input: GroupInput): Promise<string>;
+  /** A group already gone counts as deleted. */
   deleteGroup(group: string): Promise<void>;
   /** Deployment ids of the group in these statuses (all when omitted), newest first; `limit` stops paging early. */
   listDeployments(group: string, statuses?: DeploymentStatus[], limit?: number): Promise<string[]>;
   /** Sent once: CreateDeployment has no idempotency token, so the caller decides about retries. */
   createDeployment(input: DeploymentInput): Promise<string>;
   getDeployment(id: string): Promise<DeploymentInfo>;
-  batchGetDeployments(ids: string[]): Promise<DeploymentInfo[]>;
+  /** `signal` gives up on a call in flight (the wait's deadline, a cancel). */
+  batchGetDeployments(ids: string[], signal?: AbortSignal): Promise<DeploymentInfo[]>;
   /** A deployment that already ended is left as it is. */
   stopDeployment(id: string, autoRollbackEnabled: boolean): Promise<void>;
   continueDeployment(id: string): Promise<void>;
   /** Every target of a deployment with its lifecycle events. */
-  deploymentTargets(id: string): Promise<DeploymentTarget[]>;
+  deploymentTargets(id: string, signal?: AbortSignal): Promise<DeploymentTarget[]>;
 }
 
 export type GroupInput = Omit<CreateDeploymentGroupCommandInput, 'applicationName'>;

@@ -1,7 +1,10 @@
 import type { DeploymentGroupInfo } from '@aws-sdk/client-codedeploy';
+import { awsErrorName, isDefiniteRejection } from '../aws/aws-errors.js';
+import { throwIfCancelled } from '../core/cancel.js';
 import { type Problem, problem, UserError } from '../core/problems.js';
 import { type DeployDeps, type DeployRequest, type GroupTask, newReport } from './group-task.js';
 import { groupFromTemplate } from './group-template.js';
+import type { GroupInput } from './ports.js';
 
 /**
  * Reads only: the application and every group (or the template it is created from) must exist before
@@ -83,11 +86,42 @@ export async function createMissingGroups(
   const { codedeploy, log } = deps;
   for (const task of tasks) {
     if (task.info || !task.template) continue;
+    throwIfCancelled(deps.cancel);
     const input = groupFromTemplate(task.template, task.plan.deploymentGroup, request.plan.placeholders);
-    const groupId = await codedeploy.createGroup(input);
+    const groupId = await createGroup(input, deps);
     await deps.ledger.recordCreated(task.plan.deploymentGroup, groupId);
     task.info = await codedeploy.getGroup(task.plan.deploymentGroup);
     task.report.createdGroup = true;
     log.info(`Created deployment group "${task.plan.deploymentGroup}" from "${task.plan.createFrom}"`);
+  }
+}
+
+// CreateDeploymentGroup tries per group.
+const CREATE_GROUP_ATTEMPTS = 3;
+
+/**
+ * CreateDeploymentGroup, sent once per try. After an answer that may hide a success (lost, garbled,
+ * a 5xx, a timeout) the group is looked up: preflight found it missing, so if it is there now this run
+ * created it; if not, the call did not go through and is made again.
+ */
+async function createGroup(input: GroupInput, deps: DeployDeps): Promise<string> {
+  const group = input.deploymentGroupName ?? '';
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.codedeploy.createGroup(input);
+    } catch (error) {
+      if (isDefiniteRejection(error)) throw error;
+      const info = await deps.codedeploy.getGroup(group);
+      if (info?.deploymentGroupId) {
+        deps.log.info(
+          `${group}: CreateDeploymentGroup answered ${awsErrorName(error)}, but the group exists: using it`,
+        );
+        return info.deploymentGroupId;
+      }
+      if (attempt >= CREATE_GROUP_ATTEMPTS || deps.cancel.aborted) throw error;
+      deps.log.debug(
+        `${group}: CreateDeploymentGroup: ${awsErrorName(error)}; the group is not there, trying again`,
+      );
+    }
   }
 }

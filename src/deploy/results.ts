@@ -5,7 +5,7 @@ import type { StoredRevision } from './ports.js';
 
 /** What the run reports, per group and for the revision: the outputs, summary and PR comment are built from it. */
 
-export type RunStatus = 'succeeded' | 'failed' | 'stopped' | 'skipped' | 'created' | 'planned';
+export type RunStatus = 'succeeded' | 'failed' | 'stopped' | 'cancelled' | 'skipped' | 'created' | 'planned';
 
 /**
  * Which revision a run deploys: the workspace (archived and uploaded), the revision an earlier run
@@ -37,6 +37,8 @@ export type GroupOutcome =
   | 'created'
   /** Never created: an earlier group failed (sequential), or the run was refused before this group. */
   | 'not-started'
+  /** Never created: the workflow was cancelled first. */
+  | 'cancelled'
   /** Still running when we stopped looking (only when stopping it failed). */
   | 'in-progress'
   /** Not deployed: a later run already deployed a newer commit to the group. */

@@ -1,11 +1,11 @@
 import type { Config } from '../config/types.js';
-import { problem, UserError } from '../core/problems.js';
+import { errorMessage, problem, UserError } from '../core/problems.js';
 import { isPullRequest, type RunnerEvent, type Trigger, triggerFromEvent } from '../event/trigger.js';
 import { type Plan, planDeployments } from '../plan/plan.js';
 import type { OnReady } from './blue-green.js';
 import { manualRequest, runStatus } from './decisions.js';
 import { type DeployResult, deploy } from './deploy.js';
-import type { DeployDeps, DeployRequest } from './group-task.js';
+import { cancelled, type DeployDeps, type DeployRequest, newReport } from './group-task.js';
 import { type ConfigLocation, loadTrustedConfig } from './load-config.js';
 import type { RunEdges } from './ports.js';
 import type { RevisionChoice, RunResult } from './results.js';
@@ -109,12 +109,21 @@ async function onAws(
       aws.close();
     }
   };
-  if (plan.action === 'teardown') return { groups: await withAws((deps) => teardown(request, deps)), region };
-  const revision = await revisionInHand(options.revision, config, edges);
   try {
-    return { ...(await withAws((deps) => deploy(request, revision, deps))), region };
-  } finally {
-    if (revision.kind === 'workspace') await revision.prepared.close();
+    if (plan.action === 'teardown')
+      return { groups: await withAws((deps) => teardown(request, deps)), region };
+    const revision = await revisionInHand(options.revision, config, edges);
+    try {
+      return { ...(await withAws((deps) => deploy(request, revision, deps))), region };
+    } finally {
+      if (revision.kind === 'workspace') await revision.prepared.close();
+    }
+  } catch (error) {
+    // Cancelled before anything of a group started (the walk, the digest, a call cut short): the
+    // report says so for every group, instead of an error.
+    if (!edges.cancel.aborted || error instanceof UserError) throw error;
+    edges.log.debug(`stopped by the cancel: ${errorMessage(error)}`);
+    return { groups: plan.deployments.map((planned) => cancelled(newReport(planned))), region };
   }
 }
 

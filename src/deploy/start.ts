@@ -1,9 +1,9 @@
-import { awsErrorName, isThrottling, isTransient } from '../aws/aws-errors.js';
-import { errorMessage } from '../core/problems.js';
+import { awsErrorName, isDefiniteRejection, isThrottling } from '../aws/aws-errors.js';
+import { errorMessage, UserError } from '../core/problems.js';
 import { ACTIVE_STATUSES, decideActive, decideOrdering } from './decisions.js';
 import { type DeploymentOrigin, describeDeployment, parseDescription } from './description.js';
 import { waitForTheirs } from './follow.js';
-import type { DeployDeps, DeployRequest, GroupTask } from './group-task.js';
+import { cancelled, type DeployDeps, type DeployRequest, type GroupTask } from './group-task.js';
 import { retryDelay } from './poll-schedule.js';
 import type { CommitRelation } from './ports.js';
 
@@ -15,8 +15,9 @@ type CreateFailure = {
   error: unknown;
   /**
    * busy: another deployment started in between (look at it again at once); throttled: it was not
-   * executed (try again after a pause); unsure: a reset or a 5xx, after which the deployment may
-   * exist, even one already over (look for it before trying again).
+   * executed (try again after a pause); unsure: anything but a definite rejection (a reset, a timeout,
+   * a 5xx, a success that does not parse), after which the deployment may exist, even one already
+   * over (look for it before trying again).
    */
   kind: 'busy' | 'throttled' | 'unsure';
 };
@@ -25,7 +26,9 @@ type CreateFailure = {
  * Starts the group's deployment, or finds that it must not: the ordering guard, the group's active
  * deployment (adopt ours, wait, stop or fail as `onActiveDeployment` says), then CreateDeployment,
  * sent once per try. After an answer that leaves it unknown whether the deployment was created, this
- * run's own deployment is looked for before anything else, so a run never creates two.
+ * run's own deployment is looked for before anything else, so a run never creates two. Once the
+ * run is cancelled, nothing new is started (a deployment of its own that may exist is still looked
+ * for, so it is stopped and named).
  * Returns the deployment id; undefined when the group's report already says why there is none.
  */
 export async function startDeployment(
@@ -33,10 +36,7 @@ export async function startDeployment(
   request: DeployRequest,
   deps: DeployDeps,
 ): Promise<string | undefined> {
-  if (deps.cancel.aborted) {
-    task.report.note = 'not started: the workflow was cancelled';
-    return undefined;
-  }
+  if (deps.cancel.aborted) return cancelledBeforeStart(task);
   if (!(await orderingAllows(task, request, deps))) return undefined;
   const group = task.plan.deploymentGroup;
   let failure: CreateFailure | undefined;
@@ -44,6 +44,7 @@ export async function startDeployment(
     if (failure?.kind === 'unsure') {
       const own = await findOwnDeployment(group, request.origin, deps);
       if (own === 'unknown') {
+        if (deps.cancel.aborted) break;
         await pauseBeforeTry(attempt, deps);
         continue;
       }
@@ -54,6 +55,7 @@ export async function startDeployment(
         return own;
       }
     }
+    if (deps.cancel.aborted) return cancelledBeforeStart(task);
     const way = await clearTheWay(task, request, deps);
     if (way.kind === 'adopt') return way.id;
     if (way.kind === 'blocked') return undefined;
@@ -65,6 +67,11 @@ export async function startDeployment(
   task.report.outcome = 'failed';
   task.report.error = gaveUp(failure);
   deps.log.error(`${group}: ${task.report.error.message}`);
+  return undefined;
+}
+
+function cancelledBeforeStart(task: GroupTask): undefined {
+  cancelled(task.report);
   return undefined;
 }
 
@@ -107,7 +114,7 @@ async function createOnce(
       );
       return { error, kind: 'busy' };
     }
-    if (!isTransient(error)) throw error;
+    if (isDefiniteRejection(error) && !isThrottling(error)) throw error;
     deps.log.debug(
       `${group}: CreateDeployment: ${awsErrorName(error)}: ${errorMessage(error)}; trying again`,
     );
@@ -125,12 +132,13 @@ function gaveUp(failure: CreateFailure | undefined): { code: string; message: st
   }
   if (failure?.kind === 'busy')
     return { code: 'ACTIVE_DEPLOYMENT', message: 'the group kept getting new deployments from elsewhere' };
-  return { code: name, message: `CreateDeployment kept failing: ${errorMessage(failure?.error)}` };
+  return { code: name, message: `CreateDeployment kept failing (${name}): ${errorMessage(failure?.error)}` };
 }
 
 /**
  * A deployment this run created on the group, whatever its status (the newest few are enough);
- * 'unknown' when the lookup itself failed on the way.
+ * 'unknown' when the lookup failed. Never an error: a deployment of this run may exist, and the
+ * group's report must say so (a refusal, AccessDenied say, is shown as it comes).
  */
 async function findOwnDeployment(
   group: string,
@@ -145,8 +153,12 @@ async function findOwnDeployment(
       return theirs?.run === origin.run && theirs.sha === origin.sha;
     })?.deploymentId;
   } catch (error) {
-    if (!isTransient(error)) throw error;
-    deps.log.debug(`${group}: looking for this run's deployment: ${awsErrorName(error)}; trying again`);
+    if (isDefiniteRejection(error) && !isThrottling(error)) {
+      if (error instanceof UserError) for (const p of error.problems) deps.log.error(p);
+      else deps.log.error(`${group}: looking for this run's deployment: ${errorMessage(error)}`);
+    } else {
+      deps.log.debug(`${group}: looking for this run's deployment: ${awsErrorName(error)}; trying again`);
+    }
     return 'unknown';
   }
 }

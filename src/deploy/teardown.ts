@@ -21,6 +21,12 @@ export async function teardown(request: DeployRequest, deps: DeployDeps): Promis
   for (const planned of plan.deployments) {
     const report = newReport(planned);
     reports.push(report);
+    // Once cancelled, nothing new is stopped or deleted: the preview stays as it is, and says so.
+    if (deps.cancel.aborted) {
+      report.outcome = 'cancelled';
+      report.note = 'not torn down: the workflow was cancelled';
+      continue;
+    }
     const group = planned.deploymentGroup;
     const info = await codedeploy.getGroup(group);
     if (!info) {
@@ -32,6 +38,11 @@ export async function teardown(request: DeployRequest, deps: DeployDeps): Promis
       log.info(`${group}: stopping ${id} (the pull request was closed)`);
       await codedeploy.stopDeployment(id, false);
       await waitForTheirs(group, id, deps.clock.now() + STOPPED_WITHIN_MS, deps);
+    }
+    if (deps.cancel.aborted) {
+      report.outcome = 'cancelled';
+      report.note = 'not torn down: the workflow was cancelled (what ran there was stopped)';
+      continue;
     }
     report.outcome = 'torn-down';
     if (!plan.deleteOnClose) {

@@ -104,7 +104,12 @@ export function triggerFromEvent(input: RunnerEvent): Trigger {
   switch (input.eventName) {
     case 'push': {
       const fullRef = text('ref', input.ref);
-      const ref = parseRef(fullRef) ?? fail(`push of "${fullRef}" is neither a branch nor a tag`);
+      const ref =
+        parseRef(fullRef) ??
+        fail(
+          `push of "${fullRef}" is neither a branch nor a tag`,
+          'a push names refs/heads/BRANCH or refs/tags/TAG: pull requests deploy through "on: pull_request"',
+        );
       const deleted = field('deleted') === true;
       const sha = deleted ? text('before', input.sha) : text('after', input.sha);
       return { event: 'push', ref, deleted, sha, repository };
@@ -124,7 +129,10 @@ export function triggerFromEvent(input: RunnerEvent): Trigger {
     case 'pull_request_target': {
       const number = field('pull_request.number') ?? field('number');
       if (typeof number !== 'number' || !Number.isInteger(number) || number < 1) {
-        return fail(`the ${input.eventName} event has no pull request number`);
+        return fail(
+          `the ${input.eventName} event has no pull request number`,
+          'the event payload is incomplete; re-run the workflow',
+        );
       }
       const headRepo = field('pull_request.head.repo.full_name');
       const baseRepo = text('pull_request.base.repo.full_name', `${repository.owner}/${repository.name}`);

@@ -10,9 +10,9 @@ export type GitHubDeploymentState = 'in_progress' | 'success' | 'failure' | 'err
 /**
  * What GitHub shows for each group outcome.
  * - failed → failure: CodeDeploy ran the revision and it did not pass.
- * - stopped, not-started, in-progress → error: the deployment did not run to its end (stopped on a
- *   timeout, a cancel or by hand; never created because an earlier group failed; still running when the
- *   run ended). GitHub has no state for "unknown", and leaving in_progress would never be corrected.
+ * - stopped, not-started, cancelled, in-progress → error: the deployment did not run to its end
+ *   (stopped on a timeout, a cancel or by hand; never created because an earlier group failed or the
+ *   workflow was cancelled; still running when the run ended). GitHub has no state for "unknown", and leaving in_progress would never be corrected.
  * - created (wait: false) → stays in_progress: nobody follows it, and claiming success would be a lie.
  * - superseded → inactive: a newer commit is on the group; this one never went live.
  * - torn-down → inactive: the preview is gone.
@@ -22,6 +22,7 @@ export const OUTCOME_STATE: Record<GroupOutcome, GitHubDeploymentState> = {
   failed: 'failure',
   stopped: 'error',
   'not-started': 'error',
+  cancelled: 'error',
   'in-progress': 'error',
   created: 'in_progress',
   superseded: 'inactive',
@@ -165,6 +166,8 @@ function describeOutcome(report: GroupReport): string {
       return `${id} was still running when the run ended: see the AWS console`;
     case 'not-started':
       return report.note ? capitalize(report.note) : 'Not started';
+    case 'cancelled':
+      return 'Not deployed: the workflow was cancelled first';
     case 'superseded':
       return `Not deployed${note}`;
     case 'torn-down':
