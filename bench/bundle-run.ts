@@ -12,7 +12,12 @@ const log = new MemoryLogger();
 const started = performance.now();
 const prepared = await prepareBundle(workspace, { bundleType: 'zip', source: '.', exclude: [] }, log);
 const s3 = createS3Client({ region: 'us-east-1', endpoints: { s3: endpoint } });
-const store = new S3RevisionStore({ s3, bucket, prefix: '', application: 'bench' }, log, realClock);
+const store = new S3RevisionStore(
+  { s3, bucket, prefix: '', application: 'bench' },
+  log,
+  realClock,
+  new AbortController().signal,
+);
 const result = await store.store(prepared, { sha: '0'.repeat(40), ref: 'refs/heads/main' });
 await prepared.close();
 const seconds = (performance.now() - started) / 1000;

@@ -204,6 +204,7 @@ async function ours(
     clock: {
       now: () => startedAt + (Date.now() - startedAt) * SCALE,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms / SCALE)),
+      timeout: (ms) => AbortSignal.timeout(Math.max(0, ms / SCALE)),
     },
   });
   return sim.finish();

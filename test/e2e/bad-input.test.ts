@@ -76,7 +76,7 @@ function configExpectation(path: string): Expect {
     line: Number(expected[1]),
     col: Number(expected[2]),
     message: expected[3]!.trim(),
-    hint: /^# hint:(.*)$/m.exec(text)?.[1]?.trim() ?? '',
+    hint: /^# hint:(.*)$/m.exec(text)?.[1]?.trim(),
   };
 }
 
@@ -126,7 +126,7 @@ for (const name of (await readdir(join(CORPUS, 'appspec'), { withFileTypes: true
       file: 'app/appspec.yml',
       ...(p.line !== null ? { line: p.line, col: p.col ?? undefined } : {}),
       message: p.message,
-      hint: p.hint ?? '',
+      hint: p.hint,
     })) as Expect[],
   });
 }
@@ -258,7 +258,9 @@ function expectRefusal(result: RunnerResult, expected: Expect): void {
   const errors = result.annotations.filter((a) => a.level === 'error');
   const match = errors.find((a) => a.message.includes(expected.message));
   expect(match, `no error containing ${JSON.stringify(expected.message)}:\n${result.stdout}`).toBeDefined();
-  expect(match!.message).toContain(expected.hint ?? '');
+  // Every refusal says how to fix it, and the corpus says what that is.
+  expect(expected.hint, 'the case names the fix its refusal must give').toBeTruthy();
+  expect(match!.message).toContain(expected.hint);
   if (expected.file === undefined) return;
   if (expected.line !== undefined) {
     const at = `${expected.file}:${expected.line}${expected.col !== undefined ? `:${expected.col}` : ''}: `;

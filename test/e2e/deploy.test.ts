@@ -143,7 +143,7 @@ describe.concurrent('deploying with the bundled action (moto S3 + local CodeDepl
     const result = await env.run({
       workspace: await env.workspace(config, { version: '2', slowGroups: ['c-a'], slowSeconds: 30 }),
       sha: 'dddddddddddddddddddddddddddddddddddddddd',
-      signal: { name: 'SIGINT', when: /c-a: d-\w+ InProgress/ },
+      cancel: { when: /c-a: d-\w+ InProgress/ },
     });
     show(result);
     expect(result.code).not.toBe(0);

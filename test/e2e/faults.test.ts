@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rename, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CreateDeploymentCommand,
   GetDeploymentCommand,
@@ -9,11 +12,19 @@ import { describe, expect, inject, it, type TestContext } from 'vitest';
 import {
   type DeployEnv,
   type DeployEnvOptions,
-  SHA,
+  previewConfig,
+  pullRequestEvent,
   startDeployEnv,
   testConfig,
 } from '../helpers/deploy-env.js';
-import { codeDeployError, codeDeployFaults, s3Error, s3Faults } from '../helpers/fault-proxy.js';
+import {
+  codeDeployError,
+  codeDeployFaults,
+  isWrite,
+  s3Error,
+  s3Faults,
+  s3Operation,
+} from '../helpers/fault-proxy.js';
 import { createdOn, danglingUploads, deploymentsOf, expectSafeOutcome } from '../helpers/run-checks.js';
 
 /**
@@ -229,6 +240,67 @@ describe.concurrent('CodeDeploy faults', () => {
   });
 });
 
+describe.concurrent('calls that never answer', () => {
+  const hang = { kind: 'hang' } as const;
+
+  it('BatchGetDeployments never answers (wait: 8s): the wait still ends, the deployment is stopped and named', {
+    timeout: 200_000,
+  }, async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['g']);
+    env.faults.decide = codeDeployFaults({ operation: 'BatchGetDeployments', fault: hang }).decide;
+    const result = await env.run({
+      workspace: await env.workspace(testConfig('  develop: g\n', '  wait: 8s\n'), {
+        slowGroups: ['g'],
+        slowSeconds: 60,
+      }),
+    });
+    // The wait, StopDeployment, then up to 2 minutes for CodeDeploy to say Stopped (as a hook may
+    // take to end), every call bounded.
+    await expectSafeOutcome(env, result, {
+      created: { g: 1 },
+      exit: 'failed',
+      status: 'failed',
+      withinSeconds: 8 + 120 + 40,
+    });
+    expect(result.summary).toContain('it was asked to stop, but CodeDeploy had not said it stopped');
+    const [created] = createdOn(env, 'g');
+    expect(result.stdout).toContain(`g: stopping deployment ${created?.deploymentId} (the wait timed out)`);
+    expect((await env.codedeploy.waitForDeployment(created!.deploymentId!)).status).toBe('Stopped');
+  });
+
+  it('BatchGetDeployments never answers, then SIGINT: the run stops the deployment and ends before SIGTERM', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['g']);
+    env.faults.decide = codeDeployFaults({ operation: 'BatchGetDeployments', fault: hang }).decide;
+    const result = await env.run({
+      workspace: await env.workspace(testConfig('  develop: g\n'), { slowGroups: ['g'], slowSeconds: 60 }),
+      cancel: { when: /g: created deployment d-\w+/ },
+    });
+    expect(result.cancelled?.signals).toEqual(['SIGINT']);
+    expect(result.cancelled!.exitedAfterMs).toBeLessThan(7_500);
+    await expectSafeOutcome(env, result, { created: { g: 1 }, exit: 'failed' });
+    const [created] = createdOn(env, 'g');
+    expect((await env.codedeploy.waitForDeployment(created!.deploymentId!)).status).toBe('Stopped');
+  });
+});
+
+describe.concurrent('the source folder', () => {
+  it('a revision.source that is a link out of the checkout: refused, nothing written', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['g']);
+    const workspace = await env.workspace(testConfig('  develop: g\n'));
+    const outside = await mkdtemp(join(tmpdir(), 'cdg-outside-'));
+    context.onTestFinished(() => rm(outside, { recursive: true, force: true }));
+    await rename(join(workspace, 'app'), join(outside, 'app'));
+    await symlink(join(outside, 'app'), join(workspace, 'app'));
+    const result = await env.run({ workspace });
+    await expectSafeOutcome(env, result, { created: { g: 0 }, exit: 'failed', status: 'failed' });
+    expect(result.stdout).toContain('revision.source "app" leads outside the workspace');
+    expect(env.s3Proxy.requests.filter((request) => isWrite(s3Operation(request)))).toEqual([]);
+  });
+});
+
 describe.concurrent('deployments that end badly', () => {
   it('NO_INSTANCES (a group with no instances): failed, with the reason', async (context) => {
     const env = await setup(context);
@@ -357,7 +429,7 @@ describe.concurrent('the deployment itself goes wrong', () => {
     const result = await env.run({
       workspace: await env.workspace(config, { version: '2', slowGroups: ['g'], slowSeconds: 30 }),
       sha: 'd'.repeat(40),
-      signal: { name: 'SIGINT', when: /g: d-\w+ InProgress/ },
+      cancel: { when: /g: d-\w+ InProgress/ },
     });
     await expectSafeOutcome(env, result, {
       created: { g: 1 },
@@ -371,22 +443,21 @@ describe.concurrent('the deployment itself goes wrong', () => {
     });
   });
 
-  it('the local CodeDeploy restarted mid-deployment: the action keeps following and reports the outcome', async (context) => {
+  it('the local CodeDeploy restarted mid-deployment: the action keeps following and reports the failure the restart caused', async (context) => {
     const env = await setup(context);
     await env.createGroups(['g']);
+    // The first instance's ValidateService sleeps well past the restart: its agent "goes away"
+    // mid-event, which fails the instance, and with it the deployment (OneAtATime).
     const run = env.run({
-      workspace: await env.workspace(testConfig('  develop: g\n'), { slowGroups: ['g'], slowSeconds: 4 }),
+      workspace: await env.workspace(testConfig('  develop: g\n'), { slowGroups: ['g'], slowSeconds: 8 }),
     });
     const id = await firstDeployment(env, 'g');
     await waitForStatus(env, id, 'InProgress');
     await env.restartCodeDeploy();
     const result = await run;
-    const final = await env.codedeploy.waitForDeployment(id);
-    await expectSafeOutcome(env, result, {
-      created: { g: 1 },
-      exit: final.status === 'Succeeded' ? 'ok' : 'failed',
-    });
-    expect(deploymentsOf(result)[0]).toMatchObject({ id, status: final.status?.toLowerCase() });
+    await expectSafeOutcome(env, result, { created: { g: 1 }, exit: 'failed', status: 'failed' });
+    expect((await env.codedeploy.waitForDeployment(id)).status).toBe('Failed');
+    expect(deploymentsOf(result)[0]).toMatchObject({ id, status: 'failed' });
   });
 });
 
@@ -518,18 +589,23 @@ describe.concurrent('AccessDenied: fails at once and names the permission', () =
   it('CodeDeploy DeleteDeploymentGroup (closed pull request): fails naming it, the group kept', async (context) => {
     const env = await setup(context);
     await env.createGroups(['tpl']);
-    const config = testConfig('').replace(
-      'branches:\n',
-      'pullRequests:\n  deploymentGroup: pr-{pr}\n  create: { from: tpl }\n  deleteOnClose: true\nbranches: {}\n',
-    );
+    const config = previewConfig();
     const workspace = await env.workspace(config);
-    const opened = await env.run({ workspace, eventName: 'pull_request', payload: pullRequest('opened') });
+    const opened = await env.run({
+      workspace,
+      eventName: 'pull_request',
+      payload: pullRequestEvent('opened'),
+    });
     expect(opened.code, opened.stdout).toBe(0);
     env.faults.decide = codeDeployFaults({
       operation: 'DeleteDeploymentGroup',
       fault: accessDenied('DeleteDeploymentGroup'),
     }).decide;
-    const closed = await env.run({ workspace, eventName: 'pull_request', payload: pullRequest('closed') });
+    const closed = await env.run({
+      workspace,
+      eventName: 'pull_request',
+      payload: pullRequestEvent('closed'),
+    });
     const before = createdOn(env, 'pr-7').map((call) => call.deploymentId!);
     await expectSafeOutcome(env, closed, { created: { 'pr-7': 0 }, exit: 'failed', others: before });
     expect(closed.stdout).toContain('allow "codedeploy:DeleteDeploymentGroup"');
@@ -589,16 +665,13 @@ describe.concurrent('AccessDenied: fails at once and names the permission', () =
     async ([operation, action, permission], context) => {
       const env = await setup(context);
       await env.createGroups(['tpl']);
-      const config = testConfig('').replace(
-        'branches:\n',
-        'pullRequests:\n  deploymentGroup: pr-{pr}\n  create: { from: tpl }\n  deleteOnClose: true\nbranches: {}\n',
-      );
+      const config = previewConfig();
       const workspace = await env.workspace(config);
       if (action === 'closed') {
         const opened = await env.run({
           workspace,
           eventName: 'pull_request',
-          payload: pullRequest('opened'),
+          payload: pullRequestEvent('opened'),
         });
         expect(opened.code, opened.stdout).toBe(0);
       }
@@ -608,26 +681,16 @@ describe.concurrent('AccessDenied: fails at once and names the permission', () =
         fault: s3Denied,
         when: (request) => request.url.includes('.codedeploy-gitops'),
       }).decide;
-      const result = await env.run({ workspace, eventName: 'pull_request', payload: pullRequest(action) });
+      const result = await env.run({
+        workspace,
+        eventName: 'pull_request',
+        payload: pullRequestEvent(action),
+      });
       await expectSafeOutcome(env, result, { created: { 'pr-7': 0 }, exit: 'failed', others: before });
       expect(result.stdout).toContain(`allow ${permission} on`);
     },
   );
 });
-
-/** A pull request event on #7 from the same repository. */
-function pullRequest(action: string) {
-  return {
-    action,
-    number: 7,
-    pull_request: {
-      number: 7,
-      head: { ref: 'feature/x', sha: SHA, repo: { full_name: 'acme/shop' } },
-      base: { ref: 'develop', repo: { full_name: 'acme/shop' } },
-    },
-    repository: { full_name: 'acme/shop', default_branch: 'develop' },
-  };
-}
 
 /** Someone else's deployment of the bundle the run uploaded, straight to the local CodeDeploy. */
 async function startCompetitor(env: DeployEnv, group: string): Promise<string> {

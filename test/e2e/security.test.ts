@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,13 @@ import {
   testConfig,
 } from '../helpers/deploy-env.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
-import { codeDeployError, codeDeployFaults, type ProxiedRequest, s3Faults } from '../helpers/fault-proxy.js';
+import {
+  codeDeployError,
+  codeDeployFaults,
+  type ProxiedRequest,
+  s3Error,
+  s3Faults,
+} from '../helpers/fault-proxy.js';
 import { createdOn, expectSafeOutcome } from '../helpers/run-checks.js';
 import type { RunnerResult } from '../helpers/runner.js';
 import { findLeaks } from '../helpers/secrets.js';
@@ -201,7 +208,11 @@ describe.concurrent('no credential in any output, debug logging on (ACTIONS_STEP
   it('AWS echoing the signed request (InvalidSignatureException, SignatureDoesNotMatch): the session token is not printed', async (context) => {
     const env = await setup(context);
     await env.createGroups(['g']);
-    env.faults.decide = codeDeployFaults({ operation: 'GetApplication', fault: echoSignature }).decide;
+    const echoed: string[] = [];
+    env.faults.decide = codeDeployFaults({
+      operation: 'GetApplication',
+      fault: (request) => echoSignature(request, echoed),
+    }).decide;
     const codedeploy = await env.run({
       workspace: await env.workspace(testConfig('  develop: g\n')),
       env: debug,
@@ -209,10 +220,37 @@ describe.concurrent('no credential in any output, debug logging on (ACTIONS_STEP
     expect(codedeploy.code).not.toBe(0);
     expect(codedeploy.stdout).toContain('InvalidSignatureException');
     env.faults.decide = () => ({ kind: 'pass' });
-    env.s3Faults.decide = s3Faults({ operation: 'PutObject', fault: echoS3Signature }).decide;
+    env.s3Faults.decide = s3Faults({
+      operation: 'PutObject',
+      fault: (request) => echoS3Signature(request, echoed),
+    }).decide;
     const s3 = await env.run({ workspace: await env.workspace(testConfig('  develop: g\n')), env: debug });
     expect(s3.code).not.toBe(0);
     expect(s3.stdout).toContain('SignatureDoesNotMatch');
+    // The answers did carry the session token (the runner fails a run that prints it).
+    expect(echoed).toEqual([E2E_SECRETS.sessionToken, E2E_SECRETS.sessionToken]);
+  });
+
+  it('AWS echoing the signed request while the action clears a failed upload: the warning is redacted too', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['g']);
+    const echoed: string[] = [];
+    env.s3Faults.decide = s3Faults(
+      { operation: 'UploadPart', fault: s3Error('AccessDenied', 'Access Denied', 403) },
+      { operation: 'ListMultipartUploads', fault: (request) => echoS3Signature(request, echoed, true) },
+    ).decide;
+    const result = await env.run({
+      workspace: await env.workspace(
+        testConfig('  develop: g\n'),
+        {},
+        { 'app/site/big.bin': randomBytes(12 * 1024 * 1024) },
+      ),
+      env: debug,
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toContain('could not make sure no incomplete multipart upload');
+    expect(result.stdout).toContain('the request AWS echoed back is not shown');
+    expect(echoed[0]).toBe(E2E_SECRETS.sessionToken);
   });
 });
 
@@ -225,8 +263,9 @@ function materialized(env: DeployEnv, config: string): string {
  * What AWS JSON services answer to a bad signature: the canonical request they expected, signed
  * headers and their values included, x-amz-security-token among them.
  */
-function echoSignature(request: ProxiedRequest) {
+function echoSignature(request: ProxiedRequest, echoed: string[]) {
   const token = String(request.headers['x-amz-security-token'] ?? '');
+  echoed.push(token);
   const canonical = [
     'POST',
     '/',
@@ -246,10 +285,17 @@ function echoSignature(request: ProxiedRequest) {
   );
 }
 
-/** S3's answer to a bad signature: the message, plus the canonical request and string to sign as fields. */
-function echoS3Signature(request: ProxiedRequest) {
+/**
+ * S3's answer to a bad signature: the message, plus the canonical request and string to sign as
+ * fields; `inMessage` puts the canonical request in the message itself, as S3-compatible servers do.
+ */
+function echoS3Signature(request: ProxiedRequest, echoed: string[], inMessage = false) {
   const token = String(request.headers['x-amz-security-token'] ?? '');
-  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided. Check your key and signing method.</Message><AWSAccessKeyId>testing</AWSAccessKeyId><StringToSign>AWS4-HMAC-SHA256</StringToSign><CanonicalRequest>PUT\n${request.url}\n\nhost:${request.headers.host}\nx-amz-security-token:${token}\n</CanonicalRequest><RequestId>fault-injected</RequestId></Error>`;
+  echoed.push(token);
+  const echo = inMessage
+    ? ` The Canonical String for this request should have been 'GET\n${request.url}\nx-amz-security-token:${token}\n'`
+    : '';
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided. Check your key and signing method.${echo}</Message><AWSAccessKeyId>testing</AWSAccessKeyId><StringToSign>AWS4-HMAC-SHA256</StringToSign><CanonicalRequest>PUT\n${request.url}\n\nhost:${request.headers.host}\nx-amz-security-token:${token}\n</CanonicalRequest><RequestId>fault-injected</RequestId></Error>`;
   return { kind: 'respond' as const, status: 403, body, headers: { 'content-type': 'application/xml' } };
 }
 

@@ -304,3 +304,25 @@ defaults:
 ${/\bwait:/.test(defaults) ? '' : '  wait: 2m\n'}${defaults}branches:
 ${branches}`;
 }
+
+/** A config whose pull requests get a preview group pr-{pr}, created from `tpl` and deleted on close. */
+export function previewConfig(): string {
+  return testConfig('').replace(
+    'branches:\n',
+    'pullRequests:\n  deploymentGroup: pr-{pr}\n  create: { from: tpl }\n  deleteOnClose: true\nbranches: {}\n',
+  );
+}
+
+/** A pull_request event on #7 (feature/x into develop) from the same repository. */
+export function pullRequestEvent(action: string) {
+  return {
+    action,
+    number: 7,
+    pull_request: {
+      number: 7,
+      head: { ref: 'feature/x', sha: SHA, repo: { full_name: 'acme/shop' } },
+      base: { ref: 'develop', repo: { full_name: 'acme/shop' } },
+    },
+    repository: { full_name: 'acme/shop', default_branch: 'develop' },
+  };
+}

@@ -52,10 +52,22 @@ export interface Fault {
   acted?: boolean;
 }
 
-/** An AWS SDK error as the SDK throws it (a name, $metadata, and for a lost answer no status). */
+/** An error AWS answered, as the SDK throws it: its name, who is at fault, the HTTP status. */
 export function awsError(name: string, message = name, status = 400): Error {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+  return Object.assign(new Error(message), {
+    name,
+    $fault: status < 500 ? 'client' : 'server',
+    $metadata: { httpStatusCode: status },
+  });
 }
+
+/** A success the SDK could not parse (a truncated or empty body) for a call that was carried out. */
+export const garbledAnswer = (): Fault => ({
+  error: Object.assign(new SyntaxError('Unexpected end of JSON input'), {
+    $metadata: { httpStatusCode: 200 },
+  }),
+  acted: true,
+});
 
 export const lostAnswer = (): Fault => ({
   error: Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET', $metadata: {} }),
@@ -75,6 +87,8 @@ export class FakeCodeDeploy implements CodeDeployApi {
   readonly calls: Array<{ op: string; at: number; arg?: unknown }> = [];
   /** What each new deployment of a group does; the default succeeds after 30 s. */
   timelineFor: (group: string) => Timeline = () => succeedsAfter(30_000);
+  /** Called as each call arrives, before it is answered (to cancel the run at a given moment). */
+  onCall: (op: string) => void = () => {};
   private readonly deployments: Deployment[] = [];
   private readonly faults = new Map<string, Fault[]>();
   private next = 1;
@@ -207,6 +221,7 @@ export class FakeCodeDeploy implements CodeDeployApi {
 
   private async call<T>(op: string, arg: unknown, act: () => T): Promise<T> {
     this.calls.push({ op, at: this.clock.now(), arg });
+    this.onCall(op);
     const fault = this.faults.get(op)?.shift();
     if (fault && !fault.acted) throw fault.error;
     const result = act();

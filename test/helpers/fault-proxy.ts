@@ -4,14 +4,28 @@ import type { AddressInfo } from 'node:net';
 /**
  * What the proxy does with one request: forward it, cut the connection after some body bytes,
  * answer in the upstream's place (a throttle, a 503, AccessDenied), forward it late, or forward it
- * and lose the answer (the upstream acted on it, the client never hears: the ambiguous failure).
+ * and then spoil the answer: lose it (the upstream acted, the client never hears), cut its body short
+ * (well framed: the client reads a truncated document), replace it by an empty 200, or drip it a
+ * byte at a time. `hang` neither forwards nor answers.
  */
 export type Fault =
   | { kind: 'pass' }
   | { kind: 'reset'; afterBytes?: number }
   | { kind: 'respond'; status: number; body: string; headers?: Record<string, string> }
   | { kind: 'delay'; ms: number }
-  | { kind: 'lose-response' };
+  | { kind: 'lose-response' }
+  | { kind: 'truncate' }
+  | { kind: 'empty-200' }
+  | { kind: 'hang' }
+  | { kind: 'drip'; everyMs: number };
+
+/** The faults that leave the client not knowing whether the call was carried out. */
+export const AMBIGUOUS_FAULTS = ['lose-response', 'truncate', 'empty-200', 'hang', 'drip'] as const;
+export type AmbiguousFault = (typeof AMBIGUOUS_FAULTS)[number];
+
+export function ambiguous(kind: AmbiguousFault): Fault {
+  return kind === 'drip' ? { kind, everyMs: 1_500 } : { kind };
+}
 
 /** A CodeDeploy (AWS JSON 1.1) error answer, as the service sends it. */
 export function codeDeployError(type: string, message: string, status = 400): Fault {
@@ -133,7 +147,12 @@ export async function startFaultProxy(
         return;
       }
       if (fault.kind === 'delay') {
-        setTimeout(() => forwardRequest(false), fault.ms);
+        setTimeout(() => forwardRequest(fault), fault.ms);
+        return;
+      }
+      if (fault.kind === 'hang') {
+        // Read the request, answer nothing: the client's own time limit must end it.
+        req.resume();
         return;
       }
       if (fault.kind === 'reset') {
@@ -148,10 +167,10 @@ export async function startFaultProxy(
         req.resume();
         return;
       }
-      forwardRequest(fault.kind === 'lose-response');
+      forwardRequest(fault);
     }
 
-    function forwardRequest(loseResponse: boolean) {
+    function forwardRequest(fault: Fault) {
       const forward = request(
         {
           host: upstream.hostname,
@@ -161,19 +180,47 @@ export async function startFaultProxy(
           headers: req.headers,
         },
         (answer) => {
-          if (loseResponse) {
-            // The upstream has acted on the request; drain its answer and cut the client off.
-            answer.resume();
-            answer.on('end', () => req.socket.destroy());
+          if (fault.kind === 'pass' || fault.kind === 'delay') {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
             return;
           }
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
+          // The upstream has acted on the request: read its whole answer, then spoil it.
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () =>
+            spoil(fault, answer.statusCode ?? 502, answer.headers, Buffer.concat(chunks)),
+          );
         },
       );
       forward.on('error', () => res.destroy());
       req.pipe(forward);
       req.resume();
+    }
+
+    function spoil(fault: Fault, status: number, headers: IncomingMessage['headers'], body: Buffer) {
+      const { 'content-length': _length, 'transfer-encoding': _encoding, ...rest } = headers;
+      if (fault.kind === 'lose-response') {
+        req.socket.destroy();
+      } else if (fault.kind === 'truncate') {
+        const kept = body.subarray(0, Math.floor(body.length / 2));
+        res.writeHead(status, { ...rest, 'content-length': kept.length });
+        res.end(kept);
+      } else if (fault.kind === 'empty-200') {
+        res.writeHead(200, { 'content-length': 0 });
+        res.end();
+      } else if (fault.kind === 'drip') {
+        res.writeHead(status, { ...rest, 'content-length': body.length });
+        let sent = 0;
+        const next = () => {
+          if (res.destroyed) return;
+          if (sent >= body.length) return void res.end();
+          res.write(body.subarray(sent, sent + 1));
+          sent += 1;
+          setTimeout(next, fault.everyMs).unref();
+        };
+        next();
+      }
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -29,13 +29,16 @@ export interface Expected {
   status?: string;
   /** Deployments the test itself created (a competing deployment), not counted as the run's. */
   others?: string[];
+  /** The run must have ended within this many seconds (its wait plus a margin). */
+  withinSeconds?: number;
 }
 
 /**
  * What every fault scenario must show, whatever failed: exactly the expected deployments per
- * group (never a second one), an exit code and status that match what really happened on
- * CodeDeploy (never a success for a failed deployment), and any deployment still running when
- * the action exits named in its log (never a group left half-deployed without saying so).
+ * group (never a second one), each of them named in the log and in the `deployments` output, an
+ * exit code and status that match what really happened on CodeDeploy (never a success for a failed
+ * deployment), any deployment still running when the action exits named as such, no multipart
+ * upload left in the bucket, and the run over in time.
  */
 export async function expectSafeOutcome(
   env: DeployEnv,
@@ -56,6 +59,14 @@ export async function expectSafeOutcome(
     expect(result.outputs.status).not.toBe('succeeded');
   }
   if (expected.status !== undefined) expect(result.outputs.status).toBe(expected.status);
+  if (expected.withinSeconds !== undefined)
+    expect(result.elapsedMs / 1000).toBeLessThan(expected.withinSeconds);
+  expect(await danglingUploads(env), 'incomplete multipart uploads left in the bucket').toBe(0);
+  const named = deploymentsOf(result).flatMap((d) => [d.id, d.rollbackId]);
+  for (const id of ids) {
+    expect(result.stdout, `${id} is named in the log`).toContain(id);
+    expect(named, `${id} is named in the deployments output`).toContain(id);
+  }
   if (ids.length === 0) return;
   const { deploymentsInfo = [] } = await env.client.send(
     new BatchGetDeploymentsCommand({ deploymentIds: ids }),

@@ -13,8 +13,12 @@ export interface RunnerOptions {
   inputs?: Record<string, string>;
   workspace: string;
   env?: Record<string, string>;
-  /** Send this signal once the action's output matches `when` (e.g. a deployment was created). */
-  signal?: { name: NodeJS.Signals; when: RegExp };
+  /**
+   * Cancel the run as GitHub's runner does once the action's output matches `when` (e.g. a deployment
+   * was created), or once `when` resolves (a fault proxy saw a request): SIGINT, SIGTERM 7.5 s later,
+   * and SIGKILL 2.5 s after that.
+   */
+  cancel?: { when: RegExp | Promise<unknown> };
   /** Told the action's output so far each time more arrives (to act while it runs). */
   onOutput?: (stdout: string) => void;
   entry?: string;
@@ -28,7 +32,18 @@ export interface RunnerResult {
   summary: string;
   /** ::error / ::warning workflow commands, with their properties. */
   annotations: Array<{ level: string; properties: Record<string, string>; message: string }>;
+  /** From the start of the process to its end. */
+  elapsedMs: number;
+  /** When a cancel was sent: how long the action took to end after SIGINT, and which signals it got. */
+  cancelled?: { exitedAfterMs: number; signals: NodeJS.Signals[] };
 }
+
+/** GitHub's runner cancels a step with SIGINT, then SIGTERM after 7.5 s, then SIGKILL after 2.5 s more. */
+export const RUNNER_CANCEL = [
+  { signal: 'SIGINT', afterMs: 0 },
+  { signal: 'SIGTERM', afterMs: 7_500 },
+  { signal: 'SIGKILL', afterMs: 10_000 },
+] as const;
 
 const DIST = resolve('dist/index.js');
 let runs = 0;
@@ -70,22 +85,38 @@ export async function runBundledAction(options: RunnerOptions): Promise<RunnerRe
     ...inputs,
     ...options.env,
   };
+  const startedAt = Date.now();
   const child = spawn(process.execPath, [options.entry ?? DIST], { cwd: options.workspace, env });
   let stdout = '';
   let stderr = '';
-  let signalled = false;
+  let cancelledAt: number | undefined;
+  const sent: NodeJS.Signals[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  const cancel = () => {
+    cancelledAt = Date.now();
+    for (const { signal, afterMs } of RUNNER_CANCEL) {
+      timers.push(
+        setTimeout(() => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          sent.push(signal);
+          child.kill(signal);
+        }, afterMs),
+      );
+    }
+  };
+  const when = options.cancel?.when;
+  if (when instanceof Promise) void when.then(() => cancelledAt === undefined && cancel());
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
-    if (options.signal && !signalled && options.signal.when.test(stdout)) {
-      signalled = true;
-      child.kill(options.signal.name);
-    }
+    if (when instanceof RegExp && cancelledAt === undefined && when.test(stdout)) cancel();
     options.onOutput?.(stdout);
   });
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+  const exitedAt = Date.now();
+  for (const timer of timers) clearTimeout(timer);
   const outputText = await readFile(outputPath, 'utf8');
   const summary = await readFile(summaryPath, 'utf8');
   // Every end-to-end run doubles as a leak check: no credential may reach the log, the outputs or the summary.
@@ -103,6 +134,10 @@ export async function runBundledAction(options: RunnerOptions): Promise<RunnerRe
     outputs: parseOutputs(outputText),
     summary,
     annotations: parseAnnotations(stdout),
+    elapsedMs: exitedAt - startedAt,
+    ...(cancelledAt !== undefined
+      ? { cancelled: { exitedAfterMs: exitedAt - cancelledAt, signals: sent } }
+      : {}),
   };
 }
 

@@ -15,6 +15,7 @@ export async function storeWorkspace(options: {
   commit: CommitMetadata;
   log: Logger;
   clock?: Clock;
+  cancel?: AbortSignal;
 }): Promise<StoredRevision> {
   const { s3, revision, log } = options;
   const prepared = await prepareBundle(options.workspace, revision, log);
@@ -23,6 +24,7 @@ export async function storeWorkspace(options: {
       { s3, bucket: revision.bucket, prefix: revision.prefix, application: options.application },
       log,
       options.clock ?? realClock,
+      options.cancel ?? new AbortController().signal,
     );
     return await store.store(prepared, options.commit);
   } finally {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/core/clock.js';
 import { MemoryLogger } from '../../src/core/log.js';
 import type { RunResult } from '../../src/deploy/results.js';
 import { createGitHubReporter } from '../../src/github/reporter.js';
@@ -30,6 +31,15 @@ beforeEach(() => {
   sleeps = [];
 });
 
+/** Retries wait on this clock: it only notes how long. */
+const sleepRecorder: Clock = {
+  now: () => 0,
+  timeout: () => new AbortController().signal,
+  sleep: async (ms) => {
+    sleeps.push(ms);
+  },
+};
+
 function reporter(overrides: { token?: string; enabled?: boolean; comment?: boolean } = {}) {
   return createGitHubReporter({
     token: overrides.token ?? 'ghs_test',
@@ -40,12 +50,7 @@ function reporter(overrides: { token?: string; enabled?: boolean; comment?: bool
     enabled: overrides.enabled ?? true,
     comment: overrides.comment ?? true,
     log,
-    clock: {
-      now: () => 0,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
-    },
+    clock: sleepRecorder,
   });
 }
 
@@ -345,12 +350,7 @@ describe('a failing GitHub API never fails the run', () => {
       enabled: true,
       comment: true,
       log,
-      clock: {
-        now: () => 0,
-        sleep: async (ms) => {
-          sleeps.push(ms);
-        },
-      },
+      clock: sleepRecorder,
     });
     await expect(r.started(atStart(successOnThreeGroups()))).resolves.toBeUndefined();
     expect(sleeps).toEqual([1000, 3000]);

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { RevisionChoice } from '../../src/deploy/results.js';
 import { type RunOptions, runDeployment } from '../../src/deploy/run.js';
 import type { RunnerEvent } from '../../src/event/trigger.js';
-import { awsError, failsAfter, lostAnswer, runsForever, succeedsAfter } from '../helpers/fake-codedeploy.js';
+import {
+  awsError,
+  failsAfter,
+  garbledAnswer,
+  lostAnswer,
+  runsForever,
+  succeedsAfter,
+} from '../helpers/fake-codedeploy.js';
 import { memoryEdges } from '../helpers/memory-edges.js';
 
 // The whole flow (runDeployment) on in-memory edges and a stepping clock: every case runs in
@@ -312,5 +319,112 @@ describe('the deployment flow on in-memory edges', () => {
     );
     expect(store.objects.size).toBe(0);
     expect(codedeploy.created()).toEqual([]);
+  });
+});
+
+describe('answers that may hide a success', () => {
+  it('a garbled CreateDeployment answer: looks for its own deployment and follows it, never a second one', async () => {
+    const { edges, codedeploy } = world();
+    codedeploy.failNext('createDeployment', garbledAnswer());
+    const result = await runDeployment(options(pushOf('quick')), edges);
+    expect(codedeploy.created()).toHaveLength(1);
+    expect(result.groups[0]).toMatchObject({ outcome: 'succeeded', deploymentId: codedeploy.created()[0] });
+  });
+
+  it('a garbled poll answer does not end the following', async () => {
+    const { edges, codedeploy } = world();
+    codedeploy.failNext('batchGetDeployments', garbledAnswer(), garbledAnswer());
+    const result = await runDeployment(options(pushOf('quick')), edges);
+    expect(result.status).toBe('succeeded');
+  });
+
+  it('a lost CreateDeploymentGroup answer: the group exists, so it is used and recorded as ours', async () => {
+    const { edges, codedeploy, ledger, log } = world();
+    codedeploy.failNext('createGroup', lostAnswer());
+    const result = await runDeployment(options(pushOf('feature/login')), edges);
+    expect(result.groups[0]).toMatchObject({ outcome: 'succeeded', createdGroup: true });
+    expect(ledger.created.get('feature-login')).toBe('id-feature-login');
+    expect(log.text()).toContain('but the group exists: using it');
+  });
+
+  it('a definite refusal of CreateDeployment is not retried', async () => {
+    const { edges, codedeploy } = world();
+    codedeploy.failNext('createDeployment', { error: awsError('InvalidRevisionException', 'bad revision') });
+    const result = await runDeployment(options(pushOf('quick')), edges);
+    expect(result.groups[0]).toMatchObject({
+      outcome: 'failed',
+      error: { code: 'InvalidRevisionException' },
+    });
+    expect(codedeploy.calls.filter((call) => call.op === 'createDeployment')).toHaveLength(1);
+  });
+});
+
+describe('a cancelled workflow', () => {
+  it('before anything is created: every group reports cancelled, and so does the run', async () => {
+    const { edges, codedeploy, cancel } = world();
+    codedeploy.onCall = (op) => {
+      if (op === 'getGroup') cancel.abort();
+    };
+    const result = await runDeployment(options(pushOf('develop')), edges);
+    expect(result.status).toBe('cancelled');
+    expect(result.groups.map((g) => g.outcome)).toEqual(['cancelled', 'cancelled']);
+    expect(codedeploy.created()).toEqual([]);
+  });
+
+  it('during the backoff of a throttled CreateDeployment: no CreateDeployment after the cancel', async () => {
+    const { edges, codedeploy, cancel } = world();
+    codedeploy.failNext('createDeployment', { error: awsError('ThrottlingException', 'Rate exceeded') });
+    codedeploy.onCall = (op) => {
+      if (op === 'createDeployment') cancel.abort();
+    };
+    const result = await runDeployment(options(pushOf('quick')), edges);
+    expect(codedeploy.calls.filter((call) => call.op === 'createDeployment')).toHaveLength(1);
+    expect(result.groups[0]).toMatchObject({
+      outcome: 'cancelled',
+      note: 'not started: the workflow was cancelled',
+    });
+    expect(result.status).toBe('cancelled');
+  });
+
+  it('after a CreateDeployment that may have gone through: finds it, stops it and names it', async () => {
+    const { edges, codedeploy, cancel } = world();
+    codedeploy.failNext('createDeployment', lostAnswer());
+    codedeploy.timelineFor = () => runsForever;
+    codedeploy.onCall = (op) => {
+      if (op === 'createDeployment') cancel.abort();
+    };
+    const result = await runDeployment(options(pushOf('quick')), edges);
+    const [id] = codedeploy.created();
+    expect(result.groups[0]).toMatchObject({ outcome: 'stopped', deploymentId: id });
+    expect(codedeploy.statusOf(id!)).toBe('Stopped');
+  });
+
+  it('while following: stops what runs, reports it stopped', async () => {
+    const { edges, codedeploy, cancel } = world();
+    codedeploy.timelineFor = () => runsForever;
+    codedeploy.onCall = (op) => {
+      if (op === 'batchGetDeployments') cancel.abort();
+    };
+    const result = await runDeployment(options(pushOf('develop')), edges);
+    expect(result.status).toBe('stopped');
+    expect(result.groups.map((g) => g.note)).toEqual([
+      'stopped because the workflow was cancelled',
+      'stopped because the workflow was cancelled',
+    ]);
+  });
+
+  it('during a teardown: nothing is deleted, and the report says the preview is still there', async () => {
+    const { edges, codedeploy, ledger, cancel } = world();
+    codedeploy.addGroup('pr-9', { deploymentGroupId: 'id-pr-9' });
+    await ledger.recordCreated('pr-9', 'id-pr-9');
+    codedeploy.onCall = (op) => {
+      if (op === 'applicationExists') cancel.abort();
+    };
+    const result = await runDeployment(options(closedPullRequest(9)), edges);
+    expect(result.groups[0]).toMatchObject({
+      outcome: 'cancelled',
+      note: 'not torn down: the workflow was cancelled',
+    });
+    expect(codedeploy.deleted).toEqual([]);
   });
 });

@@ -41,6 +41,18 @@ describe('the outcome of a followed deployment', () => {
       'stopped when it was Ready for a traffic reroute (on-ready: stop); traffic stays on the original fleet',
     ],
     [
+      'asked to stop, never confirmed',
+      seen({ status: 'InProgress' }, { stoppedBecause: 'timeout' }),
+      'in-progress',
+      'the wait timed out and it was asked to stop, but CodeDeploy had not said it stopped when the run ended: see the console',
+    ],
+    [
+      'no longer followed (a refusal while polling)',
+      seen({ status: 'InProgress' }, { lostBecause: { code: 'AccessDeniedException', message: 'denied' } }),
+      'in-progress',
+      'this run could no longer follow it (AccessDeniedException): it is still running',
+    ],
+    [
       'succeeded while being stopped',
       seen({ status: 'Succeeded' }, { stoppedBecause: 'timeout' }),
       'succeeded',

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FAULT_MATRIX, SCENARIOS } from '../helpers/fault-matrix.js';
+import { AMBIGUOUS_FAULTS } from '../helpers/fault-proxy.js';
 
 /** docs/reliability.md lists every bad-input case by name, and its headline count is the corpus's. */
 const doc = readFileSync('docs/reliability.md', 'utf8');
@@ -29,8 +31,35 @@ describe('docs/reliability.md', () => {
 
   it('states the corpus sizes', () => {
     const total = actionCases.length + configCases.length + appspecErrors.length;
-    expect(doc).toContain(`**bad inputs tried: ${total},`);
+    expect(doc).toContain(`**bad inputs: ${total}, each refused or skipped as`);
+    expect(doc).toContain(`${rootOnly} of them only runs as root`);
     expect(doc).toMatch(new RegExp(`\\| ${configCases.length} +\\| exit 1 before any AWS call`));
     expect(doc).toMatch(new RegExp(`\\| ${appspecErrors.length} +\\| exit 1 before anything is uploaded`));
+  });
+});
+
+/** Tree cases that need root to be made (a device file): skipped, not refused, elsewhere. */
+const rootOnly = (
+  JSON.parse(readFileSync(join(CORPUS, 'action', 'bundle-trees.json'), 'utf8')) as Array<{
+    tree: Record<string, unknown>;
+  }>
+).filter((c) => Object.values(c.tree).includes('chardev')).length;
+
+describe('docs/reliability.md on the fault tests', () => {
+  it('states the size of the fault matrix and lists each operation and kind', () => {
+    expect(FAULT_MATRIX).toHaveLength(SCENARIOS.length * AMBIGUOUS_FAULTS.length);
+    expect(doc).toContain(
+      `**${FAULT_MATRIX.length} ambiguous answers** (${SCENARIOS.length}\noperations × ${AMBIGUOUS_FAULTS.length} kinds`,
+    );
+    expect(doc).toContain(
+      `${SCENARIOS.length} operations × ${AMBIGUOUS_FAULTS.length}\nkinds = ${FAULT_MATRIX.length} runs`,
+    );
+    for (const { operation } of SCENARIOS) expect(doc).toMatch(new RegExp(`^\\| ${operation} +\\|`, 'm'));
+    for (const kind of AMBIGUOUS_FAULTS) expect(doc).toContain(`\`${kind}\``);
+  });
+
+  it('states how many cancels are tested', () => {
+    const cancels = readFileSync('test/e2e/cancel.test.ts', 'utf8').match(/^\s+it\(/gm) ?? [];
+    expect(doc).toContain(`**${cancels.length} cancels**`);
   });
 });
