@@ -82,6 +82,7 @@ function configExpectation(path: string): Expect {
 
 // ---------------------------------------------------------------- appspec corpus (test/corpus/appspec)
 interface AppSpecCase {
+  appspec?: string;
   bundle: Record<string, string>;
   problems: Array<{
     severity: string;
@@ -89,6 +90,7 @@ interface AppSpecCase {
     col: number | null;
     message: string;
     hint?: string;
+    folder?: boolean;
   }>;
 }
 
@@ -101,14 +103,16 @@ for (const name of (await readdir(join(CORPUS, 'appspec'), { withFileTypes: true
   const spec = JSON.parse(readFileSyncUtf8(join(dir, 'case.json'))) as AppSpecCase;
   const errors = spec.problems.filter((p) => p.severity === 'error');
   if (errors.length === 0) continue;
+  const appspec = `app/${spec.appspec ?? 'appspec.yml'}`;
   appspecCases.push({
     name: `appspec › ${name}`,
     workspace: async () => {
       const workspace = await env.workspace(
         BASE_CONFIG,
         {},
-        { 'app/appspec.yml': await readFile(join(dir, 'appspec.yml')) },
+        { [appspec]: await readFile(join(dir, 'appspec.yml')) },
       );
+      if (appspec !== 'app/appspec.yml') await rm(join(workspace, 'app/appspec.yml'));
       // Only the case's bundle: the test app's own files would answer questions the case asks.
       await rm(join(workspace, 'app/scripts'), { recursive: true });
       await rm(join(workspace, 'app/site'), { recursive: true });
@@ -123,7 +127,7 @@ for (const name of (await readdir(join(CORPUS, 'appspec'), { withFileTypes: true
       return workspace;
     },
     expect: errors.map((p) => ({
-      file: 'app/appspec.yml',
+      file: p.folder ? 'app' : appspec,
       ...(p.line !== null ? { line: p.line, col: p.col ?? undefined } : {}),
       message: p.message,
       hint: p.hint ?? '',
