@@ -4,6 +4,7 @@ import { chmod, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs
 import { basename, dirname, join } from 'node:path';
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { AppSpecCase } from '../helpers/appspec-corpus.js';
 import { type DeployEnv, SHA, startDeployEnv, testConfig } from '../helpers/deploy-env.js';
 import { codeDeployOperation, isWrite, s3Operation } from '../helpers/fault-proxy.js';
 import { type RunnerResult, runAction } from '../helpers/runner.js';
@@ -81,19 +82,6 @@ function configExpectation(path: string): Expect {
 }
 
 // ---------------------------------------------------------------- appspec corpus (test/corpus/appspec)
-interface AppSpecCase {
-  appspec?: string;
-  bundle: Record<string, string>;
-  problems: Array<{
-    severity: string;
-    line: number | null;
-    col: number | null;
-    message: string;
-    hint?: string;
-    folder?: boolean;
-  }>;
-}
-
 const appspecCases: Case[] = [];
 for (const name of (await readdir(join(CORPUS, 'appspec'), { withFileTypes: true }))
   .filter((entry) => entry.isDirectory())

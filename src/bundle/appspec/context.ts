@@ -112,6 +112,28 @@ export class Context {
   }
 
   /**
+   * A list, or an error the agent fails on as `agent` says; `example` is the one-line form the hint
+   * shows (written as a mapping, the entries lack their "- ").
+   */
+  list(
+    path: YamlPath,
+    value: unknown,
+    what: string,
+    example: string,
+    agent: AgentFailure,
+  ): unknown[] | undefined {
+    if (Array.isArray(value)) return value;
+    const item = isMapping(value) ? ': put "- " before the first key of each entry' : '';
+    this.refuse(
+      path,
+      `${what} must be a list, found ${describe(value)}`,
+      `write it as a list${item}, e.g. ${example}`,
+      agent,
+    );
+    return undefined;
+  }
+
+  /**
    * Reports a required key the agent finds missing: at the misspelt key standing for it when there
    * is one (that key's own warning says the rest), else at `at`.
    */

@@ -23,21 +23,16 @@ const install = { at: 'install' as const };
 
 export function checkFiles(ctx: Context, value: unknown): AppSpecFile[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) {
-    ctx.refuse(
-      ['files'],
-      `files must be a list, found ${describe(value)}`,
-      `write it as a list${isMapping(value) ? ': put "- " before the first key of each entry' : ''}, e.g. "files: [{source: /, destination: /var/www/app}]"`,
-      read(isMapping(value) ? NOT_AN_INDEX : noMethod('each', value)),
-    );
-    return [];
-  }
-  const files: AppSpecFile[] = [];
-  value.forEach((entry, index) => {
-    const file = checkFile(ctx, ['files', index], entry);
-    if (file) files.push(file);
-  });
-  return files;
+  // parse_files iterates the section: a mapping yields [key, value] pairs, which take no 'source'.
+  const agent = read(isMapping(value) ? NOT_AN_INDEX : noMethod('each', value));
+  const entries = ctx.list(
+    ['files'],
+    value,
+    'files',
+    '"files: [{source: /, destination: /var/www/app}]"',
+    agent,
+  );
+  return (entries ?? []).flatMap((entry, index) => checkFile(ctx, ['files', index], entry) ?? []);
 }
 
 function checkFile(ctx: Context, path: YamlPath, entry: unknown): AppSpecFile | undefined {

@@ -151,24 +151,28 @@ function checkScripts(
   files: readonly AppSpecFile[],
   notExecutable: Array<{ path: YamlPath; script: string }>,
 ): AppSpecHook[] | undefined {
-  if (!Array.isArray(value)) {
-    const text = typeof value === 'string' ? value : undefined;
+  // Iterating a mapping gives [key, value] pairs, which have no has_key?.
+  const agent = read(isMapping(value) ? noMethod('has_key?', []) : noMethod('each', value));
+  if (typeof value === 'string') {
     ctx.refuse(
       path,
-      text !== undefined
-        ? `${event} must be a list of scripts, found "${text}"`
-        : `${event} must be a list, found ${describe(value)}`,
-      text !== undefined
-        ? `write "- location: ${text}" on the line below ${event}:`
-        : `write it as a list${isMapping(value) ? ': put "- " before the first key of each entry' : ''}, e.g. "${event}: [{location: scripts/start.sh, timeout: 300}]"`,
-      // Iterating a mapping gives [key, value] pairs, which have no has_key?.
-      read(isMapping(value) ? noMethod('has_key?', []) : noMethod('each', value)),
+      `${event} must be a list of scripts, found "${value}"`,
+      `write "- location: ${value}" on the line below ${event}:`,
+      agent,
     );
     return undefined;
   }
+  const items = ctx.list(
+    path,
+    value,
+    event,
+    `"${event}: [{location: scripts/start.sh, timeout: 300}]"`,
+    agent,
+  );
+  if (!items) return undefined;
   const scripts: AppSpecHook[] = [];
   const timeouts: number[] = [];
-  value.forEach((item, index) => {
+  items.forEach((item, index) => {
     const script = checkScript(ctx, [...path, index], event, item, runs, files, notExecutable);
     if (script === undefined) return;
     scripts.push(script.hook);
@@ -183,7 +187,7 @@ function checkScripts(
       `lower the timeouts so that they add up to ${MAX_EVENT_SECONDS} or less, or move a script to another event`,
     );
   }
-  return scripts.length === value.length ? scripts : undefined;
+  return scripts.length === items.length ? scripts : undefined;
 }
 
 function checkScript(

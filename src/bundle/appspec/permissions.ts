@@ -27,21 +27,11 @@ const install = { at: 'install' as const };
 
 export function checkPermissions(ctx: Context, value: unknown): AppSpecPermission[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) {
-    ctx.refuse(
-      ['permissions'],
-      `permissions must be a list, found ${describe(value)}`,
-      `write it as a list${isMapping(value) ? ': put "- " before the first key of each entry' : ''}, e.g. "permissions: [{object: /var/www/app, owner: web}]"`,
-      read(isMapping(value) ? noMethod('has_key?', []) : noMethod('each', value)),
-    );
-    return [];
-  }
-  const permissions: AppSpecPermission[] = [];
-  value.forEach((entry, index) => {
-    const permission = checkPermission(ctx, ['permissions', index], entry);
-    if (permission) permissions.push(permission);
-  });
-  return permissions;
+  // parse_permissions iterates the section: a mapping yields [key, value] pairs, which have no has_key?.
+  const agent = read(isMapping(value) ? noMethod('has_key?', []) : noMethod('each', value));
+  const example = '"permissions: [{object: /var/www/app, owner: web}]"';
+  const entries = ctx.list(['permissions'], value, 'permissions', example, agent);
+  return (entries ?? []).flatMap((entry, index) => checkPermission(ctx, ['permissions', index], entry) ?? []);
 }
 
 function checkPermission(ctx: Context, path: YamlPath, entry: unknown): AppSpecPermission | undefined {
@@ -134,16 +124,11 @@ function textOrRefuse(ctx: Context, path: YamlPath, value: unknown, what: string
 
 function globList(ctx: Context, path: YamlPath, value: unknown): string[] | null {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) {
-    ctx.refuse(
-      path,
-      `except must be a list, found ${describe(value)}`,
-      `write except: [${typeof value === 'string' ? JSON.stringify(value) : '"*.log"'}]`,
-      isMapping(value) ? install : read(noMethod('each', value)),
-    );
-    return null;
-  }
-  const globs = value.map((item, index) => textOrRefuse(ctx, [...path, index], item, 'each except entry'));
+  // A mapping iterates as [key, value] pairs, which fail only where a name is matched against them.
+  const agent = isMapping(value) ? install : read(noMethod('each', value));
+  const items = ctx.list(path, value, 'except', 'except: ["*.log"]', agent);
+  if (!items) return null;
+  const globs = items.map((item, index) => textOrRefuse(ctx, [...path, index], item, 'each except entry'));
   return globs.includes(null) ? null : (globs as string[]);
 }
 
@@ -294,16 +279,10 @@ export function parseAce(ace: string): { entry: AclEntry } | { refusal: string; 
 
 function checkAcls(ctx: Context, path: YamlPath, value: unknown): AclEntry[] | null {
   const hint = 'write [d:][u|g|m:]name:perms as setfacl takes them, e.g. "u:deploy:rwx" or "d:g:web:rx"';
-  if (!Array.isArray(value)) {
-    ctx.refuse(
-      path,
-      `acls must be a list, found ${describe(value)}`,
-      hint,
-      read(isMapping(value) ? noMethod('split', []) : noMethod('each', value)),
-    );
-    return null;
-  }
-  const entries = value.map((ace, index) => {
+  const agent = read(isMapping(value) ? noMethod('split', []) : noMethod('each', value));
+  const items = ctx.list(path, value, 'acls', 'acls: ["u:deploy:rwx"]', agent);
+  if (!items) return null;
+  const entries = items.map((ace, index) => {
     if (typeof ace !== 'string') {
       ctx.refuse(
         [...path, index],
