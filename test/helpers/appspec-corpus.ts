@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppSpecProblem, HookEvent } from '../../src/bundle/appspec/index.js';
+import { type AppSpecProblem, predictFailure } from '../../src/bundle/appspec/index.js';
 import type { MemoryBundle } from './memory-bundle.js';
 
 /** The appspec corpus (test/corpus/appspec, see its README): one folder per case. */
@@ -44,29 +44,8 @@ export function caseBundle(spec: AppSpecCase): MemoryBundle {
   return { ...spec.bundle, [spec.appspec ?? 'appspec.yml']: 'file' };
 }
 
-/**
- * The events a first in-place deployment to a group without a load balancer runs, in order, and
- * the Install event among them: ApplicationStop has no earlier revision to take scripts from, the
- * traffic events do not run.
- */
-const FIRST_DEPLOYMENT: ReadonlyArray<HookEvent | 'Install'> = [
-  'BeforeInstall',
-  'Install',
-  'AfterInstall',
-  'ApplicationStart',
-  'ValidateService',
-];
-
-/** The verdict the errors predict: the first event of a first deployment where the agent fails, and how. */
+/** The verdict the errors predict (predictFailure), in the corpus's words. */
 export function agentVerdict(problems: readonly AppSpecProblem[]): AgentVerdict {
-  const failures = problems.flatMap((p) => {
-    const agent = p.agent;
-    if (agent === undefined) return [];
-    if (agent.at === 'read') return [{ fails: 'BeforeInstall', errorCode: 'UnknownError', rank: -1 }];
-    if (agent.at === 'install') return [{ fails: 'Install', errorCode: 'UnknownError', rank: 1 }];
-    const rank = FIRST_DEPLOYMENT.indexOf(agent.event);
-    return rank === -1 ? [] : [{ fails: agent.event, errorCode: agent.errorCode, rank }];
-  });
-  const [first] = failures.sort((a, b) => a.rank - b.rank);
-  return first === undefined ? 'deploys' : { fails: first.fails, errorCode: first.errorCode };
+  const failure = predictFailure(problems);
+  return failure === undefined ? 'deploys' : { fails: failure.event, errorCode: failure.errorCode };
 }

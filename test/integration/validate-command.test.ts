@@ -69,9 +69,21 @@ describe('validate command', () => {
         /^app\/appspec\.yml:4:3: warning: Install runs no scripts: .* \(run the script in BeforeInstall or AfterInstall\)$/,
       ),
       expect.stringMatching(/^app\/appspec\.yml:8:17: script "scripts\/check\.sh" is not in the bundle \(/),
-      'app/appspec.yml: 2 errors, 1 warning',
+      'app/appspec.yml: 2 errors, 1 warning; on an instance the deployment fails at BeforeInstall (UnknownError)',
       '',
     ]);
+  });
+
+  it('says at which event the agent fails a revision whose appspec it reads', async () => {
+    await writeFile(
+      join(workspace, 'app/appspec.yml'),
+      `${appspec('AfterInstall')}  ValidateService:\n    - location: scripts/missing.sh\n`,
+    );
+    const { code, stdout } = await run(['--source', 'app']);
+    expect(code).toBe(1);
+    expect(stdout.split('\n').at(-2)).toBe(
+      'app/appspec.yml: 1 error; on an instance the deployment fails at ValidateService (ScriptMissing)',
+    );
   });
 
   it('takes the folder from revision.source of the config', async () => {

@@ -192,6 +192,38 @@ export function checkFoundAppSpec(found: FoundAppSpec, text: string, file: strin
   return { problems: [...problems, name], refusal: missingAppSpecMessage(ARCHIVE_ON_INSTANCE) };
 }
 
+/**
+ * The events a first in-place deployment to a group without a load balancer runs, in order, the
+ * Install event among them: ApplicationStop has no earlier revision to take scripts from, and the
+ * traffic events do not run.
+ */
+const FIRST_DEPLOYMENT: ReadonlyArray<string> = [
+  'BeforeInstall',
+  'Install',
+  'AfterInstall',
+  'ApplicationStart',
+  'ValidateService',
+];
+
+/**
+ * Where the agent fails a first deployment of the revision, as its errors say: the first event
+ * that fails and its diagnostics' error code; undefined when it deploys.
+ */
+export function predictFailure(
+  problems: readonly AppSpecProblem[],
+): { event: string; errorCode: string } | undefined {
+  const failures = problems.flatMap(({ agent }) => {
+    if (agent === undefined) return [];
+    if (agent.at === 'read') return [{ event: 'BeforeInstall', errorCode: 'UnknownError', rank: -1 }];
+    if (agent.at === 'install')
+      return [{ event: 'Install', errorCode: 'UnknownError', rank: FIRST_DEPLOYMENT.indexOf('Install') }];
+    const rank = FIRST_DEPLOYMENT.indexOf(agent.event);
+    return rank === -1 ? [] : [{ event: agent.event, errorCode: agent.errorCode, rank }];
+  });
+  const [first] = failures.sort((a, b) => a.rank - b.rank);
+  return first && { event: first.event, errorCode: first.errorCode };
+}
+
 function refused(problems: AppSpecProblem[]): AppSpecResult {
   const agent = problems.find((p) => p.agent?.at === 'read')?.agent as Extract<AgentFailure, { at: 'read' }>;
   return { problems, refusal: agent.message };
