@@ -11,6 +11,7 @@ import {
   type BundleTree,
   checkFoundAppSpec,
   findAppSpec,
+  refusedOnRead,
 } from './appspec/index.js';
 
 /** The file-system edge of the appspec checks: the bundle as a BundleTree, the appspec's text. */
@@ -70,7 +71,7 @@ export async function readAppSpecText(
   file: string,
 ): Promise<{ text: string } | { problem: AppSpecProblem }> {
   const cannot = (message: string, hint?: string) => ({
-    problem: { ...problem(message, { file }, hint), agent: { at: 'read' as const, message } },
+    problem: { ...problem(message, { file }, hint), agent: refusedOnRead(message) },
   });
   let handle: FileHandle;
   try {

@@ -37,7 +37,7 @@ export class Context {
   readonly problems: AppSpecProblem[] = [];
   /** Undefined while `os` is missing or wrong: platform-specific checks are then skipped. */
   os: AppSpecOs | undefined;
-  /** Paths of required keys a misspelt key stands for, so they are not also reported missing. */
+  /** The misspelt key written for a required key that is missing, by the required key's path. */
   private readonly misspelt = new Map<string, string>();
 
   constructor(
@@ -134,8 +134,8 @@ export class Context {
   }
 
   /**
-   * Reports a required key the agent finds missing: at the misspelt key standing for it when there
-   * is one (that key's own warning says the rest), else at `at`.
+   * Reports a required key the agent finds missing (true), at the misspelt key written for it when
+   * there is one, else at `at`.
    */
   refuseMissing(
     path: YamlPath,

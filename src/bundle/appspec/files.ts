@@ -1,6 +1,6 @@
 import type { YamlPath } from '../../core/yaml-source.js';
 import { type Context, describe, isMapping, toBundlePath } from './context.js';
-import type { AppSpecFile } from './model.js';
+import { type AppSpecFile, FAILS_INSTALL, refusedOnRead } from './model.js';
 import { NOT_AN_INDEX, noMethod } from './ruby.js';
 
 /**
@@ -18,13 +18,10 @@ const noDestination = (source: string) =>
   `The deployment failed because the application specification file specifies only a source file (${source}). ` +
   'Add the name of the destination file to the files section of the AppSpec file, and then try again.';
 
-const read = (message: string) => ({ at: 'read' as const, message });
-const install = { at: 'install' as const };
-
 export function checkFiles(ctx: Context, value: unknown): AppSpecFile[] {
   if (value === undefined || value === null) return [];
   // parse_files iterates the section: a mapping yields [key, value] pairs, which take no 'source'.
-  const agent = read(isMapping(value) ? NOT_AN_INDEX : noMethod('each', value));
+  const agent = refusedOnRead(isMapping(value) ? NOT_AN_INDEX : noMethod('each', value));
   const entries = ctx.list(
     ['files'],
     value,
@@ -41,8 +38,12 @@ function checkFile(ctx: Context, path: YamlPath, entry: unknown): AppSpecFile | 
       path,
       `each files entry needs a source and a destination, found ${describe(entry)}`,
       'write "- source: <path in the bundle>" with "destination: <folder on the instance>" below it',
-      read(
-        typeof entry === 'string' ? NO_SOURCE : Array.isArray(entry) ? NOT_AN_INDEX : noMethod('[]', entry),
+      refusedOnRead(
+        typeof entry === 'string'
+          ? NO_SOURCE
+          : Array.isArray(entry) || typeof entry === 'number'
+            ? NOT_AN_INDEX
+            : noMethod('[]', entry),
       ),
     );
     return undefined;
@@ -63,7 +64,7 @@ function checkFile(ctx: Context, path: YamlPath, entry: unknown): AppSpecFile | 
       path,
       'this files entry has no source',
       'add "source: <path in the bundle>", or "source: /" for all of it',
-      read(NO_SOURCE),
+      refusedOnRead(NO_SOURCE),
     )
   ) {
     return undefined;
@@ -75,7 +76,7 @@ function checkFile(ctx: Context, path: YamlPath, entry: unknown): AppSpecFile | 
       path,
       'this files entry has no destination',
       'add "destination: <absolute folder on the instance>"',
-      read(noDestination(ctx.rubyTextAt(at('source'), entry.source) ?? '')),
+      refusedOnRead(noDestination(ctx.rubyTextAt(at('source'), entry.source) ?? '')),
     )
   ) {
     return undefined;
@@ -94,7 +95,7 @@ function pathText(ctx: Context, path: YamlPath, value: unknown, what: string): s
     typeof value === 'number' || typeof value === 'boolean'
       ? `quote it, as YAML reads it as a ${typeof value}: "${ctx.written(path)?.text ?? String(value)}"`
       : `e.g. ${what}: /`,
-    install,
+    FAILS_INSTALL,
   );
   return undefined;
 }
@@ -115,7 +116,7 @@ function checkSource(ctx: Context, path: YamlPath, value: unknown): string | und
       path,
       `source "${raw}" leads out of the bundle`,
       'source is a path inside the bundle, the folder holding the appspec; "/" copies all of it',
-      install,
+      FAILS_INSTALL,
     );
     return undefined;
   }
@@ -123,7 +124,7 @@ function checkSource(ctx: Context, path: YamlPath, value: unknown): string | und
   const found = ctx.lookup(relative);
   if (!found) {
     // The agent keeps the entry and fails when it copies it.
-    ctx.refuse(path, `source "${raw}" is not in the bundle`, ctx.missingHint(relative), install);
+    ctx.refuse(path, `source "${raw}" is not in the bundle`, ctx.missingHint(relative), FAILS_INSTALL);
     return relative;
   }
   if (!found.node.inside || found.node.target === undefined) {

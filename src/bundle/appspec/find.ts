@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { problem, type SourceLocation, warning } from '../../core/problems.js';
-import type { AppSpecProblem, BundleTree } from './model.js';
+import { type AppSpecProblem, type BundleTree, refusedOnRead } from './model.js';
 
 /**
  * Where the agent finds the appspec in an unpacked revision. command_executor.rb unpack_bundle
@@ -83,7 +83,7 @@ export function findAppSpec(bundle: BundleTree, source: string): FoundAppSpec {
       ...problems,
       {
         ...problem(message, where, hint),
-        agent: { at: 'read', message: missingAppSpecMessage(ARCHIVE_ON_INSTANCE) },
+        agent: refusedOnRead(missingAppSpecMessage(ARCHIVE_ON_INSTANCE)),
       },
     ],
   });
@@ -146,6 +146,6 @@ export function miscasedAppSpec(file: string, os: string | undefined): AppSpecPr
       { file },
       `rename it to ${APPSPEC_FILE}: the agent looks for the lower-case name`,
     ),
-    agent: { at: 'read', message: missingAppSpecMessage(ARCHIVE_ON_INSTANCE) },
+    agent: refusedOnRead(missingAppSpecMessage(ARCHIVE_ON_INSTANCE)),
   };
 }

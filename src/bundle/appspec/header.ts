@@ -1,7 +1,7 @@
 import type { FileExistsBehavior } from '../../config/types.js';
 import type { Context } from './context.js';
 import { describe } from './context.js';
-import type { AppSpecOs } from './model.js';
+import { type AppSpecOs, refusedOnRead } from './model.js';
 import { rubyText } from './ruby.js';
 
 /**
@@ -31,7 +31,7 @@ export function unsupportedOsMessage(os: string): string {
 export function checkVersion(ctx: Context, value: unknown): void {
   // The agent compares with [0.0].include?, and in Ruby 0 == 0.0: YAML's 0, 0.0 and 0.00 all pass.
   if (value === 0) return;
-  const agent = { at: 'read' as const, message: versionMessage(ctx.rubyTextAt(['version'], value) ?? '') };
+  const agent = refusedOnRead(versionMessage(ctx.rubyTextAt(['version'], value) ?? ''));
   if (
     ctx.refuseMissing(
       ['version'],
@@ -63,7 +63,7 @@ export function checkVersion(ctx: Context, value: unknown): void {
 
 export function checkOs(ctx: Context, value: unknown): AppSpecOs | undefined {
   if (value === 'linux' || value === 'windows') return value;
-  const agent = { at: 'read' as const, message: unsupportedOsMessage(rubyText(value) ?? describe(value)) };
+  const agent = refusedOnRead(unsupportedOsMessage(rubyText(value) ?? describe(value)));
   if (
     ctx.refuseMissing(
       ['os'],
@@ -98,14 +98,12 @@ export function checkFileExistsBehavior(ctx: Context, value: unknown): FileExist
     FILE_EXISTS_BEHAVIORS.includes(upper as FileExistsBehavior)
       ? `write ${upper} in capitals`
       : 'DISALLOW fails the deployment when a file is already there, OVERWRITE replaces it, RETAIN keeps it',
-    {
-      // The agent 2.x reads it with the appspec (src/application_specification/parse.rs), with the
-      // message of installer.rb's generate_normal_copy.
-      at: 'read',
-      message:
-        `The deployment failed because an invalid option was specified for fileExistsBehavior: ${rubyText(value) ?? describe(value)}. ` +
+    // The agent 2.x reads it with the appspec (src/application_specification/parse.rs), with the
+    // message of installer.rb's generate_normal_copy.
+    refusedOnRead(
+      `The deployment failed because an invalid option was specified for fileExistsBehavior: ${rubyText(value) ?? describe(value)}. ` +
         'Valid options include OVERWRITE, RETAIN, and DISALLOW.',
-    },
+    ),
   );
   return undefined;
 }

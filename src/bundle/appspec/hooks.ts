@@ -2,8 +2,15 @@ import { posix } from 'node:path';
 import { closest } from '../../core/suggest.js';
 import type { YamlPath } from '../../core/yaml-source.js';
 import { type Context, describe, isMapping, toBundlePath } from './context.js';
-import { type AppSpecFile, type AppSpecHook, HOOK_EVENTS, type HookEvent, isHookEvent } from './model.js';
-import { noMethod, rubyInteger } from './ruby.js';
+import {
+  type AppSpecFile,
+  type AppSpecHook,
+  HOOK_EVENTS,
+  type HookEvent,
+  isHookEvent,
+  refusedOnRead,
+} from './model.js';
+import { noMethod, rubyInspect, rubyInteger } from './ruby.js';
 
 /**
  * The `hooks` section as the agent reads it (application_specification.rb parse_hooks,
@@ -59,8 +66,6 @@ const INVALID_TIMEOUT =
   'The deployment failed because an invalid timeout value was provided for a script in the application specification ' +
   'file. Make corrections in the hooks section of the AppSpec file, and then try again.';
 
-const read = (message: string) => ({ at: 'read' as const, message });
-
 export function checkHooks(
   ctx: Context,
   value: unknown,
@@ -72,7 +77,7 @@ export function checkHooks(
       ['hooks'],
       `hooks must be a mapping of lifecycle events to scripts, found ${describe(value)}`,
       'e.g. hooks: {ApplicationStart: [{location: scripts/start.sh}]}',
-      read(noMethod('each_pair', value)),
+      refusedOnRead(noMethod('each_pair', value)),
     );
     return {};
   }
@@ -152,7 +157,7 @@ function checkScripts(
   notExecutable: Array<{ path: YamlPath; script: string }>,
 ): AppSpecHook[] | undefined {
   // Iterating a mapping gives [key, value] pairs, which have no has_key?.
-  const agent = read(isMapping(value) ? noMethod('has_key?', []) : noMethod('each', value));
+  const agent = refusedOnRead(isMapping(value) ? noMethod('has_key?', []) : noMethod('each', value));
   if (typeof value === 'string') {
     ctx.refuse(
       path,
@@ -205,7 +210,7 @@ function checkScript(
       path,
       `each script must be a mapping with a location, found ${text !== undefined ? `"${text}"` : describe(item)}`,
       `write "- location: ${text ?? 'scripts/start.sh'}"`,
-      read(noMethod('has_key?', item)),
+      refusedOnRead(noMethod('has_key?', item)),
     );
     return undefined;
   }
@@ -218,18 +223,20 @@ function checkScript(
       path,
       'this script has no location',
       'add "location: <path of the script in the bundle>"',
-      read(NO_LOCATION),
+      refusedOnRead(NO_LOCATION),
     )
   ) {
     return undefined;
   }
-  const location = ctx.rubyTextAt(at('location'), item.location)?.trim();
+  const text = ctx.rubyTextAt(at('location'), item.location);
+  // A list or a mapping becomes its inspect text, the name of no script.
+  const location = (text ?? rubyInspect(item.location)).trim();
   if (location === '') {
     ctx.refuse(
       at('location'),
       'location is empty',
       'write the path of the script in the bundle, e.g. scripts/start.sh',
-      read(NO_LOCATION),
+      refusedOnRead(NO_LOCATION),
     );
     return undefined;
   }
@@ -243,22 +250,20 @@ function checkScript(
       'write sudo: true',
     );
   }
-  if (location === undefined) {
-    if (runs) {
-      ctx.refuse(
-        at('location'),
-        `location must be a path, found ${describe(item.location)}`,
-        'e.g. location: scripts/start.sh',
-        {
-          at: 'script',
-          event: event as HookEvent,
-          errorCode: 'ScriptMissing',
-        },
-      );
-    }
-    return undefined;
+  if (runs && text === undefined) {
+    ctx.refuse(
+      at('location'),
+      `location must be a path, found ${describe(item.location)}`,
+      'e.g. location: scripts/start.sh',
+      {
+        at: 'script',
+        event: event as HookEvent,
+        errorCode: 'ScriptMissing',
+      },
+    );
+  } else if (runs) {
+    checkLocation(ctx, at('location'), location, event as HookEvent, files, notExecutable);
   }
-  if (runs) checkLocation(ctx, at('location'), location, event as HookEvent, files, notExecutable);
   if (timeout === null) return undefined;
   return {
     hook: {
@@ -292,7 +297,7 @@ function checkTimeout(ctx: Context, path: YamlPath, value: unknown): number | un
       path,
       `timeout must be a whole number of seconds above 0, found ${ctx.shown(path, value)}`,
       'e.g. timeout: 300; leave it out for the default, 3600',
-      read(seconds === undefined ? noMethod('to_i', value) : INVALID_TIMEOUT),
+      refusedOnRead(seconds === undefined ? noMethod('to_i', value) : INVALID_TIMEOUT),
     );
     return null;
   }

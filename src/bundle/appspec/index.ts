@@ -13,7 +13,15 @@ import {
 } from './header.js';
 import { checkHooks } from './hooks.js';
 import { FRESH_INSTANCE, InstallRefusal, planInstall } from './install.js';
-import type { AgentFailure, AppSpec, AppSpecOs, AppSpecProblem, BundleTree } from './model.js';
+import {
+  type AgentFailure,
+  type AppSpec,
+  type AppSpecOs,
+  type AppSpecProblem,
+  type BundleTree,
+  FAILS_INSTALL,
+  refusedOnRead,
+} from './model.js';
 import { checkPermissions } from './permissions.js';
 import { otherPlatform } from './platform.js';
 import { NOT_AN_INDEX } from './ruby.js';
@@ -53,10 +61,7 @@ export function appSpecTooLarge(file: string, bytes: number): AppSpecProblem {
       { file },
       `check that ${posix.basename(file)} is the AppSpec file and not generated data; the limit is ${APPSPEC_MAX_BYTES / 1024 / 1024} MiB`,
     ),
-    agent: {
-      at: 'read',
-      message: `The appspec is ${size}: the local CodeDeploy does not read an appspec over 1 MiB.`,
-    },
+    agent: refusedOnRead(`The appspec is ${size}: the local CodeDeploy does not read an appspec over 1 MiB.`),
   };
 }
 
@@ -83,14 +88,18 @@ export interface AppSpecResult {
   os?: AppSpecOs;
 }
 
-/** The agent's order: application_specification.rb reads version, os, hooks, files, permissions. */
-const AGENT_ORDER = ['version', 'os', 'hooks', 'files', 'permissions', 'file_exists_behavior'] as const;
+/**
+ * The order the agent reads the sections in, so that its refusal is the first it meets:
+ * application_specification.rb reads version, os, hooks, files, permissions; the agent 2.x reads
+ * file_exists_behavior after os (src/application_specification/parse.rs).
+ */
+const AGENT_ORDER = ['version', 'os', 'file_exists_behavior', 'hooks', 'files', 'permissions'] as const;
 
 export function validateAppSpec({ text, file, tree, predictInstall = true }: AppSpecInput): AppSpecResult {
   const bytes = Buffer.byteLength(text);
   if (bytes > APPSPEC_MAX_BYTES) return refused([appSpecTooLarge(file, bytes)]);
   const empty = (message: string, location: { file: string; line?: number; col?: number }) =>
-    refused([{ ...problem(message, location, MINIMAL_APPSPEC), agent: { at: 'read', message: EMPTY } }]);
+    refused([{ ...problem(message, location, MINIMAL_APPSPEC), agent: refusedOnRead(EMPTY) }]);
   if (text.trim() === '') return empty('the appspec is empty', { file });
 
   const yaml = readAppSpecYaml(text, file);
@@ -99,10 +108,9 @@ export function validateAppSpec({ text, file, tree, predictInstall = true }: App
     return refused(
       yaml.problems.map((p) => ({
         ...p,
-        agent: {
-          at: 'read',
-          message: `(<unknown>): ${p.message.replace(/^YAML syntax: /, '')} at line ${p.location?.line} column ${p.location?.col}`,
-        },
+        agent: refusedOnRead(
+          `(<unknown>): ${p.message.replace(/^YAML syntax: /, '')} at line ${p.location?.line} column ${p.location?.col}`,
+        ),
       })),
     );
   }
@@ -118,7 +126,7 @@ export function validateAppSpec({ text, file, tree, predictInstall = true }: App
           MINIMAL_APPSPEC,
         ),
         // `yaml_hash['version']`: a list wants an index, a text has no such substring (nil).
-        agent: { at: 'read', message: typeof root === 'string' ? versionMessage('') : NOT_AN_INDEX },
+        agent: refusedOnRead(typeof root === 'string' ? versionMessage('') : NOT_AN_INDEX),
       },
     ]);
   }
@@ -131,7 +139,7 @@ export function validateAppSpec({ text, file, tree, predictInstall = true }: App
           yaml.source.locateKey(['Resources']),
           `${other.platform} deployments take their AppSpec in the deployment itself; an EC2/on-premises appspec has version, os, files and hooks`,
         ),
-        agent: { at: 'read', message: unsupportedOsMessage('') },
+        agent: refusedOnRead(unsupportedOsMessage('')),
       },
     ]);
   }
@@ -167,10 +175,11 @@ export function validateAppSpec({ text, file, tree, predictInstall = true }: App
     permissions,
     hooks,
   };
+  // An entry with an error is left out of the model: the plan needs them all, and the agent fails
+  // on that error anyway.
+  const complete = !ctx.problems.some((p) => p.agent?.at === 'read' || p.agent?.at === 'install');
   const installs = files.length > 1 || permissions.length > 0;
-  if (predictInstall && readErrors.length === 0 && appspec.os === 'linux' && installs) {
-    checkInstall(ctx, appspec);
-  }
+  if (predictInstall && complete && appspec.os === 'linux' && installs) checkInstall(ctx, appspec);
   const problems = [...yaml.problems, ...ctx.problems].sort(byLocation);
   const os = ctx.os ? { os: ctx.os } : {};
   const [first] = readErrors;
@@ -237,7 +246,6 @@ const PLAN_BUDGET = 100_000;
  * the conflicts the agent refuses, and the permissions entries that apply to nothing.
  */
 function checkInstall(ctx: Context, appspec: AppSpec): void {
-  const install = { at: 'install' as const };
   try {
     const plan = planInstall({
       appspec,
@@ -260,6 +268,6 @@ function checkInstall(ctx: Context, appspec: AppSpec): void {
     });
   } catch (error) {
     if (!(error instanceof InstallRefusal)) throw error;
-    ctx.refuse(error.where, error.explanation.message, error.explanation.hint, install);
+    ctx.refuse(error.where, error.explanation.message, error.explanation.hint, FAILS_INSTALL);
   }
 }

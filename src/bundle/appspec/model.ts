@@ -93,6 +93,14 @@ export type AgentFailure =
   | { at: 'install' }
   | { at: 'script'; event: HookEvent; errorCode: 'ScriptMissing' | 'ScriptFailed' };
 
+/** The agent refuses the appspec when it reads it, with this message. */
+export function refusedOnRead(message: string): AgentFailure {
+  return { at: 'read', message };
+}
+
+/** The agent fails the Install event. */
+export const FAILS_INSTALL: AgentFailure = { at: 'install' };
+
 /** An error always says where the agent fails on it; a warning is something the agent tolerates. */
 export interface AppSpecProblem extends Problem {
   agent?: AgentFailure;

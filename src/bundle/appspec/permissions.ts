@@ -1,6 +1,13 @@
 import type { YamlPath } from '../../core/yaml-source.js';
 import { type Context, describe, isMapping } from './context.js';
-import { type AclEntry, type AppSpecPermission, PERMISSION_TYPES, type PermissionType } from './model.js';
+import {
+  type AclEntry,
+  type AppSpecPermission,
+  FAILS_INSTALL,
+  PERMISSION_TYPES,
+  type PermissionType,
+  refusedOnRead,
+} from './model.js';
 import { NOT_AN_INDEX, noMethod, rubyInspect, rubySplit, rubyText, splitOnce } from './ruby.js';
 
 /**
@@ -22,13 +29,10 @@ const ON_WINDOWS =
   'targeting one or more Windows Server instances. Permissions are supported only for Amazon Linux, Ubuntu Server, and ' +
   'Red Hat Enterprise Linux (RHEL) instances. Update the permissions section of the AppSpec file, and then try again.';
 
-const read = (message: string) => ({ at: 'read' as const, message });
-const install = { at: 'install' as const };
-
 export function checkPermissions(ctx: Context, value: unknown): AppSpecPermission[] {
   if (value === undefined || value === null) return [];
   // parse_permissions iterates the section: a mapping yields [key, value] pairs, which have no has_key?.
-  const agent = read(isMapping(value) ? noMethod('has_key?', []) : noMethod('each', value));
+  const agent = refusedOnRead(isMapping(value) ? noMethod('has_key?', []) : noMethod('each', value));
   const example = '"permissions: [{object: /var/www/app, owner: web}]"';
   const entries = ctx.list(['permissions'], value, 'permissions', example, agent);
   return (entries ?? []).flatMap((entry, index) => checkPermission(ctx, ['permissions', index], entry) ?? []);
@@ -40,7 +44,7 @@ function checkPermission(ctx: Context, path: YamlPath, entry: unknown): AppSpecP
       path,
       `each permissions entry must be a mapping with an object, found ${describe(entry)}`,
       'write "- object: /var/www/app" and the settings below it',
-      read(noMethod('has_key?', entry)),
+      refusedOnRead(noMethod('has_key?', entry)),
     );
     return undefined;
   }
@@ -55,7 +59,7 @@ function checkPermission(ctx: Context, path: YamlPath, entry: unknown): AppSpecP
       path,
       'this permissions entry has no object',
       'add "object: <path on the instance>", a folder or file the files section installs',
-      read(NO_OBJECT),
+      refusedOnRead(NO_OBJECT),
     )
   ) {
     return undefined;
@@ -65,7 +69,7 @@ function checkPermission(ctx: Context, path: YamlPath, entry: unknown): AppSpecP
       at('object'),
       `object must be a path, found ${describe(entry.object)}`,
       'e.g. object: /var/www/app',
-      read(NO_OBJECT),
+      refusedOnRead(NO_OBJECT),
     );
     return undefined;
   }
@@ -74,7 +78,7 @@ function checkPermission(ctx: Context, path: YamlPath, entry: unknown): AppSpecP
       path.slice(0, 1),
       'permissions apply to Linux instances only, and os is windows',
       'remove the permissions section; set ACLs from a hook script instead, e.g. with icacls in AfterInstall',
-      read(ON_WINDOWS),
+      refusedOnRead(ON_WINDOWS),
     );
     return undefined;
   }
@@ -118,14 +122,19 @@ function checkPermission(ctx: Context, path: YamlPath, entry: unknown): AppSpecP
 /** A text value; anything else fails the Install event where the agent uses it as a pattern (null). */
 function textOrRefuse(ctx: Context, path: YamlPath, value: unknown, what: string): string | null {
   if (typeof value === 'string') return value;
-  ctx.refuse(path, `${what} must be text, found ${describe(value)}`, `quote it: "${String(value)}"`, install);
+  ctx.refuse(
+    path,
+    `${what} must be text, found ${describe(value)}`,
+    `quote it: "${String(value)}"`,
+    FAILS_INSTALL,
+  );
   return null;
 }
 
 function globList(ctx: Context, path: YamlPath, value: unknown): string[] | null {
   if (value === undefined || value === null) return [];
   // A mapping iterates as [key, value] pairs, which fail only where a name is matched against them.
-  const agent = isMapping(value) ? install : read(noMethod('each', value));
+  const agent = isMapping(value) ? FAILS_INSTALL : refusedOnRead(noMethod('each', value));
   const items = ctx.list(path, value, 'except', 'except: ["*.log"]', agent);
   if (!items) return null;
   const globs = items.map((item, index) => textOrRefuse(ctx, [...path, index], item, 'each except entry'));
@@ -135,7 +144,7 @@ function globList(ctx: Context, path: YamlPath, value: unknown): string[] | null
 function permissionTypes(ctx: Context, path: YamlPath, value: unknown): PermissionType[] | null {
   if (value === undefined || value === null) return [...PERMISSION_TYPES];
   const unsupported = (type: unknown) =>
-    read(
+    refusedOnRead(
       'The deployment failed because the application specification filespecifies a permission for an object type not ' +
         `supported for permissions (${rubyText(type) ?? rubyInspect(type)}). Update the permissions section of the AppSpec file, and then try again.`,
     );
@@ -144,7 +153,7 @@ function permissionTypes(ctx: Context, path: YamlPath, value: unknown): Permissi
       path,
       `type must be a list, found ${describe(value)}`,
       typeof value === 'string' ? `write type: [${value}]` : 'e.g. type: [file]',
-      isMapping(value) ? unsupported(Object.entries(value)[0]) : read(noMethod('each', value)),
+      isMapping(value) ? unsupported(Object.entries(value)[0]) : refusedOnRead(noMethod('each', value)),
     );
     return null;
   }
@@ -172,7 +181,7 @@ function nameOf(ctx: Context, path: YamlPath, value: unknown, what: string): str
     typeof value === 'number'
       ? `write the ${what}'s name, not its id, or quote it: "${value}"`
       : `e.g. ${what}: www-data`,
-    install,
+    FAILS_INSTALL,
   );
   return String(value);
 }
@@ -203,7 +212,7 @@ export function checkMode(ctx: Context, path: YamlPath, value: unknown): string 
         ? `mode ${written?.text} is read by the agent as ${mode} (YAML 1.1 reads a leading 0 as octal), which is not a mode: the deployment fails`
         : `mode must be 1 to 4 octal digits, found ${ctx.shown(path, value)}`,
       fix ?? 'write the digits chmod takes, e.g. 644 or "0755"; symbolic modes such as u+x are not supported',
-      read(refusal),
+      refusedOnRead(refusal),
     );
     return null;
   }
@@ -279,7 +288,7 @@ export function parseAce(ace: string): { entry: AclEntry } | { refusal: string; 
 
 function checkAcls(ctx: Context, path: YamlPath, value: unknown): AclEntry[] | null {
   const hint = 'write [d:][u|g|m:]name:perms as setfacl takes them, e.g. "u:deploy:rwx" or "d:g:web:rx"';
-  const agent = read(isMapping(value) ? noMethod('split', []) : noMethod('each', value));
+  const agent = refusedOnRead(isMapping(value) ? noMethod('split', []) : noMethod('each', value));
   const items = ctx.list(path, value, 'acls', 'acls: ["u:deploy:rwx"]', agent);
   if (!items) return null;
   const entries = items.map((ace, index) => {
@@ -288,7 +297,7 @@ function checkAcls(ctx: Context, path: YamlPath, value: unknown): AclEntry[] | n
         [...path, index],
         `each acls entry must be text, found ${describe(ace)}`,
         hint,
-        read(noMethod('split', ace)),
+        refusedOnRead(noMethod('split', ace)),
       );
       return null;
     }
@@ -298,7 +307,7 @@ function checkAcls(ctx: Context, path: YamlPath, value: unknown): AclEntry[] | n
       [...path, index],
       `"${ace}" is not an ACL entry the agent accepts: ${parsed.why}`,
       hint,
-      read(parsed.refusal),
+      refusedOnRead(parsed.refusal),
     );
     return null;
   });
@@ -306,7 +315,7 @@ function checkAcls(ctx: Context, path: YamlPath, value: unknown): AclEntry[] | n
 }
 
 function checkContext(ctx: Context, path: YamlPath, value: unknown): AppSpecPermission['context'] | null {
-  const invalidType = read(
+  const invalidType = refusedOnRead(
     `The deployment failed because the application specification file specifies an invalid context type (${rubyInspect(value)}). ` +
       'Update the permissions section of the AppSpec file, and then try again.',
   );
@@ -315,7 +324,7 @@ function checkContext(ctx: Context, path: YamlPath, value: unknown): AppSpecPerm
       path,
       `context must be a mapping, found ${describe(value)}`,
       'e.g. context: {type: httpd_sys_content_t}',
-      Array.isArray(value) || typeof value === 'number' ? read(NOT_AN_INDEX) : invalidType,
+      Array.isArray(value) || typeof value === 'number' ? refusedOnRead(NOT_AN_INDEX) : invalidType,
     );
     return null;
   }
@@ -354,7 +363,7 @@ function checkContext(ctx: Context, path: YamlPath, value: unknown): AppSpecPerm
       [...path, 'range'],
       `range must be text, found ${describe(value.range)}`,
       'e.g. range: s0',
-      read(noMethod('include?', value.range)),
+      refusedOnRead(noMethod('include?', value.range)),
     );
     return null;
   }
@@ -364,7 +373,7 @@ function checkContext(ctx: Context, path: YamlPath, value: unknown): AppSpecPerm
       [...path, 'range'],
       `"${value.range}" is not an SELinux range the agent accepts: ${refusal.why}`,
       'e.g. s0, s0-s1 or s0:c0.c1023',
-      read(refusal.message),
+      refusedOnRead(refusal.message),
     );
     return null;
   }
