@@ -1,19 +1,24 @@
 import { lstatSync, readdirSync, readlinkSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { type FileHandle, open, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { errorMessage, type Problem, problem } from '../core/problems.js';
+import { errorMessage, problem } from '../core/problems.js';
 import {
   APPSPEC_MAX_BYTES,
   type AppSpec,
+  type AppSpecProblem,
   appSpecTooLarge,
-  type BundleEntry,
+  type BundleNode,
   type BundleTree,
+  checkFoundAppSpec,
   findAppSpec,
-  validateAppSpec,
-} from './appspec.js';
+  refusedOnRead,
+} from './appspec/index.js';
+
+/** The file-system edge of the appspec checks: the bundle as a BundleTree, the appspec's text. */
 
 export interface LoadedAppSpec {
-  problems: Problem[];
+  problems: AppSpecProblem[];
+  /** What the agent reads, when it reads it (see validateAppSpec). */
   appspec?: AppSpec;
   /** Display path of the appspec, when one was found. */
   file?: string;
@@ -49,25 +54,30 @@ export async function loadAppSpecFromDir(
     };
   }
 
-  const tree = fileSystemTree(root);
-  const found = findAppSpec(tree, displayRoot);
-  if (found.name === undefined) return { problems: found.problems };
-  const file = displayRoot === '.' ? found.name : `${displayRoot}/${found.name}`;
-
-  const read = await readSmallText(join(root, found.name), file);
-  if ('problem' in read) return { problems: [read.problem], file };
-  return { ...validateAppSpec({ text: read.text, file, tree }), file };
+  const found = findAppSpec(fileSystemTree(root), displayRoot);
+  if (found.path === undefined) return { problems: found.problems };
+  const file = displayRoot === '.' ? found.path : `${displayRoot}/${found.path}`;
+  const read = await readAppSpecText(join(root, found.path), file);
+  if ('problem' in read) return { problems: [...found.problems, read.problem], file };
+  const { problems, appspec } = checkFoundAppSpec(found, read.text, file);
+  return { problems, ...(appspec ? { appspec } : {}), file };
 }
 
 const SOURCE_HINT = 'revision.source in the config (or --source) is a folder relative to the workspace';
 
-/** The size is checked on the open file before reading, so a huge file is never loaded. */
-async function readSmallText(path: string, file: string): Promise<{ text: string } | { problem: Problem }> {
+/** The appspec's text; the size is checked on the open file before reading, so a huge file is never loaded. */
+export async function readAppSpecText(
+  path: string,
+  file: string,
+): Promise<{ text: string } | { problem: AppSpecProblem }> {
+  const cannot = (message: string, hint?: string) => ({
+    problem: { ...problem(message, { file }, hint), agent: refusedOnRead(message) },
+  });
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    return { problem: problem(`cannot read the appspec: ${errorMessage(error)}`, { file }) };
+    return cannot(`cannot read the appspec: ${errorMessage(error)}`);
   }
   try {
     const { size } = await handle.stat();
@@ -76,10 +86,10 @@ async function readSmallText(path: string, file: string): Promise<{ text: string
     try {
       return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
     } catch {
-      return {
-        problem: problem('the appspec is not UTF-8 text', { file }, 'save it as UTF-8 (or plain ASCII)'),
-      };
+      return cannot('the appspec is not UTF-8 text', 'save it as UTF-8 (or plain ASCII)');
     }
+  } catch (error) {
+    return cannot(`cannot read the appspec: ${errorMessage(error)}`);
   } finally {
     await handle.close();
   }
@@ -94,13 +104,14 @@ function displayPath(dir: string): string {
 }
 
 /**
- * A BundleTree over a real folder. Synchronous because the validator is: it asks about the few paths
- * the appspec names. Symlinks are judged by where they lead, never followed out of the bundle.
+ * A BundleTree over a real folder. Synchronous because the checks are: they ask about the paths the
+ * appspec names and, for its permissions, what the files section installs. Symlinks are judged by
+ * where they lead, never followed out of the bundle.
  */
-function fileSystemTree(root: string): BundleTree {
+export function fileSystemTree(root: string): BundleTree {
   const insideRoot = (path: string) => path === root || path.startsWith(root + sep);
   return {
-    entry(path: string): BundleEntry | undefined {
+    node(path: string): BundleNode | undefined {
       const absolute = join(root, path);
       let own: Stats;
       try {
@@ -126,8 +137,11 @@ function fileSystemTree(root: string): BundleTree {
       };
     },
     list(path: string): string[] | undefined {
+      const absolute = join(root, path);
       try {
-        return readdirSync(join(root, path)).sort();
+        // A folder linked from inside the bundle is listed; one outside it is not the bundle's.
+        if (!insideRoot(realpathSync(absolute))) return undefined;
+        return readdirSync(absolute).sort();
       } catch {
         return undefined;
       }

@@ -1,10 +1,14 @@
+import { predictFailure } from '../bundle/appspec/index.js';
 import { loadAppSpecFromDir } from '../bundle/appspec-fs.js';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
 import { formatProblem } from '../core/problems.js';
 import { parseFlags } from './args.js';
 import { type CommandHandler, UsageError } from './command.js';
 
-/** `validate [--config FILE] [--source DIR]`: checks the appspec of the folder that would be archived. */
+/**
+ * `validate [--config FILE] [--source DIR]`: checks the appspec of the folder that would be
+ * archived as the CodeDeploy agent reads it, and says where the agent would fail the deployment.
+ */
 const validate: CommandHandler = async (argv) => {
   const options = parseFlags(argv, { config: { type: 'string' }, source: { type: 'string' } });
   if (options.config !== undefined && options.source !== undefined) {
@@ -20,7 +24,12 @@ const validate: CommandHandler = async (argv) => {
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
   const counts = [plural(errors, 'error'), plural(warnings, 'warning')].filter(Boolean).join(', ');
-  process.stdout.write(`${file ?? source}: ${counts === '' ? 'ok' : counts}\n`);
+  const failure = predictFailure(problems);
+  // Where it fails tells what else of the deployment would have run first (ApplicationStop, the copies…).
+  const fails = failure
+    ? `; on an instance the deployment fails at ${failure.event} (${failure.errorCode})`
+    : '';
+  process.stdout.write(`${file ?? source}: ${counts === '' ? 'ok' : counts}${fails}\n`);
   return errors > 0 ? 1 : 0;
 };
 export default validate;

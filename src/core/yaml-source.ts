@@ -8,7 +8,9 @@ import {
   LineCounter,
   type Node,
   type Pair,
+  type ParseOptions,
   parseDocument,
+  type SchemaOptions,
 } from 'yaml';
 import { type Problem, problem, type SourceLocation } from './problems.js';
 
@@ -33,9 +35,19 @@ export interface ParsedYaml {
   problems: Problem[];
 }
 
-export function parseYamlSource(text: string, file: string): ParsedYaml {
+/** YAML 1.2 with unique keys unless the file's reader says otherwise (the appspec's reads YAML 1.1). */
+export type YamlReading = Pick<ParseOptions, 'uniqueKeys'> &
+  Pick<SchemaOptions, 'customTags'> & { version?: '1.1' };
+
+export function parseYamlSource(text: string, file: string, reading: YamlReading = {}): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true,
+    ...reading,
+  });
   const at = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, col };
@@ -63,7 +75,8 @@ export function parseYamlSource(text: string, file: string): ParsedYaml {
     let depth = 0;
     for (const segment of path) {
       if (isMap(node)) {
-        const match = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
+        // Where a key repeats (allowed by some readers), the last one is the one a reader keeps.
+        const match = node.items.findLast((item) => isPair(item) && keyText(item.key) === String(segment));
         if (!match) break;
         pair = match as Pair;
         node = match.value;

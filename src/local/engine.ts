@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type AgentOptions, type EventUpdate, runInstance } from './agent/agent.js';
+import type { RunasPolicy } from './agent/users.js';
 import { createDeploymentRecord, lastSuccessful } from './deployments.js';
 import type { Fleets } from './fleets.js';
 import { HEALTH_CONSTRAINTS_MESSAGE, nextStep, planHealth } from './health.js';
@@ -40,6 +41,8 @@ export interface EngineOptions {
   /** How long a new deployment stays Created before instances are assigned (target queries fail meanwhile). */
   startDelayMs: number;
   killGraceMs: number;
+  /** How hooks with runas or sudo run (see agent/users.ts). */
+  users: RunasPolicy;
   s3: S3Client;
   region: string;
   accountId: string;
@@ -518,7 +521,8 @@ export class Engine {
     timeline.push({ instanceId: target.targetId, ...label, phase: 'start', time: target.lastUpdatedAt });
     this.save(record);
     const location = record.revision.s3Location ?? {};
-    const agentOptions: AgentOptions = { s3: this.options.s3, killGraceMs: this.options.killGraceMs };
+    const { s3, killGraceMs, users } = this.options;
+    const agentOptions: AgentOptions = { s3, killGraceMs, users };
     const report = (index: number, update: EventUpdate) => {
       const event = target.lifecycleEvents[segment.from + index];
       if (!event) return;

@@ -47,11 +47,6 @@ const ALLOW_TRAFFIC: LifecycleStep[] = [
   { event: 'AfterAllowTraffic', action: 'hooks', revision: 'current' },
 ];
 
-/** Every event an appspec may name hooks for (the agent rejects others). */
-export const HOOK_EVENTS: ReadonlySet<string> = new Set(
-  [...BLOCK_TRAFFIC, ...IN_PLACE, ...ALLOW_TRAFFIC].filter((s) => s.action === 'hooks').map((s) => s.event),
-);
-
 export interface LifecycleSettings {
   deploymentStyle?: Record<string, unknown>;
   loadBalancerInfo?: Record<string, unknown>;

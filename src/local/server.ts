@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { scriptsLogPath } from './agent/agent.js';
+import { type RunasPolicy, runasPolicy } from './agent/users.js';
 import { randomDeploymentId } from './deployments.js';
 import { Engine, type TimelineEntry } from './engine.js';
 import { Fleets, type RouterInfo } from './fleets.js';
@@ -36,6 +37,11 @@ export interface LocalCodeDeployOptions {
   startDelayMs?: number;
   /** Between SIGTERM and SIGKILL of a script's process group. Default 2000. */
   killGraceMs?: number;
+  /**
+   * Hooks with runas or sudo: switched to that user when this process can (root), else failed
+   * unless `otherwise: 'current-user'` (default from LOCAL_CODEDEPLOY_RUNAS). See agent/users.ts.
+   */
+  runas?: Partial<RunasPolicy>;
   /** Page size of the List operations. Default 100. */
   pageSize?: number;
   /**
@@ -122,6 +128,7 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
     timeScale,
     startDelayMs: options.startDelayMs ?? 0,
     killGraceMs,
+    users: runasPolicy(options.runas),
     s3,
     region: options.region ?? 'us-east-1',
     accountId: options.accountId ?? '123456789012',

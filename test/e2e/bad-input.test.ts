@@ -4,6 +4,7 @@ import { chmod, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs
 import { basename, dirname, join } from 'node:path';
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { AppSpecCase } from '../helpers/appspec-corpus.js';
 import { type DeployEnv, SHA, startDeployEnv, testConfig } from '../helpers/deploy-env.js';
 import { codeDeployOperation, isWrite, s3Operation } from '../helpers/fault-proxy.js';
 import { type RunnerResult, runBundledAction } from '../helpers/runner.js';
@@ -81,17 +82,6 @@ function configExpectation(path: string): Expect {
 }
 
 // ---------------------------------------------------------------- appspec corpus (test/corpus/appspec)
-interface AppSpecCase {
-  bundle: Record<string, string>;
-  problems: Array<{
-    severity: string;
-    line: number | null;
-    col: number | null;
-    message: string;
-    hint?: string;
-  }>;
-}
-
 const appspecCases: Case[] = [];
 for (const name of (await readdir(join(CORPUS, 'appspec'), { withFileTypes: true }))
   .filter((entry) => entry.isDirectory())
@@ -101,14 +91,16 @@ for (const name of (await readdir(join(CORPUS, 'appspec'), { withFileTypes: true
   const spec = JSON.parse(readFileSyncUtf8(join(dir, 'case.json'))) as AppSpecCase;
   const errors = spec.problems.filter((p) => p.severity === 'error');
   if (errors.length === 0) continue;
+  const appspec = `app/${spec.appspec ?? 'appspec.yml'}`;
   appspecCases.push({
     name: `appspec › ${name}`,
     workspace: async () => {
       const workspace = await env.workspace(
         BASE_CONFIG,
         {},
-        { 'app/appspec.yml': await readFile(join(dir, 'appspec.yml')) },
+        { [appspec]: await readFile(join(dir, 'appspec.yml')) },
       );
+      if (appspec !== 'app/appspec.yml') await rm(join(workspace, 'app/appspec.yml'));
       // Only the case's bundle: the test app's own files would answer questions the case asks.
       await rm(join(workspace, 'app/scripts'), { recursive: true });
       await rm(join(workspace, 'app/site'), { recursive: true });
@@ -123,7 +115,7 @@ for (const name of (await readdir(join(CORPUS, 'appspec'), { withFileTypes: true
       return workspace;
     },
     expect: errors.map((p) => ({
-      file: 'app/appspec.yml',
+      file: p.folder ? 'app' : appspec,
       ...(p.line !== null ? { line: p.line, col: p.col ?? undefined } : {}),
       message: p.message,
       hint: p.hint,

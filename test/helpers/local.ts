@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -35,8 +35,8 @@ export async function tempDir(prefix = 'cdg-local-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
 
-/** A file of a revision: text, or text with a mode (scripts are 0755 by default). */
-export type RevisionFiles = Record<string, string | { content: string; mode: number }>;
+/** A file of a revision: text, text with a mode (scripts are 0755 by default), or a symlink. */
+export type RevisionFiles = Record<string, string | { content: string; mode: number } | { symlink: string }>;
 
 /**
  * Builds a bundle with the system tools, like a user would: `zip -qry` or `tar` (tgz: gzip). With
@@ -53,6 +53,10 @@ export async function buildBundle(
   for (const [path, file] of Object.entries(files)) {
     const target = join(root, path);
     await mkdir(dirname(target), { recursive: true });
+    if (typeof file !== 'string' && 'symlink' in file) {
+      await symlink(file.symlink, target);
+      continue;
+    }
     const content = typeof file === 'string' ? file : file.content;
     const mode = typeof file === 'string' ? (path.endsWith('.sh') ? 0o755 : 0o644) : file.mode;
     await writeFile(target, content);

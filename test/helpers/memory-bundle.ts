@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { BundleEntry, BundleTree } from '../../src/bundle/appspec.js';
+import type { BundleNode, BundleTree } from '../../src/bundle/appspec/index.js';
 
 /**
  * An in-memory bundle for the pure AppSpec checks. Keys are bundle paths; values say what is there:
@@ -15,30 +15,34 @@ export function memoryBundle(spec: MemoryBundle): BundleTree {
     for (let dir = posix.dirname(path); dir !== '.'; dir = posix.dirname(dir)) kinds.set(dir, 'dir');
   }
 
-  const resolved = (path: string, kind: string): Omit<BundleEntry, 'type'> => {
-    if (!kind.startsWith('-> ')) {
-      const target = kind === 'dir' ? 'directory' : 'file';
-      return { target, inside: true, ...(target === 'file' ? { executable: kind === 'exec' } : {}) };
-    }
+  /** Where a path leads once links are followed: a path in the bundle, or null when it leaves it. */
+  const resolve = (path: string, hops = 0): string | null | undefined => {
+    const kind = kinds.get(path);
+    if (kind === undefined || !kind.startsWith('-> ')) return kind === undefined ? undefined : path;
     const to = posix.normalize(posix.join(posix.dirname(path), kind.slice(3)));
-    // Outside the bundle the tree cannot see: such a link is taken to point at an existing file.
-    if (to === '..' || to.startsWith('../')) return { target: 'file', inside: false, executable: true };
-    const targetKind = kinds.get(to);
-    return targetKind === undefined ? { inside: true } : resolved(to, targetKind);
+    if (to === '..' || to.startsWith('../')) return null;
+    return hops > 40 ? undefined : resolve(to === '.' ? '' : to, hops + 1);
   };
 
   return {
-    entry(path) {
+    node(path) {
       const kind = kinds.get(path);
       if (kind === undefined) return undefined;
       const type = kind.startsWith('-> ') ? 'symlink' : kind === 'dir' ? 'directory' : 'file';
-      return { type, ...resolved(path, kind) };
+      const to = resolve(path);
+      // Outside the bundle the tree cannot see: such a link is taken to point at an existing file.
+      if (to === null) return { type, target: 'file', inside: false, executable: true };
+      if (to === undefined) return { type, inside: true };
+      const target = kinds.get(to) === 'dir' ? 'directory' : 'file';
+      const node: BundleNode = { type, target, inside: true };
+      return target === 'file' ? { ...node, executable: kinds.get(to) === 'exec' } : node;
     },
     list(path) {
-      if (kinds.get(path) !== 'dir') return undefined;
-      const prefix = path === '' ? '' : `${path}/`;
+      const folder = resolve(path);
+      if (folder === null || folder === undefined || kinds.get(folder) !== 'dir') return undefined;
+      const prefix = folder === '' ? '' : `${folder}/`;
       return [...kinds.keys()]
-        .filter((key) => key !== path && key.startsWith(prefix) && !key.slice(prefix.length).includes('/'))
+        .filter((key) => key !== folder && key.startsWith(prefix) && !key.slice(prefix.length).includes('/'))
         .map((key) => key.slice(prefix.length))
         .sort();
     },

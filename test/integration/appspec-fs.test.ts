@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { APPSPEC_MAX_BYTES } from '../../src/bundle/appspec.js';
+import { APPSPEC_MAX_BYTES } from '../../src/bundle/appspec/index.js';
 import { loadAppSpecFromDir } from '../../src/bundle/appspec-fs.js';
 import { formatProblem } from '../../src/core/problems.js';
 
@@ -48,26 +48,35 @@ describe('loadAppSpecFromDir', () => {
     expect(loaded.appspec?.hooks.ApplicationStart).toEqual([{ location: 'scripts/start.sh', timeout: 60 }]);
   });
 
-  it('warns about a script without the executable bit, and only warns', async () => {
-    await writeFile(join(bundle, 'appspec.yml'), APPSPEC);
+  it('warns once about the scripts without the executable bit, which the agent chmods (hook_executor.rb)', async () => {
+    await writeFile(
+      join(bundle, 'appspec.yml'),
+      `${APPSPEC}  ValidateService:\n    - location: scripts/check.sh\n    - location: scripts/start.sh\n`,
+    );
     await script('scripts/start.sh', 0o644);
+    await script('scripts/check.sh', 0o640);
     const loaded = await loadAppSpecFromDir(bundle, 'bundle');
     expect(texts(loaded.problems)).toEqual([
-      expect.stringMatching(
-        /^bundle\/appspec\.yml:8:17: warning: script "scripts\/start\.sh" is not executable \(.*chmod \+x/,
-      ),
+      'bundle/appspec.yml:8:17: warning: scripts not executable: scripts/start.sh, scripts/check.sh (the agent makes ' +
+        'them executable before running, but commit them so: chmod +x scripts/start.sh scripts/check.sh && ' +
+        'git update-index --chmod=+x scripts/start.sh scripts/check.sh)',
     ]);
     expect(loaded.appspec).toBeDefined();
   });
 
-  it('reports a missing script and a missing source with their positions', async () => {
+  it('reports a missing script and a missing source with their positions, and where the agent fails', async () => {
     await writeFile(join(bundle, 'appspec.yml'), APPSPEC.replace('source: /', 'source: web'));
     const loaded = await loadAppSpecFromDir(bundle, 'bundle');
     expect(texts(loaded.problems)).toEqual([
       expect.stringMatching(/^bundle\/appspec\.yml:4:13: source "web" is not in the bundle/),
       expect.stringMatching(/^bundle\/appspec\.yml:8:17: script "scripts\/start\.sh" is not in the bundle/),
     ]);
-    expect(loaded.appspec).toBeUndefined();
+    expect(loaded.problems.map((p) => p.agent)).toEqual([
+      { at: 'install' },
+      { at: 'script', event: 'ApplicationStart', errorCode: 'ScriptMissing' },
+    ]);
+    // The agent reads this appspec: it fails later, at Install.
+    expect(loaded.appspec?.files).toEqual([{ source: 'web', destination: '/var/www/app' }]);
   });
 
   it('follows a symlink that stays inside the bundle', async () => {
@@ -104,20 +113,51 @@ describe('loadAppSpecFromDir', () => {
     expect(texts(loaded.problems)).toEqual([expect.stringMatching(/:8:17: .*is a symlink to nothing/)]);
   });
 
-  it('reads appspec.yaml when there is no appspec.yml', async () => {
+  it('refuses appspec.yaml alone: the hooks read appspec.yml only (hook_executor.rb parse_app_spec)', async () => {
     await writeFile(join(bundle, 'appspec.yaml'), 'version: 0.0\nos: linux\n');
     const loaded = await loadAppSpecFromDir(bundle, 'bundle');
-    expect(loaded).toMatchObject({ problems: [], file: 'bundle/appspec.yaml' });
+    expect(texts(loaded.problems)).toEqual([
+      "bundle: only appspec.yaml at the root of bundle: the agent's hooks read appspec.yml, so the deployment fails at " +
+        'BeforeInstall (rename it to appspec.yml)',
+    ]);
+    expect(loaded.file).toBeUndefined();
   });
 
-  it('refuses both appspec.yml and appspec.yaml', async () => {
+  it('warns about appspec.yaml beside appspec.yml, which the agent reads', async () => {
     await writeFile(join(bundle, 'appspec.yml'), 'version: 0.0\nos: linux\n');
     await writeFile(join(bundle, 'appspec.yaml'), 'version: 0.0\nos: linux\n');
     const loaded = await loadAppSpecFromDir(bundle, 'bundle');
     expect(texts(loaded.problems)).toEqual([
-      expect.stringMatching(/^bundle: both appspec\.yml and appspec\.yaml/),
+      expect.stringMatching(/^bundle: warning: both appspec\.yml and appspec\.yaml .* ignores appspec\.yaml/),
     ]);
-    expect(loaded.file).toBeUndefined();
+    expect(loaded.file).toBe('bundle/appspec.yml');
+  });
+
+  it('reads the appspec of a single top folder, which the agent strips (command_executor.rb unpack_bundle)', async () => {
+    await rm(join(bundle, 'scripts'), { recursive: true });
+    await mkdir(join(bundle, 'repo-main/scripts'), { recursive: true });
+    await writeFile(join(bundle, 'repo-main/appspec.yml'), APPSPEC);
+    await writeFile(join(bundle, 'repo-main/scripts/start.sh'), '#!/bin/sh\n', { mode: 0o755 });
+    const loaded = await loadAppSpecFromDir(bundle, 'bundle');
+    expect(texts(loaded.problems)).toEqual([
+      expect.stringMatching(
+        /^bundle: warning: everything in bundle is in the folder repo-main, which the agent strips/,
+      ),
+    ]);
+    expect(loaded.file).toBe('bundle/repo-main/appspec.yml');
+  });
+
+  it('finds AppSpec.yml for a Windows appspec, not for a Linux one', async () => {
+    await writeFile(join(bundle, 'AppSpec.yml'), 'version: 0.0\nos: windows\n');
+    const windows = await loadAppSpecFromDir(bundle, 'bundle');
+    expect(windows.problems.map((p) => p.severity)).toEqual(['warning']);
+    expect(windows.appspec?.os).toBe('windows');
+    await writeFile(join(bundle, 'AppSpec.yml'), 'version: 0.0\nos: linux\n');
+    const linux = await loadAppSpecFromDir(bundle, 'bundle');
+    expect(texts(linux.problems)).toEqual([
+      'bundle/AppSpec.yml: no appspec.yml, but there is AppSpec.yml (rename it to appspec.yml: the agent looks for the lower-case name)',
+    ]);
+    expect(linux.appspec).toBeUndefined();
   });
 
   it('points at the folder that holds the appspec when it is one level down', async () => {
@@ -163,7 +203,7 @@ describe('loadAppSpecFromDir', () => {
     try {
       process.chdir(outer);
       expect(texts((await loadAppSpecFromDir(bundle)).problems)).toEqual([
-        expect.stringMatching(/^bundle\/appspec\.yml:4:3: Install cannot run scripts/),
+        expect.stringMatching(/^bundle\/appspec\.yml:4:3: warning: Install runs no scripts/),
       ]);
       process.chdir(bundle);
       expect((await loadAppSpecFromDir('.')).problems[0]?.location?.file).toBe('appspec.yml');

@@ -52,24 +52,38 @@ describe('validate command', () => {
     await chmod(join(workspace, 'app/scripts/start.sh'), 0o644);
     const { code, stdout } = await run(['--source', 'app']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(
-      /^app\/appspec\.yml:5:17: warning: script "scripts\/start\.sh" is not executable \(/,
-    );
+    expect(stdout).toMatch(/^app\/appspec\.yml:5:17: warning: script not executable: scripts\/start\.sh \(/);
     expect(stdout).toMatch(/\napp\/appspec\.yml: 1 warning\n$/);
   });
 
-  it('exits 1 and lists every error as PATH:LINE:COL: message (hint)', async () => {
-    await writeFile(join(workspace, 'app/appspec.yml'), `version: 2\n${appspec('Install').slice(13)}`);
+  it('exits 1 and lists every error and warning as PATH:LINE:COL: message (hint)', async () => {
+    await writeFile(
+      join(workspace, 'app/appspec.yml'),
+      `version: 2\n${appspec('Install').slice(13)}  ValidateService:\n    - location: scripts/check.sh\n`,
+    );
     const { code, stdout } = await run(['--source', 'app']);
     expect(code).toBe(1);
     expect(stdout.split('\n')).toEqual([
       'app/appspec.yml:1:10: version must be 0.0, found 2 (write version: 0.0, the only AppSpec version)',
       expect.stringMatching(
-        /^app\/appspec\.yml:4:3: Install cannot run scripts: .* \(run the script in BeforeInstall or AfterInstall\)$/,
+        /^app\/appspec\.yml:4:3: warning: Install runs no scripts: .* \(run the script in BeforeInstall or AfterInstall\)$/,
       ),
-      'app/appspec.yml: 2 errors',
+      expect.stringMatching(/^app\/appspec\.yml:8:17: script "scripts\/check\.sh" is not in the bundle \(/),
+      'app/appspec.yml: 2 errors, 1 warning; on an instance the deployment fails at BeforeInstall (UnknownError)',
       '',
     ]);
+  });
+
+  it('says at which event the agent fails a revision whose appspec it reads', async () => {
+    await writeFile(
+      join(workspace, 'app/appspec.yml'),
+      `${appspec('AfterInstall')}  ValidateService:\n    - location: scripts/missing.sh\n`,
+    );
+    const { code, stdout } = await run(['--source', 'app']);
+    expect(code).toBe(1);
+    expect(stdout.split('\n').at(-2)).toBe(
+      'app/appspec.yml: 1 error; on an instance the deployment fails at ValidateService (ScriptMissing)',
+    );
   });
 
   it('takes the folder from revision.source of the config', async () => {

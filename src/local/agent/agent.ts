@@ -1,8 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { HookEvent } from '../../bundle/appspec/index.js';
 import type { LifecycleStep } from '../lifecycle.js';
 import {
   bareETag,
@@ -12,10 +13,11 @@ import {
   type S3Location,
 } from '../model.js';
 import { INSTANCE_ROOT_VARIABLE } from '../processes.js';
-import { AppSpecError, readAppSpec } from './appspec.js';
+import { AppSpecError, readRevisionAppSpec } from './appspec.js';
 import { BundleError, downloadBundle, removeOldRevisions, unpackBundle } from './bundle.js';
-import { runScript, ScriptLog, type ScriptOutcome } from './hooks.js';
+import { runScript, ScriptLog } from './hooks.js';
 import { InstallError, install } from './install.js';
+import type { RunasPolicy } from './users.js';
 
 /**
  * The CodeDeploy agent of one local instance. The instance directory is the instance's filesystem
@@ -46,6 +48,7 @@ export interface EventUpdate {
 export interface AgentOptions {
   s3: S3Client;
   killGraceMs: number;
+  users: RunasPolicy;
 }
 
 export type InstanceOutcome = 'Succeeded' | 'Failed' | 'Aborted';
@@ -102,15 +105,17 @@ export async function runInstance(
   const pointer = (kind: 'last_successful_install' | 'most_recent_install') =>
     join(instructionsDir, `${deployment.deploymentGroupId}_${kind}`);
 
+  /**
+   * hook_executor.rb select_correct_deployment_root_dir: the revision being deployed, or, for the
+   * events that stop what runs (ApplicationStop, the BlockTraffic hooks) before it is unpacked, the
+   * one last installed successfully; undefined when there is none. That revision's folder may be
+   * gone: reading its appspec then fails the event.
+   */
   const archiveOf = async (step: LifecycleStep): Promise<string | undefined> => {
     const current = join(currentDir, 'deployment-archive');
-    if (step.revision === 'current') return current;
-    // As the agent: the previous revision's scripts, unless this deployment's revision is already unpacked.
-    if (await exists(current)) return current;
+    if (step.revision === 'current' || (await exists(current))) return current;
     const last = await readFile(pointer('last_successful_install'), 'utf8').catch(() => undefined);
-    if (last === undefined) return undefined;
-    const archive = join(last.trim(), 'deployment-archive');
-    return (await exists(archive)) ? archive : undefined;
+    return last === undefined ? undefined : join(last.trim(), 'deployment-archive');
   };
 
   const runHooks = async (step: LifecycleStep): Promise<Diagnostics> => {
@@ -119,37 +124,23 @@ export async function runInstance(
       note(`${step.event}: no revision was installed successfully on this instance before, nothing to run`);
       return SUCCEEDED;
     }
-    const appspec = await readAppSpec(archive);
-    const scripts = appspec.hooks.get(step.event) ?? [];
+    // The agent reads the appspec for every event, with or without scripts in it.
+    const { appspec } = await readRevisionAppSpec(archive, instanceDir, 'hooks');
+    const scripts = appspec.hooks[step.event as HookEvent] ?? [];
     if (scripts.length === 0) return SUCCEEDED;
     const log = new ScriptLog(writeLog);
     log.append(`LifecycleEvent - ${step.event}\n`);
-    const env: Record<string, string> = {
-      ...stringEnv(process.env),
-      LIFECYCLE_EVENT: step.event,
-      DEPLOYMENT_ID: deployment.deploymentId,
-      APPLICATION_NAME: deployment.applicationName,
-      DEPLOYMENT_GROUP_NAME: deployment.deploymentGroupName,
-      DEPLOYMENT_GROUP_ID: deployment.deploymentGroupId,
-      BUNDLE_BUCKET: deployment.s3Location.bucket ?? '',
-      BUNDLE_KEY: deployment.s3Location.key ?? '',
-      BUNDLE_VERSION: deployment.s3Location.version ?? '',
-      BUNDLE_ETAG: bareETag(deployment.s3Location.eTag),
-      // Not set by the real agent: the instance's sandboxed filesystem, its id, and the port its
-      // application listens on (the group's local router forwards there); the root also marks the
-      // processes the hooks start, so a terminated instance's processes can be stopped.
-      [INSTANCE_ROOT_VARIABLE]: instanceDir,
-      LOCAL_CODEDEPLOY_INSTANCE_ID: deployment.instance.id,
-      LOCAL_CODEDEPLOY_INSTANCE_PORT: String(deployment.instance.port),
-    };
+    const env = hookEnvironment(deployment, step.event, instanceDir);
     for (const script of scripts) {
-      const outcome: ScriptOutcome | undefined = await runScript({
+      const outcome = await runScript({
         location: script.location,
-        path: join(archive, script.location),
-        cwd: archive,
+        archiveDir: archive,
+        instanceRoot: instanceDir,
         env,
-        timeoutSeconds: script.timeoutSeconds,
-        ...(script.runas ? { runas: script.runas } : {}),
+        timeoutSeconds: script.timeout,
+        ...(script.runas !== undefined ? { runas: script.runas } : {}),
+        ...(script.sudo ? { sudo: true } : {}),
+        users: options.users,
         log,
         note,
         signal,
@@ -167,7 +158,8 @@ export async function runInstance(
         );
       }
     }
-    return { ...SUCCEEDED, logTail: log.tail() };
+    // A succeeded event's diagnostics carry no log (command_poller.rb gather_diagnostics): it is in scripts.log.
+    return SUCCEEDED;
   };
 
   const runStep = async (step: LifecycleStep): Promise<Diagnostics> => {
@@ -189,13 +181,16 @@ export async function runInstance(
       }
       case 'install': {
         const archiveDir = join(currentDir, 'deployment-archive');
+        const { appspec, installFailure } = await readRevisionAppSpec(archiveDir, instanceDir, 'install');
+        if (installFailure !== undefined) throw new InstallError(installFailure);
         await install({
           archiveDir,
           root: instanceDir,
           instructionsDir,
           deploymentGroupId: deployment.deploymentGroupId,
-          appspec: await readAppSpec(archiveDir),
+          appspec,
           fileExistsBehavior: deployment.fileExistsBehavior,
+          canChangeOwners: options.users.canSwitchUsers,
           note,
         });
         await writeFile(pointer('last_successful_install'), currentDir);
@@ -270,8 +265,39 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
-  return out;
+/** The system's PATH, as a service started with /etc/profile has it. */
+const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/**
+ * The hooks' environment: the agent's variables (hook_executor.rb @child_envs, command_executor.rb
+ * get_s3_envs; BUNDLE_VERSION and BUNDLE_ETAG are unset when the revision names none), a system
+ * PATH with the folder of this Node.js (an instance has its runtime on its PATH), and the local
+ * CodeDeploy's own variables. Nothing else of this process's environment: no AWS credentials (the
+ * agent deletes them, command_poller.rb), no developer settings a script could come to rely on.
+ */
+export function hookEnvironment(
+  deployment: AgentDeployment,
+  event: string,
+  instanceDir: string,
+): Record<string, string> {
+  const { bucket, key, version, eTag } = deployment.s3Location;
+  const node = dirname(process.execPath);
+  return {
+    PATH: [...SYSTEM_PATH, ...(SYSTEM_PATH.includes(node) ? [] : [node])].join(delimiter),
+    LIFECYCLE_EVENT: event,
+    DEPLOYMENT_ID: deployment.deploymentId,
+    APPLICATION_NAME: deployment.applicationName,
+    DEPLOYMENT_GROUP_NAME: deployment.deploymentGroupName,
+    DEPLOYMENT_GROUP_ID: deployment.deploymentGroupId,
+    BUNDLE_BUCKET: bucket ?? '',
+    BUNDLE_KEY: key ?? '',
+    ...(version ? { BUNDLE_VERSION: version } : {}),
+    ...(eTag ? { BUNDLE_ETAG: bareETag(eTag) } : {}),
+    // Not set by the real agent: the instance's sandboxed filesystem, its id, and the port its
+    // application listens on (the group's local router forwards there); the root also marks the
+    // processes the hooks start, so a terminated instance's processes can be stopped.
+    [INSTANCE_ROOT_VARIABLE]: instanceDir,
+    LOCAL_CODEDEPLOY_INSTANCE_ID: deployment.instance.id,
+    LOCAL_CODEDEPLOY_INSTANCE_PORT: String(deployment.instance.port),
+  };
 }

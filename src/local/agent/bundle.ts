@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { topFolderToStrip } from '../../bundle/appspec/index.js';
 import { bareETag, type S3Location } from '../model.js';
 
 const execFileAsync = promisify(execFile);
@@ -77,17 +78,21 @@ export async function unpackBundle(
   await stripTopFolder(archiveDir);
 }
 
-/** A bundle whose only entry is a folder holding the appspec is unpacked from inside that folder. */
+/** A bundle whose only entry is a folder holding an appspec is unpacked from inside that folder. */
 async function stripTopFolder(archiveDir: string): Promise<void> {
   const entries = await readdir(archiveDir, { withFileTypes: true });
   const [only] = entries;
-  if (entries.length !== 1 || !only?.isDirectory()) return;
-  const nested = join(archiveDir, only.name);
-  if (!(await readdir(nested)).some((name) => /appspec/i.test(name))) return;
+  const inside = only?.isDirectory() ? await readdir(join(archiveDir, only.name)) : [];
+  const folder = topFolderToStrip(
+    entries.map((entry) => entry.name),
+    (name) => entries.some((entry) => entry.name === name && entry.isDirectory()),
+    () => inside,
+  );
+  if (folder === undefined) return;
   const temp = `${archiveDir}-temp`;
   await rm(temp, { recursive: true, force: true });
   await rename(archiveDir, temp);
-  await rename(join(temp, only.name), archiveDir);
+  await rename(join(temp, folder), archiveDir);
   await rmdir(temp);
 }
 

@@ -1,10 +1,13 @@
-import { realpath } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { existsSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { expandPath, type InstanceView } from '../../bundle/appspec/index.js';
 
 /**
  * An instance's filesystem: absolute paths of the appspec (`/var/www/app`) map under the instance
- * directory. A path that climbs above `/` with `..`, or that reaches outside through a symlink
- * already on the instance, is refused rather than clamped.
+ * directory, the instance's `/`. A relative path is resolved from `/`, the agent's working
+ * directory, and `..` stops at `/` as it does on any Linux system. What reaches outside through a
+ * symlink already on the instance is refused rather than followed: an absolute link written on
+ * the instance names a place on this machine, not on the instance.
  */
 export class SandboxError extends Error {
   constructor(message: string) {
@@ -13,48 +16,56 @@ export class SandboxError extends Error {
   }
 }
 
-export async function sandboxPath(root: string, path: string, what: string): Promise<string> {
-  if (!path.startsWith('/')) {
-    throw new SandboxError(`The ${what} ${path} must be an absolute path (such as /var/www/app)`);
-  }
-  const parts: string[] = [];
-  for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') {
-      if (parts.length === 0) {
-        throw new SandboxError(
-          `The ${what} ${path} climbs above / with "..": refused, it would leave the instance`,
-        );
-      }
-      parts.pop();
-    } else {
-      parts.push(segment);
-    }
-  }
-  const resolved = join(root, ...parts);
-  await assertInside(root, resolved, `The ${what} ${path}`);
-  return resolved;
+export interface Sandbox extends InstanceView {
+  /** Where an instance path is on this machine. */
+  path(instancePath: string): string;
 }
 
-/** The nearest existing ancestor of `path`, symlinks resolved, must still be inside `root`. */
-export async function assertInside(root: string, path: string, what: string): Promise<void> {
-  const realRoot = await realpath(root);
-  let probe = path;
-  for (;;) {
-    try {
-      const real = await realpath(probe);
-      if (!isWithin(realRoot, real)) {
-        throw new SandboxError(
-          `${what} leads outside the instance through a symbolic link (${probe} → ${real}): refused`,
-        );
+export function instanceSandbox(root: string): Sandbox {
+  const realRoot = realpathSync(root);
+  const path = (instancePath: string) => {
+    const resolved = join(root, ...expandPath(instancePath).split('/'));
+    assertInside(realRoot, resolved, instancePath);
+    return resolved;
+  };
+  return {
+    path,
+    exists: (instancePath) => existsSync(path(instancePath)),
+    isDirectory: (instancePath) => {
+      try {
+        return statSync(path(instancePath)).isDirectory();
+      } catch (error) {
+        if (error instanceof SandboxError) throw error;
+        return false;
       }
-      return;
-    } catch (error) {
-      if (error instanceof SandboxError) throw error;
-      const parent = dirname(probe);
-      if (parent === probe) return;
-      probe = parent;
+    },
+  };
+}
+
+/**
+ * The path, or its nearest existing ancestor, symlinks resolved, must still be inside the instance.
+ * A dangling link is judged by where it points: writing through it would create its target.
+ */
+function assertInside(realRoot: string, path: string, shown: string, hops = 0): void {
+  for (let probe = path; ; probe = dirname(probe)) {
+    let real: string | undefined;
+    try {
+      real = realpathSync(probe);
+    } catch {
+      const link = lstatSync(probe, { throwIfNoEntry: false });
+      if (link?.isSymbolicLink() && hops < 40) {
+        assertInside(realRoot, resolve(dirname(probe), readlinkSync(probe)), shown, hops + 1);
+        return;
+      }
+      if (dirname(probe) === probe) return;
+      continue;
     }
+    if (!isWithin(realRoot, real)) {
+      throw new SandboxError(
+        `${shown} leads outside the instance through a symbolic link (to ${real}): refused`,
+      );
+    }
+    return;
   }
 }
 
