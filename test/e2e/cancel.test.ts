@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GetDeploymentCommand, GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { describe, expect, inject, it, type TestContext } from 'vitest';
@@ -38,15 +40,23 @@ function expectCancelledInTime(result: RunnerResult): void {
   expect(result.summary).toContain('CodeDeploy');
 }
 
-const files = (count: number, perFolder: number) =>
-  Object.fromEntries(
-    Array.from({ length: count }, (_, i) => [`app/site/d${Math.floor(i / perFolder)}/f${i}.txt`, `${i}\n`]),
-  );
+/** Many small files under app/site, written at once (a walk long enough to be cancelled in). */
+function writeManyFiles(workspace: string, count: number, perFolder: number): void {
+  for (let folder = 0; folder * perFolder < count; folder++) {
+    const dir = join(workspace, 'app/site', `d${folder}`);
+    mkdirSync(dir, { recursive: true });
+    for (let i = folder * perFolder; i < Math.min(count, (folder + 1) * perFolder); i++)
+      writeFileSync(join(dir, `f${i}.txt`), `${i}\n`);
+  }
+}
 
 describe.concurrent('a cancelled workflow, at the runner cadence', () => {
-  it('during the walk: nothing digested, uploaded or created; status cancelled', async (context) => {
+  it('during the walk: nothing digested, uploaded or created; status cancelled', {
+    timeout: 120_000,
+  }, async (context) => {
     const env = await setup(context);
-    const workspace = await env.workspace(testConfig('  develop: g\n'), {}, files(40_000, 100));
+    const workspace = await env.workspace(testConfig('  develop: g\n'));
+    writeManyFiles(workspace, 40_000, 100);
     const result = await env.run({ workspace, cancel: { when: /Plan: deploy to g/ } });
     expectCancelledInTime(result);
     expect(result.stdout).not.toContain('digesting');
