@@ -1,0 +1,134 @@
+import {
+  AddTagsToOnPremisesInstances$,
+  BatchGetApplicationRevisions$,
+  BatchGetApplications$,
+  BatchGetDeploymentGroups$,
+  BatchGetDeploymentInstances$,
+  BatchGetDeployments$,
+  BatchGetDeploymentTargets$,
+  BatchGetOnPremisesInstances$,
+  ContinueDeployment$,
+  CreateApplication$,
+  CreateDeployment$,
+  CreateDeploymentConfig$,
+  CreateDeploymentGroup$,
+  DeleteApplication$,
+  DeleteDeploymentConfig$,
+  DeleteDeploymentGroup$,
+  DeleteGitHubAccountToken$,
+  DeleteResourcesByExternalId$,
+  DeregisterOnPremisesInstance$,
+  GetApplication$,
+  GetApplicationRevision$,
+  GetDeployment$,
+  GetDeploymentConfig$,
+  GetDeploymentGroup$,
+  GetDeploymentInstance$,
+  GetDeploymentTarget$,
+  GetOnPremisesInstance$,
+  ListApplicationRevisions$,
+  ListApplications$,
+  ListDeploymentConfigs$,
+  ListDeploymentGroups$,
+  ListDeploymentInstances$,
+  ListDeployments$,
+  ListDeploymentTargets$,
+  ListGitHubAccountTokenNames$,
+  ListOnPremisesInstances$,
+  ListTagsForResource$,
+  PutLifecycleEventHookExecutionStatus$,
+  RegisterApplicationRevision$,
+  RegisterOnPremisesInstance$,
+  RemoveTagsFromOnPremisesInstances$,
+  SkipWaitTimeForInstanceTermination$,
+  StopDeployment$,
+  TagResource$,
+  UntagResource$,
+  UpdateApplication$,
+  UpdateDeploymentGroup$,
+} from '@aws-sdk/client-codedeploy';
+import { NormalizedSchema } from '@smithy/core/schema';
+
+/**
+ * The CodeDeploy API model as the SDK ships it (its operation schemas): each operation's input and
+ * output structures, member names, JSON types and required members. The local CodeDeploy reads
+ * requests by it (validate.ts), so no operation keeps its own list of members.
+ */
+export interface ModelOperation {
+  name: string;
+  input: NormalizedSchema;
+  output: NormalizedSchema;
+}
+
+/** A Smithy static operation schema: [9, namespace, name, traits, input, output]. */
+type OperationSchema = readonly [9, string, string, unknown, unknown, unknown];
+
+/** Named one by one, so that the bundle takes these schemas and not every command and waiter of the SDK. */
+const OPERATION_SCHEMAS = [
+  AddTagsToOnPremisesInstances$,
+  BatchGetApplicationRevisions$,
+  BatchGetApplications$,
+  BatchGetDeploymentGroups$,
+  BatchGetDeploymentInstances$,
+  BatchGetDeployments$,
+  BatchGetDeploymentTargets$,
+  BatchGetOnPremisesInstances$,
+  ContinueDeployment$,
+  CreateApplication$,
+  CreateDeployment$,
+  CreateDeploymentConfig$,
+  CreateDeploymentGroup$,
+  DeleteApplication$,
+  DeleteDeploymentConfig$,
+  DeleteDeploymentGroup$,
+  DeleteGitHubAccountToken$,
+  DeleteResourcesByExternalId$,
+  DeregisterOnPremisesInstance$,
+  GetApplication$,
+  GetApplicationRevision$,
+  GetDeployment$,
+  GetDeploymentConfig$,
+  GetDeploymentGroup$,
+  GetDeploymentInstance$,
+  GetDeploymentTarget$,
+  GetOnPremisesInstance$,
+  ListApplicationRevisions$,
+  ListApplications$,
+  ListDeploymentConfigs$,
+  ListDeploymentGroups$,
+  ListDeploymentInstances$,
+  ListDeployments$,
+  ListDeploymentTargets$,
+  ListGitHubAccountTokenNames$,
+  ListOnPremisesInstances$,
+  ListTagsForResource$,
+  PutLifecycleEventHookExecutionStatus$,
+  RegisterApplicationRevision$,
+  RegisterOnPremisesInstance$,
+  RemoveTagsFromOnPremisesInstances$,
+  SkipWaitTimeForInstanceTermination$,
+  StopDeployment$,
+  TagResource$,
+  UntagResource$,
+  UpdateApplication$,
+  UpdateDeploymentGroup$,
+] as unknown as readonly OperationSchema[];
+
+export const MODEL_OPERATIONS: ReadonlyMap<string, ModelOperation> = new Map(
+  OPERATION_SCHEMAS.map((schema) => [
+    schema[2],
+    {
+      name: schema[2],
+      input: NormalizedSchema.of(schema[4] as never),
+      output: NormalizedSchema.of(schema[5] as never),
+    },
+  ]),
+);
+
+/** The members of a structure the model requires (a Smithy structure lists them first and counts them). */
+export function requiredMembers(structure: NormalizedSchema): ReadonlySet<string> {
+  const schema = structure.getSchema() as unknown as readonly unknown[];
+  const names = schema[4] as readonly string[];
+  const count = typeof schema[6] === 'number' ? schema[6] : 0;
+  return new Set(names.slice(0, count));
+}
