@@ -65,8 +65,10 @@ h2 { font-size: 1.1rem; margin-top: 1.6rem; }
 h3 { font-size: 1rem; display: flex; gap: 0.5rem; align-items: center; margin: 0 0 0.4rem; }
 a { color: #0b63c5; }
 section.box, article.instance { background: #fff; border: 1px solid #d5dbe1; border-radius: 6px; padding: 0.8rem 1rem; margin: 0.8rem 0; }
+section.box > h2:first-child { margin-top: 0; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid #e3e7ec; vertical-align: top; }
+time { white-space: nowrap; }
 th { color: #545b64; font-weight: 600; }
 dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: 0.3rem 1rem; margin: 0; }
 dl.summary dt { color: #545b64; }
@@ -116,6 +118,13 @@ function time(ms: number | undefined): Fragment {
   if (ms === undefined) return html`<span class="muted">—</span>`;
   const iso = new Date(ms).toISOString();
   return html`<time datetime="${iso}">${iso.slice(0, 19).replace('T', ' ')} UTC</time>`;
+}
+
+/** The time of day (UTC) of an event; the date is the deployment's. */
+function clock(ms: number | undefined): Fragment {
+  if (ms === undefined) return html`<span class="muted">—</span>`;
+  const iso = new Date(ms).toISOString();
+  return html`<time datetime="${iso}" title="${iso}">${iso.slice(11, 19)}</time>`;
 }
 
 function duration(ctx: PageContext, start: number | undefined, end: number | undefined): Fragment {
@@ -196,8 +205,8 @@ ${
     ? html`<p class="muted">No applications yet: create one with <code>aws deploy create-application --application-name NAME --endpoint-url …</code> or deploy with <code>codedeploy-gitops local</code>.</p>`
     : applications
 }
-<h2>Recent deployments</h2>
-${deploymentsTable(ctx, data.deployments.slice(0, 25), true)}`;
+<section class="box"><h2>Recent deployments</h2>
+${deploymentsTable(ctx, data.deployments.slice(0, 25), true)}</section>`;
   return page(ctx, 'Applications', data.deployments.some(isActive), body);
 }
 
@@ -237,8 +246,8 @@ export function groupPage(ctx: PageContext, data: GroupData): Html {
 <dt>Target revision</dt><dd>${revisionText(group.targetRevision)}</dd>
 </dl>
 </section>
-<h2>Deployments</h2>
-${deploymentsTable(ctx, data.deployments, false)}`;
+<section class="box"><h2>Deployments</h2>
+${deploymentsTable(ctx, data.deployments, false)}</section>`;
   return page(
     ctx,
     `${group.applicationName}/${group.deploymentGroupName}`,
@@ -250,7 +259,7 @@ ${deploymentsTable(ctx, data.deployments, false)}`;
 function eventRows(ctx: PageContext, event: LifecycleEventRecord): Html {
   const d = event.diagnostics;
   const failed = d && d.errorCode !== 'Success';
-  return html`<tr data-event="${event.lifecycleEventName}"><td>${event.lifecycleEventName}</td><td>${badge(event.status)}</td><td>${time(
+  return html`<tr data-event="${event.lifecycleEventName}"><td>${event.lifecycleEventName}</td><td>${badge(event.status)}</td><td>${clock(
     event.startTime,
   )}</td><td>${duration(ctx, event.startTime, event.endTime)}</td><td>${d?.scriptName ? html`<code>${d.scriptName}</code>` : ''}</td><td>${
     failed ? html`<strong>${d.errorCode}</strong> ${d.message}` : ''
@@ -266,10 +275,10 @@ function instanceCard(ctx: PageContext, target: InstanceTargetRecord, log: strin
   return html`<article class="instance" data-instance="${target.targetId}">
 <h3><code>${target.targetId}</code> ${badge(target.status)}</h3>
 <table class="events">
-<thead><tr><th>Lifecycle event</th><th>Status</th><th>Started</th><th>Duration</th><th>Script</th><th>Error</th></tr></thead>
+<thead><tr><th>Lifecycle event</th><th>Status</th><th>Started (UTC)</th><th>Duration</th><th>Script</th><th>Error</th></tr></thead>
 <tbody>${target.lifecycleEvents.map((event) => eventRows(ctx, event))}</tbody>
 </table>
-<details${target.status === 'Failed' ? html` open` : ''}><summary>Hook output${
+<details${target.status === 'Failed' || target.status === 'InProgress' ? html` open` : ''}><summary>Hook output${
     shown !== log ? ` (the last ${LOG_LIMIT / 1024} KiB)` : ''
   }</summary>${
     shown ? html`<pre class="log">${stripControl(shown)}</pre>` : html`<p class="muted">No output.</p>`
@@ -277,13 +286,100 @@ function instanceCard(ctx: PageContext, target: InstanceTargetRecord, log: strin
 </article>`;
 }
 
+/** What each fleet of a blue/green deployment does, and of the rollback that moves traffic back. */
+const FLEETS = {
+  deployment: {
+    Blue: {
+      title: 'Original fleet (Blue)',
+      note: 'Loses traffic once the replacement fleet has it: BeforeBlockTraffic, BlockTraffic, AfterBlockTraffic.',
+    },
+    Green: {
+      title: 'Replacement fleet (Green)',
+      note: 'Installs the revision, then takes traffic: BeforeAllowTraffic, AllowTraffic, AfterAllowTraffic.',
+    },
+  },
+  rollback: {
+    Blue: {
+      title: 'Original fleet (Blue)',
+      note: 'Takes traffic back: BeforeAllowTraffic, AllowTraffic, AfterAllowTraffic.',
+    },
+    Green: {
+      title: 'Replacement fleet (Green)',
+      note: 'Loses traffic (BeforeBlockTraffic, BlockTraffic, AfterBlockTraffic), then is terminated.',
+    },
+  },
+} as const;
+
+/** The traffic settings of a blue/green deployment, in words. */
+function blueGreenSummary(record: DeploymentRecord): string {
+  const settings = (record.blueGreenDeploymentConfiguration ?? {}) as {
+    deploymentReadyOption?: { actionOnTimeout?: string; waitTimeInMinutes?: number };
+    terminateBlueInstancesOnDeploymentSuccess?: { action?: string; terminationWaitTimeInMinutes?: number };
+  };
+  const ready = settings.deploymentReadyOption;
+  const termination = settings.terminateBlueInstancesOnDeploymentSuccess;
+  const reroute =
+    ready?.actionOnTimeout === 'STOP_DEPLOYMENT'
+      ? `traffic moves on ContinueDeployment, within ${ready.waitTimeInMinutes ?? 0} min`
+      : 'traffic moves once the replacement fleet is ready';
+  const original =
+    termination?.action === 'KEEP_ALIVE'
+      ? 'the original fleet is kept running'
+      : `the original fleet is terminated ${termination?.terminationWaitTimeInMinutes ?? 0} min later`;
+  return `· ${reroute}; ${original}`;
+}
+
+const TRAFFIC_EVENTS = new Set([
+  'BeforeAllowTraffic',
+  'AllowTraffic',
+  'AfterAllowTraffic',
+  'BeforeBlockTraffic',
+  'BlockTraffic',
+  'AfterBlockTraffic',
+]);
+
+/**
+ * The traffic events of both fleets in the order they run: one fleet takes traffic (the allow
+ * events), then the other loses it (the block events); within each, by start (what has not started
+ * last).
+ */
+function trafficTable(targets: readonly InstanceTargetRecord[]): Html {
+  const phase = (name: string) => (name.includes('Allow') ? 0 : 1);
+  const started = (event: LifecycleEventRecord) => event.startTime ?? Number.POSITIVE_INFINITY;
+  const events = targets
+    .flatMap((target) =>
+      target.lifecycleEvents
+        .filter((event) => TRAFFIC_EVENTS.has(event.lifecycleEventName))
+        .map((event) => ({ target, event })),
+    )
+    .sort(
+      (a, b) =>
+        phase(a.event.lifecycleEventName) - phase(b.event.lifecycleEventName) ||
+        started(a.event) - started(b.event),
+    );
+  return html`<section class="box" data-traffic>
+<h2>Traffic</h2>
+<table>
+<thead><tr><th>Started (UTC)</th><th>Fleet</th><th>Instance</th><th>Event</th><th>Status</th></tr></thead>
+<tbody>${events.map(
+    ({ target, event }) =>
+      html`<tr data-traffic-event="${event.lifecycleEventName}"><td>${clock(event.startTime)}</td><td>${
+        target.instanceLabel === 'Blue' ? 'original' : 'replacement'
+      }</td><td><code>${target.targetId}</code></td><td>${event.lifecycleEventName}</td><td>${badge(event.status)}</td></tr>`,
+  )}</tbody>
+</table>
+</section>`;
+}
+
 export function deploymentPage(ctx: PageContext, data: DeploymentData): Html {
   const { record } = data;
   const blueGreen = isBlueGreen(record) || record.fleets !== undefined;
   const targets = record.targets;
   const card = (target: InstanceTargetRecord) => instanceCard(ctx, target, data.logs.get(target.targetId));
-  const fleet = (label: 'Blue' | 'Green', title: string, note: string) => {
+  const fleet = (label: 'Blue' | 'Green') => {
     const members = (targets ?? []).filter((t) => t.instanceLabel === label);
+    const { title, note } =
+      FLEETS[record.creator === 'codeDeployRollback' ? 'rollback' : 'deployment'][label];
     return html`<section class="fleet" data-fleet="${label === 'Blue' ? 'original' : 'replacement'}">
 <h2>${title}</h2><p class="muted">${note}</p>
 ${members.length === 0 ? html`<p class="muted">No instances.</p>` : members.map(card)}
@@ -299,7 +395,7 @@ ${members.length === 0 ? html`<p class="muted">No instances.</p>` : members.map(
 <dl class="summary">
 <dt>Application</dt><dd>${record.applicationName}</dd>
 <dt>Deployment group</dt><dd>${groupLink(record.applicationName, record.deploymentGroupName)}</dd>
-<dt>Style</dt><dd>${blueGreen ? 'blue/green' : 'in place'}</dd>
+<dt>Style</dt><dd>${blueGreen ? html`blue/green <span class="muted">${blueGreenSummary(record)}</span>` : 'in place'}</dd>
 <dt>Deployment configuration</dt><dd>${record.deploymentConfigName}</dd>
 <dt>Revision</dt><dd data-revision>${revisionText(record.revision)}</dd>
 ${record.previousRevision ? html`<dt>Previous revision</dt><dd>${revisionText(record.previousRevision)}</dd>` : ''}
@@ -343,17 +439,7 @@ ${
   targets === undefined
     ? html`<p class="note" data-not-started>${record.status}: the instances are not assigned yet.</p>`
     : blueGreen
-      ? record.creator === 'codeDeployRollback'
-        ? html`<div class="fleets">${fleet('Blue', 'Original fleet (Blue)', 'Takes traffic back: BeforeAllowTraffic, AllowTraffic, AfterAllowTraffic.')}${fleet(
-            'Green',
-            'Replacement fleet (Green)',
-            'Loses traffic (BeforeBlockTraffic, BlockTraffic, AfterBlockTraffic), then is terminated.',
-          )}</div>`
-        : html`<div class="fleets">${fleet('Blue', 'Original fleet (Blue)', 'Loses traffic once the replacement fleet has it: BeforeBlockTraffic, BlockTraffic, AfterBlockTraffic.')}${fleet(
-            'Green',
-            'Replacement fleet (Green)',
-            'Installs the revision, then takes traffic: BeforeAllowTraffic, AllowTraffic, AfterAllowTraffic.',
-          )}</div>`
+      ? html`${trafficTable(targets)}<div class="fleets">${fleet('Blue')}${fleet('Green')}</div>`
       : html`<section class="fleet" data-fleet="in-place"><h2>Instances</h2>${targets.map(card)}</section>`
 }`;
   return page(ctx, record.deploymentId, isActive(record), body);
