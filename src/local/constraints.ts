@@ -763,13 +763,18 @@ export const RULES: readonly Rule[] = [
 ];
 
 /** The rules for one member of one structure in one operation, the specific ones first. */
-export function rulesFor(operation: string, structure: string, member: string): Rule[] {
+export function rulesFor(
+  operation: string,
+  structure: string,
+  member: string,
+  rules: readonly Rule[] = RULES,
+): Rule[] {
   const specific = `${structure}.${member}`;
   const applies = (rule: Rule, where: string) =>
     (typeof rule.at === 'string' ? rule.at === where : rule.at.includes(where)) &&
     (rule.in === undefined || rule.in.includes(operation));
   return [
-    ...RULES.filter((rule) => applies(rule, specific)),
-    ...RULES.filter((rule) => applies(rule, member)),
+    ...rules.filter((rule) => applies(rule, specific)),
+    ...rules.filter((rule) => applies(rule, member)),
   ];
 }

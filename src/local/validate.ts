@@ -1,6 +1,6 @@
 import type { NormalizedSchema } from '@smithy/core/schema';
 import { type ModelOperation, requiredMembers } from './api-model.js';
-import { type Bounds, rulesFor, type ValueRule } from './constraints.js';
+import { type Bounds, RULES, type Rule, rulesFor, type ValueRule } from './constraints.js';
 import { ApiError } from './wire.js';
 
 export type Input = Record<string, unknown>;
@@ -13,9 +13,9 @@ export type Input = Record<string, unknown>;
  *    list sizes), each answered with the operation's declared error, else ValidationException.
  * Returns the input with timestamps as Dates and nulls dropped: the SDK's input types describe it.
  */
-export function readRequest(operation: ModelOperation, body: Input): Input {
+export function readRequest(operation: ModelOperation, body: Input, rules: readonly Rule[] = RULES): Input {
   const input = decode(operation.input, body, '') as Input;
-  check(operation.name, operation.input, input, '');
+  check(operation.name, operation.input, input, '', rules);
   return input;
 }
 
@@ -109,32 +109,40 @@ function decode(schema: NormalizedSchema, value: unknown, path: string): unknown
 }
 
 /** Required members and the rules of constraints.ts, depth first in the model's member order. */
-function check(operation: string, schema: NormalizedSchema, value: unknown, path: string): void {
+function check(
+  operation: string,
+  schema: NormalizedSchema,
+  value: unknown,
+  path: string,
+  rules: readonly Rule[],
+): void {
   if (schema.isStructSchema()) {
     const structure = schema.getName() ?? '';
     const required = requiredMembers(schema);
     for (const [member, memberSchema] of schema.structIterator()) {
-      const rules = rulesFor(operation, structure, member);
+      const memberRules = rulesFor(operation, structure, member, rules);
       const at = join(path, member);
       const memberValue = (value as Input)[member];
       if (memberValue === undefined) {
-        if (required.has(member) || rules.some((rule) => rule.required)) {
-          const type = rules.find((rule) => rule.missing)?.missing ?? 'ValidationException';
+        if (required.has(member) || memberRules.some((rule) => rule.required)) {
+          const type = memberRules.find((rule) => rule.missing)?.missing ?? 'ValidationException';
           throw failure(type, `${at} is required`);
         }
         continue;
       }
-      for (const rule of rules) applyRule(rule, memberValue, at, rule.error ?? 'ValidationException');
-      check(operation, memberSchema, memberValue, at);
+      for (const rule of memberRules) applyRule(rule, memberValue, at, rule.error ?? 'ValidationException');
+      check(operation, memberSchema, memberValue, at, rules);
     }
   } else if (schema.isListSchema()) {
     const item = schema.getValueSchema();
     (value as unknown[]).forEach((entry, index) => {
-      check(operation, item, entry, `${path}[${index}]`);
+      check(operation, item, entry, `${path}[${index}]`, rules);
     });
   } else if (schema.isMapSchema()) {
     const item = schema.getValueSchema();
-    for (const [key, entry] of Object.entries(value as Input)) check(operation, item, entry, join(path, key));
+    for (const [key, entry] of Object.entries(value as Input)) {
+      check(operation, item, entry, join(path, key), rules);
+    }
   }
 }
 
