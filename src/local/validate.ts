@@ -87,7 +87,9 @@ function decode(schema: NormalizedSchema, value: unknown, path: string): unknown
     if (!isObject(value)) throw serialization(path, schema, value);
     const item = schema.getValueSchema();
     return Object.fromEntries(
-      Object.entries(value).map(([key, entry]) => [key, decode(item, entry, join(path, key))]),
+      Object.entries(value)
+        .map(([key, entry]) => [key, decode(item, entry, join(path, key))])
+        .filter(([, entry]) => entry !== undefined),
     );
   }
   if (schema.isBooleanSchema()) {

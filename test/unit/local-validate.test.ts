@@ -42,6 +42,12 @@ describe('reading a request by the API model', () => {
       applicationName: 'shop',
       createTimeRange: { start: new Date(1_700_000_000_000), end: new Date(1_700_000_060_500) },
     });
+    expect(
+      readRequest(model('ListDeploymentTargets'), {
+        deploymentId: 'd-AAAAAAAAA',
+        targetFilters: { TargetStatus: null, ServerInstanceLabel: ['Blue'] },
+      }),
+    ).toEqual({ deploymentId: 'd-AAAAAAAAA', targetFilters: { ServerInstanceLabel: ['Blue'] } });
   });
 
   it('names the path of a member of the wrong type or unknown to the model (SerializationException)', () => {
