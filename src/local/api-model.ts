@@ -50,14 +50,13 @@ import {
 import { NormalizedSchema } from '@smithy/core/schema';
 
 /**
- * The CodeDeploy API model as the SDK ships it (its operation schemas): each operation's input and
- * output structures, member names, JSON types and required members. The local CodeDeploy reads
- * requests by it (validate.ts), so no operation keeps its own list of members.
+ * The CodeDeploy API model as the SDK ships it (its operation schemas): each operation's input
+ * structure, member names, JSON types and required members. The local CodeDeploy reads requests by
+ * it (validate.ts), so no operation keeps its own list of members.
  */
 export interface ModelOperation {
   name: string;
   input: NormalizedSchema;
-  output: NormalizedSchema;
 }
 
 /** A Smithy static operation schema: [9, namespace, name, traits, input, output]. */
@@ -120,7 +119,6 @@ export const MODEL_OPERATIONS: ReadonlyMap<string, ModelOperation> = new Map(
     {
       name: schema[2],
       input: NormalizedSchema.of(schema[4] as never),
-      output: NormalizedSchema.of(schema[5] as never),
     },
   ]),
 );

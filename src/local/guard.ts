@@ -36,8 +36,11 @@ export function requestHost(headers: IncomingHttpHeaders): string | undefined {
   }
 }
 
-/** Why the request is refused (403), or undefined to serve it. `readOnly`: a console or control GET. */
-export function refusal(request: GuardedRequest, listenHost: string, readOnly: boolean): string | undefined {
+/**
+ * Why the request is refused (403), or undefined to serve it. `page`: a console page or a control
+ * route, which a browser may GET from anywhere (what changes state there is not a GET).
+ */
+export function refusal(request: GuardedRequest, listenHost: string, page: boolean): string | undefined {
   const host = requestHost(request.headers);
   const hostname = host === undefined ? '' : new URL(`http://${host}`).hostname;
   const wildcard = listenHost === '0.0.0.0' || listenHost === '::';
@@ -48,7 +51,7 @@ export function refusal(request: GuardedRequest, listenHost: string, readOnly: b
     );
   }
   const method = request.method ?? 'GET';
-  if (request.headers.origin !== undefined && !(readOnly && (method === 'GET' || method === 'HEAD'))) {
+  if (request.headers.origin !== undefined && !(page && (method === 'GET' || method === 'HEAD'))) {
     return (
       `Refused: a web page (Origin ${JSON.stringify(request.headers.origin)}) may not call the local CodeDeploy's ` +
       'API or change its state; use an AWS SDK, the AWS CLI or curl, which send no Origin header.'

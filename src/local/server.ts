@@ -293,7 +293,7 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
     const path = url.pathname;
     const isConsole = path === '/console' || path.startsWith(CONSOLE_PATH);
     const isControl = path.startsWith('/_local/');
-    const refused = refusal(request, host, (isConsole || isControl) && request.method !== 'DELETE');
+    const refused = refusal(request, host, isConsole || isControl);
     if (refused) {
       // Drain the body, so the client reads the answer rather than a reset connection.
       request.resume();

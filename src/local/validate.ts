@@ -3,7 +3,7 @@ import { type ModelOperation, requiredMembers } from './api-model.js';
 import { type Bounds, RULES, type Rule, rulesFor, type ValueRule } from './constraints.js';
 import { ApiError } from './wire.js';
 
-export type Input = Record<string, unknown>;
+type Input = Record<string, unknown>;
 
 /**
  * Reads a request by the API model, in the order AWS's JSON services do:

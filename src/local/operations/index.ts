@@ -9,8 +9,6 @@ import { tagOperations } from './tags.js';
 import { targetOperations } from './targets.js';
 import { unsupportedOperations } from './unsupported.js';
 
-export type { Handler, Handlers, ServiceContext } from './context.js';
-
 /** Every operation of the CodeDeploy API model, by name, each resource's in its own module. */
 export function createOperations(ctx: ServiceContext): Handlers {
   return {
