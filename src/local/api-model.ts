@@ -1,52 +1,4 @@
-import {
-  AddTagsToOnPremisesInstances$,
-  BatchGetApplicationRevisions$,
-  BatchGetApplications$,
-  BatchGetDeploymentGroups$,
-  BatchGetDeploymentInstances$,
-  BatchGetDeployments$,
-  BatchGetDeploymentTargets$,
-  BatchGetOnPremisesInstances$,
-  ContinueDeployment$,
-  CreateApplication$,
-  CreateDeployment$,
-  CreateDeploymentConfig$,
-  CreateDeploymentGroup$,
-  DeleteApplication$,
-  DeleteDeploymentConfig$,
-  DeleteDeploymentGroup$,
-  DeleteGitHubAccountToken$,
-  DeleteResourcesByExternalId$,
-  DeregisterOnPremisesInstance$,
-  GetApplication$,
-  GetApplicationRevision$,
-  GetDeployment$,
-  GetDeploymentConfig$,
-  GetDeploymentGroup$,
-  GetDeploymentInstance$,
-  GetDeploymentTarget$,
-  GetOnPremisesInstance$,
-  ListApplicationRevisions$,
-  ListApplications$,
-  ListDeploymentConfigs$,
-  ListDeploymentGroups$,
-  ListDeploymentInstances$,
-  ListDeployments$,
-  ListDeploymentTargets$,
-  ListGitHubAccountTokenNames$,
-  ListOnPremisesInstances$,
-  ListTagsForResource$,
-  PutLifecycleEventHookExecutionStatus$,
-  RegisterApplicationRevision$,
-  RegisterOnPremisesInstance$,
-  RemoveTagsFromOnPremisesInstances$,
-  SkipWaitTimeForInstanceTermination$,
-  StopDeployment$,
-  TagResource$,
-  UntagResource$,
-  UpdateApplication$,
-  UpdateDeploymentGroup$,
-} from '@aws-sdk/client-codedeploy';
+import * as sdk from '@aws-sdk/client-codedeploy';
 import { NormalizedSchema } from '@smithy/core/schema';
 
 /**
@@ -62,56 +14,12 @@ export interface ModelOperation {
 /** A Smithy static operation schema: [9, namespace, name, traits, input, output]. */
 type OperationSchema = readonly [9, string, string, unknown, unknown, unknown];
 
-/** Named one by one, so that the bundle takes these schemas and not every command and waiter of the SDK. */
-const OPERATION_SCHEMAS = [
-  AddTagsToOnPremisesInstances$,
-  BatchGetApplicationRevisions$,
-  BatchGetApplications$,
-  BatchGetDeploymentGroups$,
-  BatchGetDeploymentInstances$,
-  BatchGetDeployments$,
-  BatchGetDeploymentTargets$,
-  BatchGetOnPremisesInstances$,
-  ContinueDeployment$,
-  CreateApplication$,
-  CreateDeployment$,
-  CreateDeploymentConfig$,
-  CreateDeploymentGroup$,
-  DeleteApplication$,
-  DeleteDeploymentConfig$,
-  DeleteDeploymentGroup$,
-  DeleteGitHubAccountToken$,
-  DeleteResourcesByExternalId$,
-  DeregisterOnPremisesInstance$,
-  GetApplication$,
-  GetApplicationRevision$,
-  GetDeployment$,
-  GetDeploymentConfig$,
-  GetDeploymentGroup$,
-  GetDeploymentInstance$,
-  GetDeploymentTarget$,
-  GetOnPremisesInstance$,
-  ListApplicationRevisions$,
-  ListApplications$,
-  ListDeploymentConfigs$,
-  ListDeploymentGroups$,
-  ListDeploymentInstances$,
-  ListDeployments$,
-  ListDeploymentTargets$,
-  ListGitHubAccountTokenNames$,
-  ListOnPremisesInstances$,
-  ListTagsForResource$,
-  PutLifecycleEventHookExecutionStatus$,
-  RegisterApplicationRevision$,
-  RegisterOnPremisesInstance$,
-  RemoveTagsFromOnPremisesInstances$,
-  SkipWaitTimeForInstanceTermination$,
-  StopDeployment$,
-  TagResource$,
-  UntagResource$,
-  UpdateApplication$,
-  UpdateDeploymentGroup$,
-] as unknown as readonly OperationSchema[];
+function isOperationSchema(value: unknown): value is OperationSchema {
+  return Array.isArray(value) && value[0] === 9 && typeof value[2] === 'string';
+}
+
+/** Every operation schema the SDK exports (as `<Operation>$`). */
+const OPERATION_SCHEMAS = (Object.values(sdk) as unknown[]).filter(isOperationSchema);
 
 export const MODEL_OPERATIONS: ReadonlyMap<string, ModelOperation> = new Map(
   OPERATION_SCHEMAS.map((schema) => [
