@@ -191,6 +191,7 @@ describe.skipIf(chromiumState.skip !== undefined)('the web console in headless C
     await expectInert(page);
     expect(await page.locator('dl.summary').textContent()).toContain(JSON.stringify(HOSTILE_TAG));
     expect(await page.locator(`tr[data-deployment="${id}"] [data-status]`).textContent()).toBe('Failed');
+    await screenshot(page, 'group');
     await page.close();
   });
 
@@ -252,6 +253,16 @@ describe.skipIf(chromiumState.skip !== undefined)('the web console in headless C
     const app = page.locator(`section[data-application="${names.applicationName}"]`);
     const row = app.locator(`tr[data-group="${names.deploymentGroupName}"]`);
     expect(await row.locator('[data-status]').textContent()).toBe('Succeeded');
+    // The stylesheet reaches the browser as written (escaping it would break its `>` selectors).
+    const marginTop = await app
+      .locator('h2')
+      .evaluate(
+        (heading) =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { marginTop: string } }).getComputedStyle(
+            heading,
+          ).marginTop,
+      );
+    expect(marginTop).toBe('0px');
     await screenshot(page, 'index');
     await row.locator('a', { hasText: id }).click();
     await page.waitForURL(`**/console/deployments/${id}`);

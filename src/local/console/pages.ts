@@ -12,7 +12,7 @@ import {
   type RevisionLocation,
 } from '../model.js';
 import type { RouteTarget } from '../router.js';
-import { consolePath, type Fragment, type Html, html } from './html.js';
+import { consolePath, type Fragment, Html, html } from './html.js';
 
 /**
  * The local CodeDeploy's web console, as pure functions of its records: applications → deployment
@@ -53,7 +53,8 @@ const REFRESH_SECONDS = 2;
 /** The hook output a page shows per instance: the end of it, as a terminal would. */
 const LOG_LIMIT = 64 * 1024;
 
-const STYLE = `
+/** The stylesheet: a constant of this module, so it goes into the page as it is (not escaped). */
+const STYLE = new Html(`
 :root { color-scheme: light; font-family: system-ui, sans-serif; color: #1d2433; background: #f5f6f8; }
 body { margin: 0; }
 header { background: #232f3e; color: #fff; padding: 0.6rem 1.5rem; display: flex; gap: 1rem; align-items: baseline; }
@@ -85,7 +86,7 @@ pre.log { background: #16191f; color: #e9ecef; padding: 0.6rem; border-radius: 4
 .error { background: #fdecec; border-left: 4px solid #d13212; padding: 0.5rem 0.8rem; }
 .muted { color: #6b7280; }
 .fleets { display: grid; grid-template-columns: repeat(auto-fit, minmax(30rem, 1fr)); gap: 1rem; }
-`;
+`);
 
 function page(ctx: PageContext, title: string, refresh: boolean, body: Html): Html {
   return html`<!doctype html>
