@@ -33,7 +33,10 @@ const commands: Record<string, CommandSpec> = {
     summary: 'Run the local CodeDeploy (and an embedded S3) for trying and testing without AWS',
     usage:
       'emulator --data DIR [--port N] [--s3-endpoint URL|aws] [--s3-port N] [--instances-per-group N]\n' +
-      '         [--time-scale F] (minute timers of blue/green groups last F × 60 s)',
+      '         [--time-scale F] (minute timers of blue/green groups last F × 60 s)\n' +
+      '         [--realistic-timing] (deployments stay Created, then Queued, a few seconds)\n' +
+      '         [--throttle RATE] (ThrottlingException past RATE API calls per second)\n' +
+      '         The web console is at http://HOST:PORT/console/.',
     load: () => import('./commands/emulator.js'),
   },
 };

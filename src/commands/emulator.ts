@@ -16,7 +16,7 @@ export interface EmulatorIo {
   signal: AbortSignal;
   out: (line: string) => void;
   /** Told the endpoints once both servers listen. */
-  onReady?: (endpoints: { codedeploy: string; s3?: string }) => void;
+  onReady?: (endpoints: { codedeploy: string; console: string; s3?: string }) => void;
 }
 
 export async function runEmulator(argv: string[], io: EmulatorIo): Promise<number> {
@@ -27,6 +27,8 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
     's3-port': { type: 'string' },
     'instances-per-group': { type: 'string' },
     'time-scale': { type: 'string' },
+    'realistic-timing': { type: 'boolean' },
+    throttle: { type: 'string' },
   });
   const dataDir = values.data;
   if (!dataDir)
@@ -34,19 +36,18 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
   const port = wholeNumber(values.port, '--port', 0);
   const s3Port = wholeNumber(values['s3-port'], '--s3-port', 0);
   const instancesPerGroup = wholeNumber(values['instances-per-group'], '--instances-per-group', 2);
-  const timeScaleText = values['time-scale'];
-  const timeScale = timeScaleText === undefined ? 1 : Number(timeScaleText);
-  if (!/^\d+(\.\d+)?$/.test(timeScaleText ?? '1') || !(timeScale > 0)) {
-    throw new UsageError(
-      `--time-scale needs a positive number, e.g. 0.0167 for a second per minute (got "${timeScaleText}")`,
-    );
-  }
+  const timeScale = positiveNumber(
+    values['time-scale'],
+    '--time-scale',
+    'e.g. 0.0167 for a second per minute',
+  );
+  const throttle = positiveNumber(values.throttle, '--throttle', 'of API calls per second, e.g. 5');
   const s3Endpoint = values['s3-endpoint'];
   if (s3Endpoint !== undefined && s3Endpoint !== 'aws' && !/^https?:\/\//.test(s3Endpoint)) {
     throw new UsageError(`--s3-endpoint needs an http(s):// URL or "aws" (got "${s3Endpoint}")`);
   }
 
-  const { startEmbeddedS3, startLocalCodeDeploy } = await import('../local/index.js');
+  const { REALISTIC_TIMING, startEmbeddedS3, startLocalCodeDeploy } = await import('../local/index.js');
   const embedded = s3Endpoint === undefined ? await startEmbeddedS3({ dataDir, port: s3Port }) : undefined;
   const endpoint = embedded?.endpoint ?? (s3Endpoint === 'aws' ? undefined : s3Endpoint);
   const { out } = io;
@@ -54,7 +55,9 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
     dataDir,
     port,
     instancesPerGroup,
-    timeScale,
+    ...(timeScale !== undefined ? { timeScale } : {}),
+    ...(throttle !== undefined ? { throttle } : {}),
+    ...(values['realistic-timing'] ? REALISTIC_TIMING : {}),
     s3: endpoint ? { endpoint } : {},
     onRouter: (router) =>
       out(`router of ${router.applicationName}/${router.deploymentGroupName} on ${router.url}`),
@@ -64,6 +67,14 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
     throw error;
   });
   out(`local CodeDeploy on ${local.endpoint} (data in ${local.dataDir})`);
+  out(`console: ${local.consoleUrl}`);
+  if (values['realistic-timing']) {
+    out(
+      `realistic timing: each deployment stays Created ${REALISTIC_TIMING.startDelayMs / 1000} s, then Queued ` +
+        `${REALISTIC_TIMING.queuedMs / 1000} s, before its instances are assigned`,
+    );
+  }
+  if (throttle !== undefined) out(`throttling: past ${throttle} API calls per second, ThrottlingException`);
   out(
     `S3: ${embedded ? `embedded, on ${embedded.endpoint}` : (endpoint ?? 'AWS, with the default credentials')}`,
   );
@@ -71,7 +82,11 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
   out(`  export AWS_ENDPOINT_URL_CODEDEPLOY=${local.endpoint}`);
   if (endpoint) out(`  export AWS_ENDPOINT_URL_S3=${endpoint}`);
   out('Stop with Ctrl-C.');
-  io.onReady?.({ codedeploy: local.endpoint, ...(endpoint ? { s3: endpoint } : {}) });
+  io.onReady?.({
+    codedeploy: local.endpoint,
+    console: local.consoleUrl,
+    ...(endpoint ? { s3: endpoint } : {}),
+  });
 
   if (!io.signal.aborted) {
     await new Promise<void>((resolve) =>
@@ -81,4 +96,14 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
   await local.stop();
   await embedded?.stop();
   return 0;
+}
+
+/** A positive number flag (a rate, a scale); undefined when it is not given. */
+function positiveNumber(text: string | undefined, flag: string, example: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0)) {
+    throw new UsageError(`${flag} needs a positive number, ${example} (got "${text}")`);
+  }
+  return value;
 }

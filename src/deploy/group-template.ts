@@ -8,6 +8,8 @@ type GroupInput = Omit<CreateDeploymentGroupCommandInput, 'applicationName'>;
  * template group: service role, deployment config, instance selection, alarms, rollback, style.
  * Placeholders in the template's tag values and Auto Scaling group names are filled, so a template
  * tagged `Environment={name}` selects the instances of this branch; {group} is the new group's name.
+ * The template is GetDeploymentGroup's full answer: what only describes the template (its ids, last
+ * deployments, the lifecycle hooks CodeDeploy made on its Auto Scaling groups) is not copied.
  * Type-only import: this module stays free of SDK code.
  */
 export function groupFromTemplate(
@@ -25,10 +27,17 @@ export function groupFromTemplate(
     filters: T[] | undefined,
   ): T[] | undefined =>
     filters?.map((filter) => ({ ...filter, Key: fill(filter.Key), Value: fill(filter.Value) }));
+  // CodeDeploy answers an empty tag set ({ec2TagSetList: []}) for a group selected by tag filters;
+  // only a tag set that holds tags is copied, so the new group is selected the template's way.
   const tagSet = <T extends { Key?: string; Value?: string }>(
     set: { [k: string]: T[][] | undefined } | undefined,
     key: string,
-  ) => (set ? { [key]: set[key]?.map((group) => tagFilters(group) ?? []) } : undefined);
+  ) => {
+    const tagGroups = set?.[key];
+    return tagGroups?.some((group) => group.length > 0)
+      ? { [key]: tagGroups.map((group) => tagFilters(group) ?? []) }
+      : undefined;
+  };
 
   const input: GroupInput = {
     deploymentGroupName: name,

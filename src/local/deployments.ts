@@ -19,7 +19,10 @@ export interface NewDeployment {
   description?: string;
   creator: DeploymentRecord['creator'];
   ignoreApplicationStopFailures: boolean;
+  updateOutdatedInstancesOnly?: boolean;
+  deploymentMode?: 'RESTART';
   autoRollbackConfiguration?: AutoRollbackConfiguration;
+  overrideAlarmConfiguration?: Record<string, unknown>;
   fileExistsBehavior: FileExistsBehavior;
   targetInstances?: Record<string, unknown>;
   rollbackInfo?: RollbackInfo;
@@ -68,7 +71,14 @@ export function createDeploymentRecord(
     ...(spec.description !== undefined ? { description: spec.description } : {}),
     creator: spec.creator,
     ignoreApplicationStopFailures: spec.ignoreApplicationStopFailures,
+    ...(spec.updateOutdatedInstancesOnly !== undefined
+      ? { updateOutdatedInstancesOnly: spec.updateOutdatedInstancesOnly }
+      : {}),
+    ...(spec.deploymentMode ? { deploymentMode: spec.deploymentMode } : {}),
     ...(spec.autoRollbackConfiguration ? { autoRollbackConfiguration: spec.autoRollbackConfiguration } : {}),
+    ...(spec.overrideAlarmConfiguration
+      ? { overrideAlarmConfiguration: spec.overrideAlarmConfiguration }
+      : {}),
     ...(spec.rollbackInfo ? { rollbackInfo: spec.rollbackInfo } : {}),
     fileExistsBehavior: spec.fileExistsBehavior,
     ...copied(settings, 'deploymentStyle'),

@@ -38,8 +38,10 @@ export interface EngineOptions {
   fleets: Fleets;
   /** Minutes-based timers (deployment-ready wait, termination wait) last minutes × 60 s × timeScale. */
   timeScale: number;
-  /** How long a new deployment stays Created before instances are assigned (target queries fail meanwhile). */
+  /** How long a new deployment stays Created (target queries answer DeploymentNotStartedException meanwhile). */
   startDelayMs: number;
+  /** Then how long it stays Queued, as while an agent picks it up, before instances are assigned. */
+  queuedMs: number;
   killGraceMs: number;
   /** How hooks with runas or sudo run (see agent/users.ts). */
   users: RunasPolicy;
@@ -203,7 +205,13 @@ export class Engine {
       wakeUp = nextWake();
     };
     if (record.status === 'Created' || record.status === 'Queued') {
-      if (this.options.startDelayMs > 0 && !record.stopRequest) await changed(this.options.startDelayMs);
+      const { startDelayMs, queuedMs } = this.options;
+      if (record.status === 'Created' && startDelayMs > 0 && !record.stopRequest) await changed(startDelayMs);
+      if (record.status === 'Created' && queuedMs > 0 && !record.stopRequest && !this.shuttingDown) {
+        record.status = 'Queued';
+        this.save(record);
+        await changed(queuedMs);
+      }
       if (this.shuttingDown) return;
       if (record.stopRequest) return this.finish(record, 'Stopped', stoppedError());
       const failure = this.assignTargets(record);

@@ -8,5 +8,6 @@ export {
   type LocalCodeDeploy,
   type LocalCodeDeployOptions,
   type LocalS3Options,
+  REALISTIC_TIMING,
   startLocalCodeDeploy,
 } from './server.js';

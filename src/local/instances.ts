@@ -10,7 +10,8 @@ import { ApiError } from './wire.js';
  * instance's index, so recreating a group finds the same instances (and their files) again.
  */
 export const INSTANCE_COUNT_TAG = 'local:instances';
-export const MAX_INSTANCES_PER_GROUP = 50;
+/** More than a page of ListDeploymentTargets (100), so clients page through a group's targets. */
+export const MAX_INSTANCES_PER_GROUP = 200;
 
 export interface LocalInstance {
   instanceId: string;

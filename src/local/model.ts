@@ -90,12 +90,22 @@ export interface MinimumHealthyHosts {
   value: number;
 }
 
+/** A resource tag (TagResource, CreateApplication's and CreateDeploymentGroup's tags, on-premises tags). */
+export interface Tag {
+  Key?: string;
+  Value?: string;
+}
+
 export interface DeploymentConfigRecord {
   deploymentConfigId: string;
   deploymentConfigName: string;
   minimumHealthyHosts: MinimumHealthyHosts;
   createTime: number;
   computePlatform: 'Server';
+  /** Kept as given and returned; the local engine deploys by minimumHealthyHosts only. */
+  zonalConfig?: Record<string, unknown>;
+  trafficRoutingConfig?: Record<string, unknown>;
+  tags?: Tag[];
 }
 
 export interface RegisteredRevision {
@@ -113,6 +123,7 @@ export interface ApplicationRecord {
   createTime: number;
   computePlatform: 'Server' | 'Lambda' | 'ECS';
   revisions: RegisteredRevision[];
+  tags?: Tag[];
 }
 
 export interface TagFilter {
@@ -122,8 +133,8 @@ export interface TagFilter {
 }
 
 /**
- * A deployment group as given (every settable member is kept and returned verbatim, blue/green
- * settings included) plus what the service maintains.
+ * A deployment group as given (every settable member the API model knows is kept and returned,
+ * blue/green settings included) plus what the service maintains.
  */
 export interface DeploymentGroupRecord {
   deploymentGroupId: string;
@@ -132,8 +143,9 @@ export interface DeploymentGroupRecord {
   deploymentConfigName: string;
   serviceRoleArn: string;
   computePlatform: 'Server' | 'Lambda' | 'ECS';
-  /** Settable members other than the names, config and role, exactly as last given. */
+  /** Settable members other than the names, config, role and tags, as last given (model-checked). */
   settings: Record<string, unknown>;
+  tags?: Tag[];
   targetRevision?: RevisionLocation;
   lastSuccessfulDeploymentId?: string;
   lastAttemptedDeploymentId?: string;
@@ -217,7 +229,12 @@ export interface DeploymentRecord {
   description?: string;
   creator: 'user' | 'codeDeployRollback';
   ignoreApplicationStopFailures: boolean;
+  /** As given; the local engine deploys to every instance of the group either way. */
+  updateOutdatedInstancesOnly?: boolean;
+  /** RESTART: the group's last successful revision again (absent for a standard deployment, as on AWS). */
+  deploymentMode?: 'RESTART';
   autoRollbackConfiguration?: AutoRollbackConfiguration;
+  overrideAlarmConfiguration?: Record<string, unknown>;
   rollbackInfo?: RollbackInfo;
   fileExistsBehavior: FileExistsBehavior;
   /** The group's deploymentStyle / load balancer / blue-green settings at creation time. */
@@ -240,4 +257,15 @@ export interface DeploymentRecord {
   terminationWaitStartedAt?: number;
   /** The waits ContinueDeployment ended early. */
   continued?: Array<'READY_WAIT' | 'TERMINATION_WAIT'>;
+}
+
+/** An on-premises instance registered with RegisterOnPremisesInstance (kept, not deployed to). */
+export interface OnPremisesInstanceRecord {
+  instanceName: string;
+  iamSessionArn?: string;
+  iamUserArn?: string;
+  instanceArn: string;
+  registerTime: number;
+  deregisterTime?: number;
+  tags: Tag[];
 }

@@ -3,17 +3,30 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { LOCAL_CONSOLE_HEADER } from '../report/links.js';
 import { scriptsLogPath } from './agent/agent.js';
 import { type RunasPolicy, runasPolicy } from './agent/users.js';
+import { MODEL_OPERATIONS } from './api-model.js';
+import { CONSOLE_PATH, consoleAnswer } from './console/index.js';
 import { randomDeploymentId } from './deployments.js';
 import { Engine, type TimelineEntry } from './engine.js';
 import { Fleets, type RouterInfo } from './fleets.js';
+import { refusal, requestHost } from './guard.js';
 import { builtInConfigs } from './health.js';
 import { instanceDir, type LocalInstance } from './instances.js';
-import { createOperations } from './service.js';
+import { createOperations } from './operations/index.js';
 import { deploymentInfo } from './shapes.js';
 import { groupKey, Store } from './store.js';
+import { Throttle } from './throttle.js';
+import { readRequest } from './validate.js';
 import { ApiError, readJsonCall, sendError, sendJson } from './wire.js';
+
+/**
+ * Realistic timing: a deployment stays Created, then Queued, for a few seconds before its
+ * instances are assigned, as on AWS while the agents pick it up (target queries answer
+ * DeploymentNotStartedException meanwhile).
+ */
+export const REALISTIC_TIMING = { startDelayMs: 2000, queuedMs: 3000 } as const;
 
 export interface LocalS3Options {
   /** S3 endpoint the agents download bundles from; default AWS_ENDPOINT_URL_S3, then real S3. */
@@ -33,8 +46,12 @@ export interface LocalCodeDeployOptions {
   instancesPerGroup?: number;
   region?: string;
   accountId?: string;
-  /** How long a deployment stays Created before its instances are assigned. Default 0. */
+  /** How long a deployment stays Created (see REALISTIC_TIMING). Default 0. */
   startDelayMs?: number;
+  /** Then how long it stays Queued before its instances are assigned. Default 0. */
+  queuedMs?: number;
+  /** Fault rehearsal: API calls per second past which ThrottlingException answers. Default: none. */
+  throttle?: number;
   /** Between SIGTERM and SIGKILL of a script's process group. Default 2000. */
   killGraceMs?: number;
   /**
@@ -76,6 +93,8 @@ export interface InstanceLog {
 export interface LocalCodeDeploy {
   /** http://HOST:PORT — for AWS_ENDPOINT_URL_CODEDEPLOY or `aws deploy --endpoint-url`. */
   endpoint: string;
+  /** The web console: http://HOST:PORT/console/ (a deployment's page is deployments/<id> below it). */
+  consoleUrl: string;
   port: number;
   dataDir: string;
   calls(filter?: { operation?: string; deploymentGroupName?: string }): ApiCall[];
@@ -120,18 +139,21 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
     ...(options.onRouter ? { onRouter: options.onRouter } : {}),
   });
 
-  const s3 = createS3Client(options.s3 ?? {}, options.region ?? 'us-east-1');
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '123456789012';
+  const s3 = createS3Client(options.s3 ?? {}, region);
   const engine = new Engine({
     store,
     dataDir,
     fleets,
     timeScale,
     startDelayMs: options.startDelayMs ?? 0,
+    queuedMs: options.queuedMs ?? 0,
     killGraceMs,
     users: runasPolicy(options.runas),
     s3,
-    region: options.region ?? 'us-east-1',
-    accountId: options.accountId ?? '123456789012',
+    region,
+    accountId,
     now,
     newDeploymentId,
   });
@@ -142,7 +164,10 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
     now,
     newDeploymentId,
     pageSize: options.pageSize ?? 100,
+    region,
+    accountId,
   });
+  const throttle = options.throttle === undefined ? undefined : new Throttle(options.throttle, now);
   const calls: ApiCall[] = [];
 
   const describeCall = (operation: string, input: Record<string, unknown>, output: unknown): ApiCall => {
@@ -165,18 +190,20 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
   const handleApi = async (request: IncomingMessage, response: ServerResponse) => {
     let operationName = 'Unknown';
     let input: Record<string, unknown> = {};
+    // Names the web console on every answer, so a client can link deployments there (report/links.ts).
+    response.setHeader(LOCAL_CONSOLE_HEADER, `http://${requestHost(request.headers)}${CONSOLE_PATH}`);
     try {
       const call = await readJsonCall(request);
       operationName = call.operation;
       input = call.input;
-      const operation = Object.hasOwn(operations, operationName) ? operations[operationName] : undefined;
-      if (!operation) {
-        throw new ApiError(
-          'UnknownOperationException',
-          `The local CodeDeploy does not implement ${operationName}`,
-        );
+      if (throttle && !throttle.take()) throw new ApiError('ThrottlingException', 'Rate exceeded');
+      const model = MODEL_OPERATIONS.get(operationName);
+      const operation =
+        model && Object.hasOwn(operations, operationName) ? operations[operationName] : undefined;
+      if (!model || !operation) {
+        throw new ApiError('UnknownOperationException', `CodeDeploy has no operation ${operationName}`);
       }
-      const output = await operation(input);
+      const output = await operation(readRequest(model, input) as never);
       calls.push(describeCall(operationName, input, output));
       sendJson(response, 200, output);
     } catch (error) {
@@ -259,11 +286,44 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
     });
   };
 
+  const handleConsole = async (path: string, response: ServerResponse) => {
+    const answer = await consoleAnswer(path, { state: store.state, fleets, logs, now, region });
+    response.writeHead(answer.status, {
+      ...answer.headers,
+      'content-length': Buffer.byteLength(answer.body),
+    });
+    response.end(answer.body);
+  };
+
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://local');
-    const handler = url.pathname.startsWith('/_local/')
-      ? handleControl(url, request, response)
-      : handleApi(request, response);
+    const path = url.pathname;
+    const isConsole = path === '/console' || path.startsWith(CONSOLE_PATH);
+    const isControl = path.startsWith('/_local/');
+    const refused = refusal(request, host, isConsole || isControl);
+    if (refused) {
+      // Drain the body, so the client reads the answer rather than a reset connection.
+      request.resume();
+      if (isConsole || isControl) {
+        response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end(`${refused}\n`);
+      } else {
+        response.setHeader('x-amzn-errortype', 'AccessDeniedException');
+        sendJson(response, 403, { __type: 'AccessDeniedException', message: refused });
+      }
+      return;
+    }
+    if (isConsole && request.method !== 'GET' && request.method !== 'HEAD') {
+      request.resume();
+      response.writeHead(405, { allow: 'GET, HEAD' });
+      response.end();
+      return;
+    }
+    const handler = isConsole
+      ? handleConsole(path, response)
+      : isControl
+        ? handleControl(url, request, response)
+        : handleApi(request, response);
     handler.catch((error: unknown) => {
       if (!response.headersSent)
         sendJson(response, 500, { __type: 'InternalFailure', message: String(error) });
@@ -279,8 +339,10 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
   const { port } = server.address() as AddressInfo;
 
   let stopped: Promise<void> | undefined;
+  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
-    endpoint: `http://${host}:${port}`,
+    endpoint,
+    consoleUrl: `${endpoint}${CONSOLE_PATH}`,
     port,
     dataDir,
     calls: (filter) =>

@@ -5,6 +5,7 @@ import type {
   DeploymentRecord,
   InstanceTargetRecord,
   LifecycleEventRecord,
+  OnPremisesInstanceRecord,
   RegisteredRevision,
 } from './model.js';
 import type { State } from './store.js';
@@ -22,19 +23,26 @@ export function applicationInfo(app: ApplicationRecord) {
   };
 }
 
+/** What GetDeploymentGroup answers for settings a group was never given, as CodeDeploy does. */
 const GROUP_DEFAULTS = {
   ec2TagFilters: [],
   onPremisesInstanceTagFilters: [],
   autoScalingGroups: [],
   triggerConfigurations: [],
   alarmConfiguration: { enabled: false, ignorePollAlarmFailure: false, alarms: [] },
+  autoRollbackConfiguration: { enabled: false },
   deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' },
   outdatedInstancesStrategy: 'UPDATE',
+  ec2TagSet: { ec2TagSetList: [] },
+  onPremisesTagSet: { onPremisesTagSetList: [] },
   terminationHookEnabled: false,
 };
 
 export function groupInfo(state: State, group: DeploymentGroupRecord) {
   const { autoScalingGroups, ...settings } = group.settings;
+  // CodeDeploy names the lifecycle hooks it adds to each Auto Scaling group after the group.
+  const hookSuffix = `${group.deploymentGroupName}-${group.deploymentGroupId}`;
+  const terminationHook = settings.terminationHookEnabled === true;
   return {
     applicationName: group.applicationName,
     deploymentGroupId: group.deploymentGroupId,
@@ -44,9 +52,17 @@ export function groupInfo(state: State, group: DeploymentGroupRecord) {
     computePlatform: group.computePlatform,
     ...GROUP_DEFAULTS,
     ...settings,
-    // Given as names, returned as AutoScalingGroup structures.
+    // Given as names, returned as AutoScalingGroup structures with their hooks.
     ...(Array.isArray(autoScalingGroups)
-      ? { autoScalingGroups: autoScalingGroups.map((name) => ({ name })) }
+      ? {
+          autoScalingGroups: autoScalingGroups.map((name) => ({
+            name,
+            hook: `CodeDeploy-managed-automatic-launch-deployment-hook-${hookSuffix}`,
+            ...(terminationHook
+              ? { terminationHook: `CodeDeploy-managed-termination-hook-${hookSuffix}` }
+              : {}),
+          })),
+        }
       : {}),
     ...(group.targetRevision ? { targetRevision: group.targetRevision } : {}),
     ...lastDeployment(state, 'lastSuccessfulDeployment', group.lastSuccessfulDeploymentId),
@@ -93,7 +109,8 @@ export function deploymentInfo(record: DeploymentRecord) {
     creator: record.creator,
     ignoreApplicationStopFailures: record.ignoreApplicationStopFailures,
     autoRollbackConfiguration: record.autoRollbackConfiguration ?? { enabled: false },
-    updateOutdatedInstancesOnly: false,
+    updateOutdatedInstancesOnly: record.updateOutdatedInstancesOnly ?? false,
+    ...(record.deploymentMode ? { deploymentMode: record.deploymentMode } : {}),
     ...(record.rollbackInfo ? { rollbackInfo: record.rollbackInfo } : {}),
     deploymentStyle: record.deploymentStyle ?? GROUP_DEFAULTS.deploymentStyle,
     ...(record.targetInstances ? { targetInstances: record.targetInstances } : {}),
@@ -105,6 +122,9 @@ export function deploymentInfo(record: DeploymentRecord) {
     fileExistsBehavior: record.fileExistsBehavior,
     deploymentStatusMessages: [],
     computePlatform: 'Server',
+    ...(record.overrideAlarmConfiguration
+      ? { overrideAlarmConfiguration: record.overrideAlarmConfiguration }
+      : {}),
   };
 }
 
@@ -151,6 +171,22 @@ export function configInfo(config: DeploymentConfigRecord) {
     minimumHealthyHosts: config.minimumHealthyHosts,
     createTime: epochSeconds(config.createTime),
     computePlatform: config.computePlatform,
+    ...(config.trafficRoutingConfig ? { trafficRoutingConfig: config.trafficRoutingConfig } : {}),
+    ...(config.zonalConfig ? { zonalConfig: config.zonalConfig } : {}),
+  };
+}
+
+export function onPremisesInstanceInfo(instance: OnPremisesInstanceRecord) {
+  return {
+    instanceName: instance.instanceName,
+    ...(instance.iamSessionArn !== undefined ? { iamSessionArn: instance.iamSessionArn } : {}),
+    ...(instance.iamUserArn !== undefined ? { iamUserArn: instance.iamUserArn } : {}),
+    instanceArn: instance.instanceArn,
+    registerTime: epochSeconds(instance.registerTime),
+    ...(instance.deregisterTime !== undefined
+      ? { deregisterTime: epochSeconds(instance.deregisterTime) }
+      : {}),
+    tags: instance.tags,
   };
 }
 

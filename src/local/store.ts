@@ -6,12 +6,13 @@ import type {
   DeploymentGroupRecord,
   DeploymentRecord,
   InstanceRecord,
+  OnPremisesInstanceRecord,
 } from './model.js';
 
 /**
  * Everything the service knows, in memory, mirrored to `<dataDir>/codedeploy/` as JSON:
- * applications.json, deployment-groups.json, deployment-configs.json, instances.json and one
- * deployments/<id>.json per deployment (the file that changes while a deployment runs).
+ * applications.json, deployment-groups.json, deployment-configs.json, instances.json,
+ * on-premises-instances.json and one deployments/<id>.json per deployment (the file that changes while a deployment runs).
  * Each file is written to a temporary name and renamed, so a crash leaves the old or the new version,
  * never half of one.
  */
@@ -23,6 +24,8 @@ export interface State {
   deployments: Map<string, DeploymentRecord>;
   /** Keyed by instance id: every instance that has been given a port and not terminated. */
   instances: Map<string, InstanceRecord>;
+  /** Keyed by instance name: RegisterOnPremisesInstance's instances, deregistered ones included. */
+  onPremises: Map<string, OnPremisesInstanceRecord>;
 }
 
 export function groupKey(applicationName: string, deploymentGroupName: string): string {
@@ -35,13 +38,14 @@ export function groupById(state: State, deploymentGroupId: string): DeploymentGr
   return undefined;
 }
 
-type Collection = 'applications' | 'groups' | 'configs' | 'instances';
+export type Collection = 'applications' | 'groups' | 'configs' | 'instances' | 'onPremises';
 
 const COLLECTION_FILES: Record<Collection, string> = {
   applications: 'applications.json',
   groups: 'deployment-groups.json',
   configs: 'deployment-configs.json',
   instances: 'instances.json',
+  onPremises: 'on-premises-instances.json',
 };
 
 export class Store {
@@ -51,6 +55,7 @@ export class Store {
     configs: new Map(),
     deployments: new Map(),
     instances: new Map(),
+    onPremises: new Map(),
   };
   private readonly dir: string;
   /** One chain per file: writes of the same file never overlap and the last snapshot wins. */
@@ -72,6 +77,8 @@ export class Store {
     for (const config of configs) this.state.configs.set(config.deploymentConfigName, config);
     const instances = await this.readJson<InstanceRecord[]>(COLLECTION_FILES.instances, []);
     for (const instance of instances) this.state.instances.set(instance.instanceId, instance);
+    const onPremises = await this.readJson<OnPremisesInstanceRecord[]>(COLLECTION_FILES.onPremises, []);
+    for (const instance of onPremises) this.state.onPremises.set(instance.instanceName, instance);
     for (const name of await readdir(join(this.dir, 'deployments'))) {
       if (!/^d-[A-Z0-9]{9}\.json$/.test(name)) continue;
       const record = await this.readJson<DeploymentRecord | undefined>(join('deployments', name), undefined);

@@ -31,6 +31,8 @@ type Decide = (request: ProxiedRequest) => Fault | Promise<Fault>;
 export interface DeployEnvOptions {
   /** The local CodeDeploy keeps each deployment Created this long before starting it. */
   startDelayMs?: number;
+  /** Then Queued this long (REALISTIC_TIMING holds both). */
+  queuedMs?: number;
 }
 
 /**
@@ -127,6 +129,7 @@ export async function startDeployEnv(
       timeScale: E2E_TIME_SCALE,
       ...(port ? { port } : {}),
       ...(options.startDelayMs ? { startDelayMs: options.startDelayMs } : {}),
+      ...(options.queuedMs ? { queuedMs: options.queuedMs } : {}),
       s3: { endpoint: motoEndpoint, credentials: TEST_CREDENTIALS },
     });
   const codedeploy = await startCodeDeploy();

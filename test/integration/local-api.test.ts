@@ -34,11 +34,15 @@ import {
   ListDeploymentInstancesCommand,
   ListDeploymentsCommand,
   ListDeploymentTargetsCommand,
+  paginateListDeploymentInstances,
   RegisterApplicationRevisionCommand,
   StopDeploymentCommand,
   UpdateDeploymentGroupCommand,
 } from '@aws-sdk/client-codedeploy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groupFromTemplate } from '../../src/deploy/group-template.js';
+import { deploymentUrl, LOCAL_CONSOLE_HEADER, localConsoleBase } from '../../src/report/links.js';
+import { modelProblems } from '../helpers/botocore-model.js';
 import {
   createAppAndGroup,
   deploy,
@@ -53,15 +57,21 @@ import {
 let stack: LocalStack;
 /** Deployments stay Created for a minute: for the "active deployment" and "not started" answers. */
 let slow: LocalStack;
+/** Realistic timing, a little longer (a loaded machine must not skip a state), and the default page size. */
+let timed: LocalStack;
+/** Two API calls a second. */
+let throttled: LocalStack;
 
 beforeAll(async () => {
-  [stack, slow] = await Promise.all([
+  [stack, slow, timed, throttled] = await Promise.all([
     startLocalStack({ pageSize: 2, instancesPerGroup: 3 }),
     startLocalStack({ startDelayMs: 60_000 }),
+    startLocalStack({ startDelayMs: 1500, queuedMs: 1500 }),
+    startLocalStack({ throttle: 2 }),
   ]);
 });
 afterAll(async () => {
-  await Promise.all([stack.stop(), slow.stop()]);
+  await Promise.all([stack.stop(), slow.stop(), timed.stop(), throttled.stop()]);
 });
 
 /** The error a call fails with (its SDK class and the service's __type). */
@@ -85,7 +95,11 @@ async function rawCall(endpoint: string, operation: string | undefined, body: un
     },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    console: response.headers.get(LOCAL_CONSOLE_HEADER),
+  };
 }
 
 describe('applications', () => {
@@ -220,6 +234,110 @@ describe('deployment groups', () => {
       ),
     );
     expect(noApp).toBeInstanceOf(ApplicationDoesNotExistException);
+  });
+
+  it('creates a group from a template’s full answer, as the action copies one (create: { from })', async () => {
+    const applicationName = unique('app');
+    await stack.client.send(new CreateApplicationCommand({ applicationName }));
+    const settings = {
+      deploymentConfigName: 'CodeDeployDefault.HalfAtATime',
+      ec2TagFilters: [
+        { Key: 'Environment', Value: 'feature-{name}', Type: 'KEY_AND_VALUE' as const },
+        { Key: 'local:instances', Value: '2', Type: 'KEY_AND_VALUE' as const },
+      ],
+      autoScalingGroups: ['web-{name}'],
+      triggerConfigurations: [
+        {
+          triggerName: 'failures',
+          triggerTargetArn: 'arn:aws:sns:us-east-1:123456789012:deployments',
+          triggerEvents: ['DeploymentFailure' as const],
+        },
+      ],
+      alarmConfiguration: { enabled: true, ignorePollAlarmFailure: true, alarms: [{ name: 'errors' }] },
+      autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE' as const] },
+      outdatedInstancesStrategy: 'IGNORE' as const,
+      terminationHookEnabled: true,
+      deploymentStyle: {
+        deploymentType: 'BLUE_GREEN' as const,
+        deploymentOption: 'WITH_TRAFFIC_CONTROL' as const,
+      },
+      blueGreenDeploymentConfiguration: {
+        terminateBlueInstancesOnDeploymentSuccess: {
+          action: 'TERMINATE' as const,
+          terminationWaitTimeInMinutes: 5,
+        },
+        deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT' as const, waitTimeInMinutes: 0 },
+        greenFleetProvisioningOption: { action: 'COPY_AUTO_SCALING_GROUP' as const },
+      },
+      loadBalancerInfo: {
+        elbInfoList: [],
+        targetGroupInfoList: [{ name: 'web' }],
+        targetGroupPairInfoList: [],
+      },
+    };
+    await stack.client.send(
+      new CreateDeploymentGroupCommand({
+        applicationName,
+        deploymentGroupName: 'template',
+        serviceRoleArn: ROLE,
+        ...settings,
+      }),
+    );
+    const get = async (deploymentGroupName: string) =>
+      (await stack.client.send(new GetDeploymentGroupCommand({ applicationName, deploymentGroupName })))
+        .deploymentGroupInfo ?? {};
+    const template = await get('template');
+    // The full answer, as CodeDeploy gives it: an empty tag set beside the filters, the lifecycle
+    // hooks it put on the Auto Scaling group.
+    expect(template.ec2TagSet).toEqual({ ec2TagSetList: [] });
+    expect(template.onPremisesTagSet).toEqual({ onPremisesTagSetList: [] });
+    expect(template.autoScalingGroups).toEqual([
+      {
+        name: 'web-{name}',
+        hook: `CodeDeploy-managed-automatic-launch-deployment-hook-template-${template.deploymentGroupId}`,
+        terminationHook: `CodeDeploy-managed-termination-hook-template-${template.deploymentGroupId}`,
+      },
+    ]);
+    // The same answer as AWS writes it (its own hook names, ECS members of a Server group).
+    const fromAws = {
+      ...template,
+      autoScalingGroups: [
+        { name: 'web-{name}', hook: 'CodeDeploy-managed-automatic-launch-deployment-hook-x-1' },
+      ],
+      ecsServices: [],
+    };
+    for (const [name, answer] of [
+      ['feature-cart', template],
+      ['feature-login', fromAws],
+    ] as const) {
+      const input = groupFromTemplate(answer, name, { name: name.slice('feature-'.length) });
+      // What the action would send AWS fits AWS's model (botocore's copy)...
+      expect(
+        modelProblems([
+          { operation: 'CreateDeploymentGroup', kind: 'input', body: { applicationName, ...input } },
+        ]),
+      ).toEqual([[]]);
+      // ...and the local CodeDeploy, which checks it as AWS does, creates the same group.
+      await stack.client.send(new CreateDeploymentGroupCommand({ applicationName, ...input }));
+      const created = await get(name);
+      const suffix = name.slice('feature-'.length);
+      expect(created).toEqual({
+        ...template,
+        deploymentGroupName: name,
+        deploymentGroupId: created.deploymentGroupId,
+        ec2TagFilters: [
+          { ...settings.ec2TagFilters[0], Value: `feature-${suffix}` },
+          settings.ec2TagFilters[1],
+        ],
+        autoScalingGroups: [
+          {
+            name: `web-${suffix}`,
+            hook: `CodeDeploy-managed-automatic-launch-deployment-hook-${name}-${created.deploymentGroupId}`,
+            terminationHook: `CodeDeploy-managed-termination-hook-${name}-${created.deploymentGroupId}`,
+          },
+        ],
+      });
+    }
   });
 
   it('updates (renames), lists, batch-gets and deletes groups', async () => {
@@ -507,6 +625,88 @@ describe('deployments', () => {
     );
     expect(instancesSummary?.map((s) => s.status)).toEqual(['Succeeded', 'Succeeded', 'Succeeded']);
   });
+
+  it('keeps a deployment Created, then Queued, before it starts (realistic timing)', async () => {
+    const names = await createAppAndGroup(timed);
+    const id = await deploy(timed, names, { 'appspec.yml': SIMPLE_APPSPEC });
+    const status = async () =>
+      (await timed.client.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo?.status ?? '';
+    const statuses: string[] = [];
+    const targetAnswers = new Set<string>();
+    for (;;) {
+      const before = await status();
+      const targets = await timed.client.send(new ListDeploymentTargetsCommand({ deploymentId: id })).then(
+        () => 'targets',
+        (error: Error) => error.name,
+      );
+      // Only what one status answered: the deployment may have moved on between the two calls.
+      if (before === (await status())) targetAnswers.add(`${before}: ${targets}`);
+      if (statuses.at(-1) !== before) statuses.push(before);
+      if (before === 'Succeeded' || before === 'Failed') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(statuses[0]).toBe('Created');
+    expect(statuses[1]).toBe('Queued');
+    expect(statuses.at(-1)).toBe('Succeeded');
+    expect(targetAnswers).toContain('Created: DeploymentNotStartedException');
+    expect(targetAnswers).toContain('Queued: DeploymentNotStartedException');
+    expect([...targetAnswers].filter((answer) => answer.startsWith('Succeeded'))).toEqual([
+      'Succeeded: targets',
+    ]);
+  });
+
+  it('pages the targets and instances of a deployment past one page (101 instances, pages of 100)', async () => {
+    const names = await createAppAndGroup(timed, {
+      ec2TagFilters: [{ Key: 'local:instances', Value: '101', Type: 'KEY_AND_VALUE' }],
+    });
+    const id = await deploy(timed, names, { 'appspec.yml': SIMPLE_APPSPEC });
+    while (
+      (await timed.client.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo?.status !==
+      'InProgress'
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const targetPages: string[][] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await timed.client.send(new ListDeploymentTargetsCommand({ deploymentId: id, nextToken }));
+      targetPages.push(page.targetIds ?? []);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    expect(targetPages.map((page) => page.length)).toEqual([100, 1]);
+    const instances = timed.codedeploy.instances(names.applicationName, names.deploymentGroupName);
+    expect(targetPages.flat()).toEqual(instances.map((i) => i.instanceId));
+    const instancePages: string[][] = [];
+    for await (const page of paginateListDeploymentInstances(
+      { client: timed.client },
+      { deploymentId: id },
+    )) {
+      instancePages.push(page.instancesList ?? []);
+    }
+    expect(instancePages.map((page) => page.length)).toEqual([100, 1]);
+    await timed.client.send(new StopDeploymentCommand({ deploymentId: id }));
+    expect((await finished(timed, id)).status).toBe('Stopped');
+  });
+
+  it('restarts the last successful revision (deploymentMode RESTART), in place only', async () => {
+    const names = await createAppAndGroup(stack);
+    const restart = () =>
+      failure(stack.client.send(new CreateDeploymentCommand({ ...names, deploymentMode: 'RESTART' })));
+    expect((await restart()).name).toBe('RevisionDoesNotExistException');
+    const first = await finished(stack, await deploy(stack, names, { 'appspec.yml': SIMPLE_APPSPEC }));
+    const withRevision = await failure(
+      stack.client.send(
+        new CreateDeploymentCommand({ ...names, deploymentMode: 'RESTART', revision: first.revision }),
+      ),
+    );
+    expect(withRevision.name).toBe('InvalidRevisionException');
+    const { deploymentId = '' } = await stack.client.send(
+      new CreateDeploymentCommand({ ...names, deploymentMode: 'RESTART' }),
+    );
+    const again = await finished(stack, deploymentId);
+    expect(again).toMatchObject({ status: 'Succeeded', deploymentMode: 'RESTART', revision: first.revision });
+    expect(first.deploymentMode).toBeUndefined();
+  });
 });
 
 describe('revisions and deployment configurations', () => {
@@ -620,6 +820,11 @@ describe('wire protocol and call records', () => {
       status: 400,
       body: { __type: 'UnknownOperationException' },
     });
+    // An operation of the model is never unknown: what the local CodeDeploy lacks, it says so.
+    expect(await rawCall(endpoint, 'ListGitHubAccountTokenNames', {})).toMatchObject({
+      status: 400,
+      body: { __type: 'OperationNotSupportedException' },
+    });
     expect(await rawCall(endpoint, undefined, {})).toMatchObject({
       status: 400,
       body: { __type: 'UnknownOperationException' },
@@ -692,5 +897,59 @@ describe('wire protocol and call records', () => {
     const response2 = await fetch(`${stack.codedeploy.endpoint}/_local/deployments/${id}/timeline`);
     const timeline = (await response2.json()) as { timeline: unknown[] };
     expect(timeline.timeline).toHaveLength(6);
+  });
+
+  it('answers ThrottlingException past the throttle rate, and again once the rate allows', async () => {
+    const endpoint = throttled.codedeploy.endpoint;
+    const burst = await Promise.all(
+      Array.from({ length: 6 }, () => rawCall(endpoint, 'ListApplications', {})),
+    );
+    const types = burst.map((answer) => String(answer.body.__type ?? answer.status));
+    // Two calls a second: a burst of six finds two tokens, perhaps a third refilled meanwhile.
+    expect(types.filter((type) => type === '200').length).toBeGreaterThanOrEqual(2);
+    expect(types.filter((type) => type === 'ThrottlingException').length).toBeGreaterThanOrEqual(3);
+    expect(burst.find((answer) => answer.status === 400)?.body).toEqual({
+      __type: 'ThrottlingException',
+      message: 'Rate exceeded',
+    });
+    expect(throttled.codedeploy.calls({ operation: 'ListApplications' }).filter((c) => c.error)).toHaveLength(
+      types.filter((type) => type === 'ThrottlingException').length,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await rawCall(endpoint, 'ListApplications', {})).status).toBe(200);
+  });
+
+  it('names its console on every answer, so a client links each deployment to its page there', async () => {
+    let header: string | undefined;
+    const client = new CodeDeployClient({
+      endpoint: stack.codedeploy.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      maxAttempts: 1,
+    });
+    // What the action's clients can do: read the header off the raw response.
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        header = (result.response as { headers?: Record<string, string> }).headers?.[LOCAL_CONSOLE_HEADER];
+        return result;
+      },
+      { step: 'deserialize', name: 'localConsole' },
+    );
+    const names = await createAppAndGroup(stack);
+    const id = await deploy(stack, names, { 'appspec.yml': SIMPLE_APPSPEC });
+    await client.send(new GetDeploymentCommand({ deploymentId: id }));
+    client.destroy();
+    const base = localConsoleBase(header);
+    expect(base).toBe(stack.codedeploy.consoleUrl);
+    const url = deploymentUrl(id, 'us-east-1', base);
+    expect(url).toBe(`${stack.codedeploy.endpoint}/console/deployments/${id}`);
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(id);
+    const error = await rawCall(stack.codedeploy.endpoint, 'GetApplication', {
+      applicationName: unique('ghost'),
+    });
+    expect(error.console).toBe(stack.codedeploy.consoleUrl);
   });
 });

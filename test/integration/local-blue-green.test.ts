@@ -467,10 +467,16 @@ describe('blue/green group settings', () => {
           },
         }),
       ),
-    ).toMatch(/^InvalidBlueGreenDeploymentConfigurationException: terminationWaitTimeInMinutes must be/);
+    ).toBe(
+      'InvalidBlueGreenDeploymentConfigurationException: blueGreenDeploymentConfiguration.terminateBlueInstancesOnDeploymentSuccess' +
+        '.terminationWaitTimeInMinutes is 3000: it must be from 0 to 2880',
+    );
     expect(
       await create(blueGreenGroup({ deploymentReadyOption: { actionOnTimeout: 'WAIT' as never } })),
-    ).toMatch(/^InvalidBlueGreenDeploymentConfigurationException: actionOnTimeout must be one of/);
+    ).toBe(
+      'InvalidBlueGreenDeploymentConfigurationException: blueGreenDeploymentConfiguration.deploymentReadyOption' +
+        '.actionOnTimeout must be one of CONTINUE_DEPLOYMENT, STOP_DEPLOYMENT (got "WAIT")',
+    );
     const updated = await stack.client
       .send(
         new UpdateDeploymentGroupCommand({

@@ -16,15 +16,28 @@ describe('emulator command', () => {
     const dataDir = await tempDir();
     const stop = new AbortController();
     const lines: string[] = [];
-    let ready: (endpoints: { codedeploy: string; s3?: string }) => void = () => {};
-    const endpoints = new Promise<{ codedeploy: string; s3?: string }>((resolve) => {
+    let ready: (endpoints: { codedeploy: string; console: string; s3?: string }) => void = () => {};
+    const endpoints = new Promise<{ codedeploy: string; console: string; s3?: string }>((resolve) => {
       ready = resolve;
     });
-    const run = runEmulator(['--data', dataDir, '--instances-per-group', '3', '--time-scale', '0.5'], {
-      signal: stop.signal,
-      out: (line) => lines.push(line),
-      onReady: ready,
-    });
+    const run = runEmulator(
+      [
+        '--data',
+        dataDir,
+        '--instances-per-group',
+        '3',
+        '--time-scale',
+        '0.5',
+        '--realistic-timing',
+        '--throttle',
+        '50',
+      ],
+      {
+        signal: stop.signal,
+        out: (line) => lines.push(line),
+        onReady: ready,
+      },
+    );
     const { codedeploy, s3 } = await endpoints;
     const client = new CodeDeployClient({
       endpoint: codedeploy,
@@ -56,6 +69,11 @@ describe('emulator command', () => {
     expect(await run).toBe(0);
     expect(lines).toContain(`  export AWS_ENDPOINT_URL_CODEDEPLOY=${codedeploy}`);
     expect(lines).toContain(`  export AWS_ENDPOINT_URL_S3=${s3}`);
+    expect(lines).toContain(`console: ${codedeploy}/console/`);
+    expect(lines).toContain(
+      'realistic timing: each deployment stays Created 2 s, then Queued 3 s, before its instances are assigned',
+    );
+    expect(lines).toContain('throttling: past 50 API calls per second, ThrottlingException');
     const saved = JSON.parse(await readFile(join(dataDir, 'codedeploy/applications.json'), 'utf8'));
     expect(saved.map((a: { applicationName: string }) => a.applicationName)).toEqual(['from-the-command']);
     await rm(dataDir, { recursive: true, force: true });
@@ -67,6 +85,8 @@ describe('emulator command', () => {
     [['--data', 'x', '--s3-endpoint', 'localhost:9000'], '--s3-endpoint needs an http(s):// URL or "aws"'],
     [['--data', 'x', '--verbose'], "Unknown option '--verbose'"],
     [['--data', 'x', '--time-scale', '0'], '--time-scale needs a positive number'],
+    [['--data', 'x', '--throttle', 'fast'], '--throttle needs a positive number, of API calls per second'],
+    [['--data', 'x', '--throttle', '0'], '--throttle needs a positive number'],
   ])('refuses bad usage %j', async (argv, message) => {
     const run = runEmulator(argv, { signal: AbortSignal.abort(), out: () => {} });
     await expect(run).rejects.toBeInstanceOf(UsageError);

@@ -41,6 +41,22 @@ describe('groupFromTemplate', () => {
     });
   });
 
+  it('copies no tag set that holds no tag (CodeDeploy answers an empty one beside tag filters)', () => {
+    const input = groupFromTemplate(
+      {
+        ec2TagFilters: [{ Key: 'Environment', Value: 'feature-{name}', Type: 'KEY_AND_VALUE' }],
+        ec2TagSet: { ec2TagSetList: [] },
+        onPremisesTagSet: { onPremisesTagSetList: [[]] },
+      },
+      'feature-login',
+      { name: 'login' },
+    );
+    expect(input).toEqual({
+      deploymentGroupName: 'feature-login',
+      ec2TagFilters: [{ Key: 'Environment', Value: 'feature-login', Type: 'KEY_AND_VALUE' }],
+    });
+  });
+
   it('leaves unknown braces alone', () => {
     const input = groupFromTemplate({ ec2TagFilters: [{ Key: 'k', Value: '{unknown}' }] }, 'g', {});
     expect(input.ec2TagFilters).toEqual([{ Key: 'k', Value: '{unknown}' }]);
