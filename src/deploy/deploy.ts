@@ -189,7 +189,7 @@ async function logFailure(group: string, failure: InstanceFailure, log: Logger):
     async () => {
       if (failure.script) log.info(`script:  ${failure.script}`);
       if (failure.message) log.info(`message: ${failure.message}`);
-      if (failure.logTail) log.info(`log tail:\n${failure.logTail.trimEnd()}`);
+      if (failure.logTail) log.untrusted('log tail:', failure.logTail.trimEnd());
     },
   );
   log.error(describeFailure(group, failure));

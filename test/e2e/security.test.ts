@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from 'vitest';
+import { LOG_TAIL_CHARS } from '../../src/local/agent/hooks.js';
 import {
   type DeployEnv,
   type DeployEnvOptions,
@@ -140,6 +141,61 @@ describe.concurrent('threats and their defences', () => {
     expect(entries).not.toContain('.env');
     expect(entries).not.toContain('site/tls.key');
     expect(entries).toContain('appspec.yml');
+  });
+});
+
+describe.concurrent('text from outside the run never commands the runner', () => {
+  it('a failing hook whose output holds workflow commands, in every form: shown in the log, executed never', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['g']);
+    // The log tail is the last LOG_TAIL_CHARS of the event's output, each line prefixed [stdout]:
+    // the filler makes the tail begin inside the first line, at its "::set-output".
+    const cut = '::set-output name=status::succeeded';
+    const hostile = [
+      'fine\r::error::pwned by a carriage return',
+      'x\r::add-mask::DB_PASSWORD',
+      'y\r::stop-commands::hooks-token',
+      'z\r   ::warning title=t::pwned after white space',
+      'legacy ##[error]pwned anywhere in a line',
+      '##[add-mask]legacy mask',
+    ];
+    const rest = hostile.map((line) => `[stdout]${line}\n`).join('');
+    const filler = 'f'.repeat(LOG_TAIL_CHARS - `${cut}\n`.length - rest.length - '[stdout]\n'.length);
+    const output = `${'p'.repeat(3000)}${cut}\n${filler}\n${hostile.join('\n')}\n`;
+    const workspace = await env.workspace(
+      testConfig('  develop: g\n'),
+      {},
+      {
+        'app/scripts/hostile.txt': output,
+        'app/scripts/validate.sh': '#!/bin/sh\ncat "$(dirname "$0")/hostile.txt"\nexit 3\n',
+      },
+    );
+    const result = await env.run({ workspace });
+    await expectSafeOutcome(env, result, { created: { g: 1 }, exit: 'failed', status: 'failed' });
+    const { commands, shown } = result.runner;
+    expect(
+      commands.filter((c) => !['group', 'endgroup', 'error', 'warning', 'notice', 'debug'].includes(c.name)),
+    ).toEqual([]);
+    expect(commands.filter((c) => /pwned|DB_PASSWORD|legacy/.test(c.data))).toEqual([]);
+    // Every form reached the log as a line of its own, as text.
+    expect(shown).toEqual(
+      expect.arrayContaining([
+        cut,
+        '::error::pwned by a carriage return',
+        '::add-mask::DB_PASSWORD',
+        '::stop-commands::hooks-token',
+        '   ::warning title=t::pwned after white space',
+        '[stdout]legacy ##[error]pwned anywhere in a line',
+        '[stdout]##[add-mask]legacy mask',
+      ]),
+    );
+    // After the tail the runner reads the action's own commands again: the failure's annotation.
+    expect(result.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringMatching(/^g › i-\S+: ValidateService failed/),
+      }),
+    );
   });
 });
 
