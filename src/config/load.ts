@@ -354,6 +354,7 @@ function mappingFrom(source: YamlSource, key: string, path: YamlPath, value: unk
     ...(object.create ? { create: object.create as { from: string } } : {}),
     ...(typeof object.environment === 'string' ? { environment: object.environment } : {}),
     ...(typeof object.environmentUrl === 'string' ? { environmentUrl: object.environmentUrl } : {}),
+    ...(object.dispatch ? { dispatch: object.dispatch as { groups: string[] } } : {}),
     settings: settingsFrom(object),
     location,
   };

@@ -37,6 +37,11 @@ export interface CreateGroup {
   from: string;
 }
 
+/** What a workflow_dispatch on a ref the mapping matches may name in `deployment-groups`, beyond its own groups. */
+export interface DispatchAllowance {
+  groups: string[];
+}
+
 /** What a branch, tag or pull request maps to. Group names may hold placeholders such as {branch}. */
 export interface Mapping {
   /** The key as written in the file ('master', 'feature/*'), or 'pullRequests'. */
@@ -47,6 +52,7 @@ export interface Mapping {
   environment?: string;
   /** URL template shown on the GitHub deployment and the PR comment. */
   environmentUrl?: string;
+  dispatch?: DispatchAllowance;
   settings: Partial<DeploymentSettings>;
   location: SourceLocation;
 }

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from 'vitest';
 import { LOG_TAIL_CHARS } from '../../src/local/agent/hooks.js';
 import {
@@ -63,13 +63,66 @@ function trustedRun(
   extra: Record<string, string> = {},
   sha = SHA,
 ) {
+  return trustedEvent(env, workspace, config, { payload: pushTo('feature/x', sha), sha, env: extra });
+}
+
+/** Any event, with the map read from the default branch of the fake GitHub through the token. */
+function trustedEvent(
+  env: DeployEnv,
+  workspace: string,
+  config: string,
+  options: {
+    eventName?: string;
+    payload: unknown;
+    sha?: string;
+    inputs?: Record<string, string>;
+    env?: Record<string, string>;
+  },
+) {
   return env.run({
     workspace,
-    payload: pushTo('feature/x', sha),
-    sha,
-    inputs: { config, 'config-source': 'trusted', 'github-token': E2E_SECRETS.githubToken },
-    env: { GITHUB_API_URL: github.url, ...extra },
+    ...(options.eventName ? { eventName: options.eventName } : {}),
+    payload: options.payload,
+    sha: options.sha ?? SHA,
+    inputs: {
+      config,
+      'config-source': 'trusted',
+      'github-token': E2E_SECRETS.githubToken,
+      ...options.inputs,
+    },
+    env: { GITHUB_API_URL: github.url, ...options.env },
   });
+}
+
+const dispatchOn = (branch: string) => ({
+  ref: `refs/heads/${branch}`,
+  inputs: {},
+  repository: { full_name: 'acme/shop', default_branch: DEFAULT_BRANCH },
+});
+
+/** The objects the run left in the bucket: none when it was refused before the upload. */
+async function objectsIn(env: DeployEnv): Promise<string[]> {
+  const listed = await env.s3.send(new ListObjectsV2Command({ Bucket: env.bucket }));
+  return (listed.Contents ?? []).map((object) => object.Key!);
+}
+
+/** The GitHub deployments the fake recorded for this environment's application. */
+const gitHubDeploymentsOf = (env: DeployEnv) =>
+  github.deployments.filter(
+    (d) => (d.payload as { application?: string } | undefined)?.application === env.application,
+  );
+
+/** A refused run: exit 1, nothing uploaded, nothing created, the rule's message as an annotation. */
+async function expectRefused(env: DeployEnv, result: RunnerResult, groups: string[], message: string) {
+  await expectSafeOutcome(env, result, {
+    created: Object.fromEntries(groups.map((group) => [group, 0 as const])),
+    exit: 'failed',
+    status: 'failed',
+  });
+  expect(await objectsIn(env)).toEqual([]);
+  expect(result.annotations).toContainEqual(
+    expect.objectContaining({ level: 'error', message: expect.stringContaining(message) }),
+  );
 }
 
 describe.concurrent('threats and their defences', () => {
@@ -83,6 +136,53 @@ describe.concurrent('threats and their defences', () => {
     const result = await trustedRun(env, workspace, config);
     await expectSafeOutcome(env, result, { created: { 'feature-x': 1, production: 0 }, exit: 'ok' });
     expect(result.stdout).toContain('from the default branch "main"');
+  });
+
+  it('a dispatch cannot send a branch to a group the trusted map gives another ref (deployment-groups)', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['production', 'feature-x']);
+    const config = trustedConfig(env, testConfig("  main: production\n  'feature/*': feature-{name}\n"));
+    const workspace = await env.workspace(testConfig(''));
+    const dispatch = (groups: string) =>
+      trustedEvent(env, workspace, config, {
+        eventName: 'workflow_dispatch',
+        payload: dispatchOn('feature/x'),
+        inputs: { 'deployment-groups': groups },
+      });
+    const refused = await dispatch('production');
+    await expectRefused(
+      env,
+      refused,
+      ['production', 'feature-x'],
+      'deployment-groups: the map does not give branch "feature/x" the deployment group "production"',
+    );
+    expect(gitHubDeploymentsOf(env)).toEqual([]);
+    const allowed = await dispatch('feature-x');
+    await expectSafeOutcome(env, allowed, { created: { 'feature-x': 1, production: 0 }, exit: 'ok' });
+  });
+
+  it('a branch cannot record its deployment in the GitHub environment of another mapping', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['production', 'feature-production', 'feature-login']);
+    const config = trustedConfig(
+      env,
+      testConfig(
+        "  main: production\n  'feature/*': { deploymentGroup: 'feature-{name}', environment: '{name}' }\n",
+      ),
+    );
+    const workspace = await env.workspace(testConfig(''));
+    const push = (branch: string) => trustedEvent(env, workspace, config, { payload: pushTo(branch) });
+    const refused = await push('feature/production');
+    await expectRefused(
+      env,
+      refused,
+      ['production', 'feature-production'],
+      'makes GitHub environment "production", which "main"',
+    );
+    expect(gitHubDeploymentsOf(env)).toEqual([]);
+    const allowed = await push('feature/login');
+    await expectSafeOutcome(env, allowed, { created: { 'feature-login': 1, production: 0 }, exit: 'ok' });
+    expect(gitHubDeploymentsOf(env).map((d) => d.environment)).toEqual(['login']);
   });
 
   it('a compromised bundle between upload and download: the pinned eTag makes the agent refuse it', async (context) => {
