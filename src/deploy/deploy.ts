@@ -31,7 +31,7 @@ export async function deploy(
 ): Promise<DeployResult> {
   const tasks = await preflight(request, deps);
   const stored = await chooseRevisions(request, tasks, deps, revision);
-  await createMissingGroups(request, tasks, deps);
+  await createMissingGroups(tasks, deps);
   if (request.plan.strategy === 'sequential') {
     for (const [index, task] of tasks.entries()) {
       await deployGroups([task], request, deps);

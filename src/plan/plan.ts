@@ -263,7 +263,7 @@ function deployPlan(
 }
 
 /** A name the config writes out, and the mapping that writes it. */
-interface NamedByConfig {
+export interface NamedByConfig {
   name: string;
   owner: Mapping;
   /** What the owner does with it, as the refusal says it. */
@@ -272,19 +272,24 @@ interface NamedByConfig {
 
 const isLiteral = (template: string) => placeholdersIn(template).length === 0;
 
+/** `"master" (c.yml:4:3) deploys to`: who names it, and what for. */
+export function describeNaming(named: NamedByConfig): string {
+  return `"${named.owner.key}" (${formatLocation(named.owner.location)}) ${named.role}`;
+}
+
 /**
- * The deployment groups and GitHub environments the config names outright. The groups of `mapping`
- * itself are left out (its ref deploys there anyway); its template and dispatch groups are not. A
- * group's environment is the group's name unless the mapping names one.
+ * The deployment groups and GitHub environments the config names outright. The groups of `except`
+ * (the mapping a ref matched) are left out: its ref deploys there anyway; its template and dispatch
+ * groups are not. A group's environment is the group's name unless the mapping names one.
  */
-function namedByConfig(
+export function namedByConfig(
   config: Config,
-  mapping: Mapping,
+  except?: Mapping,
 ): { groups: NamedByConfig[]; environments: NamedByConfig[] } {
   const groups: NamedByConfig[] = [];
   const environments: NamedByConfig[] = [];
   for (const owner of deployMappings(config)) {
-    if (owner !== mapping) {
+    if (owner !== except) {
       for (const group of owner.groups.filter(isLiteral)) {
         groups.push({ name: group, owner, role: 'deploys to' });
         if (!owner.environment) environments.push({ name: group, owner, role: 'records its deployments in' });
@@ -319,8 +324,6 @@ function refuseChosenNames(
   const named = namedByConfig(config, mapping);
   const ownerOf = (list: NamedByConfig[], chosen: string) =>
     list.find(({ name }) => name.toLowerCase() === chosen.toLowerCase());
-  const where = (owner: NamedByConfig) =>
-    `"${owner.owner.key}" (${formatLocation(owner.owner.location)}) ${owner.role}`;
   const rename = `or rename the ${mapping.key === 'pullRequests' ? 'pull request branch' : 'ref'}`;
   const problems: Problem[] = [];
   mapping.groups.forEach((template, index) => {
@@ -329,7 +332,7 @@ function refuseChosenNames(
     if (group) {
       problems.push(
         problem(
-          `${matched}: its template "${template}" makes deployment group "${deploymentGroup}", which ${where(group)}; refused, so that a ref's name cannot choose a group the config names`,
+          `${matched}: its template "${template}" makes deployment group "${deploymentGroup}", which ${describeNaming(group)}; refused, so that a ref's name cannot choose a group the config names`,
           mapping.location,
           `give the template a fixed part ("feature-{name}" rather than "{name}") that no named group starts with, ${rename}`,
         ),
@@ -341,7 +344,7 @@ function refuseChosenNames(
     if (env) {
       problems.push(
         problem(
-          `${matched}: ${mapping.environment ? 'its environment' : 'its template (the environment by default)'} "${environmentTemplate}" makes GitHub environment "${environment}", which ${where(env)}; refused, so that a ref's name cannot choose an environment the config names`,
+          `${matched}: ${mapping.environment ? 'its environment' : 'its template (the environment by default)'} "${environmentTemplate}" makes GitHub environment "${environment}", which ${describeNaming(env)}; refused, so that a ref's name cannot choose an environment the config names`,
           mapping.location,
           `give ${mapping.environment ? 'the environment' : 'the mapping an "environment:" with'} a fixed part ("preview-{name}" rather than "{name}") that no named environment starts with, ${rename}`,
         ),

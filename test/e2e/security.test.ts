@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { GetDeploymentCommand, GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from 'vitest';
 import { LOG_TAIL_CHARS } from '../../src/local/agent/hooks.js';
@@ -94,6 +94,13 @@ function trustedEvent(
   });
 }
 
+/** Pushes of the test app, each under the trusted map whose `branches:` are `branches`. */
+async function pushesUnder(env: DeployEnv, branches: string) {
+  const config = trustedConfig(env, testConfig(branches));
+  const workspace = await env.workspace(testConfig(''));
+  return (branch: string) => trustedEvent(env, workspace, config, { payload: pushTo(branch) });
+}
+
 const dispatchOn = (branch: string) => ({
   ref: `refs/heads/${branch}`,
   inputs: {},
@@ -164,14 +171,10 @@ describe.concurrent('threats and their defences', () => {
   it('a branch cannot record its deployment in the GitHub environment of another mapping', async (context) => {
     const env = await setup(context);
     await env.createGroups(['production', 'feature-production', 'feature-login']);
-    const config = trustedConfig(
+    const push = await pushesUnder(
       env,
-      testConfig(
-        "  main: production\n  'feature/*': { deploymentGroup: 'feature-{name}', environment: '{name}' }\n",
-      ),
+      "  main: production\n  'feature/*': { deploymentGroup: 'feature-{name}', environment: '{name}' }\n",
     );
-    const workspace = await env.workspace(testConfig(''));
-    const push = (branch: string) => trustedEvent(env, workspace, config, { payload: pushTo(branch) });
     const refused = await push('feature/production');
     await expectRefused(
       env,
@@ -183,6 +186,37 @@ describe.concurrent('threats and their defences', () => {
     const allowed = await push('feature/login');
     await expectSafeOutcome(env, allowed, { created: { 'feature-login': 1, production: 0 }, exit: 'ok' });
     expect(gitHubDeploymentsOf(env).map((d) => d.environment)).toEqual(['login']);
+  });
+
+  it("a group created from a template cannot select another group's instances through the ref's name", async (context) => {
+    const env = await setup(context);
+    const tag = (Key: string, Value: string) => ({ Key, Value, Type: 'KEY_AND_VALUE' as const });
+    await env.createGroups(['production'], { ec2TagFilters: [tag('Environment', 'production')] });
+    await env.createGroups(['feature-template'], { ec2TagFilters: [tag('Environment', '{name}')] });
+    const push = await pushesUnder(
+      env,
+      "  main: production\n  'feature/*':\n    deploymentGroup: feature-{name}\n    create: { from: feature-template }\n",
+    );
+    const refused = await push('feature/production');
+    await expectRefused(
+      env,
+      refused,
+      ['production', 'feature-production'],
+      'deployment group "feature-production" would be created from "feature-template" with EC2 tag "Environment=production"',
+    );
+    expect(refused.stdout).toContain('the group "main"');
+    expect(
+      env.codedeploy.calls({ operation: 'CreateDeploymentGroup', deploymentGroupName: 'feature-production' }),
+    ).toEqual([]);
+    const allowed = await push('feature/login');
+    await expectSafeOutcome(env, allowed, { created: { 'feature-login': 1, production: 0 }, exit: 'ok' });
+    const { deploymentGroupInfo } = await env.client.send(
+      new GetDeploymentGroupCommand({
+        applicationName: env.application,
+        deploymentGroupName: 'feature-login',
+      }),
+    );
+    expect(deploymentGroupInfo?.ec2TagFilters).toEqual([tag('Environment', 'login')]);
   });
 
   it('a compromised bundle between upload and download: the pinned eTag makes the agent refuse it', async (context) => {

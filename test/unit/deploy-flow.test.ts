@@ -304,6 +304,60 @@ describe('the deployment flow on in-memory edges', () => {
     expect(ledger.created.get('feature-login')).toBe('id-feature-login');
   });
 
+  describe('a group created from a template whose placeholders the ref fills', () => {
+    const TEMPLATED = `
+application: shop
+revision: { bucket: artifacts }
+branches:
+  main: production
+  "feature/*": { deploymentGroup: "feature-{name}", create: { from: feature-template } }
+`;
+    function templated() {
+      const memory = memoryEdges(TEMPLATED);
+      memory.codedeploy.addGroup('production', {
+        ec2TagFilters: [{ Key: 'Environment', Value: 'production', Type: 'KEY_AND_VALUE' }],
+      });
+      memory.codedeploy.addGroup('feature-template', {
+        ec2TagFilters: [{ Key: 'Environment', Value: '{name}', Type: 'KEY_AND_VALUE' }],
+      });
+      return memory;
+    }
+
+    it("is refused before anything is written when the filled tag selects a named group's instances", async () => {
+      const { edges, codedeploy, store } = templated();
+      await expect(runDeployment(options(pushOf('feature/production')), edges)).rejects.toThrow(
+        'deployment group "feature-production" would be created from "feature-template" with EC2 tag "Environment=production"',
+      );
+      expect(store.objects.size).toBe(0);
+      expect(
+        codedeploy.calls.filter((call) => call.op === 'createGroup' || call.op === 'createDeployment'),
+      ).toEqual([]);
+    });
+
+    it('is created and deployed for any other name, reading the named groups once', async () => {
+      const { edges, codedeploy } = templated();
+      const result = await runDeployment(options(pushOf('feature/login')), edges);
+      expect(result.groups[0]).toMatchObject({
+        group: 'feature-login',
+        outcome: 'succeeded',
+        createdGroup: true,
+      });
+      const create = codedeploy.calls.find((call) => call.op === 'createGroup')!;
+      expect((create.arg as { ec2TagFilters: unknown }).ec2TagFilters).toEqual([
+        { Key: 'Environment', Value: 'login', Type: 'KEY_AND_VALUE' },
+      ]);
+      const reads = codedeploy.calls.filter((call) => call.op === 'getGroup').map((call) => call.arg);
+      expect(reads.slice(0, 4)).toEqual(['feature-login', 'feature-template', 'production', 'feature-login']);
+    });
+
+    it('reads no other group when the template has no placeholder in what it selects', async () => {
+      const { edges, codedeploy } = world();
+      await runDeployment(options(pushOf('feature/login')), edges);
+      const reads = codedeploy.calls.filter((call) => call.op === 'getGroup').map((call) => call.arg);
+      expect(reads).toEqual(['feature-login', 'staging', 'feature-login']);
+    });
+  });
+
   it('uploads nothing and creates nothing when preflight finds a group missing', async () => {
     const { edges, codedeploy, store } = world();
     codedeploy.groups.delete('test1');
