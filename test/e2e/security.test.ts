@@ -219,6 +219,56 @@ describe.concurrent('threats and their defences', () => {
     expect(deploymentGroupInfo?.ec2TagFilters).toEqual([tag('Environment', 'login')]);
   });
 
+  it('a redeploy by sha cannot send a commit to a group it never reached from the dispatched ref (revision)', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['production', 'feature-x']);
+    const trusted = testConfig("  main: production\n  'feature/*': feature-{name}\n");
+    const config = trustedConfig(env, trusted);
+    const [FEATURE, MAIN_OLD, MAIN_HEAD] = ['abc1', 'abc2', 'abc3'].map((part) => part.repeat(10));
+    const workspace = (version: string) =>
+      env.workspace(testConfig(''), { version }, { [config]: materialized(env, trusted) });
+    const pushed = await trustedEvent(env, await workspace('feature'), config, {
+      payload: pushTo('feature/x', FEATURE!),
+      sha: FEATURE!,
+    });
+    expect(pushed.code, pushed.stdout).toBe(0);
+    const redeploy = async (sha: string) =>
+      trustedEvent(env, await workspace('main head'), config, {
+        eventName: 'workflow_dispatch',
+        payload: dispatchOn(DEFAULT_BRANCH),
+        sha: MAIN_HEAD!,
+        inputs: { revision: sha },
+      });
+    github.comparisons.set(`${FEATURE}...${MAIN_HEAD}`, 'diverged');
+    const refused = await redeploy(FEATURE!);
+    await expectSafeOutcome(env, refused, { created: { production: 0 }, exit: 'failed', status: 'failed' });
+    expect(refused.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringContaining(
+          'revision: commit abc1abc (deployed from refs/heads/feature/x) is not in the history of refs/heads/main (GitHub compare says diverged), and deployment group "production" never ran its revision',
+        ),
+      }),
+    );
+    // Allowed: production ran the commit's revision before (GitHub knows nothing of these commits).
+    const main = await trustedEvent(env, await workspace('main'), config, {
+      payload: pushTo(DEFAULT_BRANCH, MAIN_OLD!),
+      sha: MAIN_OLD!,
+    });
+    expect(main.code, main.stdout).toBe(0);
+    const again = await redeploy(MAIN_OLD!);
+    expect(again.code, again.stdout).toBe(0);
+    expect(again.stdout).toContain('production: ran the revision of commit abc2abc before');
+    // Allowed: the feature branch was merged, so main's history contains the commit.
+    github.comparisons.set(`${FEATURE}...${MAIN_HEAD}`, 'ahead');
+    const merged = await redeploy(FEATURE!);
+    expect(merged.code, merged.stdout).toBe(0);
+    expect(merged.stdout).toContain('commit abc1abc is in the history of refs/heads/main');
+    const revisions = createdOn(env, 'production').map((call) => call.deploymentId!);
+    expect(revisions).toHaveLength(3);
+    expect(merged.outputs['revision-location']).toBe(pushed.outputs['revision-location']);
+  });
+
   it('a compromised bundle between upload and download: the pinned eTag makes the agent refuse it', async (context) => {
     const env = await setup(context, { startDelayMs: 6000 });
     await env.createGroups(['g']);
