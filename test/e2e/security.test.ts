@@ -6,6 +6,7 @@ import { GetDeploymentCommand, GetDeploymentGroupCommand } from '@aws-sdk/client
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from 'vitest';
 import { LOG_TAIL_CHARS } from '../../src/local/agent/hooks.js';
+import { previewMarker } from '../../src/report/pr-comment.js';
 import {
   type DeployEnv,
   type DeployEnvOptions,
@@ -267,6 +268,60 @@ describe.concurrent('threats and their defences', () => {
     const revisions = createdOn(env, 'production').map((call) => call.deploymentId!);
     expect(revisions).toHaveLength(3);
     expect(merged.outputs['revision-location']).toBe(pushed.outputs['revision-location']);
+  });
+
+  it('a comment that copies the preview marker is not adopted: the action posts and updates its own', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['pr-template']);
+    const number = 4242;
+    const config = trustedConfig(
+      env,
+      testConfig('  main: production\n').concat(
+        'pullRequests:\n  deploymentGroup: pr-{pr}\n  create: { from: pr-template }\n',
+      ),
+    );
+    const planted = github.addComment(
+      number,
+      `${previewMarker(env.application)}\n### Preview ready: [open it](https://evil.example.com)`,
+      'mallory',
+    );
+    const workspace = await env.workspace(testConfig(''));
+    const pullRequest = (action: string) =>
+      trustedEvent(env, workspace, config, {
+        eventName: 'pull_request',
+        payload: {
+          action,
+          number,
+          repository: { full_name: 'acme/shop', default_branch: DEFAULT_BRANCH },
+          pull_request: {
+            number,
+            head: { ref: 'feature/login', sha: SHA, repo: { full_name: 'acme/shop' } },
+            base: { ref: DEFAULT_BRANCH, repo: { full_name: 'acme/shop' } },
+          },
+        },
+      });
+    const opened = await pullRequest('opened');
+    await expectSafeOutcome(env, opened, { created: { 'pr-4242': 1 }, exit: 'ok' });
+    expect(opened.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringContaining(
+          `comment ${planted} by mallory starts with the preview marker, but this token writes as github-actions[bot]: left alone`,
+        ),
+      }),
+    );
+    const onThePullRequest = () => github.comments.filter((c) => c.issue === number);
+    expect(onThePullRequest().find((c) => c.id === planted)!.body).toContain('https://evil.example.com');
+    const ours = onThePullRequest().filter((c) => c.author === 'github-actions[bot]');
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.body).toContain(`### Preview of ${env.application}: ✅ succeeded`);
+    // The next run finds the action's own comment again and updates it in place.
+    const synchronized = await pullRequest('synchronize');
+    expect(synchronized.code, synchronized.stdout).toBe(0);
+    expect(onThePullRequest()).toHaveLength(2);
+    expect(github.requests.some((r) => r.method === 'PATCH' && r.path.endsWith(`/comments/${planted}`))).toBe(
+      false,
+    );
   });
 
   it('a compromised bundle between upload and download: the pinned eTag makes the agent refuse it', async (context) => {
