@@ -85,12 +85,16 @@ export function decideOrdering(input: {
   return { proceed: true };
 }
 
-/** The run's status from the groups' outcomes: any failure fails the run. */
+/**
+ * The run's status from the groups' outcomes: any failure fails the run; a run whose every group was
+ * superseded deployed nothing, and says so rather than succeeded.
+ */
 export function runStatus(groups: GroupReport[]): RunStatus {
   const outcomes = new Set<GroupOutcome>(groups.map((g) => g.outcome));
   if (outcomes.has('failed') || outcomes.has('in-progress')) return 'failed';
   if (outcomes.has('stopped')) return 'stopped';
   if (outcomes.has('not-started')) return 'failed';
+  if (outcomes.size === 1 && outcomes.has('superseded')) return 'superseded';
   if (outcomes.has('created')) return 'created';
   return 'succeeded';
 }

@@ -17,6 +17,7 @@ export const RUN_STATUS_LABEL: Record<RunStatus, string> = {
   failed: '❌ failed',
   stopped: '⏹️ stopped',
   skipped: '⏭️ skipped',
+  superseded: '⏭️ superseded',
   created: '🚀 created',
   planned: '📝 planned (dry run)',
 };
