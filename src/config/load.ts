@@ -307,6 +307,7 @@ function normalizeConfig(source: YamlSource): Config {
       bundleType: revision.bundleType ?? 'zip',
       source: revision.source ?? '.',
       exclude: revision.exclude ?? [],
+      allowSecretFiles: revision.allowSecretFiles ?? [],
     },
     defaults,
     branches: refEntries(source, 'branches'),

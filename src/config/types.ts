@@ -16,6 +16,8 @@ export interface RevisionSettings {
   source: string;
   /** Extra exclude globs (gitignore-like, relative to `source`), on top of `.git/` and `.codedeployignore`. */
   exclude: string[];
+  /** Secret-looking files meant for the servers (gitignore-like, relative to `source`): not warned about. */
+  allowSecretFiles?: string[];
 }
 
 /** Settings of one deployment; every one can be overridden per mapping. */

@@ -344,7 +344,7 @@ describe.concurrent('threats and their defences', () => {
     expect(logs.map((log) => log.text).join('')).not.toContain('pwned');
   });
 
-  it('.env files: a warning names them; revision.exclude keeps them out of the bundle', async (context) => {
+  it('.env files: a warning names them; revision.exclude keeps them out of the bundle; allowSecretFiles silences it per file', async (context) => {
     const env = await setup(context);
     await env.createGroups(['g']);
     const secretFiles = { 'app/.env': 'DB_PASSWORD=hunter2\n', 'app/site/tls.key': 'PRIVATE\n' };
@@ -380,6 +380,21 @@ describe.concurrent('threats and their defences', () => {
     expect(entries).not.toContain('.env');
     expect(entries).not.toContain('site/tls.key');
     expect(entries).toContain('appspec.yml');
+    const allowed = await env.run({
+      workspace: await env.workspace(
+        testConfig('  develop: g\n').replace(
+          '  source: app\n',
+          "  source: app\n  allowSecretFiles: ['site/*.key']\n",
+        ),
+        {},
+        secretFiles,
+      ),
+      sha: 'd'.repeat(40),
+    });
+    expect(allowed.code).toBe(0);
+    expect(
+      allowed.annotations.filter((a) => a.message.includes('often hold secrets')).map((a) => a.message),
+    ).toEqual([expect.stringMatching(/secrets: app\/\.env \(/)]);
   });
 });
 
