@@ -292,6 +292,21 @@ describe('the deployment flow on in-memory edges', () => {
       expect(codedeploy.created()).toEqual([]);
     });
 
+    it('looks for the revision among the 100 newest deployments of the group, no further', async () => {
+      const { edges, codedeploy } = await recorded();
+      edges.compareCommits = async () => 'diverged';
+      const ran = { revision: { revisionType: 'S3' as const, s3Location: EARLIER } };
+      codedeploy.addDeployment('staging', succeedsAfter(1_000), ran, 500_000);
+      codedeploy.addDeployment('test1', succeedsAfter(1_000), ran, 500_000);
+      for (let i = 0; i < 99; i++) codedeploy.addDeployment('staging', succeedsAfter(1_000), {}, 400_000 - i);
+      for (let i = 0; i < 100; i++) codedeploy.addDeployment('test1', succeedsAfter(1_000), {}, 400_000 - i);
+      const run = runDeployment(options(dispatchOn('develop'), bySha), edges);
+      await expect(run).rejects.toThrow(
+        'deployment group "test1" never ran its revision (its last 100 deployments)',
+      );
+      await expect(run).rejects.not.toThrow('"staging" never ran');
+    });
+
     it('is allowed on a group that ran the revision before, even when GitHub cannot be asked', async () => {
       const { edges, codedeploy } = await recorded();
       codedeploy.addDeployment(

@@ -150,7 +150,7 @@ function difference(a: Iterable<string>, b: Set<string>): string[] {
   return [...new Set(a)].filter((x) => !b.has(x)).sort();
 }
 
-describe('the deploy role grants exactly what the code calls', () => {
+describe('the deploy roles grant exactly what the code calls', () => {
   let calls: Call[];
   let needed: Set<string>;
 
