@@ -19,10 +19,11 @@ export function annotation(p: Problem): core.AnnotationProperties {
 /**
  * Whether the runner could read a line of `text` as a workflow command (`::add-mask::`,
  * `::set-output::`, `::stop-commands::`...): it ends lines at a lone \r as well as at \n, reads
- * `::name::` after leading white space, and the legacy `##[name]` anywhere in a line.
+ * `::name::` after leading white space (.NET's, which counts U+0085 too), and the legacy `##[name]`
+ * anywhere in a line.
  */
 export function couldCommandTheRunner(text: string): boolean {
-  return text.includes('##[') || text.split(/\r\n|\r|\n/).some((line) => line.trimStart().startsWith('::'));
+  return text.includes('##[') || /(^|[\r\n])[\s\u0085\p{Z}]*::/u.test(text);
 }
 
 /**

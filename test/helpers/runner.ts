@@ -193,7 +193,8 @@ export function readAsRunner(stdout: string): RunnerView {
 }
 
 function parseCommand(line: string, registered: Set<string>): WorkflowCommand | undefined {
-  const text = line.trimStart();
+  // .NET's TrimStart: its white space includes U+0085, which JavaScript's does not.
+  const text = line.replace(/^[\t\n\v\f\r\u0085\p{Z}]+/u, '');
   if (!text.startsWith('::')) return undefined;
   const end = text.indexOf('::', 2);
   if (end < 0) return undefined;

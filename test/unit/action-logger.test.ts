@@ -13,6 +13,7 @@ const HOSTILE = [
   '::stop-commands::mine',
   '   ::warning title=t::after white space',
   '\t::ERROR::upper case',
+  '\u0085\u00a0::add-mask::after white space only .NET calls so',
   '[stdout]legacy ##[error]anywhere in a line',
   '##[add-mask]legacy mask',
   '::endgroup::',

@@ -24,6 +24,12 @@ describe('readAsRunner, the model of how actions/runner reads stdout', () => {
     ]);
   });
 
+  it('trims white space as .NET does, U+0085 included', () => {
+    expect(readAsRunner('\u0085\u2003::debug::x\n').commands).toEqual([
+      { name: 'debug', properties: {}, data: 'x' },
+    ]);
+  });
+
   it('reads the legacy ##[command] anywhere in a line', () => {
     const view = readAsRunner('[stdout]text ##[add-mask]hunter2\n##[warning file=a]careful\n');
     expect(view.commands).toEqual([
