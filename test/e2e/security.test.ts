@@ -95,6 +95,32 @@ function trustedEvent(
   });
 }
 
+/**
+ * main deploys production, feature/* feature-{name}: pushes of a version of the test app, and
+ * redeploys by sha dispatched on main, whose head is `mainHead`.
+ */
+async function redeploys(context: TestContext, mainHead: string) {
+  const env = await setup(context);
+  await env.createGroups(['production', 'feature-x']);
+  const trusted = testConfig("  main: production\n  'feature/*': feature-{name}\n");
+  const config = trustedConfig(env, trusted);
+  // On main the workspace's copy of the map is the trusted one.
+  const workspace = (version: string) =>
+    env.workspace(testConfig(''), { version }, { [config]: materialized(env, trusted) });
+  return {
+    env,
+    push: async (branch: string, sha: string) =>
+      trustedEvent(env, await workspace(sha), config, { payload: pushTo(branch, sha), sha }),
+    redeploy: async (sha: string) =>
+      trustedEvent(env, await workspace('main head'), config, {
+        eventName: 'workflow_dispatch',
+        payload: dispatchOn(DEFAULT_BRANCH),
+        sha: mainHead,
+        inputs: { revision: sha },
+      }),
+  };
+}
+
 /** Pushes of the test app, each under the trusted map whose `branches:` are `branches`. */
 async function pushesUnder(env: DeployEnv, branches: string) {
   const config = trustedConfig(env, testConfig(branches));
@@ -221,27 +247,12 @@ describe.concurrent('threats and their defences', () => {
   });
 
   it('a redeploy by sha cannot send a commit to a group it never reached from the dispatched ref (revision)', async (context) => {
-    const env = await setup(context);
-    await env.createGroups(['production', 'feature-x']);
-    const trusted = testConfig("  main: production\n  'feature/*': feature-{name}\n");
-    const config = trustedConfig(env, trusted);
-    const [FEATURE, MAIN_OLD, MAIN_HEAD] = ['abc1', 'abc2', 'abc3'].map((part) => part.repeat(10));
-    const workspace = (version: string) =>
-      env.workspace(testConfig(''), { version }, { [config]: materialized(env, trusted) });
-    const pushed = await trustedEvent(env, await workspace('feature'), config, {
-      payload: pushTo('feature/x', FEATURE!),
-      sha: FEATURE!,
-    });
+    const [FEATURE, MAIN_HEAD] = ['abc1', 'abc3'].map((part) => part.repeat(10)) as [string, string];
+    const { env, push, redeploy } = await redeploys(context, MAIN_HEAD);
+    const pushed = await push('feature/x', FEATURE);
     expect(pushed.code, pushed.stdout).toBe(0);
-    const redeploy = async (sha: string) =>
-      trustedEvent(env, await workspace('main head'), config, {
-        eventName: 'workflow_dispatch',
-        payload: dispatchOn(DEFAULT_BRANCH),
-        sha: MAIN_HEAD!,
-        inputs: { revision: sha },
-      });
     github.comparisons.set(`${FEATURE}...${MAIN_HEAD}`, 'diverged');
-    const refused = await redeploy(FEATURE!);
+    const refused = await redeploy(FEATURE);
     await expectSafeOutcome(env, refused, { created: { production: 0 }, exit: 'failed', status: 'failed' });
     expect(refused.annotations).toContainEqual(
       expect.objectContaining({
@@ -251,23 +262,23 @@ describe.concurrent('threats and their defences', () => {
         ),
       }),
     );
-    // Allowed: production ran the commit's revision before (GitHub knows nothing of these commits).
-    const main = await trustedEvent(env, await workspace('main'), config, {
-      payload: pushTo(DEFAULT_BRANCH, MAIN_OLD!),
-      sha: MAIN_OLD!,
-    });
-    expect(main.code, main.stdout).toBe(0);
-    const again = await redeploy(MAIN_OLD!);
-    expect(again.code, again.stdout).toBe(0);
-    expect(again.stdout).toContain('production: ran the revision of commit abc2abc before');
-    // Allowed: the feature branch was merged, so main's history contains the commit.
+    // Allowed once the feature branch is merged: main's history contains the commit.
     github.comparisons.set(`${FEATURE}...${MAIN_HEAD}`, 'ahead');
-    const merged = await redeploy(FEATURE!);
-    expect(merged.code, merged.stdout).toBe(0);
+    const merged = await redeploy(FEATURE);
+    await expectSafeOutcome(env, merged, { created: { production: 1 }, exit: 'ok' });
     expect(merged.stdout).toContain('commit abc1abc is in the history of refs/heads/main');
-    const revisions = createdOn(env, 'production').map((call) => call.deploymentId!);
-    expect(revisions).toHaveLength(3);
     expect(merged.outputs['revision-location']).toBe(pushed.outputs['revision-location']);
+  });
+
+  it('a redeploy by sha goes to a group that ran the commit before, whatever GitHub knows of it', async (context) => {
+    const [MAIN_OLD, MAIN_HEAD] = ['abd2', 'abd3'].map((part) => part.repeat(10)) as [string, string];
+    const { env, push, redeploy } = await redeploys(context, MAIN_HEAD);
+    const main = await push(DEFAULT_BRANCH, MAIN_OLD);
+    expect(main.code, main.stdout).toBe(0);
+    const again = await redeploy(MAIN_OLD);
+    expect(again.code, again.stdout).toBe(0);
+    expect(again.stdout).toContain('production: ran the revision of commit abd2abd before');
+    expect(createdOn(env, 'production')).toHaveLength(2);
   });
 
   it('a comment that copies the preview marker is not adopted: the action posts and updates its own', async (context) => {
