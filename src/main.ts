@@ -12,7 +12,7 @@ import { type RunOptions, runDeployment } from './deploy/run.js';
 import { readEventFile } from './event/read-event.js';
 import type { RunnerEvent } from './event/trigger.js';
 import type { GitHubSettings } from './github/edges.js';
-import { actionOutputs } from './report/outputs.js';
+import { actionOutputs, skipReason } from './report/outputs.js';
 import { renderSummary } from './report/summary.js';
 
 type Env = NodeJS.ProcessEnv;
@@ -29,9 +29,11 @@ export async function run(env: Env = process.env): Promise<void> {
     const inputs = readInputs((name) => core.getInput(name));
     const options = runOptions(inputs, await readRunnerEvent(env), env);
     const result = await runDeployment(options, await actionEdges(inputs, options, env));
-    // docs/config.md: a skip (no match, a deleted branch, a fork) succeeds with a notice saying why.
-    if (result.plan.skipped)
-      core.notice(result.plan.reason, { title: 'codedeploy-gitops: nothing deployed' });
+    // docs/config.md: a skip (no match, a deleted branch, a fork), or a run whose every group already
+    // has a newer commit, succeeds with a notice saying why.
+    const nothingDeployed = skipReason(result);
+    if (nothingDeployed !== undefined)
+      core.notice(nothingDeployed, { title: 'codedeploy-gitops: nothing deployed' });
     for (const [name, value] of Object.entries(actionOutputs(result))) core.setOutput(name, value);
     await writeSummary(renderSummary(result));
     if (result.status === 'failed' || result.status === 'stopped' || result.status === 'cancelled')

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
 import type { Logger } from '../core/log.js';
 import { formatProblem, type Problem } from '../core/problems.js';
@@ -15,8 +16,40 @@ export function annotation(p: Problem): core.AnnotationProperties {
   };
 }
 
+/**
+ * Whether the runner could read a line of `text` as a workflow command (`::add-mask::`,
+ * `::set-output::`, `::stop-commands::`...): it ends lines at a lone \r as well as at \n, reads
+ * `::name::` after leading white space (.NET's, which counts U+0085 too), and the legacy `##[name]`
+ * anywhere in a line.
+ */
+export function couldCommandTheRunner(text: string): boolean {
+  return text.includes('##[') || /(^|[\r\n])[\s\u0085\p{Z}]*::/u.test(text);
+}
+
+/**
+ * Writes `text` as it is between `::stop-commands::TOKEN` and `::TOKEN::`, GitHub's own way to print
+ * text that must not command the runner: the token is new and random, so nothing inside can end the
+ * pause early.
+ */
+function printInert(text: string): void {
+  const token = randomUUID();
+  core.info(`::stop-commands::${token}`);
+  core.info(text);
+  core.info(`::${token}::`);
+}
+
+/**
+ * Only info lines reach stdout as they are: @actions/core escapes the text of warnings, errors,
+ * debug lines and group titles into their command. So info is where text from outside (a branch
+ * name, a CodeDeploy message, a hook's output) is neutralised, here and nowhere else.
+ */
+function info(message: string): void {
+  if (couldCommandTheRunner(message)) printInert(message);
+  else core.info(message);
+}
+
 export const actionLogger: Logger = {
-  info: (message) => core.info(message),
+  info,
   debug: (message) => core.debug(message),
   warn: (message) =>
     typeof message === 'string'
@@ -27,4 +60,8 @@ export const actionLogger: Logger = {
       ? core.error(message)
       : core.error(formatProblem(message), annotation(message)),
   group: (title, body) => core.group(title, body),
+  untrusted: (heading, text) => {
+    info(heading);
+    printInert(text);
+  },
 };

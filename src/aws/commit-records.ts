@@ -7,7 +7,7 @@ import {
 import { BUNDLE_TYPES, type BundleType } from '../config/types.js';
 import type { Logger } from '../core/log.js';
 import { problem, problemsOf, UserError, warning } from '../core/problems.js';
-import type { CommitMetadata, CommitRecords, StoredRevision } from '../deploy/ports.js';
+import type { CommitMetadata, CommitRecords, RecordedCommit, StoredRevision } from '../deploy/ports.js';
 import { objectVersion, revisionKey } from './revision-store.js';
 import { describeS3Error, isNotFound } from './s3-errors.js';
 import {
@@ -53,7 +53,7 @@ export class S3CommitRecords implements CommitRecords {
     return recordCommit(this.where, commit, revision, this.log);
   }
 
-  find(sha: string): Promise<StoredRevision | undefined> {
+  find(sha: string): Promise<RecordedCommit | undefined> {
     return findRevisionBySha({ ...this.where, sha });
   }
 }
@@ -93,14 +93,14 @@ async function recordCommit(
 }
 
 /**
- * The revision commit `sha` built, for "redeploy commit X without rebuilding"; undefined when no run
- * recorded that commit. `sha`: 7 to 40 hex digits, as the `revision` input allows. The record is
+ * The record of commit `sha` and the revision it built, for "redeploy commit X without rebuilding";
+ * undefined when no run recorded that commit. `sha`: 7 to 40 hex digits, as the `revision` input allows. The record is
  * checked against what it may name (this commit, a revision key of this application) and the object
  * against the record (the digest, the version when the bucket keeps versions).
  */
 async function findRevisionBySha(
   where: StateLocation & { sha: string },
-): Promise<StoredRevision | undefined> {
+): Promise<RecordedCommit | undefined> {
   const { s3, bucket } = where;
   const sha = where.sha.toLowerCase();
   const keys = (await listKeys(where, `${stateDirectory(where, 'commits')}${sha}`)).filter((key) =>
@@ -148,14 +148,18 @@ async function findRevisionBySha(
     );
   }
   return {
-    bucket,
-    key: entry.key,
-    bundleType: entry.bundleType,
-    ...objectVersion(head),
-    digest: entry.digest,
-    bytes: head.ContentLength ?? 0,
-    files: Number(head.Metadata?.files ?? 0),
-    uploaded: false,
+    sha: entry.sha,
+    ref: entry.ref,
+    revision: {
+      bucket,
+      key: entry.key,
+      bundleType: entry.bundleType,
+      ...objectVersion(head),
+      digest: entry.digest,
+      bytes: head.ContentLength ?? 0,
+      files: Number(head.Metadata?.files ?? 0),
+      uploaded: false,
+    },
   };
 }
 
@@ -165,6 +169,7 @@ function commitEntry(where: StateLocation, key: string, record: unknown, sha: st
   const valid =
     typeof entry.sha === 'string' &&
     entry.sha.startsWith(sha) &&
+    typeof entry.ref === 'string' &&
     typeof entry.digest === 'string' &&
     BUNDLE_TYPES.includes(entry.bundleType as BundleType) &&
     entry.key === revisionKey(where.prefix, where.application, entry.digest, entry.bundleType as BundleType);

@@ -14,7 +14,7 @@ import { digestTree, type TreeDigest } from './digest.js';
 import { type Tree, walkSource } from './walk.js';
 import { FilePool } from './workers.js';
 
-type BundleSettings = Pick<RevisionSettings, 'source' | 'exclude' | 'bundleType'>;
+type BundleSettings = Pick<RevisionSettings, 'source' | 'exclude' | 'bundleType' | 'allowSecretFiles'>;
 
 /**
  * The workspace's files as the deployment flow's revision source: walked, and the appspec checked.
@@ -49,7 +49,14 @@ export async function prepareBundle(
   const started = performance.now();
   let tree: Tree;
   try {
-    tree = await walkSource({ workspace, source: settings.source, exclude: settings.exclude, log, cancel });
+    tree = await walkSource({
+      workspace,
+      source: settings.source,
+      exclude: settings.exclude,
+      ...(settings.allowSecretFiles ? { allowSecretFiles: settings.allowSecretFiles } : {}),
+      log,
+      cancel,
+    });
   } catch (error) {
     await pool.close();
     throw error;

@@ -28,6 +28,8 @@ export interface WalkOptions {
   source: string;
   /** `revision.exclude`: gitignore patterns relative to the source root. */
   exclude: readonly string[];
+  /** `revision.allowSecretFiles`: secret-looking files meant for the servers, not warned about. */
+  allowSecretFiles?: readonly string[];
   log: Logger;
   /** Stops the walk between folders (a cancelled workflow). */
   cancel?: AbortSignal;
@@ -63,6 +65,12 @@ const SECRET_PATTERNS = [
   '.netrc',
   '.pypirc',
   '.aws/credentials',
+  '.npmrc',
+  '.git-credentials',
+  '.docker/config.json',
+  '*.tfstate',
+  '*.tfstate.backup',
+  '.pgpass',
 ];
 
 const MAX_LISTED = 20;
@@ -165,7 +173,7 @@ export async function walkSource(options: WalkOptions): Promise<Tree> {
   entries.sort(comparePaths);
   problems.push(...checkSymlinks(entries, where, options.log));
   throwIfErrors(capped(problems));
-  warnAboutSecrets(entries, where, options.log);
+  warnAboutSecrets(entries, where, options);
   return { root, prefix, entries };
 }
 
@@ -359,24 +367,33 @@ const SECRET_HINTS = SECRET_PATTERNS.filter((pattern) => !pattern.startsWith('!'
   pattern.replaceAll('*', ''),
 );
 
-function warnAboutSecrets(entries: BundleEntry[], where: (path: string) => string, log: Logger): void {
+function warnAboutSecrets(
+  entries: BundleEntry[],
+  where: (path: string) => string,
+  options: Pick<WalkOptions, 'log' | 'allowSecretFiles'>,
+): void {
   const secrets: Ignore = ignore().add(SECRET_PATTERNS);
+  const allowed: Ignore = ignore().add([...(options.allowSecretFiles ?? [])]);
   const found = entries
     .filter((entry) => {
       if (entry.type !== 'file') return false;
       const path = entry.path.toLowerCase();
-      return SECRET_HINTS.some((hint) => path.includes(hint)) && secrets.ignores(entry.path);
+      return (
+        SECRET_HINTS.some((hint) => path.includes(hint)) &&
+        secrets.ignores(entry.path) &&
+        !allowed.ignores(entry.path)
+      );
     })
     .map((entry) => where(entry.path));
   if (found.length === 0) return;
   const listed =
     found.slice(0, MAX_LISTED).join(', ') +
     (found.length > MAX_LISTED ? `, and ${found.length - MAX_LISTED} more` : '');
-  log.warn(
+  options.log.warn(
     warning(
       `the bundle will contain files that often hold secrets: ${listed}`,
       undefined,
-      'if they are not meant for the servers, add them to revision.exclude or .codedeployignore',
+      'if they are not meant for the servers, add them to revision.exclude or .codedeployignore; if they are, list them in revision.allowSecretFiles',
     ),
   );
 }

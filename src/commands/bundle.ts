@@ -7,7 +7,7 @@ import { oneOf, parseFlags } from './args.js';
 import { stderrLogger } from './cli-logger.js';
 import { type CommandHandler, UsageError } from './command.js';
 
-type BundleSettings = Pick<RevisionSettings, 'source' | 'exclude' | 'bundleType'>;
+type BundleSettings = Pick<RevisionSettings, 'source' | 'exclude' | 'bundleType' | 'allowSecretFiles'>;
 
 /** `bundle [--config FILE] [--source DIR] [--bundle-type zip|tgz|tar] --out FILE [--json]`: the archive, locally. */
 const bundle: CommandHandler = async (argv) => {
@@ -28,6 +28,7 @@ const bundle: CommandHandler = async (argv) => {
   const revision: BundleSettings = {
     source: values.source ?? fromConfig.source ?? '.',
     exclude: fromConfig.exclude ?? [],
+    ...(fromConfig.allowSecretFiles ? { allowSecretFiles: fromConfig.allowSecretFiles } : {}),
     bundleType: bundleType ?? fromConfig.bundleType ?? 'zip',
   };
   const result = await writeBundleToFile({

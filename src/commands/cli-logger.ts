@@ -10,6 +10,7 @@ export function consoleLogger(stream: NodeJS.WritableStream): Logger {
     debug: () => undefined,
     warn: (message) => write(typeof message === 'string' ? `warning: ${message}` : formatProblem(message)),
     error: (message) => write(typeof message === 'string' ? `error: ${message}` : formatProblem(message)),
+    untrusted: (heading, text) => write(`${heading}\n${text}`),
     group: async (title, body) => {
       write(title);
       indent += '    ';

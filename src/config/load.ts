@@ -307,6 +307,7 @@ function normalizeConfig(source: YamlSource): Config {
       bundleType: revision.bundleType ?? 'zip',
       source: revision.source ?? '.',
       exclude: revision.exclude ?? [],
+      allowSecretFiles: revision.allowSecretFiles ?? [],
     },
     defaults,
     branches: refEntries(source, 'branches'),
@@ -354,6 +355,7 @@ function mappingFrom(source: YamlSource, key: string, path: YamlPath, value: unk
     ...(object.create ? { create: object.create as { from: string } } : {}),
     ...(typeof object.environment === 'string' ? { environment: object.environment } : {}),
     ...(typeof object.environmentUrl === 'string' ? { environmentUrl: object.environmentUrl } : {}),
+    ...(object.dispatch ? { dispatch: object.dispatch as { groups: string[] } } : {}),
     settings: settingsFrom(object),
     location,
   };

@@ -103,7 +103,9 @@ function toProblem(error: ErrorObject, source: YamlSource): Problem {
       return problem(
         `${where} is an empty list`,
         source.locate(path),
-        'list at least one deployment group, or write ~ to skip this ref',
+        parent.errorHint
+          ? `write ${parent.errorHint}`
+          : 'list at least one deployment group, or write ~ to skip this ref',
       );
     case 'oneOf':
       return problem(

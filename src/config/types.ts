@@ -16,6 +16,8 @@ export interface RevisionSettings {
   source: string;
   /** Extra exclude globs (gitignore-like, relative to `source`), on top of `.git/` and `.codedeployignore`. */
   exclude: string[];
+  /** Secret-looking files meant for the servers (gitignore-like, relative to `source`): not warned about. */
+  allowSecretFiles?: string[];
 }
 
 /** Settings of one deployment; every one can be overridden per mapping. */
@@ -37,6 +39,11 @@ export interface CreateGroup {
   from: string;
 }
 
+/** What a workflow_dispatch on a ref the mapping matches may name in `deployment-groups`, beyond its own groups. */
+export interface DispatchAllowance {
+  groups: string[];
+}
+
 /** What a branch, tag or pull request maps to. Group names may hold placeholders such as {branch}. */
 export interface Mapping {
   /** The key as written in the file ('master', 'feature/*'), or 'pullRequests'. */
@@ -47,6 +54,7 @@ export interface Mapping {
   environment?: string;
   /** URL template shown on the GitHub deployment and the PR comment. */
   environmentUrl?: string;
+  dispatch?: DispatchAllowance;
   settings: Partial<DeploymentSettings>;
   location: SourceLocation;
 }

@@ -5,6 +5,7 @@ import type { Problem } from './problems.js';
  * the CLI to stdout/stderr, tests to an array. Stages never write to the console directly.
  */
 export interface Logger {
+  /** A line of progress; it may quote names and messages from outside (a branch, CodeDeploy). */
   info(message: string): void;
   /** Only shown when step debugging is on (ACTIONS_STEP_DEBUG). */
   debug(message: string): void;
@@ -12,12 +13,17 @@ export interface Logger {
   error(message: string | Problem): void;
   /** A collapsible section in the action log; plain indented lines elsewhere. */
   group<T>(title: string, body: () => Promise<T>): Promise<T>;
+  /**
+   * A block of text from outside the run (a hook's output on an instance), shown as it is under
+   * `heading`. The action's log makes sure that nothing in it acts as a workflow command.
+   */
+  untrusted(heading: string, text: string): void;
 }
 
 /** Collects everything, for tests and for rendering later (summary, outputs). */
 export class MemoryLogger implements Logger {
   readonly lines: Array<{
-    level: 'info' | 'debug' | 'warn' | 'error' | 'group';
+    level: 'info' | 'debug' | 'warn' | 'error' | 'group' | 'untrusted';
     text: string;
     problem?: Problem;
   }> = [];
@@ -37,6 +43,9 @@ export class MemoryLogger implements Logger {
   async group<T>(title: string, body: () => Promise<T>): Promise<T> {
     this.lines.push({ level: 'group', text: title });
     return body();
+  }
+  untrusted(heading: string, text: string): void {
+    this.lines.push({ level: 'untrusted', text: `${heading}\n${text}` });
   }
   text(): string {
     return this.lines.map((line) => line.text).join('\n');

@@ -87,7 +87,8 @@ export function decideOrdering(input: {
 
 /**
  * The run's status from the groups' outcomes: any failure fails the run; a cancel that left nothing
- * running (what it started, it stopped) is `stopped`, one that came before anything started `cancelled`.
+ * running (what it started, it stopped) is `stopped`, one that came before anything started
+ * `cancelled`; a run whose every group was superseded deployed nothing, and says so.
  */
 export function runStatus(groups: GroupReport[]): RunStatus {
   const outcomes = new Set<GroupOutcome>(groups.map((g) => g.outcome));
@@ -95,6 +96,7 @@ export function runStatus(groups: GroupReport[]): RunStatus {
   if (outcomes.has('stopped')) return 'stopped';
   if (outcomes.has('not-started')) return 'failed';
   if (outcomes.has('cancelled')) return 'cancelled';
+  if (outcomes.size === 1 && outcomes.has('superseded')) return 'superseded';
   if (outcomes.has('created')) return 'created';
   return 'succeeded';
 }

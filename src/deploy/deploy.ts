@@ -35,7 +35,7 @@ export async function deploy(
   try {
     throwIfCancelled(deps.cancel);
     stored = await chooseRevisions(request, tasks, deps, revision);
-    await createMissingGroups(request, tasks, deps);
+    await createMissingGroups(tasks, deps);
     if (request.plan.strategy === 'sequential') await oneAfterAnother(tasks, request, deps);
     else await deployGroups(tasks, request, deps);
   } catch (error) {
@@ -212,7 +212,7 @@ async function logFailure(group: string, failure: InstanceFailure, log: Logger):
     async () => {
       if (failure.script) log.info(`script:  ${failure.script}`);
       if (failure.message) log.info(`message: ${failure.message}`);
-      if (failure.logTail) log.info(`log tail:\n${failure.logTail.trimEnd()}`);
+      if (failure.logTail) log.untrusted('log tail:', failure.logTail.trimEnd());
     },
   );
   log.error(describeFailure(group, failure));

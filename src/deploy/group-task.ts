@@ -4,7 +4,7 @@ import type { Plan, PlannedDeployment } from '../plan/plan.js';
 import type { OnReady } from './blue-green.js';
 import type { ManualRequest } from './decisions.js';
 import type { DeploymentOrigin } from './description.js';
-import type { AwsEdges, CommitMetadata, RunEdges } from './ports.js';
+import type { AwsEdges, CommitMetadata, GroupInput, RunEdges } from './ports.js';
 import type { GroupReport, RevisionChoice } from './results.js';
 
 /** What the deploy and teardown phases work on: a plan with work in it, and who asked for it. */
@@ -35,6 +35,8 @@ export interface GroupTask {
   info?: DeploymentGroupInfo;
   /** The group it will be created from, when it does not exist yet. */
   template?: DeploymentGroupInfo;
+  /** What it will be created with: the template's settings, its placeholders filled in. */
+  newGroup?: GroupInput;
   revision?: RevisionLocation;
   report: GroupReport;
 }

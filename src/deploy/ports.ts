@@ -111,12 +111,19 @@ export interface RevisionStore {
   store(revision: PreparedRevision, commit: CommitMetadata): Promise<StoredRevision>;
 }
 
+/** A deployed commit as its record names it: the full sha, the ref it was deployed from, the revision it built. */
+export interface RecordedCommit {
+  sha: string;
+  ref: string;
+  revision: StoredRevision;
+}
+
 /** Which revision each deployed commit built, so a later run can redeploy a commit by its sha. */
 export interface CommitRecords {
   /** Never fails the run: a record that cannot be written only costs a later redeploy by sha (a warning). */
   record(commit: CommitMetadata, revision: StoredRevision): Promise<void>;
-  /** The revision an earlier run recorded for this (possibly abbreviated) sha; undefined when none did. */
-  find(sha: string): Promise<StoredRevision | undefined>;
+  /** What an earlier run recorded for this (possibly abbreviated) sha; undefined when none did. */
+  find(sha: string): Promise<RecordedCommit | undefined>;
 }
 
 /** Remembers which groups this project created, so a teardown never deletes one it did not. */

@@ -1,14 +1,23 @@
 import type { DeploymentGroupInfo } from '@aws-sdk/client-codedeploy';
 import { awsErrorName, isDefiniteRejection } from '../aws/aws-errors.js';
+import type { Config } from '../config/types.js';
 import { throwIfCancelled } from '../core/cancel.js';
 import { type Problem, problem, UserError } from '../core/problems.js';
+import { describeNaming, namedByConfig } from '../plan/plan.js';
+import {
+  borrowedSelectors,
+  filledSelectors,
+  type GroupToCreate,
+  type NamedGroup,
+} from './borrowed-selectors.js';
 import { type DeployDeps, type DeployRequest, type GroupTask, newReport } from './group-task.js';
 import { groupFromTemplate } from './group-template.js';
 import type { GroupInput } from './ports.js';
 
 /**
  * Reads only: the application and every group (or the template it is created from) must exist before
- * anything is uploaded. Every problem is reported at once.
+ * anything is uploaded, and a group to create may not select, through its template's placeholders,
+ * what a group the config names selects. Every problem is reported at once.
  */
 export async function preflight(request: DeployRequest, deps: DeployDeps): Promise<GroupTask[]> {
   const { codedeploy, log } = deps;
@@ -32,12 +41,17 @@ export async function preflight(request: DeployRequest, deps: DeployDeps): Promi
     );
   }
   const tasks: GroupTask[] = [];
-  const templates = new Map<string, DeploymentGroupInfo | undefined>();
+  // Every group read so far: templates and named groups are read once.
+  const known = new Map<string, DeploymentGroupInfo | undefined>();
+  const read = async (group: string) => {
+    if (!known.has(group)) known.set(group, await codedeploy.getGroup(group));
+    return known.get(group);
+  };
   for (const plan of request.plan.deployments) {
     const task: GroupTask = { plan, report: newReport(plan) };
     tasks.push(task);
     if (!appExists) continue;
-    task.info = await codedeploy.getGroup(plan.deploymentGroup);
+    task.info = await read(plan.deploymentGroup);
     if (task.info) continue;
     if (!plan.create || !plan.createFrom) {
       problems.push(
@@ -49,9 +63,7 @@ export async function preflight(request: DeployRequest, deps: DeployDeps): Promi
       );
       continue;
     }
-    if (!templates.has(plan.createFrom))
-      templates.set(plan.createFrom, await codedeploy.getGroup(plan.createFrom));
-    task.template = templates.get(plan.createFrom);
+    task.template = await read(plan.createFrom);
     if (!task.template) {
       problems.push(
         problem(
@@ -66,8 +78,11 @@ export async function preflight(request: DeployRequest, deps: DeployDeps): Promi
           `deployment group "${plan.deploymentGroup}" does not exist yet: there is nothing to redeploy`,
         ),
       );
+    } else {
+      task.newGroup = groupFromTemplate(task.template, plan.deploymentGroup, request.plan.placeholders);
     }
   }
+  if (problems.length === 0) problems.push(...(await borrowedByNewGroups(config, tasks, read)));
   if (problems.length > 0) throw new UserError(problems);
   log.info(
     `Preflight: application "${config.application}" and ${tasks.length} deployment group(s) ready (${tasks
@@ -78,17 +93,12 @@ export async function preflight(request: DeployRequest, deps: DeployDeps): Promi
 }
 
 /** Writes, once the revision is in place: the groups preflight found missing, copied from their templates. */
-export async function createMissingGroups(
-  request: DeployRequest,
-  tasks: GroupTask[],
-  deps: DeployDeps,
-): Promise<void> {
+export async function createMissingGroups(tasks: GroupTask[], deps: DeployDeps): Promise<void> {
   const { codedeploy, log } = deps;
   for (const task of tasks) {
-    if (task.info || !task.template) continue;
+    if (task.info || !task.newGroup) continue;
     throwIfCancelled(deps.cancel);
-    const input = groupFromTemplate(task.template, task.plan.deploymentGroup, request.plan.placeholders);
-    const groupId = await createGroup(input, deps);
+    const groupId = await createGroup(task.newGroup, deps);
     await deps.ledger.recordCreated(task.plan.deploymentGroup, groupId);
     task.info = await codedeploy.getGroup(task.plan.deploymentGroup);
     task.report.createdGroup = true;
@@ -124,4 +134,46 @@ async function createGroup(input: GroupInput, deps: DeployDeps): Promise<string>
       );
     }
   }
+}
+
+/**
+ * The groups this run would create, checked against the groups the config names (docs/security.md):
+ * those are read (GetDeploymentGroup) only when a template's placeholders filled in a selector.
+ */
+async function borrowedByNewGroups(
+  config: Config,
+  tasks: GroupTask[],
+  read: (group: string) => Promise<DeploymentGroupInfo | undefined>,
+): Promise<Problem[]> {
+  const creating: GroupToCreate[] = tasks.flatMap((task) =>
+    task.newGroup && task.template && task.plan.createFrom
+      ? [
+          {
+            name: task.plan.deploymentGroup,
+            from: task.plan.createFrom,
+            template: task.template,
+            input: task.newGroup,
+            location: mappingLocation(config, task.plan.mapping),
+          },
+        ]
+      : [],
+  );
+  if (!creating.some((created) => filledSelectors(created).length > 0)) return [];
+  const named: NamedGroup[] = [];
+  for (const group of namedByConfig(config).groups) {
+    if (named.some((other) => other.name.toLowerCase() === group.name.toLowerCase())) continue;
+    const info = await read(group.name);
+    // A group that does not exist selects nothing.
+    if (info) named.push({ name: group.name, info, namedBy: describeNaming(group) });
+  }
+  return creating.flatMap((created) => borrowedSelectors(created, named));
+}
+
+function mappingLocation(config: Config, key: string) {
+  const mappings = [
+    ...config.branches,
+    ...config.tags,
+    ...(config.pullRequests ? [config.pullRequests] : []),
+  ];
+  return mappings.find((mapping) => mapping.key === key)?.location ?? { file: config.file };
 }

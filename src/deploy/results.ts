@@ -5,7 +5,17 @@ import type { StoredRevision } from './ports.js';
 
 /** What the run reports, per group and for the revision: the outputs, summary and PR comment are built from it. */
 
-export type RunStatus = 'succeeded' | 'failed' | 'stopped' | 'cancelled' | 'skipped' | 'created' | 'planned';
+export type RunStatus =
+  | 'succeeded'
+  | 'failed'
+  | 'stopped'
+  /** The workflow was cancelled before any deployment was created. */
+  | 'cancelled'
+  | 'skipped'
+  /** Nothing deployed: later runs already deployed newer commits to every group. */
+  | 'superseded'
+  | 'created'
+  | 'planned';
 
 /**
  * Which revision a run deploys: the workspace (archived and uploaded), the revision an earlier run

@@ -1,8 +1,8 @@
 import type { RevisionLocation } from '@aws-sdk/client-codedeploy';
-import { problem, UserError } from '../core/problems.js';
+import { errorMessage, type Problem, problem, UserError } from '../core/problems.js';
 import { chooseRollbackRevision } from './decisions.js';
 import type { DeployDeps, DeployRequest, GroupTask } from './group-task.js';
-import type { PreparedRevision, StoredRevision } from './ports.js';
+import type { CommitRelation, PreparedRevision, RecordedCommit, StoredRevision } from './ports.js';
 import { type RevisionChoice, s3Uri } from './results.js';
 
 /** The run's revision choice, with the workspace's revision prepared (walked and checked) when it is the one. */
@@ -38,7 +38,8 @@ export async function chooseRevisions(
         ),
       );
     }
-    revision = found;
+    await refuseUnprovenRedeploy(found, request, tasks, deps);
+    revision = found.revision;
     deps.log.info(`Redeploying ${s3Uri(revision)}, the revision commit ${choice.sha} deployed`);
   } else {
     revision = await deps.revisions.store(choice.prepared, request.commit);
@@ -56,6 +57,78 @@ export async function chooseRevisions(
   };
   for (const task of tasks) task.revision = location;
   return revision;
+}
+
+/** How many of a group's newest deployments are searched for a redeployed commit's revision. */
+export const REDEPLOY_HISTORY = 100;
+
+/**
+ * A redeploy by sha sends a commit to the mapped groups only when it belongs there: it is in the
+ * history of the ref the workflow was dispatched on (GitHub's compare API: the ref's head is ahead of
+ * it, or is it), or the group already ran its revision (one of its REDEPLOY_HISTORY newest
+ * deployments). Otherwise a commit only ever deployed from a feature branch or a preview could be sent
+ * to production by a dispatch on the default branch. Refuses before anything is created.
+ */
+async function refuseUnprovenRedeploy(
+  commit: RecordedCommit,
+  request: DeployRequest,
+  tasks: GroupTask[],
+  deps: DeployDeps,
+): Promise<void> {
+  const short = commit.sha.slice(0, 7);
+  const relation = await relationToDispatchedRef(commit, request, deps);
+  const dispatched = request.origin.ref;
+  if (relation === 'ahead' || relation === 'identical') {
+    deps.log.info(
+      `commit ${short} is in the history of ${dispatched} (GitHub compare): it may be redeployed`,
+    );
+    return;
+  }
+  const problems: Problem[] = [];
+  for (const task of tasks) {
+    const group = task.plan.deploymentGroup;
+    if (await ranRevision(group, commit.revision, deps)) {
+      deps.log.info(`${group}: ran the revision of commit ${short} before: it may be redeployed there`);
+      continue;
+    }
+    const compared = deps.compareCommits
+      ? `GitHub compare says ${relation}`
+      : 'there is no GitHub compare API to ask';
+    problems.push(
+      problem(
+        `revision: commit ${short} (deployed from ${commit.ref}) is not in the history of ${dispatched} (${compared}), and deployment group "${group}" never ran its revision (its last ${REDEPLOY_HISTORY} deployments); refused, so that a redeploy cannot send a commit where it was never meant to go`,
+        { file: 'action inputs' },
+        `run the workflow on a ref that contains ${short} (${commit.ref}, if that ref's mapping deploys to "${group}"), or deploy it to "${group}" the usual way first`,
+      ),
+    );
+  }
+  if (problems.length > 0) throw new UserError(problems);
+}
+
+/** How the dispatched ref's head relates to the commit (base: the commit, head: the ref's head). */
+async function relationToDispatchedRef(
+  commit: RecordedCommit,
+  request: DeployRequest,
+  deps: DeployDeps,
+): Promise<CommitRelation> {
+  if (!deps.compareCommits) return 'unknown';
+  try {
+    return await deps.compareCommits(commit.sha, request.origin.sha);
+  } catch (error) {
+    deps.log.debug(`compare ${commit.sha}...${request.origin.sha}: ${errorMessage(error)}`);
+    return 'unknown';
+  }
+}
+
+/** Whether one of the group's newest deployments deployed this revision (the same object: the same content). */
+async function ranRevision(group: string, revision: StoredRevision, deps: DeployDeps): Promise<boolean> {
+  const ids = await deps.codedeploy.listDeployments(group, undefined, REDEPLOY_HISTORY);
+  if (ids.length === 0) return false;
+  const infos = await deps.codedeploy.batchGetDeployments(ids);
+  return infos.some((info) => {
+    const s3 = info.revision?.s3Location;
+    return s3?.bucket === revision.bucket && s3.key === revision.key;
+  });
 }
 
 /** The newest revision the group deployed successfully that is not the one it runs now. */

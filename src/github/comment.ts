@@ -1,11 +1,28 @@
 import type { Logger } from '../core/log.js';
+import { warning } from '../core/problems.js';
 import { isPreviewComment } from '../report/pr-comment.js';
 import { type GitHubCall, GitHubCallError } from './client.js';
 
-/** The one comment a pull request's preview keeps up to date, found again by its hidden marker. */
+/**
+ * The one comment a pull request's preview keeps up to date, found again by its hidden marker. Anyone
+ * can write a comment that starts with the marker: only one written by the token's own identity
+ * (`github-actions[bot]` for the workflow token, the app or user a token belongs to) is adopted.
+ */
 export function previewComment(options: { call: GitHubCall; owner: string; repo: string; log: Logger }) {
   const { call, owner, repo, log } = options;
   let commentId: number | undefined;
+  let identity: Promise<string> | undefined;
+
+  // GraphQL's viewer answers installation tokens (GITHUB_TOKEN, apps) as well as personal tokens, as
+  // the login REST shows on comments; REST's GET /user refuses installation tokens. Asked once a run,
+  // and only when a comment carries the marker.
+  const ownLogin = (): Promise<string> => {
+    identity ??= call('learn which account the token is', async (api) => {
+      const answer = await api.graphql<{ viewer: { login: string } }>('query { viewer { login } }');
+      return answer.viewer.login;
+    });
+    return identity;
+  };
 
   const find = async (issue: number, application: string): Promise<number | undefined> => {
     if (commentId !== undefined) return commentId;
@@ -17,8 +34,18 @@ export function previewComment(options: { call: GitHubCall; owner: string; repo:
         per_page: 100,
       });
       for await (const page of pages) {
-        const found = page.data.find((c) => isPreviewComment(c.body, application));
-        if (found) return found.id;
+        for (const comment of page.data.filter((c) => isPreviewComment(c.body, application))) {
+          const me = await ownLogin();
+          const author = comment.user?.login ?? 'an unknown account';
+          if (author.toLowerCase() === me.toLowerCase()) return comment.id;
+          log.warn(
+            warning(
+              `pull request #${issue}: comment ${comment.id} by ${author} starts with the preview marker, but this token writes as ${me}: left alone`,
+              undefined,
+              'nothing to do: the preview comment is the one written by the workflow',
+            ),
+          );
+        }
       }
       return undefined;
     });

@@ -8,7 +8,7 @@ import {
   safeGroupName,
 } from '../config/naming.js';
 import type { Config, DeploymentSettings, MapEntry, Mapping } from '../config/types.js';
-import { formatLocation, problem, UserError } from '../core/problems.js';
+import { formatLocation, type Problem, problem, UserError } from '../core/problems.js';
 import {
   type GitRef,
   isPullRequest,
@@ -151,7 +151,7 @@ function overridePlan(config: Config, trigger: Trigger, groups: string[]): Plan 
       ),
     );
   }
-  const deployments = groups.map((name): PlannedDeployment => {
+  for (const name of groups) {
     if (safeGroupName(name) !== name) {
       throw new UserError(
         problem(
@@ -161,19 +161,67 @@ function overridePlan(config: Config, trigger: Trigger, groups: string[]): Plan 
         ),
       );
     }
-    // A group named in a mapping keeps that mapping's settings (e.g. HalfAtATime for production).
-    const mapping = literalMapping(config, name);
-    return resolve(config, mapping, name, values(trigger, mapping?.key), OVERRIDE_MAPPING);
-  });
-  const strategy = config.defaults.strategy;
+  }
+  const { ref } = trigger;
+  const entry = findEntry(ref.type === 'branch' ? config.branches : config.tags, ref.name);
+  const own =
+    entry?.kind === 'deploy'
+      ? deployPlan(config, entry, values(trigger, entry.key), `${describeRef(ref)} matches "${entry.key}"`)
+      : undefined;
+  const problems: Problem[] = [];
+  const deployments: PlannedDeployment[] = [];
+  for (const name of groups) {
+    const mapped = own?.deployments.find((d) => d.deploymentGroup === name);
+    if (mapped) {
+      deployments.push({ ...mapped, mapping: OVERRIDE_MAPPING });
+    } else if (entry?.kind === 'deploy' && entry.dispatch?.groups.includes(name)) {
+      // A group named in a mapping keeps that mapping's settings (e.g. HalfAtATime for production).
+      const mapping = literalMapping(config, name);
+      deployments.push(resolve(config, mapping, name, values(trigger, mapping?.key), OVERRIDE_MAPPING));
+    } else {
+      problems.push(refusedOverride(config, ref, entry, own?.deployments ?? [], name));
+    }
+  }
+  if (problems.length > 0) throw new UserError(problems);
   return {
     skipped: false,
     action: 'deploy',
-    strategy,
+    strategy: own?.strategy ?? config.defaults.strategy,
     deployments,
     matched: `deployment-groups: ${groups.join(', ')}`,
-    placeholders: values(trigger),
+    placeholders: values(trigger, entry?.key),
   };
+}
+
+/**
+ * The trusted map says which groups a ref may reach: a dispatch may pick among them, or name a group
+ * the ref's entry lists under `dispatch`, but not send the ref where only another mapping deploys.
+ */
+function refusedOverride(
+  config: Config,
+  ref: GitRef,
+  entry: MapEntry | undefined,
+  mapped: PlannedDeployment[],
+  name: string,
+): Problem {
+  const gives = !entry
+    ? 'no entry of the map matches it'
+    : entry.kind === 'skip'
+      ? `it matches "${entry.key}", which skips it`
+      : `it matches "${entry.key}", which deploys it to ${mapped.map((d) => d.deploymentGroup).join(', ')}`;
+  const owners = deployMappings(config)
+    .filter((mapping) => mapping.groups.includes(name))
+    .map((mapping) => `"${mapping.key}" (${formatLocation(mapping.location)})`);
+  const elsewhere = owners.length > 0 ? `run the workflow on a ref ${owners.join(' or ')} matches, or ` : '';
+  const allow =
+    entry?.kind === 'deploy'
+      ? `list "${name}" under "dispatch: { groups: [...] }" of "${entry.key}"`
+      : `map ${describeRef(ref)} to an entry whose "dispatch: { groups: [...] }" lists "${name}"`;
+  return problem(
+    `deployment-groups: the map does not give ${describeRef(ref)} the deployment group "${name}" (${gives}); refused, so that a manual run cannot send a ref where the map does not`,
+    entry?.location ?? { file: config.file },
+    `${elsewhere}${allow}`,
+  );
 }
 
 function literalMapping(config: Config, group: string): Mapping | undefined {
@@ -198,7 +246,7 @@ function deployPlan(
   const deployments = mapping.groups.map((template) =>
     resolve(config, mapping, template, placeholderValues, mapping.key),
   );
-  refuseChosenLiteralGroups(config, mapping, deployments, matched);
+  refuseChosenNames(config, mapping, deployments, matched);
   // One branch may list a group twice through placeholders; deploy it once.
   const unique = deployments.filter(
     (d, i) => deployments.findIndex((o) => o.deploymentGroup === d.deploymentGroup) === i,
@@ -214,38 +262,96 @@ function deployPlan(
   };
 }
 
+/** A name the config writes out, and the mapping that writes it. */
+export interface NamedByConfig {
+  name: string;
+  owner: Mapping;
+  /** What the owner does with it, as the refusal says it. */
+  role: string;
+}
+
+const isLiteral = (template: string) => placeholdersIn(template).length === 0;
+
+/** `"master" (c.yml:4:3) deploys to`: who names it, and what for. */
+export function describeNaming(named: NamedByConfig): string {
+  return `"${named.owner.key}" (${formatLocation(named.owner.location)}) ${named.role}`;
+}
+
 /**
- * A group name that a ref chose through a placeholder must not be one the config names outright:
- * with `'*': '{branch}'`, a branch called "production" would deploy to the group `master` deploys to,
- * and with `feature-{name}` created from `feature-template`, the branch `feature/template` would deploy
- * into the template. Compared without case, in case CodeDeploy names are not case-sensitive where it
- * matters.
+ * The deployment groups and GitHub environments the config names outright. The groups of `except`
+ * (the mapping a ref matched) are left out: its ref deploys there anyway; its template and dispatch
+ * groups are not. A group's environment is the group's name unless the mapping names one.
  */
-function refuseChosenLiteralGroups(
+export function namedByConfig(
+  config: Config,
+  except?: Mapping,
+): { groups: NamedByConfig[]; environments: NamedByConfig[] } {
+  const groups: NamedByConfig[] = [];
+  const environments: NamedByConfig[] = [];
+  for (const owner of deployMappings(config)) {
+    if (owner !== except) {
+      for (const group of owner.groups.filter(isLiteral)) {
+        groups.push({ name: group, owner, role: 'deploys to' });
+        if (!owner.environment) environments.push({ name: group, owner, role: 'records its deployments in' });
+      }
+      if (owner.environment && isLiteral(owner.environment))
+        environments.push({ name: owner.environment, owner, role: 'records its deployments in' });
+    }
+    if (owner.create) groups.push({ name: owner.create.from, owner, role: 'creates groups from' });
+    for (const group of owner.dispatch?.groups ?? []) {
+      groups.push({ name: group, owner, role: 'may be dispatched to' });
+      if (!literalMapping(config, group))
+        environments.push({ name: group, owner, role: 'may be dispatched to' });
+    }
+  }
+  return { groups, environments };
+}
+
+/**
+ * A deployment group or GitHub environment that a ref chose through a placeholder must not be one the
+ * config names outright: with `'*': '{branch}'`, a branch called "production" would deploy to the group
+ * `master` deploys to; with `feature-{name}` created from `feature-template`, the branch
+ * `feature/template` would deploy into the template; with `environment: '{name}'`, a branch could
+ * record its deployment in production's environment (its secrets, its protection rules). Compared
+ * without case: GitHub environment names have none, and CodeDeploy's may not where it matters.
+ */
+function refuseChosenNames(
   config: Config,
   mapping: Mapping,
   deployments: PlannedDeployment[],
   matched: string,
 ): void {
-  const named = deployMappings(config).flatMap((other) => [
-    ...(other === mapping ? [] : other.groups)
-      .filter((group) => placeholdersIn(group).length === 0)
-      .map((group) => ({ group, other, role: 'deploys to' })),
-    ...(other.create ? [{ group: other.create.from, other, role: 'creates groups from' }] : []),
-  ]);
+  const named = namedByConfig(config, mapping);
+  const ownerOf = (list: NamedByConfig[], chosen: string) =>
+    list.find(({ name }) => name.toLowerCase() === chosen.toLowerCase());
+  const rename = `or rename the ${mapping.key === 'pullRequests' ? 'pull request branch' : 'ref'}`;
+  const problems: Problem[] = [];
   mapping.groups.forEach((template, index) => {
-    if (placeholdersIn(template).length === 0) return;
-    const chosen = deployments[index]!.deploymentGroup;
-    const owner = named.find(({ group }) => group.toLowerCase() === chosen.toLowerCase());
-    if (!owner) return;
-    throw new UserError(
-      problem(
-        `${matched}: its template "${template}" makes deployment group "${chosen}", which "${owner.other.key}" (${formatLocation(owner.other.location)}) ${owner.role}; refused, so that a ref's name cannot choose a group the config names`,
-        mapping.location,
-        `give the template a fixed part ("feature-{name}" rather than "{name}") that no named group starts with, or rename the ${owner.other.key === 'pullRequests' ? 'pull request branch' : 'ref'}`,
-      ),
-    );
+    const { deploymentGroup, environment } = deployments[index]!;
+    const group = isLiteral(template) ? undefined : ownerOf(named.groups, deploymentGroup);
+    if (group) {
+      problems.push(
+        problem(
+          `${matched}: its template "${template}" makes deployment group "${deploymentGroup}", which ${describeNaming(group)}; refused, so that a ref's name cannot choose a group the config names`,
+          mapping.location,
+          `give the template a fixed part ("feature-{name}" rather than "{name}") that no named group starts with, ${rename}`,
+        ),
+      );
+      return;
+    }
+    const environmentTemplate = mapping.environment ?? template;
+    const env = isLiteral(environmentTemplate) ? undefined : ownerOf(named.environments, environment);
+    if (env) {
+      problems.push(
+        problem(
+          `${matched}: ${mapping.environment ? 'its environment' : 'its template (the environment by default)'} "${environmentTemplate}" makes GitHub environment "${environment}", which ${describeNaming(env)}; refused, so that a ref's name cannot choose an environment the config names`,
+          mapping.location,
+          `give ${mapping.environment ? 'the environment' : 'the mapping an "environment:" with'} a fixed part ("preview-{name}" rather than "{name}") that no named environment starts with, ${rename}`,
+        ),
+      );
+    }
   });
+  if (problems.length > 0) throw new UserError(problems);
 }
 
 function resolve(

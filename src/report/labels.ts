@@ -19,6 +19,7 @@ export const RUN_STATUS_LABEL: Record<RunStatus, string> = {
   stopped: '⏹️ stopped',
   cancelled: '🚫 cancelled',
   skipped: '⏭️ skipped',
+  superseded: '⏭️ superseded',
   created: '🚀 created',
   planned: '📝 planned (dry run)',
 };

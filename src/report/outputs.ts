@@ -20,10 +20,11 @@ export interface DeploymentOutput {
 export function actionOutputs(result: RunResult): Record<string, string> {
   const { plan, revision } = result;
   const deployments = deploymentOutputs(result);
+  const reason = skipReason(result);
   return {
     status: result.status,
-    skipped: String(plan.skipped),
-    'skip-reason': plan.skipped ? plan.reason : '',
+    skipped: String(reason !== undefined),
+    'skip-reason': reason ?? '',
     'deployment-groups': (plan.skipped ? [] : plan.deployments).map((d) => d.deploymentGroup).join(','),
     'deployment-ids': deployments.flatMap((d) => (d.id ? [d.id] : [])).join(','),
     deployments: JSON.stringify(deployments),
@@ -32,6 +33,13 @@ export function actionOutputs(result: RunResult): Record<string, string> {
     'revision-digest': revision?.digest ?? '',
     plan: JSON.stringify(planToJson(plan)),
   };
+}
+
+/** Why nothing was deployed: the plan's skip, or every group superseded by a later run; undefined when something was. */
+export function skipReason(result: RunResult): string | undefined {
+  if (result.plan.skipped) return result.plan.reason;
+  if (result.status !== 'superseded') return undefined;
+  return result.groups.map((g) => `${g.group}: ${g.note ?? 'superseded'}`).join('; ');
 }
 
 function deploymentOutputs(result: RunResult): DeploymentOutput[] {

@@ -10,7 +10,9 @@ defaults:
   autoRollback: [DEPLOYMENT_FAILURE]
 branches:
   master: production
-  develop: [staging, test1, test2]
+  develop:
+    deploymentGroups: [staging, test1, test2]
+    dispatch: { groups: [production] }
   'feature/*':
     deploymentGroup: feature-{name}
     create: { from: staging }

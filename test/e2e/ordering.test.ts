@@ -41,6 +41,11 @@ describe('ordering guard', () => {
     expect(JSON.parse(late.outputs.deployments!)).toMatchObject([
       { group: 'ord-a', status: 'superseded', id: null },
     ]);
+    expect(late.outputs).toMatchObject({ status: 'superseded', skipped: 'true' });
+    expect(late.outputs['skip-reason']).toMatch(/^ord-a: commit \w{7} is older than \w{7}/);
+    expect(late.annotations).toContainEqual(
+      expect.objectContaining({ level: 'notice', message: late.outputs['skip-reason'] }),
+    );
     expect(late.stdout).toContain(`commit ${OLD.slice(0, 7)} is older than ${NEW.slice(0, 7)}`);
     expect(
       env.codedeploy.calls({ operation: 'CreateDeployment', deploymentGroupName: 'ord-a' }),

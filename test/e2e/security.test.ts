@@ -3,9 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetDeploymentCommand, GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from 'vitest';
+import { LOG_TAIL_CHARS } from '../../src/local/agent/hooks.js';
+import { previewMarker } from '../../src/report/pr-comment.js';
 import {
   type DeployEnv,
   type DeployEnvOptions,
@@ -69,13 +71,99 @@ function trustedRun(
   extra: Record<string, string> = {},
   sha = SHA,
 ) {
+  return trustedEvent(env, workspace, config, { payload: pushTo('feature/x', sha), sha, env: extra });
+}
+
+/** Any event, with the map read from the default branch of the fake GitHub through the token. */
+function trustedEvent(
+  env: DeployEnv,
+  workspace: string,
+  config: string,
+  options: {
+    eventName?: string;
+    payload: unknown;
+    sha?: string;
+    inputs?: Record<string, string>;
+    env?: Record<string, string>;
+  },
+) {
   return env.run({
     workspace,
-    payload: pushTo('feature/x', sha),
-    sha,
-    inputs: { config, 'config-source': 'trusted', 'github-token': E2E_SECRETS.githubToken },
-    env: { GITHUB_API_URL: github.url, ...extra },
+    ...(options.eventName ? { eventName: options.eventName } : {}),
+    payload: options.payload,
+    sha: options.sha ?? SHA,
+    inputs: {
+      config,
+      'config-source': 'trusted',
+      'github-token': E2E_SECRETS.githubToken,
+      ...options.inputs,
+    },
+    env: { GITHUB_API_URL: github.url, ...options.env },
   });
+}
+
+/**
+ * main deploys production, feature/* feature-{name}: pushes of a version of the test app, and
+ * redeploys by sha dispatched on main, whose head is `mainHead`.
+ */
+async function redeploys(context: TestContext, mainHead: string) {
+  const env = await setup(context);
+  await env.createGroups(['production', 'feature-x']);
+  const trusted = testConfig("  main: production\n  'feature/*': feature-{name}\n");
+  const config = trustedConfig(env, trusted);
+  // On main the workspace's copy of the map is the trusted one.
+  const workspace = (version: string) =>
+    env.workspace(testConfig(''), { version }, { [config]: materialized(env, trusted) });
+  return {
+    env,
+    push: async (branch: string, sha: string) =>
+      trustedEvent(env, await workspace(sha), config, { payload: pushTo(branch, sha), sha }),
+    redeploy: async (sha: string) =>
+      trustedEvent(env, await workspace('main head'), config, {
+        eventName: 'workflow_dispatch',
+        payload: dispatchOn(DEFAULT_BRANCH),
+        sha: mainHead,
+        inputs: { revision: sha },
+      }),
+  };
+}
+
+/** Pushes of the test app, each under the trusted map whose `branches:` are `branches`. */
+async function pushesUnder(env: DeployEnv, branches: string) {
+  const config = trustedConfig(env, testConfig(branches));
+  const workspace = await env.workspace(testConfig(''));
+  return (branch: string) => trustedEvent(env, workspace, config, { payload: pushTo(branch) });
+}
+
+const dispatchOn = (branch: string) => ({
+  ref: `refs/heads/${branch}`,
+  inputs: {},
+  repository: { full_name: 'acme/shop', default_branch: DEFAULT_BRANCH },
+});
+
+/** The objects the run left in the bucket: none when it was refused before the upload. */
+async function objectsIn(env: DeployEnv): Promise<string[]> {
+  const listed = await env.s3.send(new ListObjectsV2Command({ Bucket: env.bucket }));
+  return (listed.Contents ?? []).map((object) => object.Key!);
+}
+
+/** The GitHub deployments the fake recorded for this environment's application. */
+const gitHubDeploymentsOf = (env: DeployEnv) =>
+  github.deployments.filter(
+    (d) => (d.payload as { application?: string } | undefined)?.application === env.application,
+  );
+
+/** A refused run: exit 1, nothing uploaded, nothing created, the rule's message as an annotation. */
+async function expectRefused(env: DeployEnv, result: RunnerResult, groups: string[], message: string) {
+  await expectSafeOutcome(env, result, {
+    created: Object.fromEntries(groups.map((group) => [group, 0 as const])),
+    exit: 'failed',
+    status: 'failed',
+  });
+  expect(await objectsIn(env)).toEqual([]);
+  expect(result.annotations).toContainEqual(
+    expect.objectContaining({ level: 'error', message: expect.stringContaining(message) }),
+  );
 }
 
 describe.concurrent('threats and their defences', () => {
@@ -89,6 +177,169 @@ describe.concurrent('threats and their defences', () => {
     const result = await trustedRun(env, workspace, config);
     await expectSafeOutcome(env, result, { created: { 'feature-x': 1, production: 0 }, exit: 'ok' });
     expect(result.stdout).toContain('from the default branch "main"');
+  });
+
+  it('a dispatch cannot send a branch to a group the trusted map gives another ref (deployment-groups)', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['production', 'feature-x']);
+    const config = trustedConfig(env, testConfig("  main: production\n  'feature/*': feature-{name}\n"));
+    const workspace = await env.workspace(testConfig(''));
+    const dispatch = (groups: string) =>
+      trustedEvent(env, workspace, config, {
+        eventName: 'workflow_dispatch',
+        payload: dispatchOn('feature/x'),
+        inputs: { 'deployment-groups': groups },
+      });
+    const refused = await dispatch('production');
+    await expectRefused(
+      env,
+      refused,
+      ['production', 'feature-x'],
+      'deployment-groups: the map does not give branch "feature/x" the deployment group "production"',
+    );
+    expect(gitHubDeploymentsOf(env)).toEqual([]);
+    const allowed = await dispatch('feature-x');
+    await expectSafeOutcome(env, allowed, { created: { 'feature-x': 1, production: 0 }, exit: 'ok' });
+  });
+
+  it('a branch cannot record its deployment in the GitHub environment of another mapping', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['production', 'feature-production', 'feature-login']);
+    const push = await pushesUnder(
+      env,
+      "  main: production\n  'feature/*': { deploymentGroup: 'feature-{name}', environment: '{name}' }\n",
+    );
+    const refused = await push('feature/production');
+    await expectRefused(
+      env,
+      refused,
+      ['production', 'feature-production'],
+      'makes GitHub environment "production", which "main"',
+    );
+    expect(gitHubDeploymentsOf(env)).toEqual([]);
+    const allowed = await push('feature/login');
+    await expectSafeOutcome(env, allowed, { created: { 'feature-login': 1, production: 0 }, exit: 'ok' });
+    expect(gitHubDeploymentsOf(env).map((d) => d.environment)).toEqual(['login']);
+  });
+
+  it("a group created from a template cannot select another group's instances through the ref's name", async (context) => {
+    const env = await setup(context);
+    const tag = (Key: string, Value: string) => ({ Key, Value, Type: 'KEY_AND_VALUE' as const });
+    await env.createGroups(['production'], { ec2TagFilters: [tag('Environment', 'production')] });
+    await env.createGroups(['feature-template'], { ec2TagFilters: [tag('Environment', '{name}')] });
+    const push = await pushesUnder(
+      env,
+      "  main: production\n  'feature/*':\n    deploymentGroup: feature-{name}\n    create: { from: feature-template }\n",
+    );
+    const refused = await push('feature/production');
+    await expectRefused(
+      env,
+      refused,
+      ['production', 'feature-production'],
+      'deployment group "feature-production" would be created from "feature-template" with EC2 tag "Environment=production"',
+    );
+    expect(refused.stdout).toContain('the group "main"');
+    expect(
+      env.codedeploy.calls({ operation: 'CreateDeploymentGroup', deploymentGroupName: 'feature-production' }),
+    ).toEqual([]);
+    const allowed = await push('feature/login');
+    await expectSafeOutcome(env, allowed, { created: { 'feature-login': 1, production: 0 }, exit: 'ok' });
+    const { deploymentGroupInfo } = await env.client.send(
+      new GetDeploymentGroupCommand({
+        applicationName: env.application,
+        deploymentGroupName: 'feature-login',
+      }),
+    );
+    expect(deploymentGroupInfo?.ec2TagFilters).toEqual([tag('Environment', 'login')]);
+  });
+
+  it('a redeploy by sha cannot send a commit to a group it never reached from the dispatched ref (revision)', async (context) => {
+    const [FEATURE, MAIN_HEAD] = ['abc1', 'abc3'].map((part) => part.repeat(10)) as [string, string];
+    const { env, push, redeploy } = await redeploys(context, MAIN_HEAD);
+    const pushed = await push('feature/x', FEATURE);
+    expect(pushed.code, pushed.stdout).toBe(0);
+    github.comparisons.set(`${FEATURE}...${MAIN_HEAD}`, 'diverged');
+    const refused = await redeploy(FEATURE);
+    await expectSafeOutcome(env, refused, { created: { production: 0 }, exit: 'failed', status: 'failed' });
+    expect(refused.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringContaining(
+          'revision: commit abc1abc (deployed from refs/heads/feature/x) is not in the history of refs/heads/main (GitHub compare says diverged), and deployment group "production" never ran its revision',
+        ),
+      }),
+    );
+    // Allowed once the feature branch is merged: main's history contains the commit.
+    github.comparisons.set(`${FEATURE}...${MAIN_HEAD}`, 'ahead');
+    const merged = await redeploy(FEATURE);
+    await expectSafeOutcome(env, merged, { created: { production: 1 }, exit: 'ok' });
+    expect(merged.stdout).toContain('commit abc1abc is in the history of refs/heads/main');
+    expect(merged.outputs['revision-location']).toBe(pushed.outputs['revision-location']);
+  });
+
+  it('a redeploy by sha goes to a group that ran the commit before, whatever GitHub knows of it', async (context) => {
+    const [MAIN_OLD, MAIN_HEAD] = ['abd2', 'abd3'].map((part) => part.repeat(10)) as [string, string];
+    const { env, push, redeploy } = await redeploys(context, MAIN_HEAD);
+    const main = await push(DEFAULT_BRANCH, MAIN_OLD);
+    expect(main.code, main.stdout).toBe(0);
+    const again = await redeploy(MAIN_OLD);
+    expect(again.code, again.stdout).toBe(0);
+    expect(again.stdout).toContain('production: ran the revision of commit abd2abd before');
+    expect(createdOn(env, 'production')).toHaveLength(2);
+  });
+
+  it('a comment that copies the preview marker is not adopted: the action posts and updates its own', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['pr-template']);
+    const number = 4242;
+    const config = trustedConfig(
+      env,
+      testConfig('  main: production\n').concat(
+        'pullRequests:\n  deploymentGroup: pr-{pr}\n  create: { from: pr-template }\n',
+      ),
+    );
+    const planted = github.addComment(
+      number,
+      `${previewMarker(env.application)}\n### Preview ready: [open it](https://evil.example.com)`,
+      'mallory',
+    );
+    const workspace = await env.workspace(testConfig(''));
+    const pullRequest = (action: string) =>
+      trustedEvent(env, workspace, config, {
+        eventName: 'pull_request',
+        payload: {
+          action,
+          number,
+          repository: { full_name: 'acme/shop', default_branch: DEFAULT_BRANCH },
+          pull_request: {
+            number,
+            head: { ref: 'feature/login', sha: SHA, repo: { full_name: 'acme/shop' } },
+            base: { ref: DEFAULT_BRANCH, repo: { full_name: 'acme/shop' } },
+          },
+        },
+      });
+    const opened = await pullRequest('opened');
+    await expectSafeOutcome(env, opened, { created: { 'pr-4242': 1 }, exit: 'ok' });
+    expect(opened.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringContaining(
+          `comment ${planted} by mallory starts with the preview marker, but this token writes as github-actions[bot]: left alone`,
+        ),
+      }),
+    );
+    const onThePullRequest = () => github.comments.filter((c) => c.issue === number);
+    expect(onThePullRequest().find((c) => c.id === planted)!.body).toContain('https://evil.example.com');
+    const ours = onThePullRequest().filter((c) => c.author === 'github-actions[bot]');
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.body).toContain(`### Preview of ${env.application}: ✅ succeeded`);
+    // The next run finds the action's own comment again and updates it in place.
+    const synchronized = await pullRequest('synchronize');
+    expect(synchronized.code, synchronized.stdout).toBe(0);
+    expect(onThePullRequest()).toHaveLength(2);
+    expect(github.requests.some((r) => r.method === 'PATCH' && r.path.endsWith(`/comments/${planted}`))).toBe(
+      false,
+    );
   });
 
   it('a compromised bundle between upload and download: the pinned eTag makes the agent refuse it', async (context) => {
@@ -111,7 +362,7 @@ describe.concurrent('threats and their defences', () => {
     expect(logs.map((log) => log.text).join('')).not.toContain('pwned');
   });
 
-  it('.env files: a warning names them; revision.exclude keeps them out of the bundle', async (context) => {
+  it('.env files: a warning names them; revision.exclude keeps them out of the bundle; allowSecretFiles silences it per file', async (context) => {
     const env = await setup(context);
     await env.createGroups(['g']);
     const secretFiles = { 'app/.env': 'DB_PASSWORD=hunter2\n', 'app/site/tls.key': 'PRIVATE\n' };
@@ -147,6 +398,76 @@ describe.concurrent('threats and their defences', () => {
     expect(entries).not.toContain('.env');
     expect(entries).not.toContain('site/tls.key');
     expect(entries).toContain('appspec.yml');
+    const allowed = await env.run({
+      workspace: await env.workspace(
+        testConfig('  develop: g\n').replace(
+          '  source: app\n',
+          "  source: app\n  allowSecretFiles: ['site/*.key']\n",
+        ),
+        {},
+        secretFiles,
+      ),
+      sha: 'd'.repeat(40),
+    });
+    expect(allowed.code).toBe(0);
+    expect(
+      allowed.annotations.filter((a) => a.message.includes('often hold secrets')).map((a) => a.message),
+    ).toEqual([expect.stringMatching(/secrets: app\/\.env \(/)]);
+  });
+});
+
+describe.concurrent('text from outside the run never commands the runner', () => {
+  it('a failing hook whose output holds workflow commands, in every form: shown in the log, executed never', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['g']);
+    // The log tail is the last LOG_TAIL_CHARS of the event's output, each line prefixed [stdout]:
+    // the filler makes the tail begin inside the first line, at its "::set-output".
+    const cut = '::set-output name=status::succeeded';
+    const hostile = [
+      'fine\r::error::pwned by a carriage return',
+      'x\r::add-mask::DB_PASSWORD',
+      'y\r::stop-commands::hooks-token',
+      'z\r   ::warning title=t::pwned after white space',
+      'legacy ##[error]pwned anywhere in a line',
+      '##[add-mask]legacy mask',
+    ];
+    const rest = hostile.map((line) => `[stdout]${line}\n`).join('');
+    const filler = 'f'.repeat(LOG_TAIL_CHARS - `${cut}\n`.length - rest.length - '[stdout]\n'.length);
+    const output = `${'p'.repeat(3000)}${cut}\n${filler}\n${hostile.join('\n')}\n`;
+    const workspace = await env.workspace(
+      testConfig('  develop: g\n'),
+      {},
+      {
+        'app/scripts/hostile.txt': output,
+        'app/scripts/validate.sh': '#!/bin/sh\ncat "$(dirname "$0")/hostile.txt"\nexit 3\n',
+      },
+    );
+    const result = await env.run({ workspace });
+    await expectSafeOutcome(env, result, { created: { g: 1 }, exit: 'failed', status: 'failed' });
+    const { commands, shown } = result.runner;
+    expect(
+      commands.filter((c) => !['group', 'endgroup', 'error', 'warning', 'notice', 'debug'].includes(c.name)),
+    ).toEqual([]);
+    expect(commands.filter((c) => /pwned|DB_PASSWORD|legacy/.test(c.data))).toEqual([]);
+    // Every form reached the log as a line of its own, as text.
+    expect(shown).toEqual(
+      expect.arrayContaining([
+        cut,
+        '::error::pwned by a carriage return',
+        '::add-mask::DB_PASSWORD',
+        '::stop-commands::hooks-token',
+        '   ::warning title=t::pwned after white space',
+        '[stdout]legacy ##[error]pwned anywhere in a line',
+        '[stdout]##[add-mask]legacy mask',
+      ]),
+    );
+    // After the tail the runner reads the action's own commands again: the failure's annotation.
+    expect(result.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringMatching(/^g › i-\S+: ValidateService failed/),
+      }),
+    );
   });
 });
 

@@ -26,6 +26,9 @@ interface Comment {
   author: string;
 }
 
+/** The workflow token's account, as GitHub names it on what it writes. */
+export const TOKEN_IDENTITY = 'github-actions[bot]';
+
 /**
  * A stand-in for api.github.com on 127.0.0.1 (GITHUB_API_URL): serves repository files per branch,
  * records deployments, statuses and issue comments, and can be told to fail.
@@ -40,6 +43,8 @@ export class FakeGitHub {
   readonly comparisons = new Map<string, string>();
   /** Full shas of the repository's commits: the commits API resolves an abbreviation to one of them. */
   readonly commits: string[] = [];
+  /** The account the token is (GraphQL's viewer), which writes the comments the action posts. */
+  identity = TOKEN_IDENTITY;
   /** When set, every request answers with this status (simulates an outage or a bad token). */
   failWith: number | undefined;
   /** Finer failure injection: the status (and message) to answer for this request, or undefined to serve it. */
@@ -82,6 +87,7 @@ export class FakeGitHub {
     this.deployments.length = 0;
     this.comments.length = 0;
     this.commits.length = 0;
+    this.identity = TOKEN_IDENTITY;
     this.failWith = undefined;
     this.failWhen = undefined;
     this.nextId = 1000;
@@ -114,6 +120,13 @@ export class FakeGitHub {
     if (failure) return send(failure.status, { message: failure.message });
     const route = `${req.method} ${url.pathname}`;
     const routes: Array<[RegExp, (match: RegExpMatchArray) => void]> = [
+      [
+        /^POST \/graphql$/,
+        () =>
+          /\bviewer\s*\{\s*login\s*\}/.test(String(body?.query))
+            ? send(200, { data: { viewer: { login: this.identity } } })
+            : send(200, { errors: [{ message: 'fake GitHub answers only viewer { login }' }] }),
+      ],
       [
         /^GET \/repos\/[^/]+\/[^/]+\/compare\/(.+)$/,
         (match) => {
@@ -184,7 +197,11 @@ export class FakeGitHub {
           }
           send(
             200,
-            slice.map((c) => ({ id: c.id, body: c.body, user: { login: c.author, type: 'Bot' } })),
+            slice.map((c) => ({
+              id: c.id,
+              body: c.body,
+              user: { login: c.author, type: c.author.endsWith('[bot]') ? 'Bot' : 'User' },
+            })),
           );
         },
       ],
@@ -195,7 +212,7 @@ export class FakeGitHub {
             id: this.nextId++,
             issue: Number(match[1]),
             body: String(body?.body),
-            author: 'github-actions[bot]',
+            author: this.identity,
           };
           this.comments.push(comment);
           send(201, { id: comment.id, body: comment.body });

@@ -6,6 +6,7 @@ import type {
   CommitRecords,
   GroupLedger,
   PreparedRevision,
+  RecordedCommit,
   RevisionSource,
   RevisionStore,
   RunEdges,
@@ -63,15 +64,13 @@ export class MemoryRevisionStore implements RevisionStore {
 }
 
 export class MemoryCommitRecords implements CommitRecords {
-  readonly records = new Map<string, StoredRevision & { ref: string }>();
+  readonly records = new Map<string, RecordedCommit>();
   async record(commit: CommitMetadata, revision: StoredRevision): Promise<void> {
-    this.records.set(commit.sha, { ...revision, ref: commit.ref });
+    this.records.set(commit.sha, { sha: commit.sha, ref: commit.ref, revision });
   }
-  async find(sha: string): Promise<StoredRevision | undefined> {
-    const found = [...this.records].find(([recorded]) => recorded.startsWith(sha));
-    if (!found) return undefined;
-    const { ref: _ref, ...revision } = found[1];
-    return { ...revision, uploaded: false };
+  async find(sha: string): Promise<RecordedCommit | undefined> {
+    const found = [...this.records.values()].find((recorded) => recorded.sha.startsWith(sha));
+    return found && { ...found, revision: { ...found.revision, uploaded: false } };
   }
 }
 

@@ -167,6 +167,24 @@ export function failureWithDiagnostics(): RunResult {
   );
 }
 
+/** A late run of an older commit: a newer one is already on every group, so nothing was deployed. */
+export function supersededOnly(): RunResult {
+  const note = (group: string) =>
+    `commit 0123456 is older than 89abcde (deployment d-NEWER${group}, run 1300.1), which a later run already deployed`;
+  return result(
+    push('refs/heads/develop'),
+    'superseded',
+    ['staging', 'test1', 'test2'].map((group) => ({
+      group,
+      environment: group,
+      outcome: 'superseded' as const,
+      failures: [],
+      note: note(group),
+    })),
+    { revision },
+  );
+}
+
 export function skipped(): RunResult {
   return result(push('refs/heads/experimental/rewrite'), 'skipped', []);
 }

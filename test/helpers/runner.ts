@@ -30,12 +30,28 @@ export interface RunnerResult {
   stderr: string;
   outputs: Record<string, string>;
   summary: string;
-  /** ::error / ::warning workflow commands, with their properties. */
+  /** The error, warning and notice commands the runner executed, with their properties. */
   annotations: Array<{ level: string; properties: Record<string, string>; message: string }>;
   /** From the start of the process to its end. */
   elapsedMs: number;
   /** When a cancel was sent: how long the action took to end after SIGINT, and which signals it got. */
   cancelled?: { exitedAfterMs: number; signals: NodeJS.Signals[] };
+  /** What the runner makes of stdout: the commands it executes and the lines it shows. */
+  runner: RunnerView;
+}
+
+/** One workflow command the runner executed. */
+export interface WorkflowCommand {
+  /** Lower-cased, as the runner matches names without case. */
+  name: string;
+  properties: Record<string, string>;
+  data: string;
+}
+
+export interface RunnerView {
+  commands: WorkflowCommand[];
+  /** The lines the log shows as text: every line that is not a command the runner executed. */
+  shown: string[];
 }
 
 /** GitHub's runner cancels a step with SIGINT, then SIGTERM after 7.5 s, then SIGKILL after 2.5 s more. */
@@ -127,13 +143,15 @@ export async function runBundledAction(options: RunnerOptions): Promise<RunnerRe
     GITHUB_STEP_SUMMARY: summary,
   });
   if (leaks.length > 0) throw new Error(`the action leaked credentials: ${leaks.join('; ')}\n${stdout}`);
+  const runner = readAsRunner(stdout);
   return {
     code,
     stdout,
     stderr,
     outputs: parseOutputs(outputText),
     summary,
-    annotations: parseAnnotations(stdout),
+    annotations: annotationsOf(runner),
+    runner,
     elapsedMs: exitedAt - startedAt,
     ...(cancelledAt !== undefined
       ? { cancelled: { exitedAfterMs: exitedAt - cancelledAt, signals: sent } }
@@ -156,19 +174,136 @@ export function parseOutputs(text: string): Record<string, string> {
   return outputs;
 }
 
-function parseAnnotations(stdout: string): RunnerResult['annotations'] {
-  const decode = (text: string) => text.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
-  return [...stdout.matchAll(/^::(error|warning|notice)( [^:]*)?::(.*)$/gm)].map((m) => ({
-    level: m[1]!,
-    properties: Object.fromEntries(
-      (m[2]?.trim() ?? '')
-        .split(',')
-        .filter(Boolean)
-        .map((pair) => {
-          const [key, ...rest] = pair.split('=');
-          return [key!, decode(rest.join('='))];
-        }),
-    ),
-    message: decode(m[3]!),
-  }));
+// The commands actions/runner registers (ActionCommandManager), matched without case.
+const REGISTERED = [
+  'add-mask',
+  'add-matcher',
+  'add-path',
+  'debug',
+  'echo',
+  'endgroup',
+  'error',
+  'group',
+  'notice',
+  'remove-matcher',
+  'save-state',
+  'set-env',
+  'set-output',
+  'stop-commands',
+  'warning',
+];
+
+/**
+ * Reads stdout as actions/runner does: a line ends at \r\n, \n or a lone \r (.NET's ReadLine); a line
+ * is a command when, after its leading white space, it starts with `::name ...::data`, or when it holds
+ * the legacy `##[name ...]data` anywhere. After `::stop-commands::TOKEN` nothing is a command until
+ * `::TOKEN::` (or `##[TOKEN]`).
+ */
+export function readAsRunner(stdout: string): RunnerView {
+  const lines = stdout.split(/\r\n|\r|\n/);
+  if (lines.at(-1) === '') lines.pop();
+  const registered = new Set(REGISTERED);
+  const commands: WorkflowCommand[] = [];
+  const shown: string[] = [];
+  let stopToken: string | undefined;
+  for (const line of lines) {
+    const command = parseCommand(line, registered) ?? parseLegacyCommand(line, registered);
+    if (!command) {
+      shown.push(line);
+    } else if (stopToken !== undefined) {
+      if (command.name !== stopToken) {
+        shown.push(line);
+        continue;
+      }
+      registered.delete(stopToken);
+      stopToken = undefined;
+    } else if (command.name === 'stop-commands') {
+      stopToken = command.data.toLowerCase();
+      registered.add(stopToken);
+    } else {
+      commands.push(command);
+    }
+  }
+  return { commands, shown };
+}
+
+function parseCommand(line: string, registered: Set<string>): WorkflowCommand | undefined {
+  // .NET's TrimStart: its white space includes U+0085, which JavaScript's does not.
+  const text = line.replace(/^[\t\n\v\f\r\u0085\p{Z}]+/u, '');
+  if (!text.startsWith('::')) return undefined;
+  const end = text.indexOf('::', 2);
+  if (end < 0) return undefined;
+  return commandOf(text.slice(2, end), text.slice(end + 2), registered, ',', PROPERTY_ESCAPES, DATA_ESCAPES);
+}
+
+function parseLegacyCommand(line: string, registered: Set<string>): WorkflowCommand | undefined {
+  const start = line.indexOf('##[');
+  const end = start < 0 ? -1 : line.indexOf(']', start);
+  if (end < 0) return undefined;
+  return commandOf(
+    line.slice(start + 3, end),
+    line.slice(end + 1),
+    registered,
+    ';',
+    LEGACY_ESCAPES,
+    LEGACY_ESCAPES,
+  );
+}
+
+/** `name key=value<separator>key=value` and the data after it, when `name` is a registered command. */
+function commandOf(
+  info: string,
+  data: string,
+  registered: Set<string>,
+  separator: string,
+  propertyEscapes: Escapes,
+  dataEscapes: Escapes,
+): WorkflowCommand | undefined {
+  const space = info.indexOf(' ');
+  const name = (space < 0 ? info : info.slice(0, space)).toLowerCase();
+  if (!registered.has(name)) return undefined;
+  const properties: Record<string, string> = {};
+  if (space > 0) {
+    const pairs = info
+      .slice(space + 1)
+      .trim()
+      .split(separator);
+    for (const pair of pairs.filter(Boolean)) {
+      const [key, ...value] = pair.split('=');
+      if (key && value.length > 0) properties[key] = decodeEscapes(value.join('='), propertyEscapes);
+    }
+  }
+  return { name, properties, data: decodeEscapes(data, dataEscapes) };
+}
+
+type Escapes = Array<[string, string]>;
+
+const DATA_ESCAPES: Escapes = [
+  ['%0D', '\r'],
+  ['%0A', '\n'],
+  ['%25', '%'],
+];
+const PROPERTY_ESCAPES: Escapes = [
+  ['%0D', '\r'],
+  ['%0A', '\n'],
+  ['%3A', ':'],
+  ['%2C', ','],
+  ['%25', '%'],
+];
+const LEGACY_ESCAPES: Escapes = [
+  ['%3B', ';'],
+  ['%0D', '\r'],
+  ['%0A', '\n'],
+  ['%5D', ']'],
+  ['%25', '%'],
+];
+
+function decodeEscapes(text: string, escapes: Escapes): string {
+  return escapes.reduce((value, [escaped, plain]) => value.replaceAll(escaped, plain), text);
+}
+
+function annotationsOf(view: RunnerView): RunnerResult['annotations'] {
+  return view.commands
+    .filter((command) => ['error', 'warning', 'notice'].includes(command.name))
+    .map((command) => ({ level: command.name, properties: command.properties, message: command.data }));
 }

@@ -158,6 +158,49 @@ describe('walkSource', () => {
     expect(warned[0]!.problem?.hint).toContain('add them to revision.exclude or .codedeployignore');
   });
 
+  it('names credentials files of package managers, git, docker, Terraform and PostgreSQL too', async () => {
+    const credentials = [
+      '.npmrc',
+      'web/.npmrc',
+      '.git-credentials',
+      '.docker/config.json',
+      'infra/terraform.tfstate',
+      'infra/terraform.tfstate.backup',
+      '.pgpass',
+    ];
+    await writeTree(workspace, {
+      ...Object.fromEntries(credentials.map((path) => [path, 'secret'])),
+      'docker/config.json': '{}',
+      'infra/main.tf': '',
+    });
+    const log = new MemoryLogger();
+    await walk([], '.', log);
+    const warned = log.lines.filter((line) => line.level === 'warn');
+    expect(warned.map((line) => line.text)).toEqual([
+      `the bundle will contain files that often hold secrets: ${[...credentials].sort().join(', ')}`,
+    ]);
+  });
+
+  it('leaves out of the warning the files revision.allowSecretFiles lists, and says how', async () => {
+    await writeTree(workspace, { '.env': 'A=1', 'tls/site.pem': 'p', 'tls/site.key': 'k' });
+    const log = new MemoryLogger();
+    await walkSource({ workspace, source: '.', exclude: [], allowSecretFiles: ['tls/*.pem'], log });
+    const warned = log.lines.filter((line) => line.level === 'warn');
+    expect(warned.map((line) => line.text)).toEqual([
+      'the bundle will contain files that often hold secrets: .env, tls/site.key',
+    ]);
+    expect(warned[0]!.problem?.hint).toContain('if they are, list them in revision.allowSecretFiles');
+    const silent = new MemoryLogger();
+    await walkSource({
+      workspace,
+      source: '.',
+      exclude: [],
+      allowSecretFiles: ['.env', 'tls/'],
+      log: silent,
+    });
+    expect(silent.lines.filter((line) => line.level === 'warn')).toEqual([]);
+  });
+
   it('says which source folder is missing', async () => {
     await expect(walk([], 'build')).rejects.toThrow(
       'revision.source "build" does not exist in the workspace',

@@ -23,8 +23,9 @@ const s3: S3Client = createS3Client({
 });
 
 type Place = { s3: S3Client; bucket: string; prefix: string; application: string };
-const findRevisionBySha = (where: Place & { sha: string }) =>
+const findCommit = (where: Place & { sha: string }) =>
   new S3CommitRecords(where, new MemoryLogger()).find(where.sha);
+const findRevisionBySha = async (where: Place & { sha: string }) => (await findCommit(where))?.revision;
 const recordCommit = (
   where: Place,
   commit: CommitMetadata,
@@ -77,7 +78,11 @@ describe('the commit index', () => {
     const { where, deploy } = await bucketWithIndex();
     const uploaded = await deploy(A);
     expect(uploaded.uploaded).toBe(true);
-    expect(await findRevisionBySha({ ...where, sha: A })).toEqual({ ...uploaded, uploaded: false });
+    expect(await findCommit({ ...where, sha: A })).toEqual({
+      sha: A,
+      ref: 'refs/heads/main',
+      revision: { ...uploaded, uploaded: false },
+    });
     expect((await findRevisionBySha({ ...where, sha: A.slice(0, 7).toUpperCase() }))?.key).toBe(uploaded.key);
     expect(await findRevisionBySha({ ...where, sha: 'bbbbbbb' })).toBeUndefined();
   });

@@ -203,6 +203,7 @@ describe('pull-request previews', () => {
       'POST /repos/acme/shop/deployments',
       'POST /repos/acme/shop/deployments/1005/statuses',
       'GET /repos/acme/shop/issues/42/comments',
+      'POST /graphql',
       'PATCH /repos/acme/shop/issues/comments/1003',
       'POST /repos/acme/shop/deployments/1005/statuses',
       'PATCH /repos/acme/shop/issues/comments/1003',
@@ -217,6 +218,7 @@ describe('pull-request previews', () => {
       'POST /repos/acme/shop/deployments/1005/statuses',
       'POST /repos/acme/shop/deployments/1001/statuses',
       'GET /repos/acme/shop/issues/42/comments',
+      'POST /graphql',
       'PATCH /repos/acme/shop/issues/comments/1003',
     ]);
     expect(github.requests[0]!.query.get('environment')).toBe('preview-42');
@@ -262,11 +264,44 @@ describe('pull-request previews', () => {
     expect(github.calls()).toEqual([
       'GET /repos/acme/shop/issues/42/comments',
       'GET /repos/acme/shop/issues/42/comments',
+      'POST /graphql',
       `PATCH /repos/acme/shop/issues/comments/${ours}`,
       `PATCH /repos/acme/shop/issues/comments/${ours}`,
     ]);
     expect(github.comments.find((c) => c.id === ours)!.body).toContain('✅ succeeded');
     expect(github.comments.at(-1)!.body).toContain("another application's preview");
+  });
+
+  it("adopts only a comment the token's own account wrote: one by anybody else is left alone", async () => {
+    const planted = github.addComment(
+      42,
+      `${previewMarker('shop')}\n[Preview](https://evil.example.com)`,
+      'mallory',
+    );
+    await run(previewDeployed('opened', HEAD_1), { enabled: false });
+    expect(github.calls()).toEqual([
+      'GET /repos/acme/shop/issues/42/comments',
+      'POST /graphql',
+      'POST /repos/acme/shop/issues/42/comments',
+      'PATCH /repos/acme/shop/issues/comments/1001',
+    ]);
+    expect(github.comments.find((c) => c.id === planted)!.body).toContain('https://evil.example.com');
+    const ours = github.comments.filter((c) => c.id !== planted);
+    expect(ours).toEqual([expect.objectContaining({ author: 'github-actions[bot]' })]);
+    expect(ours[0]!.body).toContain('### Preview of shop: ✅ succeeded');
+    expect(warnings().map((w) => w.text)).toEqual([
+      'pull request #42: comment 1000 by mallory starts with the preview marker, but this token writes as github-actions[bot]: left alone',
+    ]);
+  });
+
+  it('a personal token adopts the comment its own user wrote, whatever the case of the login', async () => {
+    github.identity = 'Alice';
+    github.addComment(42, `${previewMarker('shop')}\nold`, 'github-actions[bot]');
+    const hers = github.addComment(42, `${previewMarker('shop')}\nold`, 'alice');
+    await run(previewDeployed('synchronize', HEAD_1), { enabled: false });
+    expect(github.calls().at(-1)).toBe(`PATCH /repos/acme/shop/issues/comments/${hers}`);
+    expect(github.comments.find((c) => c.id === hers)!.body).toContain('✅ succeeded');
+    expect(github.comments).toHaveLength(2);
   });
 
   it('a comment deleted since it was found is written again', async () => {

@@ -1,13 +1,14 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub strings, compared as written
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { loadTemplate, walk } from '../helpers/cfn.js';
+import { evaluate, expandLoops, iamMatches, loadTemplate, parameterValues, walk } from '../helpers/cfn.js';
 
 // No AWS here: the template is checked for shape and internal consistency; cfn-lint, when installed,
 // checks it against the CloudFormation resource specification too.
 const FILE = 'examples/aws-setup.cfn.yml';
 const template = loadTemplate(FILE);
-const resources = template.Resources;
+// The per-group policies of Fn::ForEach, as the stack with the default parameters creates them.
+const resources = expandLoops(template, parameterValues(template));
 // biome-ignore lint/suspicious/noExplicitAny: assertions reach deep into the template document
 const props = (id: string) => resources[id]?.Properties as Record<string, any>;
 
@@ -21,7 +22,7 @@ const PSEUDO = [
 ];
 
 describe('examples/aws-setup.cfn.yml', () => {
-  it('declares the resources of docs/setup-aws.md', () => {
+  it('declares the resources of docs/setup-aws.md, one policy per deployment group', () => {
     expect(template.AWSTemplateFormatVersion).toBe('2010-09-09');
     expect(Object.fromEntries(Object.entries(resources).map(([id, r]) => [id, r.Type]))).toEqual({
       RevisionBucket: 'AWS::S3::Bucket',
@@ -31,15 +32,25 @@ describe('examples/aws-setup.cfn.yml', () => {
       InstanceRole: 'AWS::IAM::Role',
       InstanceProfile: 'AWS::IAM::InstanceProfile',
       GitHubOidcProvider: 'AWS::IAM::OIDCProvider',
-      GitHubDeployRole: 'AWS::IAM::Role',
+      ProductionDeployRole: 'AWS::IAM::Role',
+      NonProductionDeployRole: 'AWS::IAM::Role',
+      PreviewDeployRole: 'AWS::IAM::Role',
+      RevisionsAndReads: 'AWS::IAM::ManagedPolicy',
+      DeployToProductionGroupproduction: 'AWS::IAM::ManagedPolicy',
+      DeployToNonProductionGroupstaging: 'AWS::IAM::ManagedPolicy',
+      DeployToNonProductionGrouptest1: 'AWS::IAM::ManagedPolicy',
+      DeployToNonProductionGrouptest2: 'AWS::IAM::ManagedPolicy',
+      DeployToNonProductionGroupfeature: 'AWS::IAM::ManagedPolicy',
+      DeployToPreviewGrouppr: 'AWS::IAM::ManagedPolicy',
     });
   });
 
   it('refers only to parameters, resources, conditions and attributes that exist', () => {
+    const expanded = { ...template, Resources: resources };
     const names = new Set([...Object.keys(template.Parameters ?? {}), ...Object.keys(resources), ...PSEUDO]);
     const conditions = new Set(Object.keys(template.Conditions ?? {}));
     const dangling: string[] = [];
-    for (const [key, value] of walk(template)) {
+    for (const [key, value] of walk(expanded)) {
       if (key === 'Ref' && !names.has(String(value))) dangling.push(`Ref ${value}`);
       if (key === 'Fn::GetAtt' && !(String((value as string[])[0]) in resources))
         dangling.push(`GetAtt ${value}`);
@@ -95,35 +106,135 @@ describe('examples/aws-setup.cfn.yml', () => {
     expect(props('InstanceProfile').Roles).toEqual([{ Ref: 'InstanceRole' }]);
   });
 
-  it('GitHub assumes the deploy role through OIDC, for the listed subjects only', () => {
-    const [trust] = props('GitHubDeployRole').AssumeRolePolicyDocument.Statement;
-    expect(trust.Action).toBe('sts:AssumeRoleWithWebIdentity');
-    expect(trust.Condition).toEqual({
-      StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-      StringLike: { 'token.actions.githubusercontent.com:sub': { Ref: 'GitHubSubjects' } },
-    });
+  it('GitHub assumes each role through OIDC, for the subjects of its environment class only', () => {
+    const subjects = {
+      production: 'repo:acme/shop:environment:production',
+      main: 'repo:acme/shop:ref:refs/heads/main',
+      feature: 'repo:acme/shop:ref:refs/heads/feature/x',
+      tag: 'repo:acme/shop:ref:refs/tags/v1.0.0',
+      pullRequest: 'repo:acme/shop:pull_request',
+      otherRepository: 'repo:acme/other:environment:production',
+      otherEnvironment: 'repo:acme/shop:environment:staging',
+    };
+    const accepted = (role: string, overrides: Record<string, string> = {}) =>
+      Object.entries(subjects)
+        .filter(([, sub]) => mayAssume(role, sub, overrides))
+        .map(([name]) => name);
+    expect(accepted('ProductionDeployRole')).toEqual(['production']);
+    expect(accepted('NonProductionDeployRole')).toEqual(['main', 'feature']);
+    expect(accepted('PreviewDeployRole')).toEqual(['pullRequest']);
+    expect(
+      accepted('NonProductionDeployRole', {
+        NonProductionSubjects:
+          'repo:acme/shop:ref:refs/heads/develop,repo:acme/shop:ref:refs/heads/feature/*',
+      }),
+    ).toEqual(['feature']);
+    expect(accepted('ProductionDeployRole', { ProductionEnvironment: 'staging' })).toEqual([
+      'otherEnvironment',
+    ]);
+    expect(template.Parameters?.GitHubRepository).not.toHaveProperty('Default');
     expect(props('GitHubOidcProvider')).toMatchObject({
       Url: 'https://token.actions.githubusercontent.com',
       ClientIdList: ['sts.amazonaws.com'],
     });
-    expect(template.Parameters?.GitHubSubjects).toEqual(
-      expect.objectContaining({ Type: 'CommaDelimitedList' }),
-    );
-    expect(template.Parameters?.GitHubSubjects).not.toHaveProperty('Default');
   });
 
-  it('the deploy role may pass only the service role, and only to CodeDeploy', () => {
-    const statements = props('GitHubDeployRole').Policies[0].PolicyDocument.Statement as Array<
-      Record<string, unknown>
-    >;
-    expect(statements.find((s) => s.Action === 'iam:PassRole')).toEqual({
-      Sid: 'PassTheServiceRoleToNewGroups',
-      Effect: 'Allow',
-      Action: 'iam:PassRole',
-      Resource: { 'Fn::GetAtt': ['CodeDeployServiceRole', 'Arn'] },
-      Condition: { StringEquals: { 'iam:PassedToService': 'codedeploy.amazonaws.com' } },
+  describe.each([
+    ['the default groups', {}],
+    [
+      'groups given as parameters',
+      { ProductionGroups: 'prod-eu,prod-us', NonProductionGroups: 'qa,dev-*', PreviewGroups: 'preview-?' },
+    ],
+  ])('with %s, each role deploys to its own groups and no other', (_, overrides: Record<string, string>) => {
+    const parameters = parameterValues(template, {
+      GitHubRepository: 'acme/shop',
+      ApplicationName: 'shop',
+      ...overrides,
     });
-    expect(statements.every((s) => s.Resource !== '*')).toBe(true);
+    const classes = {
+      ProductionDeployRole: parameters.ProductionGroups as string[],
+      NonProductionDeployRole: parameters.NonProductionGroups as string[],
+      PreviewDeployRole: parameters.PreviewGroups as string[],
+    };
+    const arn = (group: string) => `arn:aws:codedeploy:eu-west-1:123456789012:deploymentgroup:shop/${group}`;
+    const DEPLOYING = [
+      'codedeploy:CreateDeployment',
+      'codedeploy:StopDeployment',
+      'codedeploy:ContinueDeployment',
+      'codedeploy:CreateDeploymentGroup',
+      'codedeploy:DeleteDeploymentGroup',
+    ];
+
+    it.each(Object.keys(classes))('%s', (role) => {
+      const own = classes[role as keyof typeof classes];
+      const granted = statementsOf(role, parameters);
+      const deploying = granted.filter((s) => s.actions.some((action) => DEPLOYING.includes(action)));
+      expect(deploying.flatMap((s) => s.resources).sort()).toEqual(own.map(arn).sort());
+      // Wildcards included: no other class's group is reachable.
+      const others = Object.entries(classes).flatMap(([other, groups]) => (other === role ? [] : groups));
+      for (const statement of deploying)
+        for (const resource of statement.resources)
+          for (const group of others)
+            expect(iamMatches(resource, arn(group.replace(/[*?]/g, 'x'))), `${resource} ${group}`).toBe(
+              false,
+            );
+      const actions = new Set(deploying.flatMap((s) => s.actions));
+      expect([...actions].sort()).toEqual(
+        {
+          ProductionDeployRole: [
+            'codedeploy:ContinueDeployment',
+            'codedeploy:CreateDeployment',
+            'codedeploy:StopDeployment',
+          ],
+          NonProductionDeployRole: [
+            'codedeploy:ContinueDeployment',
+            'codedeploy:CreateDeployment',
+            'codedeploy:CreateDeploymentGroup',
+            'codedeploy:StopDeployment',
+          ],
+          PreviewDeployRole: [
+            'codedeploy:ContinueDeployment',
+            'codedeploy:CreateDeployment',
+            'codedeploy:CreateDeploymentGroup',
+            'codedeploy:DeleteDeploymentGroup',
+            'codedeploy:StopDeployment',
+          ],
+        }[role],
+      );
+      // Everything else a role may do to the application's groups is reading them.
+      for (const statement of granted.filter((s) => !deploying.includes(s)))
+        for (const action of statement.actions.filter((a) => a.startsWith('codedeploy:')))
+          expect(action, statement.sid).toMatch(
+            /^codedeploy:(Get|List|BatchGet|CreateApplication$|RegisterApplicationRevision$)/,
+          );
+    });
+  });
+
+  it('only roles that create groups may pass the service role, and only to CodeDeploy; only previews delete records', () => {
+    const parameters = parameterValues(template, { GitHubRepository: 'acme/shop', ApplicationName: 'shop' });
+    const passing = (role: string) =>
+      statementsOf(role, parameters).filter((s) => s.actions.includes('iam:PassRole'));
+    expect(passing('ProductionDeployRole')).toEqual([]);
+    for (const role of ['NonProductionDeployRole', 'PreviewDeployRole']) {
+      expect(passing(role)).toEqual([
+        {
+          sid: 'PassTheServiceRoleToNewGroups',
+          actions: ['iam:PassRole'],
+          resources: ['arn:aws:iam::123456789012:role/service-role'],
+          condition: { StringEquals: { 'iam:PassedToService': 'codedeploy.amazonaws.com' } },
+        },
+      ]);
+    }
+    const deleting = Object.keys(ROLES).flatMap((role) =>
+      statementsOf(role, parameters)
+        .filter((s) => s.actions.includes('s3:DeleteObject'))
+        .map((s) => [role, s.resources]),
+    );
+    expect(deleting).toEqual([
+      ['PreviewDeployRole', ['arn:aws:s3:::revisions/shop/.codedeploy-gitops/groups/*']],
+    ]);
+    const everything = Object.keys(ROLES).flatMap((role) => statementsOf(role, parameters));
+    expect(everything.every((s) => s.resources.every((r) => r !== '*'))).toBe(true);
   });
 
   const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
@@ -133,3 +244,80 @@ describe('examples/aws-setup.cfn.yml', () => {
     expect(lint.status).toBe(0);
   });
 });
+
+const ROLES = { ProductionDeployRole: 1, NonProductionDeployRole: 1, PreviewDeployRole: 1 };
+
+const VALUES = {
+  'AWS::Partition': 'aws',
+  'AWS::Region': 'eu-west-1',
+  'AWS::AccountId': '123456789012',
+  'AWS::NoValue': '',
+  'RevisionBucket.Arn': 'arn:aws:s3:::revisions',
+  RevisionBucket: 'revisions',
+  'CodeDeployServiceRole.Arn': 'arn:aws:iam::123456789012:role/service-role',
+  GitHubOidcProvider: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
+  ProductionDeployRole: 'ProductionDeployRole',
+  NonProductionDeployRole: 'NonProductionDeployRole',
+  PreviewDeployRole: 'PreviewDeployRole',
+};
+
+interface Granted {
+  sid: string;
+  actions: string[];
+  resources: string[];
+  condition?: unknown;
+}
+
+/** Every Allow statement of a role: its own policies and the managed policies attached to it, evaluated. */
+function statementsOf(role: string, parameters: Record<string, string | string[]>): Granted[] {
+  const expanded = expandLoops(template, parameters);
+  const context = { template, parameters, values: VALUES };
+  const documents = [
+    ...((expanded[role]?.Properties?.Policies as Array<{ PolicyDocument: unknown }> | undefined) ?? []).map(
+      (policy) => policy.PolicyDocument,
+    ),
+    ...Object.values(expanded)
+      .filter((resource) => resource.Type === 'AWS::IAM::ManagedPolicy')
+      .filter((policy) =>
+        ((policy.Properties?.Roles ?? []) as Array<{ Ref: string }>).some((r) => r.Ref === role),
+      )
+      .map((policy) => policy.Properties?.PolicyDocument),
+  ];
+  return documents.flatMap((document) =>
+    (evaluate(document, context) as { Statement: Array<Record<string, unknown>> }).Statement.map((s) => ({
+      sid: String(s.Sid),
+      actions: [s.Action].flat() as string[],
+      resources: [s.Resource].flat() as string[],
+      ...(s.Condition ? { condition: s.Condition } : {}),
+    })),
+  );
+}
+
+/** Whether STS would let a web-identity token with this `sub` assume the role (aud is sts.amazonaws.com). */
+function mayAssume(role: string, sub: string, overrides: Record<string, string> = {}): boolean {
+  const parameters = parameterValues(template, { GitHubRepository: 'acme/shop', ...overrides });
+  const trust = evaluate(template.Resources[role]?.Properties?.AssumeRolePolicyDocument, {
+    template,
+    parameters,
+    values: VALUES,
+  }) as {
+    Statement: Array<{ Action: string; Condition: Record<string, Record<string, string | string[]>> }>;
+  };
+  const claims: Record<string, string> = {
+    'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+    'token.actions.githubusercontent.com:sub': sub,
+  };
+  return trust.Statement.some(
+    (statement) =>
+      statement.Action === 'sts:AssumeRoleWithWebIdentity' &&
+      Object.entries(statement.Condition).every(([operator, tests]) =>
+        Object.entries(tests).every(([key, expected]) =>
+          [expected]
+            .flat()
+            .some((value) =>
+              operator === 'StringLike' ? iamMatches(value, claims[key] ?? '') : value === claims[key],
+            ),
+        ),
+      ),
+  );
+}

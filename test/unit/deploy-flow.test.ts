@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/core/problems.js';
 import type { RevisionChoice } from '../../src/deploy/results.js';
 import { type RunOptions, runDeployment } from '../../src/deploy/run.js';
 import type { RunnerEvent } from '../../src/event/trigger.js';
@@ -251,29 +252,96 @@ describe('the deployment flow on in-memory edges', () => {
     expect(source.prepared).toEqual([]);
   });
 
-  it('redeploys the revision an earlier run recorded for a commit, without archiving', async () => {
-    const { edges, codedeploy, source, commits } = world();
-    await commits.record(
-      { sha: OTHER_SHA, ref: 'refs/heads/develop' },
-      {
-        bucket: 'artifacts',
-        key: 'app/earlier.zip',
-        bundleType: 'zip',
-        eTag: '"e"',
-        digest: 'earlier',
-        bytes: 1,
-        files: 1,
-        uploaded: true,
-      },
-    );
-    const result = await runDeployment(
-      options(dispatchOn('develop'), { revision: { kind: 'sha', sha: OTHER_SHA.slice(0, 7) } }),
-      edges,
-    );
-    expect(result.status).toBe('succeeded');
-    expect(result.revision?.key).toBe('app/earlier.zip');
-    expect(source.prepared).toEqual([]);
-    expect(codedeploy.created()).toHaveLength(2);
+  describe('a redeploy by sha (revision input)', () => {
+    const EARLIER = {
+      bucket: 'artifacts',
+      key: 'app/earlier.zip',
+      bundleType: 'zip' as const,
+      eTag: '"e"',
+      digest: 'earlier',
+      bytes: 1,
+      files: 1,
+      uploaded: true,
+    };
+    const bySha = { revision: { kind: 'sha' as const, sha: OTHER_SHA.slice(0, 7) } };
+
+    async function recorded(ref = 'refs/heads/feature/x') {
+      const memory = world();
+      await memory.commits.record({ sha: OTHER_SHA, ref }, EARLIER);
+      return memory;
+    }
+
+    it('redeploys the recorded revision, without archiving, when the dispatched ref contains the commit', async () => {
+      const { edges, codedeploy, source, log } = await recorded('refs/heads/develop');
+      const asked: string[] = [];
+      edges.compareCommits = async (base, head) => {
+        asked.push(`${base}...${head}`);
+        return 'ahead';
+      };
+      const result = await runDeployment(options(dispatchOn('develop'), bySha), edges);
+      expect(result.status).toBe('succeeded');
+      expect(result.revision?.key).toBe('app/earlier.zip');
+      expect(source.prepared).toEqual([]);
+      expect(codedeploy.created()).toHaveLength(2);
+      expect(asked).toEqual([`${OTHER_SHA}...${SHA}`]);
+      expect(log.text()).toContain('commit bbbbbbb is in the history of refs/heads/develop (GitHub compare)');
+    });
+
+    it('is refused when the ref does not contain the commit and the groups never ran it: nothing is created', async () => {
+      const { edges, codedeploy } = await recorded();
+      edges.compareCommits = async () => 'diverged';
+      const run = runDeployment(options(dispatchOn('develop'), bySha), edges);
+      await expect(run).rejects.toThrow(UserError);
+      await expect(run).rejects.toThrow(
+        'revision: commit bbbbbbb (deployed from refs/heads/feature/x) is not in the history of refs/heads/develop (GitHub compare says diverged), and deployment group "staging" never ran its revision',
+      );
+      await expect(run).rejects.toThrow('deployment group "test1" never ran its revision');
+      expect(codedeploy.created()).toEqual([]);
+    });
+
+    it('looks for the revision among the 100 newest deployments of the group, no further', async () => {
+      const { edges, codedeploy } = await recorded();
+      edges.compareCommits = async () => 'diverged';
+      const ran = { revision: { revisionType: 'S3' as const, s3Location: EARLIER } };
+      codedeploy.addDeployment('staging', succeedsAfter(1_000), ran, 500_000);
+      codedeploy.addDeployment('test1', succeedsAfter(1_000), ran, 500_000);
+      for (let i = 0; i < 99; i++) codedeploy.addDeployment('staging', succeedsAfter(1_000), {}, 400_000 - i);
+      for (let i = 0; i < 100; i++) codedeploy.addDeployment('test1', succeedsAfter(1_000), {}, 400_000 - i);
+      const run = runDeployment(options(dispatchOn('develop'), bySha), edges);
+      await expect(run).rejects.toThrow(
+        'deployment group "test1" never ran its revision (its last 100 deployments)',
+      );
+      await expect(run).rejects.not.toThrow('"staging" never ran');
+    });
+
+    it('is allowed on a group that ran the revision before, even when GitHub cannot be asked', async () => {
+      const { edges, codedeploy } = await recorded();
+      codedeploy.addDeployment(
+        'staging',
+        succeedsAfter(1_000),
+        { revision: { revisionType: 'S3', s3Location: EARLIER } },
+        60_000,
+      );
+      codedeploy.addDeployment('staging', succeedsAfter(1_000), {}, 30_000);
+      edges.compareCommits = async () => {
+        throw new Error('GitHub is down');
+      };
+      const refused = runDeployment(options(dispatchOn('develop'), bySha), edges);
+      await expect(refused).rejects.toThrow(
+        'GitHub compare says unknown), and deployment group "test1" never ran its revision',
+      );
+      await expect(refused).rejects.not.toThrow('"staging" never ran');
+      expect(codedeploy.created()).toEqual([]);
+      codedeploy.addDeployment(
+        'test1',
+        succeedsAfter(1_000),
+        { revision: { revisionType: 'S3', s3Location: EARLIER } },
+        60_000,
+      );
+      const result = await runDeployment(options(dispatchOn('develop'), bySha), edges);
+      expect(result.status).toBe('succeeded');
+      expect(codedeploy.created()).toHaveLength(2);
+    });
   });
 
   describe('teardown of a closed pull request', () => {
@@ -309,6 +377,60 @@ describe('the deployment flow on in-memory edges', () => {
       createdGroup: true,
     });
     expect(ledger.created.get('feature-login')).toBe('id-feature-login');
+  });
+
+  describe('a group created from a template whose placeholders the ref fills', () => {
+    const TEMPLATED = `
+application: shop
+revision: { bucket: artifacts }
+branches:
+  main: production
+  "feature/*": { deploymentGroup: "feature-{name}", create: { from: feature-template } }
+`;
+    function templated() {
+      const memory = memoryEdges(TEMPLATED);
+      memory.codedeploy.addGroup('production', {
+        ec2TagFilters: [{ Key: 'Environment', Value: 'production', Type: 'KEY_AND_VALUE' }],
+      });
+      memory.codedeploy.addGroup('feature-template', {
+        ec2TagFilters: [{ Key: 'Environment', Value: '{name}', Type: 'KEY_AND_VALUE' }],
+      });
+      return memory;
+    }
+
+    it("is refused before anything is written when the filled tag selects a named group's instances", async () => {
+      const { edges, codedeploy, store } = templated();
+      await expect(runDeployment(options(pushOf('feature/production')), edges)).rejects.toThrow(
+        'deployment group "feature-production" would be created from "feature-template" with EC2 tag "Environment=production"',
+      );
+      expect(store.objects.size).toBe(0);
+      expect(
+        codedeploy.calls.filter((call) => call.op === 'createGroup' || call.op === 'createDeployment'),
+      ).toEqual([]);
+    });
+
+    it('is created and deployed for any other name, reading the named groups once', async () => {
+      const { edges, codedeploy } = templated();
+      const result = await runDeployment(options(pushOf('feature/login')), edges);
+      expect(result.groups[0]).toMatchObject({
+        group: 'feature-login',
+        outcome: 'succeeded',
+        createdGroup: true,
+      });
+      const create = codedeploy.calls.find((call) => call.op === 'createGroup')!;
+      expect((create.arg as { ec2TagFilters: unknown }).ec2TagFilters).toEqual([
+        { Key: 'Environment', Value: 'login', Type: 'KEY_AND_VALUE' },
+      ]);
+      const reads = codedeploy.calls.filter((call) => call.op === 'getGroup').map((call) => call.arg);
+      expect(reads.slice(0, 4)).toEqual(['feature-login', 'feature-template', 'production', 'feature-login']);
+    });
+
+    it('reads no other group when the template has no placeholder in what it selects', async () => {
+      const { edges, codedeploy } = world();
+      await runDeployment(options(pushOf('feature/login')), edges);
+      const reads = codedeploy.calls.filter((call) => call.op === 'getGroup').map((call) => call.arg);
+      expect(reads).toEqual(['feature-login', 'staging', 'feature-login']);
+    });
   });
 
   it('uploads nothing and creates nothing when preflight finds a group missing', async () => {

@@ -2,19 +2,29 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { parseConfigOrThrow } from '../../src/config/load.js';
+import type { Config } from '../../src/config/types.js';
+import { planDeployments } from '../../src/plan/plan.js';
+import { dispatch, pullRequest, push } from '../helpers/triggers.js';
 
 // The workflows people copy must stay true to action.yml: every `with:` key an input, every
 // `steps.<id>.outputs.<name>` an output, every `inputs.<name>` a workflow_dispatch input.
 
 interface Step {
   id?: string;
+  if?: string;
   uses?: string;
   with?: Record<string, unknown>;
+}
+interface Job {
+  if?: string;
+  environment?: string;
+  steps: Step[];
 }
 interface Workflow {
   on: Record<string, { inputs?: Record<string, unknown> } | null>;
   permissions?: Record<string, string>;
-  jobs: Record<string, { steps: Step[] }>;
+  jobs: Record<string, Job>;
 }
 
 const action = parse(readFileSync('action.yml', 'utf8')) as {
@@ -91,4 +101,163 @@ describe('example workflows', () => {
     });
     expect(preview.concurrency?.group).toContain('github.event.pull_request.number');
   });
+});
+
+// The boundary of docs/setup-aws.md: a job gets the role of its environment class, and the
+// production role only in the GitHub environment production. The workflows route each ref to its job
+// with `if:` expressions, evaluated here as GitHub does for the events and refs they handle.
+
+/** The map each workflow is written for. */
+const mapOf = (name: string): Config =>
+  parseConfigOrThrow(
+    name.startsWith('README.md')
+      ? [...readFileSync('README.md', 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)]
+          .map((m) => m[1]!)
+          .find((block) => /^application:/m.test(block))!
+      : readFileSync('examples/codedeploy.yml', 'utf8'),
+    'map',
+  ).config;
+
+const ROLE = /vars\.CODEDEPLOY_(PRODUCTION|NONPRODUCTION|PREVIEW)_ROLE_ARN/;
+const roleOf = (job: Job) => {
+  const step = job.steps.find((candidate) =>
+    candidate.uses?.startsWith('aws-actions/configure-aws-credentials'),
+  );
+  return ROLE.exec(String(step?.with?.['role-to-assume']))?.[1];
+};
+
+type Context = Record<string, string>;
+
+function context(event: string, ref: string, extra: Context = {}): Context {
+  return {
+    'github.event_name': event,
+    'github.ref': ref,
+    'github.repository': 'acme/shop',
+    'github.event.pull_request.head.repo.full_name': 'acme/shop',
+    ...extra,
+  };
+}
+
+/** GitHub's expression syntax, as far as the workflows use it: names, 'strings', == != ! && || ( ) startsWith(a, b). */
+function evaluate(expression: string | undefined, values: Context): boolean | string {
+  if (expression === undefined) return true;
+  const tokens = expression.match(/'[^']*'|[A-Za-z_][\w.-]*|==|!=|&&|\|\||[!(),]/g) ?? [];
+  let at = 0;
+  const next = () => tokens[at++]!;
+  const primary = (): boolean | string => {
+    const token = next();
+    if (token === '!') return !truthy(primary());
+    if (token === '(') {
+      const value = or();
+      next();
+      return value;
+    }
+    if (token.startsWith("'")) return token.slice(1, -1);
+    if (token === 'startsWith') {
+      next();
+      const text = String(or());
+      next();
+      const prefix = String(or());
+      next();
+      return text.toLowerCase().startsWith(prefix.toLowerCase());
+    }
+    return values[token] ?? '';
+  };
+  const compare = (): boolean | string => {
+    const left = primary();
+    if (tokens[at] !== '==' && tokens[at] !== '!=') return left;
+    const equal = next() === '==';
+    return (String(left).toLowerCase() === String(primary()).toLowerCase()) === equal;
+  };
+  const and = (): boolean | string => {
+    let value = compare();
+    while (tokens[at] === '&&') {
+      next();
+      const right = compare();
+      value = truthy(value) && truthy(right);
+    }
+    return value;
+  };
+  const or = (): boolean | string => {
+    let value = and();
+    while (tokens[at] === '||') {
+      next();
+      const right = and();
+      value = truthy(value) || truthy(right);
+    }
+    return value;
+  };
+  return or();
+}
+const truthy = (value: boolean | string) => value !== false && value !== '';
+
+const routed = workflows.filter(
+  (w) => w.workflow && Object.values(w.workflow.jobs).some((job) => roleOf(job)),
+);
+
+describe.each(routed)('$name: each job assumes the role of its environment class', ({ name, workflow }) => {
+  const jobs = Object.entries(workflow!.jobs);
+  const map = mapOf(name);
+  const events = Object.keys(workflow!.on);
+
+  const refs = [
+    'refs/heads/master',
+    'refs/heads/develop',
+    'refs/heads/feature/x',
+    'refs/heads/release/1.0',
+    'refs/tags/v1.2.0',
+    'refs/tags/other',
+  ];
+  const forPullRequests = (action: string, head = 'acme/shop') =>
+    context('pull_request', 'refs/pull/7/merge', {
+      'github.event.action': action,
+      'github.event.pull_request.head.repo.full_name': head,
+    });
+
+  it('the production role only in the environment production; the preview role only for pull requests', () => {
+    for (const [id, job] of jobs) {
+      const role = roleOf(job);
+      expect(role === 'PRODUCTION', id).toBe(job.environment === 'production');
+      const forPushes = events
+        .filter((event) => event !== 'pull_request')
+        .some((event) => refs.some((ref) => truthy(evaluate(job.if, context(event, ref)))));
+      const forPulls = events.includes('pull_request') && truthy(evaluate(job.if, forPullRequests('opened')));
+      expect(role === 'PREVIEW', id).toBe(forPulls);
+      expect(forPulls && forPushes, id).toBe(false);
+    }
+  });
+
+  const cases = events
+    .filter((event) => event === 'push' || event === 'workflow_dispatch')
+    .flatMap((event) => refs.map((ref) => [event, ref] as const));
+  it.each(cases)('%s of %s runs in the job of the class the map deploys it to', (event, ref) => {
+    const running = jobs
+      .filter(([, job]) => truthy(evaluate(job.if, context(event, ref))))
+      .map(([, job]) => roleOf(job));
+    const trigger = event === 'push' ? push(ref) : dispatch(ref.replace(/^refs\/heads\//, ''));
+    if (event === 'workflow_dispatch' && ref.startsWith('refs/tags/')) return;
+    const plan = planDeployments(map, trigger);
+    const groups = plan.skipped ? [] : plan.deployments.map((d) => d.deploymentGroup);
+    if (groups.includes('production')) expect(running).toEqual(['PRODUCTION']);
+    else if (ref.startsWith('refs/tags/')) expect(running).toEqual([]);
+    else expect(running).toEqual(['NONPRODUCTION']);
+  });
+
+  it.skipIf(!events.includes('pull_request'))(
+    'a pull request runs in the preview job: a closed one checks out nothing, a fork gets no credentials',
+    () => {
+      const running = jobs.filter(([, job]) => truthy(evaluate(job.if, forPullRequests('opened'))));
+      expect(running.map(([, job]) => roleOf(job))).toEqual(['PREVIEW']);
+      const steps = running[0]![1].steps;
+      const checkout = steps.find((step) => step.uses?.startsWith('actions/checkout'))!;
+      const credentials = steps.find((step) =>
+        step.uses?.startsWith('aws-actions/configure-aws-credentials'),
+      )!;
+      expect(truthy(evaluate(checkout.if, forPullRequests('closed')))).toBe(false);
+      expect(truthy(evaluate(checkout.if, forPullRequests('synchronize')))).toBe(true);
+      expect(truthy(evaluate(credentials.if, forPullRequests('opened', 'stranger/shop')))).toBe(false);
+      expect(truthy(evaluate(credentials.if, forPullRequests('opened')))).toBe(true);
+      expect(planDeployments(map, pullRequest('opened'))).toMatchObject({ skipped: false });
+    },
+  );
 });

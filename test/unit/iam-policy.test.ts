@@ -2,12 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type AwsService, iamActionsFor, UPLOAD_ACTIONS } from '../../src/aws/iam-actions.js';
-import { loadTemplate, walk } from '../helpers/cfn.js';
+import { expandLoops, loadTemplate, parameterValues, walk } from '../helpers/cfn.js';
 
 /**
- * The permissions documented for the deploy role must be exactly those the code needs: every IAM
+ * The permissions documented for the deploy roles must be exactly those the code needs: every IAM
  * action of every AWS command src/ sends is granted (else a user meets AccessDenied), and nothing else
- * is (least privilege). The command list is read from the sources at test time, so adding a call
+ * is (least privilege). There is one role per environment class (production, non-production,
+ * previews); the table of docs/setup-aws.md says which role has which action, and the template must
+ * agree. The command list is read from the sources at test time, so adding a call
  * without documenting its permission fails here, naming the action and where it is called.
  *
  * src/local/ is left out: it is the local CodeDeploy emulator, whose S3 reads stand for the agent on
@@ -78,16 +80,59 @@ async function awsCalls(): Promise<Call[]> {
 
 const IAM_ACTION = /^(s3|codedeploy|iam):[A-Za-z0-9]+$/;
 
-function templateActions(): string[] {
+/** The deploy roles of the template, as docs/setup-aws.md names them. */
+const ROLES: Record<string, string> = {
+  production: 'ProductionDeployRole',
+  'non-production': 'NonProductionDeployRole',
+  previews: 'PreviewDeployRole',
+};
+
+/** The policy documents attached to a role: its own and the managed ones (per-group loops expanded). */
+function policyDocuments(role: string): unknown[] {
   const template = loadTemplate('examples/aws-setup.cfn.yml');
-  const role = template.Resources.GitHubDeployRole;
-  expect(role?.Type).toBe('AWS::IAM::Role');
+  const resources = expandLoops(template, parameterValues(template));
+  expect(resources[role]?.Type, role).toBe('AWS::IAM::Role');
+  const own = (resources[role]?.Properties?.Policies as Array<{ PolicyDocument: unknown }> | undefined) ?? [];
+  const managed = Object.values(resources).filter(
+    (resource) =>
+      resource.Type === 'AWS::IAM::ManagedPolicy' &&
+      ((resource.Properties?.Roles ?? []) as Array<{ Ref?: string }>).some((r) => r.Ref === role),
+  );
+  return [
+    ...own.map((policy) => policy.PolicyDocument),
+    ...managed.map((policy) => policy.Properties?.PolicyDocument),
+  ];
+}
+
+function actionsIn(document: unknown): string[] {
   const actions: string[] = [];
-  for (const [key, value] of walk(role?.Properties?.Policies)) {
+  for (const [key, value] of walk(document)) {
     if (key !== 'Action') continue;
     for (const action of [value].flat()) actions.push(String(action));
   }
   return actions;
+}
+
+/** Every action a role is granted, once. */
+function roleActions(role: string): string[] {
+  return [...new Set(policyDocuments(role).flatMap(actionsIn))].sort();
+}
+
+function templateActions(): string[] {
+  return [...new Set(Object.values(ROLES).flatMap(roleActions))];
+}
+
+/** The Roles column of docs/setup-aws.md: action → the template roles it names. */
+function documentedRoles(): Map<string, string[]> {
+  const text = readFileSync('docs/setup-aws.md', 'utf8');
+  const section = /<!-- iam-actions:start -->([\s\S]*?)<!-- iam-actions:end -->/.exec(text)?.[1] ?? '';
+  return new Map(
+    [...section.matchAll(/^\|\s*`([^`]+)`\s*\|([^|]+)\|/gm)].map((m) => {
+      const cell = m[2]!.trim();
+      const names = cell === 'all' ? Object.keys(ROLES) : cell.split(/,\s*/);
+      return [m[1]!, names.map((name) => ROLES[name] ?? `unknown role "${name}"`).sort()];
+    }),
+  );
 }
 
 function documentedActions(): string[] {
@@ -105,7 +150,7 @@ function difference(a: Iterable<string>, b: Set<string>): string[] {
   return [...new Set(a)].filter((x) => !b.has(x)).sort();
 }
 
-describe('the deploy role grants exactly what the code calls', () => {
+describe('the deploy roles grant exactly what the code calls', () => {
   let calls: Call[];
   let needed: Set<string>;
 
@@ -133,12 +178,12 @@ describe('the deploy role grants exactly what the code calls', () => {
           .map((c) => `${c.file}:${c.line}`)
           .join(', ')})`,
     );
-    expect(where, 'add to the GitHubDeployRole policy of examples/aws-setup.cfn.yml').toEqual([]);
+    expect(where, 'add to a deploy role of examples/aws-setup.cfn.yml').toEqual([]);
   });
 
   it('examples/aws-setup.cfn.yml grants nothing the code does not need', () => {
     const extra = difference(templateActions(), needed);
-    expect(extra, 'remove from the GitHubDeployRole policy of examples/aws-setup.cfn.yml').toEqual([]);
+    expect(extra, 'remove from the deploy roles of examples/aws-setup.cfn.yml').toEqual([]);
   });
 
   it('docs/setup-aws.md lists every action the code needs, and nothing else', () => {
@@ -148,9 +193,34 @@ describe('the deploy role grants exactly what the code calls', () => {
     expect(documented.length, 'each action once').toBe(new Set(documented).size);
   });
 
-  it('the policy lists each action once', () => {
-    const actions = templateActions();
-    expect(actions.length).toBe(new Set(actions).size);
+  it('docs/setup-aws.md names, for each action, exactly the roles the template grants it to', () => {
+    const granted = new Map<string, string[]>();
+    for (const role of Object.values(ROLES))
+      for (const action of roleActions(role))
+        granted.set(action, [...(granted.get(action) ?? []), role].sort());
+    expect(Object.fromEntries(documentedRoles())).toEqual(Object.fromEntries(granted));
+  });
+
+  it('the roles differ only in what deploys, creates and deletes: the rest is granted to all three', () => {
+    const [production, nonProduction, previews] = Object.values(ROLES).map(roleActions);
+    expect(difference(nonProduction!, new Set(production))).toEqual([
+      'codedeploy:CreateDeploymentGroup',
+      'iam:PassRole',
+    ]);
+    expect(difference(previews!, new Set(nonProduction))).toEqual([
+      'codedeploy:DeleteDeploymentGroup',
+      's3:DeleteObject',
+    ]);
+    expect(difference(production!, new Set(previews))).toEqual([]);
+  });
+
+  it('each policy document lists each action once', () => {
+    for (const role of Object.values(ROLES)) {
+      for (const document of policyDocuments(role)) {
+        const actions = actionsIn(document);
+        expect(actions.length, role).toBe(new Set(actions).size);
+      }
+    }
   });
 });
 

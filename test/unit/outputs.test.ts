@@ -7,6 +7,7 @@ import {
   sequentialNotStarted,
   skipped,
   successOnThreeGroups,
+  supersededOnly,
 } from '../helpers/run-results.js';
 
 describe('actionOutputs', () => {
@@ -65,6 +66,29 @@ describe('actionOutputs', () => {
     });
     expect(outputs['skip-reason']).toContain('set to skip');
     expect(JSON.parse(outputs.plan!)).toMatchObject({ skipped: true, deployments: [] });
+  });
+
+  it('a run whose every group was superseded says so, and that nothing was deployed', () => {
+    const outputs = actionOutputs(supersededOnly());
+    expect(outputs).toMatchObject({
+      status: 'superseded',
+      skipped: 'true',
+      'deployment-groups': 'staging,test1,test2',
+      'deployment-ids': '',
+    });
+    expect(outputs['skip-reason']).toBe(
+      ['staging', 'test1', 'test2']
+        .map(
+          (group) =>
+            `${group}: commit 0123456 is older than 89abcde (deployment d-NEWER${group}, run 1300.1), which a later run already deployed`,
+        )
+        .join('; '),
+    );
+    expect(JSON.parse(outputs.deployments!).map((d: { status: string }) => d.status)).toEqual([
+      'superseded',
+      'superseded',
+      'superseded',
+    ]);
   });
 
   it('a dry run lists the planned groups without ids', () => {

@@ -174,17 +174,73 @@ describe('workflow_dispatch', () => {
     expect(groups(planDeployments(config, dispatch('develop')))).toEqual(['staging', 'test1', 'test2']);
   });
 
-  it('explicit groups override the mapping and keep the settings of the mapping that names them', () => {
-    const plan = planDeployments(config, dispatch('develop'), { groups: ['production', 'adhoc'] });
+  it('explicit groups pick among the groups the map gives the ref, with their settings', () => {
+    const plan = planDeployments(config, dispatch('feature/login'), { groups: ['feature-login'] });
     expect(plan).toMatchObject({
       deployments: [
         {
-          deploymentGroup: 'production',
+          deploymentGroup: 'feature-login',
           mapping: 'deployment-groups input',
-          deploymentConfig: 'CodeDeployDefault.HalfAtATime',
+          create: true,
+          createFrom: 'staging',
+          environmentUrl: 'https://login.preview.example.com',
         },
-        { deploymentGroup: 'adhoc', deploymentConfig: 'CodeDeployDefault.OneAtATime', create: false },
       ],
+    });
+    expect(groups(planDeployments(config, dispatch('develop'), { groups: ['test2'] }))).toEqual(['test2']);
+  });
+
+  describe('a group the map gives another ref', () => {
+    const { config: allowing } = parseConfigOrThrow(
+      `application: a
+revision: {bucket: bucket-x}
+branches:
+  main: { deploymentGroup: production, deploymentConfig: CodeDeployDefault.HalfAtATime }
+  develop:
+    deploymentGroups: [staging]
+    dispatch: { groups: [production, adhoc] }
+  'feature/*': feature-{name}
+  'experimental/**': ~
+`,
+      'c.yml',
+    );
+
+    it('is refused, naming the entries that deploy there and how to allow it', () => {
+      const plan = () => planDeployments(allowing, dispatch('feature/x'), { groups: ['production'] });
+      expect(plan).toThrow(UserError);
+      expect(plan).toThrow(
+        /^c\.yml:8:3: deployment-groups: the map does not give branch "feature\/x" the deployment group "production" \(it matches "feature\/\*", which deploys it to feature-x\); refused/,
+      );
+      expect(plan).toThrow(
+        'run the workflow on a ref "main" (c.yml:4:3) matches, or list "production" under "dispatch: { groups: [...] }" of "feature/*"',
+      );
+    });
+
+    it('is refused on a ref the map skips or does not match, every group at once', () => {
+      const skipped = () =>
+        planDeployments(allowing, dispatch('experimental/a'), { groups: ['staging', 'production'] });
+      expect(skipped).toThrow('(it matches "experimental/**", which skips it)');
+      expect(skipped).toThrow(/staging[\s\S]*production/);
+      expect(() => planDeployments(allowing, dispatch('other'), { groups: ['staging'] })).toThrow(
+        '(no entry of the map matches it)',
+      );
+    });
+
+    it("is allowed when the ref's entry lists it under dispatch, with the settings of the mapping that names it", () => {
+      const plan = planDeployments(allowing, dispatch('develop'), { groups: ['production', 'adhoc'] });
+      expect(plan).toMatchObject({
+        deployments: [
+          {
+            deploymentGroup: 'production',
+            mapping: 'deployment-groups input',
+            deploymentConfig: 'CodeDeployDefault.HalfAtATime',
+          },
+          { deploymentGroup: 'adhoc', create: false, environment: 'adhoc' },
+        ],
+      });
+      expect(
+        (plan as { deployments: Array<{ deploymentConfig?: string }> }).deployments[1]!.deploymentConfig,
+      ).toBeUndefined();
     });
   });
 
@@ -340,9 +396,68 @@ pullRequests:
     );
   });
 
+  it('a ref cannot choose a group a mapping may be dispatched to', () => {
+    const { config: dispatching } = parseConfigOrThrow(
+      "application: a\nrevision: {bucket: bucket-x}\nbranches:\n  main: { deploymentGroup: web, dispatch: { groups: [hotfix] } }\n  '*': '{branch}'\n",
+      'c.yml',
+    );
+    expect(() => planDeployments(dispatching, push('refs/heads/hotfix'))).toThrow(
+      'makes deployment group "hotfix", which "main" (c.yml:4:3) may be dispatched to; refused',
+    );
+  });
+
   it('lets other names through, and a group two mappings name outright', () => {
     expect(groups(planDeployments(loose, push('refs/heads/fix-login')))).toEqual(['fix-login']);
     expect(groups(planDeployments(config, push('refs/heads/release/2.0')))).toEqual(['production']);
+  });
+});
+
+describe("a ref name never chooses another mapping's GitHub environment", () => {
+  const { config: environments } = parseConfigOrThrow(
+    `application: a
+revision: {bucket: bucket-x}
+branches:
+  main: { deploymentGroup: web-prod, environment: production }
+  develop: staging
+  'feature/*': { deploymentGroup: 'feature-{name}', environment: '{name}' }
+  'named/*': { deploymentGroup: 'named-{name}', environment: features }
+  '*': 'env-{branch}'
+  'raw/*': '{name}'
+pullRequests:
+  deploymentGroup: pr-{pr}
+  environment: '{branch}'
+`,
+    'c.yml',
+  );
+
+  it.each([
+    ['refs/heads/feature/production', 'production', '"main" (c.yml:4:3)'],
+    ['refs/heads/feature/Staging', 'Staging', '"develop" (c.yml:5:3)'],
+    ['refs/heads/feature/features', 'features', '"named/*" (c.yml:7:3)'],
+  ])('%s → environment %s is refused', (ref, environment, owner) => {
+    const plan = () => planDeployments(environments, push(ref));
+    expect(plan).toThrow(UserError);
+    expect(plan).toThrow(
+      `its environment "{name}" makes GitHub environment "${environment}", which ${owner} records its deployments in; refused`,
+    );
+    expect(plan).toThrow('give the environment a fixed part');
+  });
+
+  it('holds for the environment a group name gives by default, and for pull requests', () => {
+    expect(() => planDeployments(environments, push('refs/heads/raw/production'))).toThrow(
+      'its template (the environment by default) "{name}" makes GitHub environment "production", which "main" (c.yml:4:3) records its deployments in',
+    );
+    expect(() => planDeployments(environments, pullRequest('opened', { headRef: 'production' }))).toThrow(
+      'makes GitHub environment "production", which "main"',
+    );
+  });
+
+  it('lets other environments through, and a fixed environment shared by a pattern', () => {
+    const plan = planDeployments(environments, push('refs/heads/feature/login'));
+    expect(plan).toMatchObject({ deployments: [{ deploymentGroup: 'feature-login', environment: 'login' }] });
+    expect(planDeployments(environments, push('refs/heads/named/a'))).toMatchObject({
+      deployments: [{ environment: 'features' }],
+    });
   });
 });
 

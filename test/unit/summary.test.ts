@@ -9,6 +9,7 @@ import {
   sequentialNotStarted,
   skipped,
   successOnThreeGroups,
+  supersededOnly,
 } from '../helpers/run-results.js';
 
 // Golden files: test/golden/summary-*.md hold the exact job summary. After an intended change,
@@ -20,6 +21,7 @@ const cases: Array<[string, () => RunResult]> = [
   ['dry-run', dryRun],
   ['sequential', sequentialNotStarted],
   ['teardown', previewTornDown],
+  ['superseded', supersededOnly],
 ];
 
 describe('renderSummary (golden files)', () => {
