@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { GetDeploymentCommand, GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from 'vitest';
-import { LOG_TAIL_CHARS } from '../../src/local/agent/hooks.js';
 import { previewMarker } from '../../src/report/pr-comment.js';
 import {
   type DeployEnv,
@@ -420,10 +419,11 @@ describe.concurrent('text from outside the run never commands the runner', () =>
   it('a failing hook whose output holds workflow commands, in every form: shown in the log, executed never', async (context) => {
     const env = await setup(context);
     await env.createGroups(['g']);
-    // The log tail is the last LOG_TAIL_CHARS of the event's output, each line prefixed [stdout]:
-    // the filler makes the tail begin inside the first line, at its "::set-output".
+    // The log tail holds the event's last whole lines, each prefixed [stdout]: a command can only
+    // start a line the runner reads after a carriage return, or sit inside one.
     const cut = '::set-output name=status::succeeded';
     const hostile = [
+      `w\r${cut}`,
       'fine\r::error::pwned by a carriage return',
       'x\r::add-mask::DB_PASSWORD',
       'y\r::stop-commands::hooks-token',
@@ -431,9 +431,7 @@ describe.concurrent('text from outside the run never commands the runner', () =>
       'legacy ##[error]pwned anywhere in a line',
       '##[add-mask]legacy mask',
     ];
-    const rest = hostile.map((line) => `[stdout]${line}\n`).join('');
-    const filler = 'f'.repeat(LOG_TAIL_CHARS - `${cut}\n`.length - rest.length - '[stdout]\n'.length);
-    const output = `${'p'.repeat(3000)}${cut}\n${filler}\n${hostile.join('\n')}\n`;
+    const output = `${'p'.repeat(3000)}\n${hostile.join('\n')}\n`;
     const workspace = await env.workspace(
       testConfig('  develop: g\n'),
       {},
