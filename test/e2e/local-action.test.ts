@@ -39,7 +39,18 @@ function localAction(dotenv: string): Promise<{ code: number | null; output: str
   return new Promise((done) => child.on('close', (code) => done({ code, output })));
 }
 
+const outputsOf = (output: string) =>
+  Object.fromEntries([...output.matchAll(/^::set-output name=([^:]+)::(.*)$/gm)].map((m) => [m[1], m[2]]));
+
 describe('@github/local-action', () => {
+  it('runs the dry run of .env.example that docs/development.md shows', async () => {
+    const { output } = await localAction('.env.example');
+    expect(outputsOf(output), output).toMatchObject({
+      status: 'planned',
+      'deployment-groups': 'staging,test1,test2',
+    });
+  });
+
   it('runs src/main.ts through a deployment on the local CodeDeploy', async () => {
     await env.createGroups(['la-staging']);
     const workspace = await env.workspace(testConfig('  develop: la-staging\n'));
@@ -76,9 +87,7 @@ describe('@github/local-action', () => {
 
     const { output } = await localAction(dotenv);
 
-    const outputs = Object.fromEntries(
-      [...output.matchAll(/^::set-output name=([^:]+)::(.*)$/gm)].map((m) => [m[1], m[2]]),
-    );
+    const outputs = outputsOf(output);
     expect(outputs.status, output).toBe('succeeded');
     const [deployment] = JSON.parse(outputs.deployments ?? '[]');
     expect(deployment).toMatchObject({ group: 'la-staging', status: 'succeeded' });
