@@ -44,7 +44,7 @@ if (latest && compare(parts, latest) < 0)
 // What GitHub runs is the committed dist/: it must be what the sources build to.
 run('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
 try {
-  run('node', ['scripts/check-dist.mjs'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  run(process.execPath, ['scripts/check-dist.mjs'], { stdio: ['ignore', 'ignore', 'pipe'] });
 } catch (error) {
   refuse(`${String(error.stderr).trim()}\n(the rebuilt files are left in the working tree)`);
 }
