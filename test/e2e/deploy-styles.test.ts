@@ -55,7 +55,10 @@ const STOP_WHEN_READY = {
   deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT' as const, waitTimeInMinutes: 120 },
 };
 
-describe.concurrent('deployment styles, end to end', () => {
+// The action polls in real time, up to 30 s apart when a deployment is slower than forecast (a loaded
+// machine): a test that follows a deployment and then its rollback may wait that twice, on top of
+// the work itself. Two minutes each, not the suite's one.
+describe.concurrent('deployment styles, end to end', { timeout: 120_000 }, () => {
   it.each([
     ['OneAtATime', 1],
     ['HalfAtATime', 2],
