@@ -4,23 +4,7 @@
 // (which TypeScript 7 no longer has) and splits ESM chunks.
 import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
-import { generateSchemaValidator, VIRTUAL_ID } from './schema-validator.mjs';
-
-const configSchema = {
-  name: 'config-schema',
-  setup(builder) {
-    builder.onResolve({ filter: new RegExp(`^${VIRTUAL_ID}$`) }, () => ({
-      path: VIRTUAL_ID,
-      namespace: 'virtual',
-    }));
-    builder.onLoad({ filter: /.*/, namespace: 'virtual' }, () => ({
-      contents: generateSchemaValidator('schema/codedeploy.schema.json'),
-      loader: 'js',
-      resolveDir: process.cwd(),
-      watchFiles: ['schema/codedeploy.schema.json'],
-    }));
-  },
-};
+import { writeSchemaValidator } from './schema-validator.mjs';
 
 // @actions/core imports its OIDC client at load time, and through it @actions/http-client and undici
 // (~0.5 MB). We never call getIDToken (credentials come from configure-aws-credentials), so its
@@ -40,6 +24,7 @@ const withoutOidc = {
   },
 };
 
+await writeSchemaValidator();
 await rm('dist', { recursive: true, force: true });
 await build({
   // The file workers' thread is its own entry, beside the chunks that start it (src/bundle/workers.ts).
@@ -53,7 +38,8 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
-  target: 'node20',
+  // The oldest Node that package.json's engines declares: dist/cli.js runs there (the action on node24).
+  target: 'node22',
   chunkNames: 'chunks/[name]-[hash]',
   // Full minification keeps dist/ within its 2.5 MB budget; keepNames keeps function and class
   // names in stack traces.
@@ -68,6 +54,6 @@ await build({
   // package is installed with its dependencies; the action on a runner never starts it. Loading it
   // from node_modules keeps ~0.8 MB (lodash, mime-db, winston...) out of dist/.
   external: ['@20minutes/s3rver'],
-  plugins: [withoutOidc, configSchema],
+  plugins: [withoutOidc],
   logLevel: 'warning',
 });

@@ -1,9 +1,16 @@
-// dist/ is what GitHub runs; it must be exactly what the sources build to.
+// dist/ is what GitHub runs, and the schema validator module what the sources run: after
+// `npm run build` both must be exactly what is committed.
 import { execFileSync } from 'node:child_process';
+import { SCHEMA_MODULE } from './schema-validator.mjs';
 
-const changed = execFileSync('git', ['status', '--porcelain', '--', 'dist'], { encoding: 'utf8' }).trim();
+const generated = ['dist', SCHEMA_MODULE];
+const changed = execFileSync('git', ['status', '--porcelain', '--', ...generated], {
+  encoding: 'utf8',
+}).trim();
 if (changed) {
-  console.error(`dist/ does not match the sources. Run \`npm run build\` and commit dist/.\n${changed}`);
+  console.error(
+    `${generated.join(' and ')} do not match the sources. Run \`npm run build\` and commit them.\n${changed}`,
+  );
   process.exit(1);
 }
-console.log('dist/ is fresh');
+console.log(`${generated.join(' and ')} are fresh`);

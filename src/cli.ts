@@ -8,8 +8,9 @@ const commands: Record<string, CommandSpec> = {
     summary: 'Show which deployment groups an event deploys to (touches nothing)',
     usage:
       'plan [--config FILE] --event push|workflow_dispatch|pull_request|pull_request_target --ref REF\n' +
-      '     [--pr N] [--pr-action opened|synchronize|reopened|closed] [--fork] [--sha SHA] [--repo OWNER/NAME]\n' +
-      '     [--groups a,b] [--json]',
+      '     [--pr N] [--pr-action opened|synchronize|reopened|closed|…] [--head-ref BRANCH] [--fork]\n' +
+      '     [--sha SHA] [--repo OWNER/NAME] [--groups a,b] [--json]\n' +
+      '     (REF: develop, refs/heads/…, refs/tags/…, or refs/pull/N/merge with --head-ref for the branch)',
     load: () => import('./commands/plan.js'),
   },
   validate: {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
 import type { Logger } from '../core/log.js';
-import { formatProblem, type Problem } from '../core/problems.js';
+import { formatAnnotation, type Problem } from '../core/problems.js';
 
 /** Annotation properties for a located problem, so GitHub marks the line in the file. */
 export function annotation(p: Problem): core.AnnotationProperties {
@@ -54,11 +54,11 @@ export const actionLogger: Logger = {
   warn: (message) =>
     typeof message === 'string'
       ? core.warning(message)
-      : core.warning(formatProblem(message), annotation(message)),
+      : core.warning(formatAnnotation(message), annotation(message)),
   error: (message) =>
     typeof message === 'string'
       ? core.error(message)
-      : core.error(formatProblem(message), annotation(message)),
+      : core.error(formatAnnotation(message), annotation(message)),
   group: (title, body) => core.group(title, body),
   untrusted: (heading, text) => {
     info(heading);

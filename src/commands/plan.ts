@@ -1,14 +1,14 @@
 import { formatDuration } from '../config/duration.js';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
 import { formatProblem } from '../core/problems.js';
+import { type GitRef, parseRef, SUPPORTED_EVENTS, type Trigger } from '../event/trigger.js';
 import {
-  type GitRef,
-  PULL_REQUEST_ACTIONS,
-  parseRef,
-  SUPPORTED_EVENTS,
-  type Trigger,
-} from '../event/trigger.js';
-import { type Plan, planDeployments, planToJson } from '../plan/plan.js';
+  type Plan,
+  type PlannedDeployment,
+  type PlanOptions,
+  planDeployments,
+  planToJson,
+} from '../plan/plan.js';
 import { oneOf, parseFlags } from './args.js';
 import { type CommandHandler, UsageError } from './command.js';
 
@@ -19,6 +19,7 @@ const plan: CommandHandler = async (argv) => {
     ref: { type: 'string' },
     pr: { type: 'string' },
     'pr-action': { type: 'string' },
+    'head-ref': { type: 'string' },
     sha: { type: 'string' },
     groups: { type: 'string' },
     repo: { type: 'string' },
@@ -32,7 +33,10 @@ const plan: CommandHandler = async (argv) => {
     ?.split(',')
     .map((g) => g.trim())
     .filter(Boolean);
-  const result = planDeployments(config, trigger, groups ? { groups } : {});
+  const result = planDeployments(config, trigger, {
+    ...(groups ? { groups } : {}),
+    missingValues: MISSING_VALUES,
+  });
   process.stdout.write(flags.json ? `${JSON.stringify(planToJson(result))}\n` : renderPlan(result));
   return 0;
 };
@@ -43,44 +47,96 @@ interface PlanFlags {
   ref?: string;
   pr?: string;
   'pr-action'?: string;
+  'head-ref'?: string;
   sha?: string;
   repo?: string;
   fork?: boolean;
 }
 
+const HEAD_REF_FIX = "pass --head-ref with the pull request's head branch, GITHUB_HEAD_REF in a workflow";
+
+// What a runner's event always has and these flags may not: an empty value makes a template that
+// needs it fail with this fix, instead of deploying to a made-up name.
+const MISSING_VALUES: PlanOptions['missingValues'] = {
+  sha: 'pass --sha with the commit',
+  shortSha: 'pass --sha with the commit',
+  repo: 'pass --repo OWNER/NAME',
+  branch: HEAD_REF_FIX,
+  name: HEAD_REF_FIX,
+  ref: HEAD_REF_FIX,
+};
+
+// The ref of a pull_request run (GITHUB_REF): its merge commit, or its head.
+const PULL_REQUEST_REF = /^refs\/pull\/([1-9]\d*)\/(merge|head)$/;
+
 function triggerFromFlags(flags: PlanFlags): Trigger {
   const event = oneOf('event', flags.event, SUPPORTED_EVENTS);
   if (!event) throw new UsageError(`--event is required (${SUPPORTED_EVENTS.join(', ')})`);
   if (!flags.ref) throw new UsageError('--ref is required (a branch such as develop, or refs/tags/v1.2.0)');
-  const [owner = 'local', name = 'repo'] = (flags.repo ?? 'local/repo').split('/');
-  const common = { sha: flags.sha ?? '', repository: { owner, name } };
+  const common = { sha: flags.sha ?? '', repository: repositoryFromFlag(flags.repo) };
   if (event === 'pull_request' || event === 'pull_request_target') {
-    if (!flags.pr || !/^[1-9]\d*$/.test(flags.pr))
-      throw new UsageError('--pr N (a pull request number) is required');
-    const headRef = refFromFlag(flags.ref);
+    const { number, headRef } = pullRequestFromFlags(flags.ref, flags.pr, flags['head-ref']);
+    const action = flags['pr-action'] ?? 'opened';
+    // Any action GitHub sends is accepted; the plan says which ones it skips.
+    if (!/^[a-z_]+$/.test(action))
+      throw new UsageError(`--pr-action "${action}" is not a pull_request action such as opened or labeled`);
     return {
       ...common,
       event,
-      action: oneOf('pr-action', flags['pr-action'], PULL_REQUEST_ACTIONS) ?? 'opened',
-      number: Number(flags.pr),
-      headRef: headRef.name,
+      action,
+      number,
+      headRef,
       headSha: common.sha,
       baseRef: 'main',
       fork: flags.fork === true,
     };
   }
-  if (flags.pr || flags['pr-action'])
-    throw new UsageError('--pr and --pr-action only apply to --event pull_request');
+  if (flags.pr || flags['pr-action'] || flags['head-ref'])
+    throw new UsageError('--pr, --pr-action and --head-ref only apply to --event pull_request');
+  if (PULL_REQUEST_REF.test(flags.ref))
+    throw new UsageError(`--ref "${flags.ref}" is a pull request's ref: use it with --event pull_request`);
   return event === 'push'
     ? { ...common, event, ref: refFromFlag(flags.ref), deleted: false }
     : { ...common, event, ref: refFromFlag(flags.ref) };
+}
+
+function repositoryFromFlag(repo: string | undefined): Trigger['repository'] {
+  if (repo === undefined) return { owner: '', name: '' };
+  const [owner, name, ...rest] = repo.split('/');
+  if (!owner || !name || rest.length > 0) throw new UsageError(`--repo "${repo}" is not OWNER/NAME`);
+  return { owner, name };
+}
+
+/**
+ * `--ref` is the head branch with `--pr N`, or the run's GITHUB_REF `refs/pull/N/merge`, which holds
+ * the number but not the branch (`--head-ref`, GITHUB_HEAD_REF, gives it).
+ */
+function pullRequestFromFlags(
+  ref: string,
+  pr: string | undefined,
+  headRef: string | undefined,
+): { number: number; headRef: string } {
+  if (pr !== undefined && !/^[1-9]\d*$/.test(pr))
+    throw new UsageError(`--pr "${pr}" is not a pull request number`);
+  const pullRef = PULL_REQUEST_REF.exec(ref);
+  if (!pullRef) {
+    if (pr === undefined)
+      throw new UsageError('--pr N (a pull request number) is required, or --ref refs/pull/N/merge');
+    if (headRef !== undefined)
+      throw new UsageError('--head-ref goes with --ref refs/pull/N/merge; here --ref is the head branch');
+    return { number: Number(pr), headRef: refFromFlag(ref).name };
+  }
+  if (pr !== undefined && pr !== pullRef[1])
+    throw new UsageError(`--pr ${pr} and --ref ${ref} name different pull requests`);
+  return { number: Number(pullRef[1]), headRef: headRef === undefined ? '' : refFromFlag(headRef).name };
 }
 
 /** `develop` is a branch; `refs/heads/…` and `refs/tags/…` say what they are. */
 function refFromFlag(ref: string): GitRef {
   if (ref.startsWith('refs/')) {
     const parsed = parseRef(ref);
-    if (!parsed) throw new UsageError(`--ref "${ref}" is neither refs/heads/… nor refs/tags/…`);
+    if (!parsed)
+      throw new UsageError(`--ref "${ref}" is neither refs/heads/…, refs/tags/… nor refs/pull/N/merge`);
     return parsed;
   }
   return { type: 'branch', name: ref };
@@ -88,10 +144,25 @@ function refFromFlag(ref: string): GitRef {
 
 export function renderPlan(result: Plan): string {
   if (result.skipped) return `skip: ${result.reason}\n`;
-  const verb = result.action === 'teardown' ? 'tear down' : 'deploy to';
   const count = `${result.deployments.length} deployment group${result.deployments.length === 1 ? '' : 's'}`;
-  const header = `${verb} ${count} (${result.strategy}): ${result.matched}`;
-  const rows = result.deployments.map((d) => [
+  if (result.action === 'teardown') {
+    // A teardown deploys nothing: no deployment settings apply, only what happens to each group.
+    const onClose = result.deleteOnClose
+      ? 'stop its deployments, delete it if codedeploy-gitops created it'
+      : 'stop its deployments, keep it (deleteOnClose is off)';
+    return `tear down ${count}: ${result.matched}\n\n${table([
+      ['GROUP', 'ENVIRONMENT', 'ON CLOSE'],
+      ...result.deployments.map((d) => [d.deploymentGroup, d.environment, onClose]),
+    ])}`;
+  }
+  return `deploy to ${count} (${result.strategy}): ${result.matched}\n\n${table([
+    ['GROUP', 'CREATE', 'DEPLOYMENT CONFIG', 'AUTO ROLLBACK', 'WAIT', 'IF ACTIVE', 'FILE EXISTS'],
+    ...result.deployments.map(settingsRow),
+  ])}`;
+}
+
+function settingsRow(d: PlannedDeployment): string[] {
+  return [
     d.deploymentGroup,
     d.create ? `if missing, from ${d.createFrom}` : 'no',
     d.deploymentConfig ?? "(group's)",
@@ -99,17 +170,17 @@ export function renderPlan(result: Plan): string {
     d.wait === false ? 'no' : formatDuration(d.wait),
     d.onActiveDeployment,
     d.fileExistsBehavior,
-  ]);
-  const table = [
-    ['GROUP', 'CREATE', 'DEPLOYMENT CONFIG', 'AUTO ROLLBACK', 'WAIT', 'IF ACTIVE', 'FILE EXISTS'],
-    ...rows,
   ];
-  const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
-  const lines = table.map((row) =>
+}
+
+/** Columns as wide as their widest cell, two spaces apart, indented. */
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const lines = rows.map((row) =>
     row
       .map((cell, column) => cell.padEnd(widths[column]!))
       .join('  ')
       .trimEnd(),
   );
-  return `${header}\n\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
+  return `${lines.map((line) => `  ${line}`).join('\n')}\n`;
 }

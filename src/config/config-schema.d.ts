@@ -1,7 +1,5 @@
-// Served by scripts/schema-validator.mjs (esbuild and Vitest plugins): the schema compiled at build time.
-declare module 'virtual:config-schema' {
-  import type { ValidateFunction } from 'ajv';
+// config-schema.js is schema/codedeploy.schema.json compiled by scripts/schema-validator.mjs.
+import type { ValidateFunction } from 'ajv';
 
-  const validate: ValidateFunction;
-  export default validate;
-}
+declare const validate: ValidateFunction;
+export default validate;

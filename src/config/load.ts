@@ -87,10 +87,12 @@ export function parseConfig(text: string, file: string): ParsedConfig {
       ],
     };
   }
-  const parsed = parseYamlSource(text, file);
-  if (parsed.problems.length > 0) return { problems: parsed.problems };
+  const parsed = parseYamlSource(text, file, { placeholders: true });
   const { source } = parsed;
-  if (source.value === null || source.value === undefined) {
+  // A syntax error leaves no value to check. Unquoted placeholders are read as the text they were
+  // meant to be, so the other checks still run.
+  if (source.value === undefined) return { problems: parsed.problems };
+  if (source.value === null) {
     return {
       problems: [
         problem(
@@ -112,7 +114,7 @@ export function parseConfig(text: string, file: string): ParsedConfig {
       ],
     };
   }
-  const problems = [...checkSchema(source), ...checkSemantics(source)].sort(byLocation);
+  const problems = [...parsed.problems, ...checkSchema(source), ...checkSemantics(source)].sort(byLocation);
   if (problems.some((p) => p.severity === 'error')) return { problems };
   return { config: normalizeConfig(source), problems };
 }

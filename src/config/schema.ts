@@ -1,8 +1,8 @@
-import validate from 'virtual:config-schema';
 import type { ErrorObject } from 'ajv';
 import { type Problem, problem } from '../core/problems.js';
 import { didYouMean } from '../core/suggest.js';
 import type { YamlPath, YamlSource } from '../core/yaml-source.js';
+import validate from './config-schema.js';
 
 interface SchemaNode {
   description?: string;

@@ -44,9 +44,18 @@ export function formatLocation(location: SourceLocation): string {
   return col === undefined ? `${file}:${line}` : `${file}:${line}:${col}`;
 }
 
+/** `PATH:LINE:COL: warning: message (fix)`. */
 export function formatProblem(p: Problem): string {
+  return formatWith(p, p.severity === 'warning' ? 'warning: ' : '');
+}
+
+/** The text of an annotation: GitHub shows whether it is a warning, so the text does not repeat it. */
+export function formatAnnotation(p: Problem): string {
+  return formatWith(p, '');
+}
+
+function formatWith(p: Problem, severity: string): string {
   const where = p.location ? `${formatLocation(p.location)}: ` : '';
-  const severity = p.severity === 'warning' ? 'warning: ' : '';
   const hint = p.hint ? ` (${p.hint})` : '';
   return `${where}${severity}${p.message}${hint}`;
 }

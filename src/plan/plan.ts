@@ -3,6 +3,7 @@ import {
   fillPlaceholders,
   groupName,
   PlaceholderError,
+  type PlaceholderName,
   type PlaceholderValues,
   placeholdersIn,
   safeGroupName,
@@ -57,14 +58,19 @@ export type Plan =
 export interface PlanOptions {
   /** Explicit groups (workflow_dispatch input or --groups); they replace the mapping. */
   groups?: string[];
+  /**
+   * Values the caller does not know (the CLI's plan without --sha), with how to give them: the fix
+   * when a template needs one. A runner's event always has them.
+   */
+  missingValues?: Partial<Record<PlaceholderName, string>>;
 }
 
 export const OVERRIDE_MAPPING = 'deployment-groups input';
 
 /** The pure heart: which groups this trigger deploys to, with which settings, or why nothing happens. */
 export function planDeployments(config: Config, trigger: Trigger, options: PlanOptions = {}): Plan {
-  if (options.groups && options.groups.length > 0) return overridePlan(config, trigger, options.groups);
-  if (isPullRequest(trigger)) return pullRequestPlan(config, trigger);
+  if (options.groups && options.groups.length > 0) return overridePlan(config, trigger, options);
+  if (isPullRequest(trigger)) return pullRequestPlan(config, trigger, options);
   if (trigger.event === 'push' && trigger.deleted) {
     return skip('ref-deleted', `the push deleted ${describeRef(trigger.ref)}: there is nothing to deploy`);
   }
@@ -98,6 +104,7 @@ export function planDeployments(config: Config, trigger: Trigger, options: PlanO
     entry,
     values(trigger, entry.key),
     `${describeRef(trigger.ref)} matches "${entry.key}" (${where})`,
+    options,
   );
 }
 
@@ -111,7 +118,7 @@ export function findEntry(entries: MapEntry[], name: string): MapEntry | undefin
   );
 }
 
-function pullRequestPlan(config: Config, trigger: PullRequestTrigger): Plan {
+function pullRequestPlan(config: Config, trigger: PullRequestTrigger, options: PlanOptions): Plan {
   const pr = config.pullRequests;
   const label = `pull request #${trigger.number}`;
   if (trigger.event === 'pull_request_target' && pr?.pullRequestTarget !== 'allow') {
@@ -136,12 +143,13 @@ function pullRequestPlan(config: Config, trigger: PullRequestTrigger): Plan {
       `${label} was "${trigger.action}", which neither deploys nor tears down a preview`,
     );
   }
-  const plan = deployPlan(config, pr, values(trigger), `${label} (${trigger.action})`);
+  const plan = deployPlan(config, pr, values(trigger), `${label} (${trigger.action})`, options);
   if (trigger.action !== 'closed') return plan;
   return { ...plan, action: 'teardown', deleteOnClose: pr.deleteOnClose };
 }
 
-function overridePlan(config: Config, trigger: Trigger, groups: string[]): Plan {
+function overridePlan(config: Config, trigger: Trigger, options: PlanOptions): Plan {
+  const groups = options.groups ?? [];
   if (trigger.event !== 'workflow_dispatch') {
     throw new UserError(
       problem(
@@ -166,7 +174,13 @@ function overridePlan(config: Config, trigger: Trigger, groups: string[]): Plan 
   const entry = findEntry(ref.type === 'branch' ? config.branches : config.tags, ref.name);
   const own =
     entry?.kind === 'deploy'
-      ? deployPlan(config, entry, values(trigger, entry.key), `${describeRef(ref)} matches "${entry.key}"`)
+      ? deployPlan(
+          config,
+          entry,
+          values(trigger, entry.key),
+          `${describeRef(ref)} matches "${entry.key}"`,
+          options,
+        )
       : undefined;
   const problems: Problem[] = [];
   const deployments: PlannedDeployment[] = [];
@@ -177,7 +191,9 @@ function overridePlan(config: Config, trigger: Trigger, groups: string[]): Plan 
     } else if (entry?.kind === 'deploy' && entry.dispatch?.groups.includes(name)) {
       // A group named in a mapping keeps that mapping's settings (e.g. HalfAtATime for production).
       const mapping = literalMapping(config, name);
-      deployments.push(resolve(config, mapping, name, values(trigger, mapping?.key), OVERRIDE_MAPPING));
+      deployments.push(
+        resolve(config, mapping, name, values(trigger, mapping?.key), OVERRIDE_MAPPING, options),
+      );
     } else {
       problems.push(refusedOverride(config, ref, entry, own?.deployments ?? [], name));
     }
@@ -242,9 +258,10 @@ function deployPlan(
   mapping: Mapping,
   placeholderValues: PlaceholderValues,
   matched: string,
+  options: PlanOptions,
 ): Extract<Plan, { skipped: false }> {
   const deployments = mapping.groups.map((template) =>
-    resolve(config, mapping, template, placeholderValues, mapping.key),
+    resolve(config, mapping, template, placeholderValues, mapping.key, options),
   );
   refuseChosenNames(config, mapping, deployments, matched);
   // One branch may list a group twice through placeholders; deploy it once.
@@ -360,14 +377,16 @@ function resolve(
   template: string,
   placeholderValues: PlaceholderValues,
   label: string,
+  options: PlanOptions,
 ): PlannedDeployment {
   const fill = (text: string, make: (t: string) => string): string => {
     try {
       return make(text);
     } catch (error) {
       if (!(error instanceof PlaceholderError)) throw error;
+      const missing = options.missingValues?.[error.placeholder as PlaceholderName];
       throw new UserError(
-        problem(error.message, mapping?.location, 'remove the placeholder from this mapping'),
+        problem(error.message, mapping?.location, missing ?? 'remove the placeholder from this mapping'),
       );
     }
   };

@@ -161,6 +161,31 @@ describe('the bundled action, run as a runner runs it', () => {
     );
   });
 
+  it('a warning annotation does not repeat "warning" in its text', async () => {
+    github.setFile(
+      'master',
+      '.github/warned.yml',
+      `${TRUSTED}pullRequests:\n  deploymentGroup: pr-{pr}\n  deleteOnClose: true\n`,
+    );
+    const result = await runBundledAction({
+      eventName: 'push',
+      payload: pushTo('develop'),
+      workspace,
+      inputs: { 'dry-run': 'true', 'github-token': 'ghs_test', config: '.github/warned.yml' },
+      env: env(),
+    });
+    expect(result.code).toBe(0);
+    const warnings = result.annotations.filter((a) => a.level === 'warning');
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        properties: expect.objectContaining({ file: '.github/warned.yml', line: '12', col: '18' }),
+        message: expect.stringMatching(
+          /^\.github\/warned\.yml@master:12:18: pullRequests › deleteOnClose only/,
+        ),
+      }),
+    ]);
+  });
+
   it('bad inputs fail before anything else', async () => {
     const result = await runBundledAction({
       eventName: 'push',

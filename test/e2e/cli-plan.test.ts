@@ -117,6 +117,102 @@ describe('codedeploy-gitops plan', () => {
     ]);
   });
 
+  it("accepts a pull_request run's GITHUB_REF (refs/pull/N/merge), and its head branch as --head-ref", () => {
+    const plan = (...args: string[]) =>
+      cli(['plan', '--config', config, '--event', 'pull_request', '--ref', 'refs/pull/42/merge', ...args]);
+    const merge = plan('--json');
+    expect(merge.code).toBe(0);
+    expect(
+      JSON.parse(merge.stdout).deployments.map((d: { deploymentGroup: string }) => d.deploymentGroup),
+    ).toEqual(['pr-42']);
+    expect(plan('--pr', '42').code).toBe(0);
+    const other = plan('--pr', '7');
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('--pr 7 and --ref refs/pull/42/merge name different pull requests');
+    const { stdout } = plan('--head-ref', 'feature/x', '--json');
+    expect(JSON.parse(stdout).deployments[0].deploymentGroup).toBe('pr-42');
+  });
+
+  it('skips a pull request action that neither deploys nor tears down, as docs/config.md says', () => {
+    const args = ['plan', '--config', config, '--event', 'pull_request', '--ref', 'feature/x', '--pr', '9'];
+    const labeled = cli([...args, '--pr-action', 'labeled']);
+    expect(labeled.code).toBe(0);
+    expect(labeled.stdout).toBe(
+      'skip: pull request #9 was "labeled", which neither deploys nor tears down a preview\n',
+    );
+    expect(cli([...args, '--pr-action', 'ready_for_review']).code).toBe(0);
+    expect(cli([...args, '--pr-action', 'Labeled!']).code).toBe(2);
+  });
+
+  it('a teardown shows what happens to each group, not deployment settings', () => {
+    const result = cli([
+      'plan',
+      ...['--config', config, '--event', 'pull_request', '--ref', 'feature/x', '--pr', '9'],
+      ...['--pr-action', 'closed'],
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        'tear down 1 deployment group: pull request #9 (closed)',
+        '',
+        '  GROUP  ENVIRONMENT  ON CLOSE',
+        '  pr-9   pr-9         stop its deployments, delete it if codedeploy-gitops created it',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('a template needing the commit, the repository or the head branch says which flag gives it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cdg-cli-'));
+    const file = join(dir, 'values.yml');
+    await writeFile(
+      file,
+      "application: shop\nrevision: { bucket: acme-artifacts }\nbranches:\n  'build/*': b-{shortSha}\n  'repo/*': r-{repo}\npullRequests:\n  deploymentGroup: pr-{branch}\n",
+    );
+    const plan = (...args: string[]) => cli(['plan', '--config', file, '--json', ...args]);
+    const noSha = plan('--event', 'push', '--ref', 'build/x');
+    expect(noSha.code).toBe(1);
+    expect(noSha.stderr).toBe(
+      `${file}:4:3: "{shortSha}" in "b-{shortSha}" has no value for this event (pass --sha with the commit)\n`,
+    );
+    const withSha = plan('--event', 'push', '--ref', 'build/x', '--sha', 'abcdef0123456789');
+    expect(JSON.parse(withSha.stdout).deployments[0].deploymentGroup).toBe('b-abcdef0');
+    // Without --repo, {repo} is not made up.
+    expect(plan('--event', 'push', '--ref', 'repo/x').stderr).toContain('(pass --repo OWNER/NAME)');
+    const withRepo = plan('--event', 'push', '--ref', 'repo/x', '--repo', 'acme/shop');
+    expect(JSON.parse(withRepo.stdout).deployments[0].deploymentGroup).toBe('r-shop');
+    expect(plan('--event', 'push', '--ref', 'repo/x', '--repo', 'shop').code).toBe(2);
+    const noBranch = plan('--event', 'pull_request', '--ref', 'refs/pull/3/merge');
+    expect(noBranch.stderr).toContain("(pass --head-ref with the pull request's head branch");
+    const { stdout } = plan('--event', 'pull_request', '--ref', 'refs/pull/3/merge', '--head-ref', 'feat/a');
+    expect(JSON.parse(stdout).deployments[0].deploymentGroup).toBe('pr-feat-a');
+  });
+
+  it.each([
+    [
+      "  'feature/*': {branch}-preview\n",
+      "5:24: YAML syntax: Unexpected scalar at node end (quote values that hold {placeholders}: write 'feature/*': '{branch}-preview')",
+    ],
+    [
+      "  'feature/*': {branch}\n",
+      `5:16: {branch} is not quoted, so YAML reads it as a mapping, not as the text "{branch}" (quote values that hold {placeholders}: write 'feature/*': '{branch}')`,
+    ],
+    [
+      '  master: "production\n  develop: staging\n',
+      '5:11: YAML syntax: the " opened here is never closed, so the value runs to the end of the file (end the value with " on this line)',
+    ],
+  ])('a YAML mistake in %j is reported where it is, with the fix', async (branches, expected) => {
+    const dir = await mkdtemp(join(tmpdir(), 'cdg-cli-'));
+    const file = join(dir, 'codedeploy.yml');
+    await writeFile(
+      file,
+      `application: shop\nrevision: { bucket: acme-artifacts }\nbranches:\n  other: x\n${branches}`,
+    );
+    const result = cli(['plan', '--config', file, '--event', 'push', '--ref', 'feature/x']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`${file}:${expected}\n`);
+  });
+
   it('a config error exits 1 with every error as PATH:LINE:COL: message', () => {
     const result = cli(['plan', '--config', broken, '--event', 'push', '--ref', 'master']);
     expect(result.code).toBe(1);
@@ -131,6 +227,11 @@ describe('codedeploy-gitops plan', () => {
     [['plan', '--event', 'release', '--ref', 'x'], '--event must be one of'],
     [['plan', '--event', 'pull_request', '--ref', 'x'], '--pr N'],
     [['plan', '--event', 'push', '--ref', 'x', '--pr', '3'], 'only apply to --event pull_request'],
+    [['plan', '--event', 'push', '--ref', 'refs/pull/4/merge'], 'use it with --event pull_request'],
+    [
+      ['plan', '--event', 'pull_request', '--ref', 'x', '--pr', '4', '--head-ref', 'y'],
+      '--head-ref goes with',
+    ],
     [['plan', '--event', 'push', '--ref', 'x', '--bogus'], "Unknown option '--bogus'"],
     [['frobnicate'], 'unknown command "frobnicate"'],
   ])('bad usage %j exits 2', (args, message) => {

@@ -46,12 +46,19 @@ const TERMINATE = (minutes: number) => ({
     terminationWaitTimeInMinutes: minutes,
   },
 });
+// The action sees Ready at its next poll, in real time (up to 30 s apart, more on a loaded machine),
+// while the local CodeDeploy's minutes last a second here: a 30-minute wait ran out after 30 s, before
+// a slow run reached Ready, and failed the deployment. Two hours (2 minutes here) outlast any test,
+// so what these tests check never depends on the machine's speed.
 const STOP_WHEN_READY = {
   ...TERMINATE(0),
-  deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT' as const, waitTimeInMinutes: 30 },
+  deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT' as const, waitTimeInMinutes: 120 },
 };
 
-describe.concurrent('deployment styles, end to end', () => {
+// The action polls in real time, up to 30 s apart when a deployment is slower than forecast (a loaded
+// machine): a test that follows a deployment and then its rollback may wait that twice, on top of
+// the work itself. Two minutes each, not the suite's one.
+describe.concurrent('deployment styles, end to end', { timeout: 120_000 }, () => {
   it.each([
     ['OneAtATime', 1],
     ['HalfAtATime', 2],
@@ -183,7 +190,7 @@ describe.concurrent('deployment styles, end to end', () => {
     expect(result.code).toBe(0);
     expect(continued).toBe(true);
     const id = idOf(result);
-    expect(result.stdout).toContain('following it up to 32m: wait 2m + deployment-ready wait 30m');
+    expect(result.stdout).toContain('following it up to 2h2m: wait 2m + deployment-ready wait 2h');
     const warnings = result.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
     expect(warnings).toContainEqual(
       expect.stringContaining(

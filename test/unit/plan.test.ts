@@ -336,6 +336,16 @@ describe('placeholders at plan time', () => {
     );
   });
 
+  it('a value the caller lacks fails with the fix it gives for it', () => {
+    const plan = () =>
+      planDeployments(
+        config,
+        { ...push('refs/heads/feature/a/b'), sha: '' },
+        { missingValues: { shortSha: 'pass --sha' } },
+      );
+    expect(plan).toThrow(/has no value for this event \(pass --sha\)$/);
+  });
+
   it('the full sha is available', () => {
     const { config: withSha } = parseConfigOrThrow(
       'application: a\nrevision: {bucket: bucket-x}\nbranches:\n  main: build-{sha}-{repo}\n',
