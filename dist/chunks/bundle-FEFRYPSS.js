@@ -1,2 +1,0 @@
-import { createRequire as __cdgCreateRequire } from 'node:module'; const require = __cdgCreateRequire(import.meta.url);
-import{a,b,c}from"./chunk-YF3UPHTB.js";import"./chunk-IHURJLAZ.js";import"./chunk-3ZODUQXX.js";import"./chunk-HQ2SBUSK.js";import"./chunk-REZ4KDTN.js";import"./chunk-2F6TY5R3.js";import"./chunk-OVOEZSVT.js";import"./chunk-A43OMO7R.js";export{b as prepareBundle,a as workspaceRevisions,c as writeBundleToFile};

@@ -1,3 +1,0 @@
-import { createRequire as __cdgCreateRequire } from 'node:module'; const require = __cdgCreateRequire(import.meta.url);
-import{e as n}from"./chunk-OVOEZSVT.js";import{a as o}from"./chunk-A43OMO7R.js";function f(i){let t="",e=o(r=>i.write(`${r.replace(/^/gm,t)}
-`),"write");return{info:e,debug:o(()=>{},"debug"),warn:o(r=>e(typeof r=="string"?`warning: ${r}`:n(r)),"warn"),error:o(r=>e(typeof r=="string"?`error: ${r}`:n(r)),"error"),group:o(async(r,g)=>{e(r),t+="    ";try{return await g()}finally{t=t.slice(4)}},"group")}}o(f,"consoleLogger");function c(){return f(process.stderr)}o(c,"stderrLogger");export{f as a,c as b};
