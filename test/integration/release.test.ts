@@ -26,8 +26,9 @@ beforeAll(() => {
   origin = join(work, 'origin.git');
   git(work, 'init', '--quiet', '--bare', origin);
   git(work, 'clone', '--quiet', ROOT, repo);
-  // A history of one commit, whatever this checkout's is (CI's is shallow, which cannot be pushed).
-  git(repo, 'checkout', '--quiet', '--orphan', 'main');
+  // A history of one commit, whatever this checkout's is (CI's is shallow, which cannot be pushed),
+  // on a branch named main whatever the clone's own branch is called.
+  git(repo, 'checkout', '--quiet', '--orphan', 'release-test');
   git(repo, 'remote', 'set-url', 'origin', origin);
   git(repo, 'config', 'user.email', 'release-test@example.com');
   git(repo, 'config', 'user.name', 'release test');
@@ -36,6 +37,7 @@ beforeAll(() => {
   // Whatever state this commit's dist/ is in, the clone starts from a fresh one, as main is.
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: repo, stdio: 'ignore' });
   commitAll('the sources, and dist/ built from them');
+  git(repo, 'branch', '--quiet', '--move', '--force', 'main');
   git(repo, 'push', '--quiet', 'origin', 'main');
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
