@@ -3,7 +3,7 @@ import * as __ajvRuntime0 from "ajv/dist/runtime/ucs2length.js";
 import * as __ajvRuntime1 from "ajv/dist/runtime/equal.js";
 const validate = validate10;
 var stdin_default = validate10;
-const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/codedeploy-gitops/codedeploy-gitops/schema/codedeploy.schema.json", "title": "codedeploy-gitops configuration", "description": "Maps git branches, tags and pull requests to AWS CodeDeploy deployment groups. Reference: docs/config.md", "type": "object", "additionalProperties": false, "required": ["application", "revision"], "properties": { "$schema": { "type": "string" }, "application": { "description": "The CodeDeploy application (compute platform Server) that owns the deployment groups.", "$ref": "#/definitions/awsName" }, "createApplication": { "description": "Create the application when it does not exist (otherwise a missing application is an error).", "type": "boolean" }, "revision": { "description": "Where and how the workspace is archived and uploaded.", "type": "object", "additionalProperties": false, "required": ["bucket"], "properties": { "bucket": { "description": "S3 bucket that holds the revisions (in the same region as CodeDeploy).", "type": "string", "pattern": "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "errorHint": "an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-'" }, "prefix": { "description": "S3 key prefix, for example 'revisions/'. Revisions are stored at {prefix}{application}/{digest}.{ext}.", "type": "string", "maxLength": 512, "pattern": "^([^/].*/)?$", "errorHint": "a key prefix that does not start with '/' and ends with '/', for example 'builds/'" }, "bundleType": { "description": "Archive format: zip (the CodeDeploy default), tgz or tar. All three keep unix permissions and symlinks.", "enum": ["zip", "tgz", "tar"] }, "source": { "description": "Folder to archive, relative to the workspace. Its root must hold appspec.yml.", "type": "string", "minLength": 1 }, "exclude": { "description": "Extra exclude patterns in gitignore syntax, relative to source, on top of .git/ and an optional .codedeployignore.", "type": "array", "items": { "type": "string", "minLength": 1 } } } }, "defaults": { "description": "Deployment settings for every mapping; each one can be overridden per mapping.", "type": "object", "additionalProperties": false, "properties": { "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "unmatched": { "description": "What a ref that no entry matches does: skip (succeed without deploying) or fail.", "enum": ["skip", "fail"] }, "branches": { "description": "Branch name or glob pattern -> deployment group(s). An exact name beats a pattern; among patterns the first in file order wins; ~ skips.", "$ref": "#/definitions/refMap" }, "tags": { "description": "Tag name or glob pattern -> deployment group(s), for pushes of refs/tags/*.", "$ref": "#/definitions/refMap" }, "pullRequests": { "description": "Preview deployments for pull requests.", "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" }, "deleteOnClose": { "description": "When the pull request closes, delete the preview group if codedeploy-gitops created it.", "type": "boolean" }, "forks": { "description": "Pull requests from forks: deny (default) skips them; allow deploys fork code.", "enum": ["deny", "allow"] }, "pullRequestTarget": { "description": "pull_request_target runs with the base repository's secrets: deny (default) refuses it.", "enum": ["deny", "allow"] } } } }, "definitions": { "awsName": { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9._+=,@-]+$", "errorHint": "1-100 characters of A-Z a-z 0-9 . _ + = , @ -" }, "groupTemplate": { "description": "A deployment group name. Placeholders: {branch} {name} {tag} {ref} {pr} {sha} {shortSha} {repo}; the result is made safe for CodeDeploy.", "type": "string", "minLength": 1, "pattern": "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$", "errorHint": "characters A-Z a-z 0-9 . _ + = , @ - and placeholders such as {branch}" }, "groupTemplateList": { "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/groupTemplate" } }, "create": { "description": "Create the group when it is missing, copying the settings of an existing template group.", "type": "object", "additionalProperties": false, "required": ["from"], "properties": { "from": { "$ref": "#/definitions/awsName" } } }, "environment": { "description": "GitHub environment name for this mapping (default: the group name). Placeholders allowed.", "type": "string", "minLength": 1, "maxLength": 255 }, "environmentUrl": { "description": "URL shown on the GitHub deployment and the pull-request comment. Placeholders allowed.", "type": "string", "pattern": "^https?://", "errorHint": "an http:// or https:// URL, for example https://{branch}.preview.example.com" }, "deploymentConfig": { "description": "Deployment config name, for example CodeDeployDefault.OneAtATime. Default: the group's own.", "$ref": "#/definitions/awsName" }, "fileExistsBehavior": { "description": "What the agent does with files in a destination that the previous deployment did not write.", "enum": ["DISALLOW", "OVERWRITE", "RETAIN"] }, "autoRollback": { "description": "Events that roll back automatically to the last good revision, or false.", "oneOf": [{ "const": false }, { "type": "array", "uniqueItems": true, "items": { "enum": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"] } }], "errorHint": "false, or a list of DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST" }, "ignoreApplicationStopFailures": { "description": "Go on when the ApplicationStop hook of the previous revision fails.", "type": "boolean" }, "wait": { "description": "How long to follow the deployments, like 30m, 1h30m or 90s; false creates them and returns.", "oneOf": [{ "const": false }, { "type": "string", "pattern": "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }], "errorHint": "a duration such as 30m, 1h30m or 90s, or false" }, "onActiveDeployment": { "description": "When the group already has a deployment running: wait for it, stop it, or fail.", "enum": ["wait", "stop", "fail"] }, "strategy": { "description": "parallel deploys every group at once; sequential stops at the first failure.", "enum": ["parallel", "sequential"] }, "mappingObject": { "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "mapping": { "description": "A group name, a list of group names, a mapping with deploymentGroup(s) and settings, or ~ to skip.", "if": { "type": "string" }, "then": { "$ref": "#/definitions/groupTemplate" }, "else": { "if": { "type": "array" }, "then": { "$ref": "#/definitions/groupTemplateList" }, "else": { "if": { "type": "object" }, "then": { "$ref": "#/definitions/mappingObject" }, "else": { "type": "null", "errorHint": "a group name, a list of group names, a mapping with deploymentGroup, or ~ to skip" } } } }, "refMap": { "type": "object", "additionalProperties": { "$ref": "#/definitions/mapping" } } } };
+const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/codedeploy-gitops/codedeploy-gitops/schema/codedeploy.schema.json", "title": "codedeploy-gitops configuration", "description": "Maps git branches, tags and pull requests to AWS CodeDeploy deployment groups. Reference: docs/config.md", "type": "object", "additionalProperties": false, "required": ["application", "revision"], "properties": { "$schema": { "type": "string" }, "application": { "description": "The CodeDeploy application (compute platform Server) that owns the deployment groups.", "$ref": "#/definitions/awsName" }, "createApplication": { "description": "Create the application when it does not exist (otherwise a missing application is an error).", "type": "boolean" }, "revision": { "description": "Where and how the workspace is archived and uploaded.", "type": "object", "additionalProperties": false, "required": ["bucket"], "properties": { "bucket": { "description": "S3 bucket that holds the revisions (in the same region as CodeDeploy).", "type": "string", "pattern": "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "errorHint": "an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-'" }, "prefix": { "description": "S3 key prefix, for example 'revisions/'. Revisions are stored at {prefix}{application}/{digest}.{ext}.", "type": "string", "maxLength": 512, "pattern": "^([^/].*/)?$", "errorHint": "a key prefix that does not start with '/' and ends with '/', for example 'builds/'" }, "bundleType": { "description": "Archive format: zip (the CodeDeploy default), tgz or tar. All three keep unix permissions and symlinks.", "enum": ["zip", "tgz", "tar"] }, "source": { "description": "Folder to archive, relative to the workspace. Its root must hold appspec.yml.", "type": "string", "minLength": 1 }, "exclude": { "description": "Extra exclude patterns in gitignore syntax, relative to source, on top of .git/ and an optional .codedeployignore.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "allowSecretFiles": { "description": "Secret-looking files (.env, keys, credentials) that are meant for the servers, in gitignore syntax relative to source: the warning about secrets in the bundle leaves them out.", "type": "array", "items": { "type": "string", "minLength": 1 } } } }, "defaults": { "description": "Deployment settings for every mapping; each one can be overridden per mapping.", "type": "object", "additionalProperties": false, "properties": { "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "unmatched": { "description": "What a ref that no entry matches does: skip (succeed without deploying) or fail.", "enum": ["skip", "fail"] }, "branches": { "description": "Branch name or glob pattern -> deployment group(s). An exact name beats a pattern; among patterns the first in file order wins; ~ skips.", "$ref": "#/definitions/refMap" }, "tags": { "description": "Tag name or glob pattern -> deployment group(s), for pushes of refs/tags/*.", "$ref": "#/definitions/refMap" }, "pullRequests": { "description": "Preview deployments for pull requests.", "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" }, "deleteOnClose": { "description": "When the pull request closes, delete the preview group if codedeploy-gitops created it.", "type": "boolean" }, "forks": { "description": "Pull requests from forks: deny (default) skips them; allow deploys fork code.", "enum": ["deny", "allow"] }, "pullRequestTarget": { "description": "pull_request_target runs with the base repository's secrets: deny (default) refuses it.", "enum": ["deny", "allow"] } } } }, "definitions": { "awsName": { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9._+=,@-]+$", "errorHint": "1-100 characters of A-Z a-z 0-9 . _ + = , @ -" }, "groupTemplate": { "description": "A deployment group name. Placeholders: {branch} {name} {tag} {ref} {pr} {sha} {shortSha} {repo}; the result is made safe for CodeDeploy.", "type": "string", "minLength": 1, "pattern": "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$", "errorHint": "characters A-Z a-z 0-9 . _ + = , @ - and placeholders such as {branch}" }, "groupTemplateList": { "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/groupTemplate" } }, "create": { "description": "Create the group when it is missing, copying the settings of an existing template group.", "type": "object", "additionalProperties": false, "required": ["from"], "properties": { "from": { "$ref": "#/definitions/awsName" } } }, "environment": { "description": "GitHub environment name for this mapping (default: the group name). Placeholders allowed.", "type": "string", "minLength": 1, "maxLength": 255 }, "dispatch": { "description": "Groups a workflow_dispatch on a ref this entry matches may also name in the deployment-groups input; without it, only the entry's own groups.", "type": "object", "additionalProperties": false, "required": ["groups"], "properties": { "groups": { "description": "Deployment group names, without placeholders.", "type": "array", "minItems": 1, "errorHint": "the names of one or more deployment groups, or remove dispatch", "uniqueItems": true, "items": { "$ref": "#/definitions/awsName" } } } }, "environmentUrl": { "description": "URL shown on the GitHub deployment and the pull-request comment. Placeholders allowed.", "type": "string", "pattern": "^https?://", "errorHint": "an http:// or https:// URL, for example https://{branch}.preview.example.com" }, "deploymentConfig": { "description": "Deployment config name, for example CodeDeployDefault.OneAtATime. Default: the group's own.", "$ref": "#/definitions/awsName" }, "fileExistsBehavior": { "description": "What the agent does with files in a destination that the previous deployment did not write.", "enum": ["DISALLOW", "OVERWRITE", "RETAIN"] }, "autoRollback": { "description": "Events that roll back automatically to the last good revision, or false.", "oneOf": [{ "const": false }, { "type": "array", "uniqueItems": true, "items": { "enum": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"] } }], "errorHint": "false, or a list of DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST" }, "ignoreApplicationStopFailures": { "description": "Go on when the ApplicationStop hook of the previous revision fails.", "type": "boolean" }, "wait": { "description": "How long to follow the deployments, like 30m, 1h30m or 90s; false creates them and returns.", "oneOf": [{ "const": false }, { "type": "string", "pattern": "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }], "errorHint": "a duration such as 30m, 1h30m or 90s, or false" }, "onActiveDeployment": { "description": "When the group already has a deployment running: wait for it, stop it, or fail.", "enum": ["wait", "stop", "fail"] }, "strategy": { "description": "parallel deploys every group at once; sequential stops at the first failure.", "enum": ["parallel", "sequential"] }, "mappingObject": { "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "dispatch": { "$ref": "#/definitions/dispatch" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "mapping": { "description": "A group name, a list of group names, a mapping with deploymentGroup(s) and settings, or ~ to skip.", "if": { "type": "string" }, "then": { "$ref": "#/definitions/groupTemplate" }, "else": { "if": { "type": "array" }, "then": { "$ref": "#/definitions/groupTemplateList" }, "else": { "if": { "type": "object" }, "then": { "$ref": "#/definitions/mappingObject" }, "else": { "type": "null", "errorHint": "a group name, a list of group names, a mapping with deploymentGroup, or ~ to skip" } } } }, "refMap": { "type": "object", "additionalProperties": { "$ref": "#/definitions/mapping" } } } };
 const schema12 = { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9._+=,@-]+$", "errorHint": "1-100 characters of A-Z a-z 0-9 . _ + = , @ -" };
 const schema14 = { "description": "What the agent does with files in a destination that the previous deployment did not write.", "enum": ["DISALLOW", "OVERWRITE", "RETAIN"] };
 const schema15 = { "description": "Events that roll back automatically to the last good revision, or false.", "oneOf": [{ "const": false }, { "type": "array", "uniqueItems": true, "items": { "enum": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"] } }], "errorHint": "false, or a list of DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST" };
@@ -83,7 +83,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
   validate13.errors = vErrors;
   return errors === 0;
 }
-const schema25 = { "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } };
+const schema25 = { "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "dispatch": { "$ref": "#/definitions/dispatch" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } };
 const schema27 = { "description": "Create the group when it is missing, copying the settings of an existing template group.", "type": "object", "additionalProperties": false, "required": ["from"], "properties": { "from": { "$ref": "#/definitions/awsName" } } };
 function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
@@ -159,6 +159,124 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     errors++;
   }
   validate17.errors = vErrors;
+  return errors === 0;
+}
+const schema31 = { "description": "Groups a workflow_dispatch on a ref this entry matches may also name in the deployment-groups input; without it, only the entry's own groups.", "type": "object", "additionalProperties": false, "required": ["groups"], "properties": { "groups": { "description": "Deployment group names, without placeholders.", "type": "array", "minItems": 1, "errorHint": "the names of one or more deployment groups, or remove dispatch", "uniqueItems": true, "items": { "$ref": "#/definitions/awsName" } } } };
+function validate19(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.groups === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "groups" }, message: "must have required property 'groups'", schema: schema31.required, parentSchema: schema31, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "groups")) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31, data };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.groups !== void 0) {
+      let data0 = data.groups;
+      if (Array.isArray(data0)) {
+        if (data0.length < 1) {
+          const err2 = { instancePath: instancePath + "/groups", schemaPath: "#/properties/groups/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema31.properties.groups, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        const len0 = data0.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data1 = data0[i0];
+          if (typeof data1 === "string") {
+            if (func3(data1) > 100) {
+              const err3 = { instancePath: instancePath + "/groups/" + i0, schemaPath: "#/definitions/awsName/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema12, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err3];
+              } else {
+                vErrors.push(err3);
+              }
+              errors++;
+            }
+            if (func3(data1) < 1) {
+              const err4 = { instancePath: instancePath + "/groups/" + i0, schemaPath: "#/definitions/awsName/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err4];
+              } else {
+                vErrors.push(err4);
+              }
+              errors++;
+            }
+            if (!pattern0.test(data1)) {
+              const err5 = { instancePath: instancePath + "/groups/" + i0, schemaPath: "#/definitions/awsName/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+=,@-]+$" }, message: 'must match pattern "^[A-Za-z0-9._+=,@-]+$"', schema: "^[A-Za-z0-9._+=,@-]+$", parentSchema: schema12, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err5];
+              } else {
+                vErrors.push(err5);
+              }
+              errors++;
+            }
+          } else {
+            const err6 = { instancePath: instancePath + "/groups/" + i0, schemaPath: "#/definitions/awsName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        let i1 = data0.length;
+        let j0;
+        if (i1 > 1) {
+          outer0: for (; i1--; ) {
+            for (j0 = i1; j0--; ) {
+              if (func0(data0[i1], data0[j0])) {
+                const err7 = { instancePath: instancePath + "/groups", schemaPath: "#/properties/groups/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema31.properties.groups, data: data0 };
+                if (vErrors === null) {
+                  vErrors = [err7];
+                } else {
+                  vErrors.push(err7);
+                }
+                errors++;
+                break outer0;
+              }
+            }
+          }
+        }
+      } else {
+        const err8 = { instancePath: instancePath + "/groups", schemaPath: "#/properties/groups/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.groups.type, parentSchema: schema31.properties.groups, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
+    if (vErrors === null) {
+      vErrors = [err9];
+    } else {
+      vErrors.push(err9);
+    }
+    errors++;
+  }
+  validate19.errors = vErrors;
   return errors === 0;
 }
 function validate15(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
@@ -272,11 +390,17 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.dispatch !== void 0) {
+      if (!validate19(data.dispatch, { instancePath: instancePath + "/dispatch", parentData: data, parentDataProperty: "dispatch", rootData })) {
+        vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+        errors = vErrors.length;
+      }
+    }
     if (data.deploymentConfig !== void 0) {
-      let data5 = data.deploymentConfig;
-      if (typeof data5 === "string") {
-        if (func3(data5) > 100) {
-          const err9 = { instancePath: instancePath + "/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema12, data: data5 };
+      let data6 = data.deploymentConfig;
+      if (typeof data6 === "string") {
+        if (func3(data6) > 100) {
+          const err9 = { instancePath: instancePath + "/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema12, data: data6 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -284,8 +408,8 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func3(data5) < 1) {
-          const err10 = { instancePath: instancePath + "/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12, data: data5 };
+        if (func3(data6) < 1) {
+          const err10 = { instancePath: instancePath + "/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12, data: data6 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -293,8 +417,8 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern0.test(data5)) {
-          const err11 = { instancePath: instancePath + "/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+=,@-]+$" }, message: 'must match pattern "^[A-Za-z0-9._+=,@-]+$"', schema: "^[A-Za-z0-9._+=,@-]+$", parentSchema: schema12, data: data5 };
+        if (!pattern0.test(data6)) {
+          const err11 = { instancePath: instancePath + "/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+=,@-]+$" }, message: 'must match pattern "^[A-Za-z0-9._+=,@-]+$"', schema: "^[A-Za-z0-9._+=,@-]+$", parentSchema: schema12, data: data6 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -303,7 +427,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err12 = { instancePath: instancePath + "/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data5 };
+        const err12 = { instancePath: instancePath + "/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data6 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -313,9 +437,9 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.fileExistsBehavior !== void 0) {
-      let data6 = data.fileExistsBehavior;
-      if (!(data6 === "DISALLOW" || data6 === "OVERWRITE" || data6 === "RETAIN")) {
-        const err13 = { instancePath: instancePath + "/fileExistsBehavior", schemaPath: "#/definitions/fileExistsBehavior/enum", keyword: "enum", params: { allowedValues: schema14.enum }, message: "must be equal to one of the allowed values", schema: schema14.enum, parentSchema: schema14, data: data6 };
+      let data7 = data.fileExistsBehavior;
+      if (!(data7 === "DISALLOW" || data7 === "OVERWRITE" || data7 === "RETAIN")) {
+        const err13 = { instancePath: instancePath + "/fileExistsBehavior", schemaPath: "#/definitions/fileExistsBehavior/enum", keyword: "enum", params: { allowedValues: schema14.enum }, message: "must be equal to one of the allowed values", schema: schema14.enum, parentSchema: schema14, data: data7 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -325,13 +449,13 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.autoRollback !== void 0) {
-      let data7 = data.autoRollback;
-      const _errs20 = errors;
+      let data8 = data.autoRollback;
+      const _errs21 = errors;
       let valid7 = false;
       let passing0 = null;
-      const _errs21 = errors;
-      if (false !== data7) {
-        const err14 = { instancePath: instancePath + "/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema15.oneOf[0], data: data7 };
+      const _errs22 = errors;
+      if (false !== data8) {
+        const err14 = { instancePath: instancePath + "/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema15.oneOf[0], data: data8 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -339,18 +463,18 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      var _valid0 = _errs21 === errors;
+      var _valid0 = _errs22 === errors;
       if (_valid0) {
         valid7 = true;
         passing0 = 0;
       }
-      const _errs22 = errors;
-      if (Array.isArray(data7)) {
-        const len0 = data7.length;
+      const _errs23 = errors;
+      if (Array.isArray(data8)) {
+        const len0 = data8.length;
         for (let i0 = 0; i0 < len0; i0++) {
-          let data8 = data7[i0];
-          if (!(data8 === "DEPLOYMENT_FAILURE" || data8 === "DEPLOYMENT_STOP_ON_ALARM" || data8 === "DEPLOYMENT_STOP_ON_REQUEST")) {
-            const err15 = { instancePath: instancePath + "/autoRollback/" + i0, schemaPath: "#/definitions/autoRollback/oneOf/1/items/enum", keyword: "enum", params: { allowedValues: schema15.oneOf[1].items.enum }, message: "must be equal to one of the allowed values", schema: schema15.oneOf[1].items.enum, parentSchema: schema15.oneOf[1].items, data: data8 };
+          let data9 = data8[i0];
+          if (!(data9 === "DEPLOYMENT_FAILURE" || data9 === "DEPLOYMENT_STOP_ON_ALARM" || data9 === "DEPLOYMENT_STOP_ON_REQUEST")) {
+            const err15 = { instancePath: instancePath + "/autoRollback/" + i0, schemaPath: "#/definitions/autoRollback/oneOf/1/items/enum", keyword: "enum", params: { allowedValues: schema15.oneOf[1].items.enum }, message: "must be equal to one of the allowed values", schema: schema15.oneOf[1].items.enum, parentSchema: schema15.oneOf[1].items, data: data9 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -359,13 +483,13 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        let i1 = data7.length;
+        let i1 = data8.length;
         let j0;
         if (i1 > 1) {
           outer0: for (; i1--; ) {
             for (j0 = i1; j0--; ) {
-              if (func0(data7[i1], data7[j0])) {
-                const err16 = { instancePath: instancePath + "/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema15.oneOf[1], data: data7 };
+              if (func0(data8[i1], data8[j0])) {
+                const err16 = { instancePath: instancePath + "/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema15.oneOf[1], data: data8 };
                 if (vErrors === null) {
                   vErrors = [err16];
                 } else {
@@ -378,7 +502,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err17 = { instancePath: instancePath + "/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.oneOf[1].type, parentSchema: schema15.oneOf[1], data: data7 };
+        const err17 = { instancePath: instancePath + "/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.oneOf[1].type, parentSchema: schema15.oneOf[1], data: data8 };
         if (vErrors === null) {
           vErrors = [err17];
         } else {
@@ -386,7 +510,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      var _valid0 = _errs22 === errors;
+      var _valid0 = _errs23 === errors;
       if (_valid0 && valid7) {
         valid7 = false;
         passing0 = [passing0, 1];
@@ -397,7 +521,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
       if (!valid7) {
-        const err18 = { instancePath: instancePath + "/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema15.oneOf, parentSchema: schema15, data: data7 };
+        const err18 = { instancePath: instancePath + "/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema15.oneOf, parentSchema: schema15, data: data8 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -405,10 +529,10 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       } else {
-        errors = _errs20;
+        errors = _errs21;
         if (vErrors !== null) {
-          if (_errs20) {
-            vErrors.length = _errs20;
+          if (_errs21) {
+            vErrors.length = _errs21;
           } else {
             vErrors = null;
           }
@@ -416,9 +540,9 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.ignoreApplicationStopFailures !== void 0) {
-      let data9 = data.ignoreApplicationStopFailures;
-      if (typeof data9 !== "boolean") {
-        const err19 = { instancePath: instancePath + "/ignoreApplicationStopFailures", schemaPath: "#/definitions/ignoreApplicationStopFailures/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema16.type, parentSchema: schema16, data: data9 };
+      let data10 = data.ignoreApplicationStopFailures;
+      if (typeof data10 !== "boolean") {
+        const err19 = { instancePath: instancePath + "/ignoreApplicationStopFailures", schemaPath: "#/definitions/ignoreApplicationStopFailures/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema16.type, parentSchema: schema16, data: data10 };
         if (vErrors === null) {
           vErrors = [err19];
         } else {
@@ -428,13 +552,13 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.wait !== void 0) {
-      let data10 = data.wait;
-      const _errs30 = errors;
+      let data11 = data.wait;
+      const _errs31 = errors;
       let valid13 = false;
       let passing1 = null;
-      const _errs31 = errors;
-      if (false !== data10) {
-        const err20 = { instancePath: instancePath + "/wait", schemaPath: "#/definitions/wait/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema17.oneOf[0], data: data10 };
+      const _errs32 = errors;
+      if (false !== data11) {
+        const err20 = { instancePath: instancePath + "/wait", schemaPath: "#/definitions/wait/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema17.oneOf[0], data: data11 };
         if (vErrors === null) {
           vErrors = [err20];
         } else {
@@ -442,15 +566,15 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      var _valid1 = _errs31 === errors;
+      var _valid1 = _errs32 === errors;
       if (_valid1) {
         valid13 = true;
         passing1 = 0;
       }
-      const _errs32 = errors;
-      if (typeof data10 === "string") {
-        if (!pattern4.test(data10)) {
-          const err21 = { instancePath: instancePath + "/wait", schemaPath: "#/definitions/wait/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }, message: 'must match pattern "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$"', schema: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$", parentSchema: schema17.oneOf[1], data: data10 };
+      const _errs33 = errors;
+      if (typeof data11 === "string") {
+        if (!pattern4.test(data11)) {
+          const err21 = { instancePath: instancePath + "/wait", schemaPath: "#/definitions/wait/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }, message: 'must match pattern "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$"', schema: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$", parentSchema: schema17.oneOf[1], data: data11 };
           if (vErrors === null) {
             vErrors = [err21];
           } else {
@@ -459,7 +583,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err22 = { instancePath: instancePath + "/wait", schemaPath: "#/definitions/wait/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.oneOf[1].type, parentSchema: schema17.oneOf[1], data: data10 };
+        const err22 = { instancePath: instancePath + "/wait", schemaPath: "#/definitions/wait/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.oneOf[1].type, parentSchema: schema17.oneOf[1], data: data11 };
         if (vErrors === null) {
           vErrors = [err22];
         } else {
@@ -467,7 +591,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      var _valid1 = _errs32 === errors;
+      var _valid1 = _errs33 === errors;
       if (_valid1 && valid13) {
         valid13 = false;
         passing1 = [passing1, 1];
@@ -478,7 +602,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
       if (!valid13) {
-        const err23 = { instancePath: instancePath + "/wait", schemaPath: "#/definitions/wait/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema17.oneOf, parentSchema: schema17, data: data10 };
+        const err23 = { instancePath: instancePath + "/wait", schemaPath: "#/definitions/wait/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema17.oneOf, parentSchema: schema17, data: data11 };
         if (vErrors === null) {
           vErrors = [err23];
         } else {
@@ -486,10 +610,10 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       } else {
-        errors = _errs30;
+        errors = _errs31;
         if (vErrors !== null) {
-          if (_errs30) {
-            vErrors.length = _errs30;
+          if (_errs31) {
+            vErrors.length = _errs31;
           } else {
             vErrors = null;
           }
@@ -497,9 +621,9 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.onActiveDeployment !== void 0) {
-      let data11 = data.onActiveDeployment;
-      if (!(data11 === "wait" || data11 === "stop" || data11 === "fail")) {
-        const err24 = { instancePath: instancePath + "/onActiveDeployment", schemaPath: "#/definitions/onActiveDeployment/enum", keyword: "enum", params: { allowedValues: schema18.enum }, message: "must be equal to one of the allowed values", schema: schema18.enum, parentSchema: schema18, data: data11 };
+      let data12 = data.onActiveDeployment;
+      if (!(data12 === "wait" || data12 === "stop" || data12 === "fail")) {
+        const err24 = { instancePath: instancePath + "/onActiveDeployment", schemaPath: "#/definitions/onActiveDeployment/enum", keyword: "enum", params: { allowedValues: schema18.enum }, message: "must be equal to one of the allowed values", schema: schema18.enum, parentSchema: schema18, data: data12 };
         if (vErrors === null) {
           vErrors = [err24];
         } else {
@@ -509,9 +633,9 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.strategy !== void 0) {
-      let data12 = data.strategy;
-      if (!(data12 === "parallel" || data12 === "sequential")) {
-        const err25 = { instancePath: instancePath + "/strategy", schemaPath: "#/definitions/strategy/enum", keyword: "enum", params: { allowedValues: schema19.enum }, message: "must be equal to one of the allowed values", schema: schema19.enum, parentSchema: schema19, data: data12 };
+      let data13 = data.strategy;
+      if (!(data13 === "parallel" || data13 === "sequential")) {
+        const err25 = { instancePath: instancePath + "/strategy", schemaPath: "#/definitions/strategy/enum", keyword: "enum", params: { allowedValues: schema19.enum }, message: "must be equal to one of the allowed values", schema: schema19.enum, parentSchema: schema19, data: data13 };
         if (vErrors === null) {
           vErrors = [err25];
         } else {
@@ -842,7 +966,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         for (const key1 in data3) {
-          if (!(key1 === "bucket" || key1 === "prefix" || key1 === "bundleType" || key1 === "source" || key1 === "exclude")) {
+          if (!(key1 === "bucket" || key1 === "prefix" || key1 === "bundleType" || key1 === "source" || key1 === "exclude" || key1 === "allowSecretFiles")) {
             const err10 = { instancePath: instancePath + "/revision", schemaPath: "#/properties/revision/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.revision, data: data3 };
             if (vErrors === null) {
               vErrors = [err10];
@@ -975,128 +1099,164 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data3.allowSecretFiles !== void 0) {
+          let data10 = data3.allowSecretFiles;
+          if (Array.isArray(data10)) {
+            const len1 = data10.length;
+            for (let i1 = 0; i1 < len1; i1++) {
+              let data11 = data10[i1];
+              if (typeof data11 === "string") {
+                if (func3(data11) < 1) {
+                  const err22 = { instancePath: instancePath + "/revision/allowSecretFiles/" + i1, schemaPath: "#/properties/revision/properties/allowSecretFiles/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.revision.properties.allowSecretFiles.items, data: data11 };
+                  if (vErrors === null) {
+                    vErrors = [err22];
+                  } else {
+                    vErrors.push(err22);
+                  }
+                  errors++;
+                }
+              } else {
+                const err23 = { instancePath: instancePath + "/revision/allowSecretFiles/" + i1, schemaPath: "#/properties/revision/properties/allowSecretFiles/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.allowSecretFiles.items.type, parentSchema: schema11.properties.revision.properties.allowSecretFiles.items, data: data11 };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err24 = { instancePath: instancePath + "/revision/allowSecretFiles", schemaPath: "#/properties/revision/properties/allowSecretFiles/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema11.properties.revision.properties.allowSecretFiles.type, parentSchema: schema11.properties.revision.properties.allowSecretFiles, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err22 = { instancePath: instancePath + "/revision", schemaPath: "#/properties/revision/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.revision.type, parentSchema: schema11.properties.revision, data: data3 };
+        const err25 = { instancePath: instancePath + "/revision", schemaPath: "#/properties/revision/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.revision.type, parentSchema: schema11.properties.revision, data: data3 };
         if (vErrors === null) {
-          vErrors = [err22];
+          vErrors = [err25];
         } else {
-          vErrors.push(err22);
+          vErrors.push(err25);
         }
         errors++;
       }
     }
     if (data.defaults !== void 0) {
-      let data10 = data.defaults;
-      if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
-        for (const key2 in data10) {
+      let data12 = data.defaults;
+      if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+        for (const key2 in data12) {
           if (!(key2 === "deploymentConfig" || key2 === "fileExistsBehavior" || key2 === "autoRollback" || key2 === "ignoreApplicationStopFailures" || key2 === "wait" || key2 === "onActiveDeployment" || key2 === "strategy")) {
-            const err23 = { instancePath: instancePath + "/defaults", schemaPath: "#/properties/defaults/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.defaults, data: data10 };
+            const err26 = { instancePath: instancePath + "/defaults", schemaPath: "#/properties/defaults/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.defaults, data: data12 };
             if (vErrors === null) {
-              vErrors = [err23];
+              vErrors = [err26];
             } else {
-              vErrors.push(err23);
+              vErrors.push(err26);
             }
             errors++;
           }
         }
-        if (data10.deploymentConfig !== void 0) {
-          let data11 = data10.deploymentConfig;
-          if (typeof data11 === "string") {
-            if (func3(data11) > 100) {
-              const err24 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema12, data: data11 };
+        if (data12.deploymentConfig !== void 0) {
+          let data13 = data12.deploymentConfig;
+          if (typeof data13 === "string") {
+            if (func3(data13) > 100) {
+              const err27 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema12, data: data13 };
               if (vErrors === null) {
-                vErrors = [err24];
+                vErrors = [err27];
               } else {
-                vErrors.push(err24);
+                vErrors.push(err27);
               }
               errors++;
             }
-            if (func3(data11) < 1) {
-              const err25 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12, data: data11 };
+            if (func3(data13) < 1) {
+              const err28 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12, data: data13 };
               if (vErrors === null) {
-                vErrors = [err25];
+                vErrors = [err28];
               } else {
-                vErrors.push(err25);
+                vErrors.push(err28);
               }
               errors++;
             }
-            if (!pattern0.test(data11)) {
-              const err26 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+=,@-]+$" }, message: 'must match pattern "^[A-Za-z0-9._+=,@-]+$"', schema: "^[A-Za-z0-9._+=,@-]+$", parentSchema: schema12, data: data11 };
+            if (!pattern0.test(data13)) {
+              const err29 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+=,@-]+$" }, message: 'must match pattern "^[A-Za-z0-9._+=,@-]+$"', schema: "^[A-Za-z0-9._+=,@-]+$", parentSchema: schema12, data: data13 };
               if (vErrors === null) {
-                vErrors = [err26];
+                vErrors = [err29];
               } else {
-                vErrors.push(err26);
+                vErrors.push(err29);
               }
               errors++;
             }
           } else {
-            const err27 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data11 };
+            const err30 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data13 };
             if (vErrors === null) {
-              vErrors = [err27];
+              vErrors = [err30];
             } else {
-              vErrors.push(err27);
+              vErrors.push(err30);
             }
             errors++;
           }
         }
-        if (data10.fileExistsBehavior !== void 0) {
-          let data12 = data10.fileExistsBehavior;
-          if (!(data12 === "DISALLOW" || data12 === "OVERWRITE" || data12 === "RETAIN")) {
-            const err28 = { instancePath: instancePath + "/defaults/fileExistsBehavior", schemaPath: "#/definitions/fileExistsBehavior/enum", keyword: "enum", params: { allowedValues: schema14.enum }, message: "must be equal to one of the allowed values", schema: schema14.enum, parentSchema: schema14, data: data12 };
+        if (data12.fileExistsBehavior !== void 0) {
+          let data14 = data12.fileExistsBehavior;
+          if (!(data14 === "DISALLOW" || data14 === "OVERWRITE" || data14 === "RETAIN")) {
+            const err31 = { instancePath: instancePath + "/defaults/fileExistsBehavior", schemaPath: "#/definitions/fileExistsBehavior/enum", keyword: "enum", params: { allowedValues: schema14.enum }, message: "must be equal to one of the allowed values", schema: schema14.enum, parentSchema: schema14, data: data14 };
             if (vErrors === null) {
-              vErrors = [err28];
+              vErrors = [err31];
             } else {
-              vErrors.push(err28);
+              vErrors.push(err31);
             }
             errors++;
           }
         }
-        if (data10.autoRollback !== void 0) {
-          let data13 = data10.autoRollback;
-          const _errs33 = errors;
-          let valid9 = false;
+        if (data12.autoRollback !== void 0) {
+          let data15 = data12.autoRollback;
+          const _errs37 = errors;
+          let valid11 = false;
           let passing0 = null;
-          const _errs34 = errors;
-          if (false !== data13) {
-            const err29 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema15.oneOf[0], data: data13 };
+          const _errs38 = errors;
+          if (false !== data15) {
+            const err32 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema15.oneOf[0], data: data15 };
             if (vErrors === null) {
-              vErrors = [err29];
+              vErrors = [err32];
             } else {
-              vErrors.push(err29);
+              vErrors.push(err32);
             }
             errors++;
           }
-          var _valid0 = _errs34 === errors;
+          var _valid0 = _errs38 === errors;
           if (_valid0) {
-            valid9 = true;
+            valid11 = true;
             passing0 = 0;
           }
-          const _errs35 = errors;
-          if (Array.isArray(data13)) {
-            const len1 = data13.length;
-            for (let i1 = 0; i1 < len1; i1++) {
-              let data14 = data13[i1];
-              if (!(data14 === "DEPLOYMENT_FAILURE" || data14 === "DEPLOYMENT_STOP_ON_ALARM" || data14 === "DEPLOYMENT_STOP_ON_REQUEST")) {
-                const err30 = { instancePath: instancePath + "/defaults/autoRollback/" + i1, schemaPath: "#/definitions/autoRollback/oneOf/1/items/enum", keyword: "enum", params: { allowedValues: schema15.oneOf[1].items.enum }, message: "must be equal to one of the allowed values", schema: schema15.oneOf[1].items.enum, parentSchema: schema15.oneOf[1].items, data: data14 };
+          const _errs39 = errors;
+          if (Array.isArray(data15)) {
+            const len2 = data15.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data16 = data15[i2];
+              if (!(data16 === "DEPLOYMENT_FAILURE" || data16 === "DEPLOYMENT_STOP_ON_ALARM" || data16 === "DEPLOYMENT_STOP_ON_REQUEST")) {
+                const err33 = { instancePath: instancePath + "/defaults/autoRollback/" + i2, schemaPath: "#/definitions/autoRollback/oneOf/1/items/enum", keyword: "enum", params: { allowedValues: schema15.oneOf[1].items.enum }, message: "must be equal to one of the allowed values", schema: schema15.oneOf[1].items.enum, parentSchema: schema15.oneOf[1].items, data: data16 };
                 if (vErrors === null) {
-                  vErrors = [err30];
+                  vErrors = [err33];
                 } else {
-                  vErrors.push(err30);
+                  vErrors.push(err33);
                 }
                 errors++;
               }
             }
-            let i2 = data13.length;
+            let i3 = data15.length;
             let j0;
-            if (i2 > 1) {
-              outer0: for (; i2--; ) {
-                for (j0 = i2; j0--; ) {
-                  if (func0(data13[i2], data13[j0])) {
-                    const err31 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/uniqueItems", keyword: "uniqueItems", params: { i: i2, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i2 + " are identical)", schema: true, parentSchema: schema15.oneOf[1], data: data13 };
+            if (i3 > 1) {
+              outer0: for (; i3--; ) {
+                for (j0 = i3; j0--; ) {
+                  if (func0(data15[i3], data15[j0])) {
+                    const err34 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i3 + " are identical)", schema: true, parentSchema: schema15.oneOf[1], data: data15 };
                     if (vErrors === null) {
-                      vErrors = [err31];
+                      vErrors = [err34];
                     } else {
-                      vErrors.push(err31);
+                      vErrors.push(err34);
                     }
                     errors++;
                     break outer0;
@@ -1105,63 +1265,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err32 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.oneOf[1].type, parentSchema: schema15.oneOf[1], data: data13 };
-            if (vErrors === null) {
-              vErrors = [err32];
-            } else {
-              vErrors.push(err32);
-            }
-            errors++;
-          }
-          var _valid0 = _errs35 === errors;
-          if (_valid0 && valid9) {
-            valid9 = false;
-            passing0 = [passing0, 1];
-          } else {
-            if (_valid0) {
-              valid9 = true;
-              passing0 = 1;
-            }
-          }
-          if (!valid9) {
-            const err33 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema15.oneOf, parentSchema: schema15, data: data13 };
-            if (vErrors === null) {
-              vErrors = [err33];
-            } else {
-              vErrors.push(err33);
-            }
-            errors++;
-          } else {
-            errors = _errs33;
-            if (vErrors !== null) {
-              if (_errs33) {
-                vErrors.length = _errs33;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data10.ignoreApplicationStopFailures !== void 0) {
-          let data15 = data10.ignoreApplicationStopFailures;
-          if (typeof data15 !== "boolean") {
-            const err34 = { instancePath: instancePath + "/defaults/ignoreApplicationStopFailures", schemaPath: "#/definitions/ignoreApplicationStopFailures/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema16.type, parentSchema: schema16, data: data15 };
-            if (vErrors === null) {
-              vErrors = [err34];
-            } else {
-              vErrors.push(err34);
-            }
-            errors++;
-          }
-        }
-        if (data10.wait !== void 0) {
-          let data16 = data10.wait;
-          const _errs43 = errors;
-          let valid15 = false;
-          let passing1 = null;
-          const _errs44 = errors;
-          if (false !== data16) {
-            const err35 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema17.oneOf[0], data: data16 };
+            const err35 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.oneOf[1].type, parentSchema: schema15.oneOf[1], data: data15 };
             if (vErrors === null) {
               vErrors = [err35];
             } else {
@@ -1169,24 +1273,39 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid1 = _errs44 === errors;
-          if (_valid1) {
-            valid15 = true;
-            passing1 = 0;
-          }
-          const _errs45 = errors;
-          if (typeof data16 === "string") {
-            if (!pattern4.test(data16)) {
-              const err36 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }, message: 'must match pattern "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$"', schema: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$", parentSchema: schema17.oneOf[1], data: data16 };
-              if (vErrors === null) {
-                vErrors = [err36];
-              } else {
-                vErrors.push(err36);
-              }
-              errors++;
-            }
+          var _valid0 = _errs39 === errors;
+          if (_valid0 && valid11) {
+            valid11 = false;
+            passing0 = [passing0, 1];
           } else {
-            const err37 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.oneOf[1].type, parentSchema: schema17.oneOf[1], data: data16 };
+            if (_valid0) {
+              valid11 = true;
+              passing0 = 1;
+            }
+          }
+          if (!valid11) {
+            const err36 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema15.oneOf, parentSchema: schema15, data: data15 };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          } else {
+            errors = _errs37;
+            if (vErrors !== null) {
+              if (_errs37) {
+                vErrors.length = _errs37;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data12.ignoreApplicationStopFailures !== void 0) {
+          let data17 = data12.ignoreApplicationStopFailures;
+          if (typeof data17 !== "boolean") {
+            const err37 = { instancePath: instancePath + "/defaults/ignoreApplicationStopFailures", schemaPath: "#/definitions/ignoreApplicationStopFailures/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema16.type, parentSchema: schema16, data: data17 };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -1194,51 +1313,40 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid1 = _errs45 === errors;
-          if (_valid1 && valid15) {
-            valid15 = false;
-            passing1 = [passing1, 1];
-          } else {
-            if (_valid1) {
-              valid15 = true;
-              passing1 = 1;
-            }
-          }
-          if (!valid15) {
-            const err38 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema17.oneOf, parentSchema: schema17, data: data16 };
+        }
+        if (data12.wait !== void 0) {
+          let data18 = data12.wait;
+          const _errs47 = errors;
+          let valid17 = false;
+          let passing1 = null;
+          const _errs48 = errors;
+          if (false !== data18) {
+            const err38 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema17.oneOf[0], data: data18 };
             if (vErrors === null) {
               vErrors = [err38];
             } else {
               vErrors.push(err38);
             }
             errors++;
-          } else {
-            errors = _errs43;
-            if (vErrors !== null) {
-              if (_errs43) {
-                vErrors.length = _errs43;
+          }
+          var _valid1 = _errs48 === errors;
+          if (_valid1) {
+            valid17 = true;
+            passing1 = 0;
+          }
+          const _errs49 = errors;
+          if (typeof data18 === "string") {
+            if (!pattern4.test(data18)) {
+              const err39 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }, message: 'must match pattern "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$"', schema: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$", parentSchema: schema17.oneOf[1], data: data18 };
+              if (vErrors === null) {
+                vErrors = [err39];
               } else {
-                vErrors = null;
+                vErrors.push(err39);
               }
+              errors++;
             }
-          }
-        }
-        if (data10.onActiveDeployment !== void 0) {
-          let data17 = data10.onActiveDeployment;
-          if (!(data17 === "wait" || data17 === "stop" || data17 === "fail")) {
-            const err39 = { instancePath: instancePath + "/defaults/onActiveDeployment", schemaPath: "#/definitions/onActiveDeployment/enum", keyword: "enum", params: { allowedValues: schema18.enum }, message: "must be equal to one of the allowed values", schema: schema18.enum, parentSchema: schema18, data: data17 };
-            if (vErrors === null) {
-              vErrors = [err39];
-            } else {
-              vErrors.push(err39);
-            }
-            errors++;
-          }
-        }
-        if (data10.strategy !== void 0) {
-          let data18 = data10.strategy;
-          if (!(data18 === "parallel" || data18 === "sequential")) {
-            const err40 = { instancePath: instancePath + "/defaults/strategy", schemaPath: "#/definitions/strategy/enum", keyword: "enum", params: { allowedValues: schema19.enum }, message: "must be equal to one of the allowed values", schema: schema19.enum, parentSchema: schema19, data: data18 };
+          } else {
+            const err40 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.oneOf[1].type, parentSchema: schema17.oneOf[1], data: data18 };
             if (vErrors === null) {
               vErrors = [err40];
             } else {
@@ -1246,25 +1354,77 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
+          var _valid1 = _errs49 === errors;
+          if (_valid1 && valid17) {
+            valid17 = false;
+            passing1 = [passing1, 1];
+          } else {
+            if (_valid1) {
+              valid17 = true;
+              passing1 = 1;
+            }
+          }
+          if (!valid17) {
+            const err41 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema17.oneOf, parentSchema: schema17, data: data18 };
+            if (vErrors === null) {
+              vErrors = [err41];
+            } else {
+              vErrors.push(err41);
+            }
+            errors++;
+          } else {
+            errors = _errs47;
+            if (vErrors !== null) {
+              if (_errs47) {
+                vErrors.length = _errs47;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data12.onActiveDeployment !== void 0) {
+          let data19 = data12.onActiveDeployment;
+          if (!(data19 === "wait" || data19 === "stop" || data19 === "fail")) {
+            const err42 = { instancePath: instancePath + "/defaults/onActiveDeployment", schemaPath: "#/definitions/onActiveDeployment/enum", keyword: "enum", params: { allowedValues: schema18.enum }, message: "must be equal to one of the allowed values", schema: schema18.enum, parentSchema: schema18, data: data19 };
+            if (vErrors === null) {
+              vErrors = [err42];
+            } else {
+              vErrors.push(err42);
+            }
+            errors++;
+          }
+        }
+        if (data12.strategy !== void 0) {
+          let data20 = data12.strategy;
+          if (!(data20 === "parallel" || data20 === "sequential")) {
+            const err43 = { instancePath: instancePath + "/defaults/strategy", schemaPath: "#/definitions/strategy/enum", keyword: "enum", params: { allowedValues: schema19.enum }, message: "must be equal to one of the allowed values", schema: schema19.enum, parentSchema: schema19, data: data20 };
+            if (vErrors === null) {
+              vErrors = [err43];
+            } else {
+              vErrors.push(err43);
+            }
+            errors++;
+          }
         }
       } else {
-        const err41 = { instancePath: instancePath + "/defaults", schemaPath: "#/properties/defaults/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.defaults.type, parentSchema: schema11.properties.defaults, data: data10 };
+        const err44 = { instancePath: instancePath + "/defaults", schemaPath: "#/properties/defaults/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.defaults.type, parentSchema: schema11.properties.defaults, data: data12 };
         if (vErrors === null) {
-          vErrors = [err41];
+          vErrors = [err44];
         } else {
-          vErrors.push(err41);
+          vErrors.push(err44);
         }
         errors++;
       }
     }
     if (data.unmatched !== void 0) {
-      let data19 = data.unmatched;
-      if (!(data19 === "skip" || data19 === "fail")) {
-        const err42 = { instancePath: instancePath + "/unmatched", schemaPath: "#/properties/unmatched/enum", keyword: "enum", params: { allowedValues: schema11.properties.unmatched.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.unmatched.enum, parentSchema: schema11.properties.unmatched, data: data19 };
+      let data21 = data.unmatched;
+      if (!(data21 === "skip" || data21 === "fail")) {
+        const err45 = { instancePath: instancePath + "/unmatched", schemaPath: "#/properties/unmatched/enum", keyword: "enum", params: { allowedValues: schema11.properties.unmatched.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.unmatched.enum, parentSchema: schema11.properties.unmatched, data: data21 };
         if (vErrors === null) {
-          vErrors = [err42];
+          vErrors = [err45];
         } else {
-          vErrors.push(err42);
+          vErrors.push(err45);
         }
         errors++;
       }
@@ -1282,42 +1442,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.pullRequests !== void 0) {
-      let data22 = data.pullRequests;
-      if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
-        for (const key3 in data22) {
+      let data24 = data.pullRequests;
+      if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
+        for (const key3 in data24) {
           if (!func2.call(schema11.properties.pullRequests.properties, key3)) {
-            const err43 = { instancePath: instancePath + "/pullRequests", schemaPath: "#/properties/pullRequests/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.pullRequests, data: data22 };
-            if (vErrors === null) {
-              vErrors = [err43];
-            } else {
-              vErrors.push(err43);
-            }
-            errors++;
-          }
-        }
-        if (data22.deploymentGroup !== void 0) {
-          let data23 = data22.deploymentGroup;
-          if (typeof data23 === "string") {
-            if (func3(data23) < 1) {
-              const err44 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema22, data: data23 };
-              if (vErrors === null) {
-                vErrors = [err44];
-              } else {
-                vErrors.push(err44);
-              }
-              errors++;
-            }
-            if (!pattern5.test(data23)) {
-              const err45 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/pattern", keyword: "pattern", params: { pattern: "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$" }, message: 'must match pattern "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$"', schema: "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$", parentSchema: schema22, data: data23 };
-              if (vErrors === null) {
-                vErrors = [err45];
-              } else {
-                vErrors.push(err45);
-              }
-              errors++;
-            }
-          } else {
-            const err46 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema22.type, parentSchema: schema22, data: data23 };
+            const err46 = { instancePath: instancePath + "/pullRequests", schemaPath: "#/properties/pullRequests/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.pullRequests, data: data24 };
             if (vErrors === null) {
               vErrors = [err46];
             } else {
@@ -1326,23 +1455,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data22.deploymentGroups !== void 0) {
-          if (!validate13(data22.deploymentGroups, { instancePath: instancePath + "/pullRequests/deploymentGroups", parentData: data22, parentDataProperty: "deploymentGroups", rootData })) {
-            vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
-            errors = vErrors.length;
-          }
-        }
-        if (data22.create !== void 0) {
-          if (!validate17(data22.create, { instancePath: instancePath + "/pullRequests/create", parentData: data22, parentDataProperty: "create", rootData })) {
-            vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
-            errors = vErrors.length;
-          }
-        }
-        if (data22.environment !== void 0) {
-          let data26 = data22.environment;
-          if (typeof data26 === "string") {
-            if (func3(data26) > 255) {
-              const err47 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters", schema: 255, parentSchema: schema29, data: data26 };
+        if (data24.deploymentGroup !== void 0) {
+          let data25 = data24.deploymentGroup;
+          if (typeof data25 === "string") {
+            if (func3(data25) < 1) {
+              const err47 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema22, data: data25 };
               if (vErrors === null) {
                 vErrors = [err47];
               } else {
@@ -1350,8 +1467,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (func3(data26) < 1) {
-              const err48 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema29, data: data26 };
+            if (!pattern5.test(data25)) {
+              const err48 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/pattern", keyword: "pattern", params: { pattern: "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$" }, message: 'must match pattern "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$"', schema: "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$", parentSchema: schema22, data: data25 };
               if (vErrors === null) {
                 vErrors = [err48];
               } else {
@@ -1360,7 +1477,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err49 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema29.type, parentSchema: schema29, data: data26 };
+            const err49 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema22.type, parentSchema: schema22, data: data25 };
             if (vErrors === null) {
               vErrors = [err49];
             } else {
@@ -1369,11 +1486,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data22.environmentUrl !== void 0) {
-          let data27 = data22.environmentUrl;
-          if (typeof data27 === "string") {
-            if (!pattern9.test(data27)) {
-              const err50 = { instancePath: instancePath + "/pullRequests/environmentUrl", schemaPath: "#/definitions/environmentUrl/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema30, data: data27 };
+        if (data24.deploymentGroups !== void 0) {
+          if (!validate13(data24.deploymentGroups, { instancePath: instancePath + "/pullRequests/deploymentGroups", parentData: data24, parentDataProperty: "deploymentGroups", rootData })) {
+            vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data24.create !== void 0) {
+          if (!validate17(data24.create, { instancePath: instancePath + "/pullRequests/create", parentData: data24, parentDataProperty: "create", rootData })) {
+            vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data24.environment !== void 0) {
+          let data28 = data24.environment;
+          if (typeof data28 === "string") {
+            if (func3(data28) > 255) {
+              const err50 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters", schema: 255, parentSchema: schema29, data: data28 };
               if (vErrors === null) {
                 vErrors = [err50];
               } else {
@@ -1381,30 +1510,30 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
+            if (func3(data28) < 1) {
+              const err51 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema29, data: data28 };
+              if (vErrors === null) {
+                vErrors = [err51];
+              } else {
+                vErrors.push(err51);
+              }
+              errors++;
+            }
           } else {
-            const err51 = { instancePath: instancePath + "/pullRequests/environmentUrl", schemaPath: "#/definitions/environmentUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema30.type, parentSchema: schema30, data: data27 };
+            const err52 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema29.type, parentSchema: schema29, data: data28 };
             if (vErrors === null) {
-              vErrors = [err51];
+              vErrors = [err52];
             } else {
-              vErrors.push(err51);
+              vErrors.push(err52);
             }
             errors++;
           }
         }
-        if (data22.deploymentConfig !== void 0) {
-          let data28 = data22.deploymentConfig;
-          if (typeof data28 === "string") {
-            if (func3(data28) > 100) {
-              const err52 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema12, data: data28 };
-              if (vErrors === null) {
-                vErrors = [err52];
-              } else {
-                vErrors.push(err52);
-              }
-              errors++;
-            }
-            if (func3(data28) < 1) {
-              const err53 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12, data: data28 };
+        if (data24.environmentUrl !== void 0) {
+          let data29 = data24.environmentUrl;
+          if (typeof data29 === "string") {
+            if (!pattern9.test(data29)) {
+              const err53 = { instancePath: instancePath + "/pullRequests/environmentUrl", schemaPath: "#/definitions/environmentUrl/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema30, data: data29 };
               if (vErrors === null) {
                 vErrors = [err53];
               } else {
@@ -1412,83 +1541,114 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (!pattern0.test(data28)) {
-              const err54 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+=,@-]+$" }, message: 'must match pattern "^[A-Za-z0-9._+=,@-]+$"', schema: "^[A-Za-z0-9._+=,@-]+$", parentSchema: schema12, data: data28 };
+          } else {
+            const err54 = { instancePath: instancePath + "/pullRequests/environmentUrl", schemaPath: "#/definitions/environmentUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema30.type, parentSchema: schema30, data: data29 };
+            if (vErrors === null) {
+              vErrors = [err54];
+            } else {
+              vErrors.push(err54);
+            }
+            errors++;
+          }
+        }
+        if (data24.deploymentConfig !== void 0) {
+          let data30 = data24.deploymentConfig;
+          if (typeof data30 === "string") {
+            if (func3(data30) > 100) {
+              const err55 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema12, data: data30 };
               if (vErrors === null) {
-                vErrors = [err54];
+                vErrors = [err55];
               } else {
-                vErrors.push(err54);
+                vErrors.push(err55);
+              }
+              errors++;
+            }
+            if (func3(data30) < 1) {
+              const err56 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12, data: data30 };
+              if (vErrors === null) {
+                vErrors = [err56];
+              } else {
+                vErrors.push(err56);
+              }
+              errors++;
+            }
+            if (!pattern0.test(data30)) {
+              const err57 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+=,@-]+$" }, message: 'must match pattern "^[A-Za-z0-9._+=,@-]+$"', schema: "^[A-Za-z0-9._+=,@-]+$", parentSchema: schema12, data: data30 };
+              if (vErrors === null) {
+                vErrors = [err57];
+              } else {
+                vErrors.push(err57);
               }
               errors++;
             }
           } else {
-            const err55 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data28 };
+            const err58 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data30 };
             if (vErrors === null) {
-              vErrors = [err55];
+              vErrors = [err58];
             } else {
-              vErrors.push(err55);
+              vErrors.push(err58);
             }
             errors++;
           }
         }
-        if (data22.fileExistsBehavior !== void 0) {
-          let data29 = data22.fileExistsBehavior;
-          if (!(data29 === "DISALLOW" || data29 === "OVERWRITE" || data29 === "RETAIN")) {
-            const err56 = { instancePath: instancePath + "/pullRequests/fileExistsBehavior", schemaPath: "#/definitions/fileExistsBehavior/enum", keyword: "enum", params: { allowedValues: schema14.enum }, message: "must be equal to one of the allowed values", schema: schema14.enum, parentSchema: schema14, data: data29 };
+        if (data24.fileExistsBehavior !== void 0) {
+          let data31 = data24.fileExistsBehavior;
+          if (!(data31 === "DISALLOW" || data31 === "OVERWRITE" || data31 === "RETAIN")) {
+            const err59 = { instancePath: instancePath + "/pullRequests/fileExistsBehavior", schemaPath: "#/definitions/fileExistsBehavior/enum", keyword: "enum", params: { allowedValues: schema14.enum }, message: "must be equal to one of the allowed values", schema: schema14.enum, parentSchema: schema14, data: data31 };
             if (vErrors === null) {
-              vErrors = [err56];
+              vErrors = [err59];
             } else {
-              vErrors.push(err56);
+              vErrors.push(err59);
             }
             errors++;
           }
         }
-        if (data22.autoRollback !== void 0) {
-          let data30 = data22.autoRollback;
-          const _errs75 = errors;
-          let valid25 = false;
+        if (data24.autoRollback !== void 0) {
+          let data32 = data24.autoRollback;
+          const _errs79 = errors;
+          let valid27 = false;
           let passing2 = null;
-          const _errs76 = errors;
-          if (false !== data30) {
-            const err57 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema15.oneOf[0], data: data30 };
+          const _errs80 = errors;
+          if (false !== data32) {
+            const err60 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema15.oneOf[0], data: data32 };
             if (vErrors === null) {
-              vErrors = [err57];
+              vErrors = [err60];
             } else {
-              vErrors.push(err57);
+              vErrors.push(err60);
             }
             errors++;
           }
-          var _valid2 = _errs76 === errors;
+          var _valid2 = _errs80 === errors;
           if (_valid2) {
-            valid25 = true;
+            valid27 = true;
             passing2 = 0;
           }
-          const _errs77 = errors;
-          if (Array.isArray(data30)) {
-            const len2 = data30.length;
-            for (let i3 = 0; i3 < len2; i3++) {
-              let data31 = data30[i3];
-              if (!(data31 === "DEPLOYMENT_FAILURE" || data31 === "DEPLOYMENT_STOP_ON_ALARM" || data31 === "DEPLOYMENT_STOP_ON_REQUEST")) {
-                const err58 = { instancePath: instancePath + "/pullRequests/autoRollback/" + i3, schemaPath: "#/definitions/autoRollback/oneOf/1/items/enum", keyword: "enum", params: { allowedValues: schema15.oneOf[1].items.enum }, message: "must be equal to one of the allowed values", schema: schema15.oneOf[1].items.enum, parentSchema: schema15.oneOf[1].items, data: data31 };
+          const _errs81 = errors;
+          if (Array.isArray(data32)) {
+            const len3 = data32.length;
+            for (let i4 = 0; i4 < len3; i4++) {
+              let data33 = data32[i4];
+              if (!(data33 === "DEPLOYMENT_FAILURE" || data33 === "DEPLOYMENT_STOP_ON_ALARM" || data33 === "DEPLOYMENT_STOP_ON_REQUEST")) {
+                const err61 = { instancePath: instancePath + "/pullRequests/autoRollback/" + i4, schemaPath: "#/definitions/autoRollback/oneOf/1/items/enum", keyword: "enum", params: { allowedValues: schema15.oneOf[1].items.enum }, message: "must be equal to one of the allowed values", schema: schema15.oneOf[1].items.enum, parentSchema: schema15.oneOf[1].items, data: data33 };
                 if (vErrors === null) {
-                  vErrors = [err58];
+                  vErrors = [err61];
                 } else {
-                  vErrors.push(err58);
+                  vErrors.push(err61);
                 }
                 errors++;
               }
             }
-            let i4 = data30.length;
+            let i5 = data32.length;
             let j1;
-            if (i4 > 1) {
-              outer1: for (; i4--; ) {
-                for (j1 = i4; j1--; ) {
-                  if (func0(data30[i4], data30[j1])) {
-                    const err59 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/uniqueItems", keyword: "uniqueItems", params: { i: i4, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i4 + " are identical)", schema: true, parentSchema: schema15.oneOf[1], data: data30 };
+            if (i5 > 1) {
+              outer1: for (; i5--; ) {
+                for (j1 = i5; j1--; ) {
+                  if (func0(data32[i5], data32[j1])) {
+                    const err62 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i5 + " are identical)", schema: true, parentSchema: schema15.oneOf[1], data: data32 };
                     if (vErrors === null) {
-                      vErrors = [err59];
+                      vErrors = [err62];
                     } else {
-                      vErrors.push(err59);
+                      vErrors.push(err62);
                     }
                     errors++;
                     break outer1;
@@ -1497,63 +1657,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err60 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.oneOf[1].type, parentSchema: schema15.oneOf[1], data: data30 };
-            if (vErrors === null) {
-              vErrors = [err60];
-            } else {
-              vErrors.push(err60);
-            }
-            errors++;
-          }
-          var _valid2 = _errs77 === errors;
-          if (_valid2 && valid25) {
-            valid25 = false;
-            passing2 = [passing2, 1];
-          } else {
-            if (_valid2) {
-              valid25 = true;
-              passing2 = 1;
-            }
-          }
-          if (!valid25) {
-            const err61 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf", keyword: "oneOf", params: { passingSchemas: passing2 }, message: "must match exactly one schema in oneOf", schema: schema15.oneOf, parentSchema: schema15, data: data30 };
-            if (vErrors === null) {
-              vErrors = [err61];
-            } else {
-              vErrors.push(err61);
-            }
-            errors++;
-          } else {
-            errors = _errs75;
-            if (vErrors !== null) {
-              if (_errs75) {
-                vErrors.length = _errs75;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22.ignoreApplicationStopFailures !== void 0) {
-          let data32 = data22.ignoreApplicationStopFailures;
-          if (typeof data32 !== "boolean") {
-            const err62 = { instancePath: instancePath + "/pullRequests/ignoreApplicationStopFailures", schemaPath: "#/definitions/ignoreApplicationStopFailures/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema16.type, parentSchema: schema16, data: data32 };
-            if (vErrors === null) {
-              vErrors = [err62];
-            } else {
-              vErrors.push(err62);
-            }
-            errors++;
-          }
-        }
-        if (data22.wait !== void 0) {
-          let data33 = data22.wait;
-          const _errs85 = errors;
-          let valid31 = false;
-          let passing3 = null;
-          const _errs86 = errors;
-          if (false !== data33) {
-            const err63 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema17.oneOf[0], data: data33 };
+            const err63 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.oneOf[1].type, parentSchema: schema15.oneOf[1], data: data32 };
             if (vErrors === null) {
               vErrors = [err63];
             } else {
@@ -1561,24 +1665,39 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid3 = _errs86 === errors;
-          if (_valid3) {
-            valid31 = true;
-            passing3 = 0;
-          }
-          const _errs87 = errors;
-          if (typeof data33 === "string") {
-            if (!pattern4.test(data33)) {
-              const err64 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }, message: 'must match pattern "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$"', schema: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$", parentSchema: schema17.oneOf[1], data: data33 };
-              if (vErrors === null) {
-                vErrors = [err64];
-              } else {
-                vErrors.push(err64);
-              }
-              errors++;
-            }
+          var _valid2 = _errs81 === errors;
+          if (_valid2 && valid27) {
+            valid27 = false;
+            passing2 = [passing2, 1];
           } else {
-            const err65 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.oneOf[1].type, parentSchema: schema17.oneOf[1], data: data33 };
+            if (_valid2) {
+              valid27 = true;
+              passing2 = 1;
+            }
+          }
+          if (!valid27) {
+            const err64 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf", keyword: "oneOf", params: { passingSchemas: passing2 }, message: "must match exactly one schema in oneOf", schema: schema15.oneOf, parentSchema: schema15, data: data32 };
+            if (vErrors === null) {
+              vErrors = [err64];
+            } else {
+              vErrors.push(err64);
+            }
+            errors++;
+          } else {
+            errors = _errs79;
+            if (vErrors !== null) {
+              if (_errs79) {
+                vErrors.length = _errs79;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data24.ignoreApplicationStopFailures !== void 0) {
+          let data34 = data24.ignoreApplicationStopFailures;
+          if (typeof data34 !== "boolean") {
+            const err65 = { instancePath: instancePath + "/pullRequests/ignoreApplicationStopFailures", schemaPath: "#/definitions/ignoreApplicationStopFailures/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema16.type, parentSchema: schema16, data: data34 };
             if (vErrors === null) {
               vErrors = [err65];
             } else {
@@ -1586,51 +1705,40 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid3 = _errs87 === errors;
-          if (_valid3 && valid31) {
-            valid31 = false;
-            passing3 = [passing3, 1];
-          } else {
-            if (_valid3) {
-              valid31 = true;
-              passing3 = 1;
-            }
-          }
-          if (!valid31) {
-            const err66 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf", keyword: "oneOf", params: { passingSchemas: passing3 }, message: "must match exactly one schema in oneOf", schema: schema17.oneOf, parentSchema: schema17, data: data33 };
+        }
+        if (data24.wait !== void 0) {
+          let data35 = data24.wait;
+          const _errs89 = errors;
+          let valid33 = false;
+          let passing3 = null;
+          const _errs90 = errors;
+          if (false !== data35) {
+            const err66 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema17.oneOf[0], data: data35 };
             if (vErrors === null) {
               vErrors = [err66];
             } else {
               vErrors.push(err66);
             }
             errors++;
-          } else {
-            errors = _errs85;
-            if (vErrors !== null) {
-              if (_errs85) {
-                vErrors.length = _errs85;
+          }
+          var _valid3 = _errs90 === errors;
+          if (_valid3) {
+            valid33 = true;
+            passing3 = 0;
+          }
+          const _errs91 = errors;
+          if (typeof data35 === "string") {
+            if (!pattern4.test(data35)) {
+              const err67 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }, message: 'must match pattern "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$"', schema: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$", parentSchema: schema17.oneOf[1], data: data35 };
+              if (vErrors === null) {
+                vErrors = [err67];
               } else {
-                vErrors = null;
+                vErrors.push(err67);
               }
+              errors++;
             }
-          }
-        }
-        if (data22.onActiveDeployment !== void 0) {
-          let data34 = data22.onActiveDeployment;
-          if (!(data34 === "wait" || data34 === "stop" || data34 === "fail")) {
-            const err67 = { instancePath: instancePath + "/pullRequests/onActiveDeployment", schemaPath: "#/definitions/onActiveDeployment/enum", keyword: "enum", params: { allowedValues: schema18.enum }, message: "must be equal to one of the allowed values", schema: schema18.enum, parentSchema: schema18, data: data34 };
-            if (vErrors === null) {
-              vErrors = [err67];
-            } else {
-              vErrors.push(err67);
-            }
-            errors++;
-          }
-        }
-        if (data22.strategy !== void 0) {
-          let data35 = data22.strategy;
-          if (!(data35 === "parallel" || data35 === "sequential")) {
-            const err68 = { instancePath: instancePath + "/pullRequests/strategy", schemaPath: "#/definitions/strategy/enum", keyword: "enum", params: { allowedValues: schema19.enum }, message: "must be equal to one of the allowed values", schema: schema19.enum, parentSchema: schema19, data: data35 };
+          } else {
+            const err68 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.oneOf[1].type, parentSchema: schema17.oneOf[1], data: data35 };
             if (vErrors === null) {
               vErrors = [err68];
             } else {
@@ -1638,23 +1746,39 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-        }
-        if (data22.deleteOnClose !== void 0) {
-          let data36 = data22.deleteOnClose;
-          if (typeof data36 !== "boolean") {
-            const err69 = { instancePath: instancePath + "/pullRequests/deleteOnClose", schemaPath: "#/properties/pullRequests/properties/deleteOnClose/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.pullRequests.properties.deleteOnClose.type, parentSchema: schema11.properties.pullRequests.properties.deleteOnClose, data: data36 };
+          var _valid3 = _errs91 === errors;
+          if (_valid3 && valid33) {
+            valid33 = false;
+            passing3 = [passing3, 1];
+          } else {
+            if (_valid3) {
+              valid33 = true;
+              passing3 = 1;
+            }
+          }
+          if (!valid33) {
+            const err69 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf", keyword: "oneOf", params: { passingSchemas: passing3 }, message: "must match exactly one schema in oneOf", schema: schema17.oneOf, parentSchema: schema17, data: data35 };
             if (vErrors === null) {
               vErrors = [err69];
             } else {
               vErrors.push(err69);
             }
             errors++;
+          } else {
+            errors = _errs89;
+            if (vErrors !== null) {
+              if (_errs89) {
+                vErrors.length = _errs89;
+              } else {
+                vErrors = null;
+              }
+            }
           }
         }
-        if (data22.forks !== void 0) {
-          let data37 = data22.forks;
-          if (!(data37 === "deny" || data37 === "allow")) {
-            const err70 = { instancePath: instancePath + "/pullRequests/forks", schemaPath: "#/properties/pullRequests/properties/forks/enum", keyword: "enum", params: { allowedValues: schema11.properties.pullRequests.properties.forks.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.pullRequests.properties.forks.enum, parentSchema: schema11.properties.pullRequests.properties.forks, data: data37 };
+        if (data24.onActiveDeployment !== void 0) {
+          let data36 = data24.onActiveDeployment;
+          if (!(data36 === "wait" || data36 === "stop" || data36 === "fail")) {
+            const err70 = { instancePath: instancePath + "/pullRequests/onActiveDeployment", schemaPath: "#/definitions/onActiveDeployment/enum", keyword: "enum", params: { allowedValues: schema18.enum }, message: "must be equal to one of the allowed values", schema: schema18.enum, parentSchema: schema18, data: data36 };
             if (vErrors === null) {
               vErrors = [err70];
             } else {
@@ -1663,10 +1787,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data22.pullRequestTarget !== void 0) {
-          let data38 = data22.pullRequestTarget;
-          if (!(data38 === "deny" || data38 === "allow")) {
-            const err71 = { instancePath: instancePath + "/pullRequests/pullRequestTarget", schemaPath: "#/properties/pullRequests/properties/pullRequestTarget/enum", keyword: "enum", params: { allowedValues: schema11.properties.pullRequests.properties.pullRequestTarget.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.pullRequests.properties.pullRequestTarget.enum, parentSchema: schema11.properties.pullRequests.properties.pullRequestTarget, data: data38 };
+        if (data24.strategy !== void 0) {
+          let data37 = data24.strategy;
+          if (!(data37 === "parallel" || data37 === "sequential")) {
+            const err71 = { instancePath: instancePath + "/pullRequests/strategy", schemaPath: "#/definitions/strategy/enum", keyword: "enum", params: { allowedValues: schema19.enum }, message: "must be equal to one of the allowed values", schema: schema19.enum, parentSchema: schema19, data: data37 };
             if (vErrors === null) {
               vErrors = [err71];
             } else {
@@ -1675,22 +1799,58 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data24.deleteOnClose !== void 0) {
+          let data38 = data24.deleteOnClose;
+          if (typeof data38 !== "boolean") {
+            const err72 = { instancePath: instancePath + "/pullRequests/deleteOnClose", schemaPath: "#/properties/pullRequests/properties/deleteOnClose/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.pullRequests.properties.deleteOnClose.type, parentSchema: schema11.properties.pullRequests.properties.deleteOnClose, data: data38 };
+            if (vErrors === null) {
+              vErrors = [err72];
+            } else {
+              vErrors.push(err72);
+            }
+            errors++;
+          }
+        }
+        if (data24.forks !== void 0) {
+          let data39 = data24.forks;
+          if (!(data39 === "deny" || data39 === "allow")) {
+            const err73 = { instancePath: instancePath + "/pullRequests/forks", schemaPath: "#/properties/pullRequests/properties/forks/enum", keyword: "enum", params: { allowedValues: schema11.properties.pullRequests.properties.forks.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.pullRequests.properties.forks.enum, parentSchema: schema11.properties.pullRequests.properties.forks, data: data39 };
+            if (vErrors === null) {
+              vErrors = [err73];
+            } else {
+              vErrors.push(err73);
+            }
+            errors++;
+          }
+        }
+        if (data24.pullRequestTarget !== void 0) {
+          let data40 = data24.pullRequestTarget;
+          if (!(data40 === "deny" || data40 === "allow")) {
+            const err74 = { instancePath: instancePath + "/pullRequests/pullRequestTarget", schemaPath: "#/properties/pullRequests/properties/pullRequestTarget/enum", keyword: "enum", params: { allowedValues: schema11.properties.pullRequests.properties.pullRequestTarget.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.pullRequests.properties.pullRequestTarget.enum, parentSchema: schema11.properties.pullRequests.properties.pullRequestTarget, data: data40 };
+            if (vErrors === null) {
+              vErrors = [err74];
+            } else {
+              vErrors.push(err74);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err72 = { instancePath: instancePath + "/pullRequests", schemaPath: "#/properties/pullRequests/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.pullRequests.type, parentSchema: schema11.properties.pullRequests, data: data22 };
+        const err75 = { instancePath: instancePath + "/pullRequests", schemaPath: "#/properties/pullRequests/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.pullRequests.type, parentSchema: schema11.properties.pullRequests, data: data24 };
         if (vErrors === null) {
-          vErrors = [err72];
+          vErrors = [err75];
         } else {
-          vErrors.push(err72);
+          vErrors.push(err75);
         }
         errors++;
       }
     }
   } else {
-    const err73 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
+    const err76 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
     if (vErrors === null) {
-      vErrors = [err73];
+      vErrors = [err76];
     } else {
-      vErrors.push(err73);
+      vErrors.push(err76);
     }
     errors++;
   }
