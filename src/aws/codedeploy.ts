@@ -21,8 +21,9 @@ import {
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 // Types only (erased from the bundle): the SDK's own middleware contract.
-import type { FinalizeRequestMiddleware } from '@smithy/types';
+import type { DeserializeMiddleware, FinalizeRequestMiddleware } from '@smithy/types';
 import type { CodeDeployApi, DeploymentInput, GroupInput } from '../deploy/ports.js';
+import { LOCAL_CONSOLE_HEADER, localConsoleBase } from '../report/links.js';
 import {
   awsErrorName,
   explainAwsError,
@@ -65,6 +66,21 @@ export function createCodeDeployClient(
     });
   }
   return client;
+}
+
+/**
+ * Tells `onBase` the web console a local CodeDeploy names in every answer (LOCAL_CONSOLE_HEADER), so
+ * deployments link there rather than to AWS's console.
+ */
+export function readLocalConsole(client: CodeDeployClient, onBase: (base: string) => void): void {
+  const read: DeserializeMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => async (args) => {
+    const result = await next(args);
+    const headers = (result.response as { headers?: Record<string, string | undefined> }).headers;
+    const base = localConsoleBase(headers?.[LOCAL_CONSOLE_HEADER]);
+    if (base) onBase(base);
+    return result;
+  };
+  client.middlewareStack.add(read, { step: 'deserialize', name: 'codedeployGitopsLocalConsole' });
 }
 
 /**

@@ -1,8 +1,14 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import type { AwsEdges, AwsTarget } from '../deploy/ports.js';
+import { deploymentUrl } from '../report/links.js';
 import type { AwsConnection } from './client-settings.js';
-import { CODEDEPLOY_REQUESTS_PER_SECOND, CodeDeployGateway, createCodeDeployClient } from './codedeploy.js';
+import {
+  CODEDEPLOY_REQUESTS_PER_SECOND,
+  CodeDeployGateway,
+  createCodeDeployClient,
+  readLocalConsole,
+} from './codedeploy.js';
 import { S3CommitRecords } from './commit-records.js';
 import { S3GroupLedger } from './group-ledger.js';
 import { RateLimiter } from './rate-limit.js';
@@ -22,27 +28,30 @@ export function awsEdges(
   const connected = { ...connection, region };
   const s3 = createS3Client(connected, { cancel });
   const limiter = new RateLimiter(CODEDEPLOY_REQUESTS_PER_SECOND, clock);
+  const client = createCodeDeployClient(connected, { limiter, cancel });
   const codedeploy = new CodeDeployGateway(
-    createCodeDeployClient(connected, { limiter, cancel }),
+    client,
     target.application,
     createCodeDeployClient(connected, { maxAttempts: 1, limiter, cancel }),
   );
+  // Only an endpoint the face set (a local CodeDeploy) may name a console of its own; AWS never does.
+  let localConsole: string | undefined;
+  if (connection.endpoints?.codedeploy) {
+    readLocalConsole(client, (base) => {
+      localConsole ??= base;
+    });
+  }
   const place = { s3, ...target.revision, application: target.application };
   return {
     codedeploy,
     revisions: new S3RevisionStore(place, log, clock, cancel),
     commits: new S3CommitRecords(place, log),
     ledger: new S3GroupLedger(place),
-    deploymentUrl: (id) => consoleUrl(id, region),
+    deploymentUrl: (id) => deploymentUrl(id, region, localConsole),
     close() {
       s3.destroy();
       codedeploy.client.destroy();
       codedeploy.createClient.destroy();
     },
   };
-}
-
-/** A deployment in the AWS console, as the official AWS actions link it. */
-export function consoleUrl(deploymentId: string, region: string): string {
-  return `https://console.aws.amazon.com/codesuite/codedeploy/deployments/${deploymentId}?region=${region}`;
 }

@@ -10,6 +10,7 @@ import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/clien
 import { describe, expect, inject, it } from 'vitest';
 import { startDeployEnv, testConfig } from '../helpers/deploy-env.js';
 import { ROLE, TEST_CREDENTIALS } from '../helpers/local.js';
+import { deploymentsOf } from '../helpers/run-checks.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -56,6 +57,12 @@ describe('wait: false against moto (S3 and CodeDeploy)', () => {
       expect(result.outputs.status).toBe('created');
       const ids = result.outputs['deployment-ids']!.split(',');
       expect(ids).toHaveLength(2);
+      // An endpoint that names no console of its own (as AWS) gets the AWS console's links.
+      expect(deploymentsOf(result).map((d) => d.url)).toEqual(
+        ids.map(
+          (id) => `https://console.aws.amazon.com/codesuite/codedeploy/deployments/${id}?region=us-east-1`,
+        ),
+      );
       for (const id of ids) {
         // The AWS CLI reads moto's answer (the JS SDK rejects its ISO timestamps): a second, independent client.
         const { stdout } = await execFileAsync(

@@ -194,7 +194,7 @@ describe.concurrent('deployment styles, end to end', { timeout: 120_000 }, () =>
     const warnings = result.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
     expect(warnings).toContainEqual(
       expect.stringContaining(
-        `Reroute it in the console (https://console.aws.amazon.com/codesuite/codedeploy/deployments/${id}?region=us-east-1) ` +
+        `Reroute it in the console (${env.proxy.endpoint}/console/deployments/${id}) ` +
           `or with "aws deploy continue-deployment --deployment-id ${id} --deployment-wait-type READY_WAIT"`,
       ),
     );

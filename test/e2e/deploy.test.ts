@@ -38,6 +38,21 @@ describe.concurrent('deploying with the bundled action (moto S3 + local CodeDepl
     for (const group of ['p-staging', 'p-test1', 'p-test2']) expect(createCalls(group)).toHaveLength(1);
   });
 
+  it("links each deployment to the local CodeDeploy's own console, in the outputs, the log and the summary", async () => {
+    await env.createGroups(['link']);
+    const result = await env.run({ workspace: await env.workspace(testConfig('  develop: link\n')) });
+    expect(result.code, result.stdout).toBe(0);
+    const [deployment] = deployments(result);
+    const url = `${env.proxy.endpoint}/console/deployments/${deployment!.id}`;
+    expect(deployment!.url).toBe(url);
+    expect(result.stdout).toContain(`link: created deployment ${deployment!.id} — ${url}`);
+    expect(result.summary).toContain(`(${url})`);
+    expect(result.stdout).not.toContain('console.aws.amazon.com');
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(deployment!.id);
+  });
+
   it('sequential: stops at the first failure, the rest not started', async () => {
     await env.createGroups(['s-a', 's-b', 's-c']);
     const workspace = await env.workspace(

@@ -1,4 +1,3 @@
-import { consoleUrl } from '../../src/aws/edges.js';
 import { parseConfigOrThrow } from '../../src/config/load.js';
 import type {
   GroupReport,
@@ -9,6 +8,7 @@ import type {
 } from '../../src/deploy/results.js';
 import type { Trigger } from '../../src/event/trigger.js';
 import { planDeployments } from '../../src/plan/plan.js';
+import { deploymentUrl } from '../../src/report/links.js';
 import { pullRequest, push } from './triggers.js';
 
 /** RunResult fixtures built by hand (real config and plan, invented CodeDeploy outcomes). */
@@ -70,7 +70,7 @@ function deployed(
     environment: group,
     outcome,
     deploymentId: id,
-    url: consoleUrl(id, REGION),
+    url: deploymentUrl(id, REGION),
     failures: [],
     ...extra,
   };
@@ -159,7 +159,7 @@ export function failureWithDiagnostics(): RunResult {
         rollback: {
           deploymentId: 'd-ROLLBACK1',
           status: 'Succeeded',
-          url: consoleUrl('d-ROLLBACK1', REGION),
+          url: deploymentUrl('d-ROLLBACK1', REGION),
         },
       }),
     ],
