@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readlinkSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { type FileHandle, open, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { errorMessage, problem } from '../core/problems.js';
+import { errorMessage, formatProblem, problem } from '../core/problems.js';
 import {
   APPSPEC_MAX_BYTES,
   type AppSpec,
@@ -13,6 +13,8 @@ import {
   findAppSpec,
   refusedOnRead,
 } from './appspec/index.js';
+import type { Tree } from './walk.js';
+import { walkedTree } from './walked-tree.js';
 
 /** The file-system edge of the appspec checks: the bundle as a BundleTree, the appspec's text. */
 
@@ -54,7 +56,33 @@ export async function loadAppSpecFromDir(
     };
   }
 
-  const found = findAppSpec(fileSystemTree(root), displayRoot);
+  return loadFrom(fileSystemTree(root), root, displayRoot);
+}
+
+/**
+ * The same checks on what the archive will hold: the walked tree, excludes applied (an appspec or a
+ * script an exclude drops is missing, as it will be on the instance). A problem the folder itself
+ * does not have comes from an exclude, and its fix says so.
+ */
+export async function loadAppSpecFromTree(tree: Tree, displayRoot: string): Promise<LoadedAppSpec> {
+  const [archived, folder] = await Promise.all([
+    loadFrom(walkedTree(tree), tree.root, displayRoot),
+    loadFrom(fileSystemTree(tree.root), tree.root, displayRoot),
+  ]);
+  const inFolder = new Set(folder.problems.map(formatProblem));
+  return {
+    ...archived,
+    problems: archived.problems.map((p) =>
+      inFolder.has(formatProblem(p)) ? p : { ...p, hint: `${p.hint ? `${p.hint}; ` : ''}${EXCLUDED_HINT}` },
+    ),
+  };
+}
+
+const EXCLUDED_HINT =
+  'the folder has it, but revision.exclude or .codedeployignore leaves it out of the archive: stop excluding it';
+
+async function loadFrom(bundle: BundleTree, root: string, displayRoot: string): Promise<LoadedAppSpec> {
+  const found = findAppSpec(bundle, displayRoot);
   if (found.path === undefined) return { problems: found.problems };
   const file = displayRoot === '.' ? found.path : `${displayRoot}/${found.path}`;
   const read = await readAppSpecText(join(root, found.path), file);

@@ -8,7 +8,7 @@ import { formatBytes } from '../core/format.js';
 import type { Logger } from '../core/log.js';
 import { throwIfErrors } from '../core/problems.js';
 import type { DigestedRevision, PreparedRevision, RevisionSource } from '../deploy/ports.js';
-import { loadAppSpecFromDir } from './appspec-fs.js';
+import { loadAppSpecFromTree } from './appspec-fs.js';
 import { createArchive } from './archive.js';
 import { digestTree, type TreeDigest } from './digest.js';
 import { type Tree, walkSource } from './walk.js';
@@ -17,22 +17,33 @@ import { FilePool } from './workers.js';
 type BundleSettings = Pick<RevisionSettings, 'source' | 'exclude' | 'bundleType' | 'allowSecretFiles'>;
 
 /**
- * The workspace's files as the deployment flow's revision source: walked, and the appspec checked.
- * A cancel stops the walk and the digest.
+ * The workspace's files as the deployment flow's revision source: walked (excludes applied), and the
+ * appspec checked against exactly what the archive will hold. A cancel stops the walk and the digest.
  */
 export function workspaceRevisions(workspace: string, log: Logger, cancel?: AbortSignal): RevisionSource {
   return {
     async prepare(settings) {
-      // A broken appspec only fails on the instances, minutes later: refuse it before anything leaves the machine.
-      const sourceDir = resolve(workspace, settings.source);
-      // Named as in the repository (app/appspec.yml), so annotations land on the file.
-      const displayRoot = relative(workspace, sourceDir).split(sep).join('/') || '.';
-      const { problems } = await loadAppSpecFromDir(sourceDir, displayRoot);
-      for (const warning of problems.filter((p) => p.severity === 'warning')) log.warn(warning);
-      throwIfErrors(problems);
-      return prepareBundle(workspace, settings, log, cancel);
+      const prepared = await prepareBundle(workspace, settings, log, cancel);
+      try {
+        // A broken appspec only fails on the instances, minutes later: refuse it before anything leaves the machine.
+        const { problems } = await loadAppSpecFromTree(
+          prepared.tree,
+          displayRootOf(workspace, settings.source),
+        );
+        for (const warning of problems.filter((p) => p.severity === 'warning')) log.warn(warning);
+        throwIfErrors(problems);
+        return prepared;
+      } catch (error) {
+        await prepared.close();
+        throw error;
+      }
     },
   };
+}
+
+/** The source folder named as in the repository (app/appspec.yml), so annotations land on the file. */
+export function displayRootOf(workspace: string, source: string): string {
+  return relative(workspace, resolve(workspace, source)).split(sep).join('/') || '.';
 }
 
 /**
@@ -44,7 +55,7 @@ export async function prepareBundle(
   settings: BundleSettings,
   log: Logger,
   cancel?: AbortSignal,
-): Promise<PreparedRevision> {
+): Promise<PreparedRevision & { tree: Tree }> {
   const pool = new FilePool();
   const started = performance.now();
   let tree: Tree;
@@ -66,6 +77,7 @@ export async function prepareBundle(
   let digested: Promise<DigestedRevision> | undefined;
   return {
     bundleType,
+    tree,
     digest: () => {
       digested ??= (async () => {
         const files = tree.entries.filter((entry) => entry.type === 'file');

@@ -335,28 +335,42 @@ function checkSymlinks(entries: BundleEntry[], where: (path: string) => string, 
 type LinkResolution = 'inside' | 'absolute' | 'outside' | 'loop' | 'missing';
 
 function resolveLink(link: BundleEntry, byPath: Map<string, BundleEntry>): LinkResolution {
-  const parts = link.path.split('/').slice(0, -1);
-  const queue = (link.linkTarget ?? '').split('/');
-  if ((link.linkTarget ?? '').startsWith('/')) return 'absolute';
+  return resolveInBundle(link.path.split('/').slice(0, -1), link.linkTarget ?? '', byPath).kind;
+}
+
+/**
+ * Where `path`, taken from the folder `from`, leads in the bundle, every symlink on the way followed
+ * as the kernel will on the instance: the bundle path it ends at ('' is the root), or why it leads
+ * nowhere inside.
+ */
+export function resolveInBundle(
+  from: string[],
+  path: string,
+  byPath: Map<string, BundleEntry>,
+): { kind: 'inside' | 'missing'; path: string } | { kind: 'absolute' | 'outside' | 'loop' } {
+  const parts = [...from];
+  const queue = path.split('/');
+  if (path.startsWith('/')) return { kind: 'absolute' };
   let hops = 0;
   while (queue.length > 0) {
     const part = queue.shift()!;
     if (part === '' || part === '.') continue;
     if (part === '..') {
-      if (parts.length === 0) return 'outside';
+      if (parts.length === 0) return { kind: 'outside' };
       parts.pop();
       continue;
     }
     parts.push(part);
     const entry = byPath.get(parts.join('/'));
     if (entry?.type !== 'symlink') continue;
-    if (++hops > 40) return 'loop';
+    if (++hops > 40) return { kind: 'loop' };
     const next = entry.linkTarget ?? '';
-    if (next.startsWith('/')) return 'absolute';
+    if (next.startsWith('/')) return { kind: 'absolute' };
     parts.pop();
     queue.unshift(...next.split('/'));
   }
-  return parts.length === 0 || byPath.has(parts.join('/')) ? 'inside' : 'missing';
+  const end = parts.join('/');
+  return { kind: end === '' || byPath.has(end) ? 'inside' : 'missing', path: end };
 }
 
 /**

@@ -1,13 +1,17 @@
 import { predictFailure } from '../bundle/appspec/index.js';
-import { loadAppSpecFromDir } from '../bundle/appspec-fs.js';
+import { loadAppSpecFromTree } from '../bundle/appspec-fs.js';
+import { displayRootOf } from '../bundle/bundle.js';
+import { walkSource } from '../bundle/walk.js';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
 import { formatProblem } from '../core/problems.js';
 import { parseFlags } from './args.js';
+import { stderrLogger } from './cli-logger.js';
 import { type CommandHandler, UsageError } from './command.js';
 
 /**
- * `validate [--config FILE] [--source DIR]`: checks the appspec of the folder that would be
- * archived as the CodeDeploy agent reads it, and says where the agent would fail the deployment.
+ * `validate [--config FILE] [--source DIR]`: checks the appspec of what would be archived (the
+ * folder, excludes applied) as the CodeDeploy agent reads it, and says where the agent would fail
+ * the deployment.
  */
 const validate: CommandHandler = async (argv) => {
   const options = parseFlags(argv, { config: { type: 'string' }, source: { type: 'string' } });
@@ -17,9 +21,13 @@ const validate: CommandHandler = async (argv) => {
     );
   }
 
-  const source =
-    options.source ?? (await loadConfigFile(options.config ?? DEFAULT_CONFIG_PATH)).config.revision.source;
-  const { problems, file } = await loadAppSpecFromDir(source);
+  // What would be archived: the config's excludes (and the folder's .codedeployignore) applied.
+  const { source, exclude } = options.source
+    ? { source: options.source, exclude: [] }
+    : (await loadConfigFile(options.config ?? DEFAULT_CONFIG_PATH)).config.revision;
+  const workspace = process.cwd();
+  const tree = await walkSource({ workspace, source, exclude, log: stderrLogger() });
+  const { problems, file } = await loadAppSpecFromTree(tree, displayRootOf(workspace, source));
   for (const p of problems) process.stdout.write(`${formatProblem(p)}\n`);
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
