@@ -303,8 +303,10 @@ async function onBlueGreenMilestones(
       try {
         await codedeploy.continueDeployment(item.id);
       } catch (error) {
-        // Someone rerouted it (or stopped it) in between: the next poll shows what happened.
-        if (awsErrorName(error) !== 'DeploymentIsNotInReadyStateException') throw error;
+        // Someone rerouted it (or stopped it) in between, or a first try whose answer was lost did, and
+        // it has moved on, even to its end: the next poll shows what happened.
+        const movedOn = ['DeploymentIsNotInReadyStateException', 'DeploymentAlreadyCompletedException'];
+        if (!movedOn.includes(awsErrorName(error))) throw error;
         log.debug(`${item.group}: ContinueDeployment: ${errorMessage(error)}`);
       }
     } else {

@@ -1,9 +1,9 @@
 import type { DeploymentInfo, DeploymentTarget } from '@aws-sdk/client-codedeploy';
 import { describe, expect, it } from 'vitest';
-import { consoleUrl } from '../../src/aws/edges.js';
 import { MemoryLogger } from '../../src/core/log.js';
 import type { OnReady } from '../../src/deploy/blue-green.js';
 import { type FollowDeps, type Followed, followDeployments } from '../../src/deploy/follow.js';
+import { deploymentUrl } from '../../src/report/links.js';
 import { steppingClock } from '../helpers/clock.js';
 
 const ID = 'd-ABCDEFGHI';
@@ -57,7 +57,7 @@ async function follow(item: Followed, gateway: FollowDeps['codedeploy'], clock =
   const log = new MemoryLogger();
   await followDeployments([item], {
     codedeploy: gateway,
-    deploymentUrl: (id) => consoleUrl(id, 'eu-west-1'),
+    deploymentUrl: (id) => deploymentUrl(id, 'eu-west-1'),
     log,
     clock,
     random: () => 0.5,
@@ -107,10 +107,14 @@ describe('following a blue/green deployment that becomes Ready', () => {
     expect(log.text()).toContain('Rerouting traffic now (on-ready: continue)');
   });
 
-  it('on-ready continue: someone rerouted it first — no failure', async () => {
-    const { gateway, called } = fakeGateway([ready, succeeded], {
-      continueErrors: ['DeploymentIsNotInReadyStateException'],
-    });
+  it.each([
+    ['someone rerouted it first', 'DeploymentIsNotInReadyStateException'],
+    [
+      'a retried call finds it already over (the first answer was lost)',
+      'DeploymentAlreadyCompletedException',
+    ],
+  ])('on-ready continue: %s — no failure', async (_case, error) => {
+    const { gateway, called } = fakeGateway([ready, succeeded], { continueErrors: [error] });
     const item = followed('continue');
     await follow(item, gateway);
     expect(called.continued).toEqual([ID]);
