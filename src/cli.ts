@@ -26,8 +26,15 @@ const commands: Record<string, CommandSpec> = {
   local: {
     summary: 'Rehearse a deployment of this folder on local instances (embedded S3 + local CodeDeploy)',
     usage:
-      'local [--config FILE] [--branch B | --event-file F [--event push|workflow_dispatch|pull_request]]\n' +
-      '      [--instances N] [--wait 5m] [--data DIR]',
+      'local [--config FILE] (the map; default .github/codedeploy.yml, any path to it)\n' +
+      '      [--branch B] (the push to rehearse; default: the branch checked out here)\n' +
+      '      [--event-file F [--event push|workflow_dispatch|pull_request]] (a saved GitHub event instead)\n' +
+      '      [--instances N] (local instances per group, 1 to 200; default 2)\n' +
+      "      [--wait 5m|false] (how long to follow each deployment; default: the map's wait)\n" +
+      '      [--data DIR] (state, instances and S3 objects; default: a folder per workspace under the\n' +
+      "       temp dir, kept between rehearsals, so ApplicationStop runs the last revision's scripts)\n" +
+      '      Missing applications and groups are created on the local CodeDeploy. The hooks run on this\n' +
+      '      machine as your user: rehearse as an ordinary user, not as root.',
     load: () => import('./commands/local.js'),
   },
   emulator: {

@@ -67,6 +67,10 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
     throw error;
   });
   out(`local CodeDeploy on ${local.endpoint} (data in ${local.dataDir})`);
+  if (process.getuid?.() === 0)
+    out(
+      'warning: the emulator runs as root: the appspec hooks of every deployment run on this machine as root (run it as an ordinary user)',
+    );
   out(`console: ${local.consoleUrl}`);
   if (values['realistic-timing']) {
     out(

@@ -5,23 +5,22 @@ import { join, relative, resolve } from 'node:path';
 import type { AwsConnection } from '../aws/client-settings.js';
 import { formatDuration, parseDuration } from '../config/duration.js';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
-import type { Config } from '../config/types.js';
 import { realClock } from '../core/clock.js';
-import type { Logger } from '../core/log.js';
+import { warning } from '../core/problems.js';
 import { abortOnSignals } from '../core/signals.js';
 import { describeCounts } from '../deploy/decisions.js';
 import { runId } from '../deploy/description.js';
-import type { AwsEdges } from '../deploy/ports.js';
 import type { RunResult } from '../deploy/results.js';
 import { runDeployment } from '../deploy/run.js';
 import { readEventFile } from '../event/read-event.js';
-import { type RunnerEvent, SUPPORTED_EVENTS, triggerFromEvent } from '../event/trigger.js';
-import { planDeployments } from '../plan/plan.js';
+import { type RunnerEvent, SUPPORTED_EVENTS } from '../event/trigger.js';
+import { MAX_INSTANCES_PER_GROUP } from '../local/instances.js';
 import { oneOf, parseFlags, wholeNumber } from './args.js';
 import { consoleLogger } from './cli-logger.js';
 import { type CommandHandler, UsageError } from './command.js';
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const LOCAL_ROLE = 'arn:aws:iam::123456789012:role/local-codedeploy';
 
 /**
  * `local`: the whole action flow (plan → validate → bundle → upload → deploy → follow → report)
@@ -41,8 +40,10 @@ const local: CommandHandler = async (argv) => {
   });
   if (flags.branch && flags['event-file']) throw new UsageError('pass --branch or --event-file, not both');
   const instances = wholeNumber(flags.instances, '--instances', 2);
-  if (instances > 50)
-    throw new UsageError(`--instances needs a whole number up to 50 (got "${flags.instances}")`);
+  if (instances < 1 || instances > MAX_INSTANCES_PER_GROUP)
+    throw new UsageError(
+      `--instances needs a whole number from 1 to ${MAX_INSTANCES_PER_GROUP} (got "${flags.instances}")`,
+    );
   const wait = waitFlag(flags.wait);
   const workspace = process.cwd();
   const event = flags['event-file']
@@ -50,6 +51,15 @@ const local: CommandHandler = async (argv) => {
     : pushEvent(flags.branch ?? currentBranch(workspace), workspace);
   const log = consoleLogger(process.stdout);
   const { config } = await loadConfigFile(resolve(workspace, flags.config), flags.config);
+  if (process.getuid?.() === 0) {
+    log.warn(
+      warning(
+        'this rehearsal runs as root: the appspec hooks run on this machine as root, as they would on an instance',
+        undefined,
+        'rehearse as an ordinary user: the hooks then run as you, and only "files" land in the instance folders',
+      ),
+    );
+  }
 
   const { startEmbeddedS3, startLocalCodeDeploy } = await import('../local/index.js');
   // Outside the workspace, so the archive never contains it; one per workspace, kept between runs.
@@ -78,7 +88,6 @@ const local: CommandHandler = async (argv) => {
     awsEdges(connection, target, { log, clock, cancel });
   log.info(`local CodeDeploy on ${codedeploy.endpoint}, embedded S3 on ${s3.endpoint}, data in ${dataDir}`);
   try {
-    await ensureGroups(config, event, await connectAws(target(config, connection)), log);
     const result = await runDeployment(
       {
         event,
@@ -91,6 +100,7 @@ const local: CommandHandler = async (argv) => {
         dryRun: false,
         onReady: 'wait',
         region: connection.region!,
+        rehearsal: { serviceRoleArn: LOCAL_ROLE },
       },
       {
         log,
@@ -158,10 +168,6 @@ async function eventFromFile(file: string, eventName: string | undefined): Promi
   return { eventName: name, payload, payloadFile: file, ...(sha ? { sha } : {}) };
 }
 
-function target(config: Config, connection: AwsConnection) {
-  return { region: connection.region!, application: config.application, revision: config.revision };
-}
-
 /** `--wait 10m`, `--wait false` (create and return), or nothing (the config decides). */
 function waitFlag(text: string | undefined): number | false | undefined {
   if (text === undefined) return undefined;
@@ -172,28 +178,9 @@ function waitFlag(text: string | undefined): number | false | undefined {
   return seconds;
 }
 
-/** Locally every group the plan names is created when missing (instances are folders; there is no real fleet). */
-async function ensureGroups(config: Config, event: RunnerEvent, aws: AwsEdges, log: Logger): Promise<void> {
-  const plan = planDeployments(config, triggerFromEvent(event));
-  if (plan.skipped) return;
-  const { codedeploy } = aws;
-  try {
-    if (!(await codedeploy.applicationExists())) await codedeploy.createApplication();
-    for (const { deploymentGroup } of plan.deployments) {
-      if (await codedeploy.getGroup(deploymentGroup)) continue;
-      await codedeploy.createGroup({
-        deploymentGroupName: deploymentGroup,
-        serviceRoleArn: 'arn:aws:iam::123456789012:role/local-codedeploy',
-      });
-      log.info(`local: created deployment group "${deploymentGroup}"`);
-    }
-  } finally {
-    aws.close();
-  }
-}
-
 export function renderLocalResult(result: RunResult): string {
-  if (result.plan.skipped) return `\nskipped: ${result.plan.reason}\n`;
+  // The flow has said why ("Nothing to deploy: …").
+  if (result.plan.skipped) return '\nSKIPPED\n';
   const lines = ['', `${result.status.toUpperCase()}`];
   for (const group of result.groups) {
     const duration =

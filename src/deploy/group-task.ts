@@ -19,6 +19,11 @@ export interface DeployRequest {
   manual?: ManualRequest;
   onReady: OnReady;
   region: string;
+  /**
+   * A rehearsal on the local CodeDeploy: a missing application, and a missing group the map does not
+   * create from a template, are created bare (local instances are folders; a group needs no fleet).
+   */
+  rehearsal?: { serviceRoleArn: string };
 }
 
 /** The edges the deploy and teardown phases use. */

@@ -24,12 +24,14 @@ export async function preflight(request: DeployRequest, deps: DeployDeps): Promi
   const { config } = request;
   const problems: Problem[] = [];
   let appExists = await codedeploy.applicationExists();
-  if (!appExists && config.createApplication) {
+  if (!appExists && (config.createApplication || request.rehearsal)) {
     // An application is only a name: creating it changes no deployment. Its groups (and any template)
     // cannot exist yet, so the checks below still stop the run before the upload, naming them.
     await codedeploy.createApplication();
     appExists = true;
-    log.info(`Created the CodeDeploy application "${config.application}" (createApplication: true)`);
+    log.info(
+      `Created the CodeDeploy application "${config.application}" (${request.rehearsal ? 'a local rehearsal' : 'createApplication: true'})`,
+    );
   }
   if (!appExists) {
     problems.push(
@@ -53,6 +55,15 @@ export async function preflight(request: DeployRequest, deps: DeployDeps): Promi
     if (!appExists) continue;
     task.info = await read(plan.deploymentGroup);
     if (task.info) continue;
+    const template = plan.createFrom ? await read(plan.createFrom) : undefined;
+    if (request.rehearsal && !template) {
+      // Local instances are folders: a group needs no fleet, only a name (and a role to show).
+      task.newGroup = {
+        deploymentGroupName: plan.deploymentGroup,
+        serviceRoleArn: request.rehearsal.serviceRoleArn,
+      };
+      continue;
+    }
     if (!plan.create || !plan.createFrom) {
       problems.push(
         problem(
@@ -63,7 +74,7 @@ export async function preflight(request: DeployRequest, deps: DeployDeps): Promi
       );
       continue;
     }
-    task.template = await read(plan.createFrom);
+    task.template = template;
     if (!task.template) {
       problems.push(
         problem(
@@ -86,7 +97,10 @@ export async function preflight(request: DeployRequest, deps: DeployDeps): Promi
   if (problems.length > 0) throw new UserError(problems);
   log.info(
     `Preflight: application "${config.application}" and ${tasks.length} deployment group(s) ready (${tasks
-      .map((t) => `${t.plan.deploymentGroup}${t.info ? '' : ` ← create from ${t.plan.createFrom}`}`)
+      .map(
+        (t) =>
+          `${t.plan.deploymentGroup}${t.info ? '' : ` ← create${t.template ? ` from ${t.plan.createFrom}` : ''}`}`,
+      )
       .join(', ')})`,
   );
   return tasks;
@@ -102,7 +116,9 @@ export async function createMissingGroups(tasks: GroupTask[], deps: DeployDeps):
     await deps.ledger.recordCreated(task.plan.deploymentGroup, groupId);
     task.info = await codedeploy.getGroup(task.plan.deploymentGroup);
     task.report.createdGroup = true;
-    log.info(`Created deployment group "${task.plan.deploymentGroup}" from "${task.plan.createFrom}"`);
+    log.info(
+      `Created deployment group "${task.plan.deploymentGroup}"${task.template ? ` from "${task.plan.createFrom}"` : ''}`,
+    );
   }
 }
 

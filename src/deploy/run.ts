@@ -30,6 +30,8 @@ export interface RunOptions {
   onReady: OnReady;
   /** Undefined: a run that needs AWS fails, saying how to set it. */
   region?: string;
+  /** The CLI's `local`: see DeployRequest.rehearsal. */
+  rehearsal?: DeployRequest['rehearsal'];
 }
 
 /** The one flow: trigger → trusted config → plan → (skip | dry run | deploy | teardown) → report. */
@@ -99,6 +101,7 @@ async function onAws(
     ...withManual(trigger, options.revision),
     onReady: options.onReady,
     region,
+    ...(options.rehearsal ? { rehearsal: options.rehearsal } : {}),
   };
   const target = { region, application: config.application, revision: config.revision };
   const withAws = async <T>(work: (deps: DeployDeps) => Promise<T>): Promise<T> => {

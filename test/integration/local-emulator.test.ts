@@ -70,6 +70,10 @@ describe('emulator command', () => {
     expect(lines).toContain(`  export AWS_ENDPOINT_URL_CODEDEPLOY=${codedeploy}`);
     expect(lines).toContain(`  export AWS_ENDPOINT_URL_S3=${s3}`);
     expect(lines).toContain(`console: ${codedeploy}/console/`);
+    // Hooks run on this machine as whoever started it: said when that is root.
+    expect(lines.some((line) => line.startsWith('warning: the emulator runs as root'))).toBe(
+      process.getuid?.() === 0,
+    );
     expect(lines).toContain(
       'realistic timing: each deployment stays Created 2 s, then Queued 3 s, before its instances are assigned',
     );

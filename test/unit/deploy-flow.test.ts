@@ -550,3 +550,28 @@ describe('a cancelled workflow', () => {
     expect(codedeploy.deleted).toEqual([]);
   });
 });
+
+describe('a local rehearsal', () => {
+  const rehearsal = { serviceRoleArn: 'arn:aws:iam::123456789012:role/local' };
+
+  it('creates the missing application and groups, bare, once the revision is in place', async () => {
+    const { edges, codedeploy, store } = memoryEdges(CONFIG);
+    codedeploy.applicationCreated = false;
+    const result = await runDeployment(options(pushOf('feature/login'), { rehearsal }), edges);
+    expect(result.status).toBe('succeeded');
+    expect(codedeploy.groups.get('feature-login')?.serviceRoleArn).toBe(rehearsal.serviceRoleArn);
+    const order = codedeploy.calls.map((call) => call.op);
+    expect(order.indexOf('createGroup')).toBeGreaterThan(-1);
+    expect(store.objects.size).toBe(1);
+  });
+
+  it('creates nothing when the revision is refused (a broken appspec)', async () => {
+    const { edges, codedeploy, source } = memoryEdges(CONFIG);
+    codedeploy.applicationCreated = false;
+    source.prepare = async () => {
+      throw new UserError('app/appspec.yml:5:17: script "gone.sh" is not in the bundle');
+    };
+    await expect(runDeployment(options(pushOf('develop'), { rehearsal }), edges)).rejects.toThrow('gone.sh');
+    expect(codedeploy.calls.filter((call) => call.op.startsWith('create'))).toEqual([]);
+  });
+});
