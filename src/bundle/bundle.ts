@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { BundleType, RevisionSettings } from '../config/types.js';
 import { formatBytes } from '../core/format.js';
 import type { Logger } from '../core/log.js';
-import { throwIfErrors } from '../core/problems.js';
+import type { Problem } from '../core/problems.js';
 import type { DigestedRevision, PreparedRevision, RevisionSource } from '../deploy/ports.js';
 import { loadAppSpecFromTree } from './appspec-fs.js';
 import { createArchive } from './archive.js';
@@ -22,22 +22,12 @@ type BundleSettings = Pick<RevisionSettings, 'source' | 'exclude' | 'bundleType'
  */
 export function workspaceRevisions(workspace: string, log: Logger, cancel?: AbortSignal): RevisionSource {
   return {
-    async prepare(settings) {
-      const prepared = await prepareBundle(workspace, settings, log, cancel);
-      try {
-        // A broken appspec only fails on the instances, minutes later: refuse it before anything leaves the machine.
-        const { problems } = await loadAppSpecFromTree(
-          prepared.tree,
-          displayRootOf(workspace, settings.source),
-        );
-        for (const warning of problems.filter((p) => p.severity === 'warning')) log.warn(warning);
-        throwIfErrors(problems);
-        return prepared;
-      } catch (error) {
-        await prepared.close();
-        throw error;
-      }
-    },
+    // A broken appspec only fails on the instances, minutes later: refuse it before anything leaves the machine.
+    prepare: (settings) =>
+      prepareBundle(workspace, settings, log, cancel, async (tree) => {
+        const { problems } = await loadAppSpecFromTree(tree, displayRootOf(workspace, settings.source));
+        return problems;
+      }),
   };
 }
 
@@ -55,6 +45,7 @@ export async function prepareBundle(
   settings: BundleSettings,
   log: Logger,
   cancel?: AbortSignal,
+  inspect?: (tree: Tree) => Promise<Problem[]>,
 ): Promise<PreparedRevision & { tree: Tree }> {
   const pool = new FilePool();
   const started = performance.now();
@@ -67,6 +58,7 @@ export async function prepareBundle(
       ...(settings.allowSecretFiles ? { allowSecretFiles: settings.allowSecretFiles } : {}),
       log,
       cancel,
+      inspect,
     });
   } catch (error) {
     await pool.close();

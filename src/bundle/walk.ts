@@ -33,6 +33,11 @@ export interface WalkOptions {
   log: Logger;
   /** Stops the walk between folders (a cancelled workflow). */
   cancel?: AbortSignal;
+  /**
+   * The caller's own checks of the walked tree (the appspec's). They run even when a link leaves the
+   * bundle, so one refusal names both the link and the appspec line that relies on it.
+   */
+  inspect?: (tree: Tree) => Promise<Problem[]>;
 }
 
 /** What to archive: the walked source folder. */
@@ -171,10 +176,14 @@ export async function walkSource(options: WalkOptions): Promise<Tree> {
   await visit('');
 
   entries.sort(comparePaths);
-  problems.push(...checkSymlinks(entries, where, options.log));
-  throwIfErrors(capped(problems));
+  const tree = { root, prefix, entries };
+  const linkProblems = checkSymlinks(entries, where, options.log);
+  // A refused name, an unreadable file or a socket leaves a gap the caller's checks would blame instead.
+  const inspected = problems.length === 0 && options.inspect ? await options.inspect(tree) : [];
+  for (const found of inspected.filter((p) => p.severity === 'warning')) options.log.warn(found);
+  throwIfErrors(capped([...problems, ...inspected, ...linkProblems]));
   warnAboutSecrets(entries, where, options);
-  return { root, prefix, entries };
+  return tree;
 }
 
 /**

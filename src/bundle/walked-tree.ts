@@ -6,7 +6,8 @@ const ROOT: BundleNode = { type: 'directory', target: 'directory', inside: true 
 /**
  * The walked tree (excludes applied) as the appspec checks see a bundle: exactly what the archive
  * will hold, so a script or an appspec that an exclude drops is missing here as it will be on the
- * instance. Links are followed inside the bundle; the walk has refused those that leave it.
+ * instance. Links are followed inside the bundle; one that leaves it is judged by where it leads
+ * (the walk refuses it too, in the same refusal).
  */
 export function walkedTree(tree: Tree): BundleTree {
   const byPath = new Map(tree.entries.map((entry) => [entry.path, entry]));
@@ -22,9 +23,10 @@ export function walkedTree(tree: Tree): BundleTree {
     inside: true,
     ...(entry.type === 'file' ? { executable: (entry.mode & 0o111) !== 0 } : {}),
   });
-  /** What a path leads to, links followed: the root, an entry, or nothing. */
-  const reached = (path: string): BundleNode | undefined => {
+  /** What a path leads to, links followed: the root, an entry, nothing, or somewhere out of the bundle. */
+  const reached = (path: string): BundleNode | 'outside' | undefined => {
     const end = resolveInBundle([], path, byPath);
+    if (end.kind === 'absolute' || end.kind === 'outside') return 'outside';
     if (end.kind !== 'inside') return undefined;
     return end.path === '' ? ROOT : described(byPath.get(end.path)!);
   };
@@ -39,6 +41,7 @@ export function walkedTree(tree: Tree): BundleTree {
       if (!own) return undefined;
       if (own.type !== 'symlink') return described(own);
       const target = reached(own.path);
+      if (target === 'outside') return { type: 'symlink', inside: false };
       return {
         type: 'symlink',
         inside: true,
