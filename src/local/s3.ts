@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import {
   createServer,
   request as httpRequest,
@@ -98,6 +98,13 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
 
   const server = createServer((request, response) => {
     acceptAnyCredentials(request);
+    const multipart = multipartRequest(request);
+    if (multipart) {
+      answerMultipart(directory, multipart, response).catch((error: unknown) =>
+        fail(response, 500, 'InternalError', (error as Error).message),
+      );
+      return;
+    }
     if (!isAwsChunked(request.headers)) {
       forward(request, response, request.headers, request);
       return;
@@ -136,6 +143,78 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
       return stopped;
     },
   };
+}
+
+/**
+ * ListMultipartUploads and AbortMultipartUpload, which s3rver does not implement (NotImplemented,
+ * 405) but the action uses to clear what an upload left behind. s3rver keeps each open upload in a
+ * folder of the bucket (`._S3rver_uploads/<upload id>/`, holding `key` and the parts) and removes it
+ * when the upload completes: these two read and remove those folders.
+ */
+type MultipartRequest =
+  | { kind: 'list'; bucket: string; prefix: string }
+  | { kind: 'abort'; bucket: string; key: string; uploadId: string };
+
+function multipartRequest(request: IncomingMessage): MultipartRequest | undefined {
+  const url = new URL(request.url ?? '/', 'http://local');
+  // Path style: /bucket, /bucket/ (the SDK's, for bucket operations) or /bucket/key.
+  const [bucket, ...rest] = url.pathname.slice(1).split('/').map(decodeURIComponent);
+  const key = rest.join('/');
+  if (!bucket) return undefined;
+  if (request.method === 'GET' && key === '' && url.searchParams.has('uploads'))
+    return { kind: 'list', bucket, prefix: url.searchParams.get('prefix') ?? '' };
+  const uploadId = url.searchParams.get('uploadId');
+  if (request.method === 'DELETE' && key !== '' && uploadId !== null)
+    return { kind: 'abort', bucket, key, uploadId };
+  return undefined;
+}
+
+async function answerMultipart(
+  directory: string,
+  multipart: MultipartRequest,
+  response: ServerResponse,
+): Promise<void> {
+  const bucketDir = join(directory, multipart.bucket);
+  if (!(await stat(bucketDir).catch(() => undefined))?.isDirectory())
+    return fail(response, 404, 'NoSuchBucket', 'The specified bucket does not exist');
+  const uploadsDir = join(bucketDir, '._S3rver_uploads');
+  const keyOf = (uploadId: string) =>
+    readFile(join(uploadsDir, uploadId, 'key'), 'utf8').catch(() => undefined);
+  if (multipart.kind === 'abort') {
+    // An upload id is hex (s3rver's): anything else names no upload, and never a path.
+    const known =
+      /^[0-9a-f]+$/.test(multipart.uploadId) && (await keyOf(multipart.uploadId)) === multipart.key;
+    if (!known) {
+      return fail(response, 404, 'NoSuchUpload', 'The specified multipart upload does not exist');
+    }
+    await rm(join(uploadsDir, multipart.uploadId), { recursive: true, force: true });
+    response.writeHead(204).end();
+    return;
+  }
+  const uploads: Array<{ key: string; uploadId: string; initiated: Date }> = [];
+  for (const uploadId of await readdir(uploadsDir).catch(() => [] as string[])) {
+    const key = await keyOf(uploadId);
+    if (key === undefined || !key.startsWith(multipart.prefix)) continue;
+    const { birthtime, mtime } = await stat(join(uploadsDir, uploadId));
+    uploads.push({ key, uploadId, initiated: birthtime.getTime() > 0 ? birthtime : mtime });
+  }
+  uploads.sort((a, b) =>
+    a.key === b.key ? a.initiated.getTime() - b.initiated.getTime() : a.key < b.key ? -1 : 1,
+  );
+  const body = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
+    `<Bucket>${escapeXml(multipart.bucket)}</Bucket><Prefix>${escapeXml(multipart.prefix)}</Prefix>`,
+    '<KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>',
+    ...uploads.map(
+      (upload) =>
+        `<Upload><Key>${escapeXml(upload.key)}</Key><UploadId>${upload.uploadId}</UploadId>` +
+        `<Initiated>${upload.initiated.toISOString()}</Initiated><StorageClass>STANDARD</StorageClass></Upload>`,
+    ),
+    '</ListMultipartUploadsResult>',
+  ].join('');
+  response.writeHead(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+  response.end(body);
 }
 
 /**

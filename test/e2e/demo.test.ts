@@ -22,6 +22,8 @@ describe('npm run demo', () => {
     const afterRollback = output.slice(output.indexOf('after run 2'));
     expect(afterRollback.match(/Version 1\.0\.0/g)).toHaveLength(6);
     expect(output).not.toContain('Version 2.0.0');
+    // A newcomer's first run warns about nothing (the embedded S3 serves every call the action makes).
+    expect(output).not.toMatch(/::warning|^warning:/m);
     // Blue/green on production: the router serves the old version until the reroute, then the new one,
     // never an error. Between AllowTraffic on the new fleet and BlockTraffic on the old one both are
     // registered (src/local/router.ts), so on a busy machine the watcher may see them take turns.

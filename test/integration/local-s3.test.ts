@@ -1,11 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedS3, startEmbeddedS3 } from '../../src/local/index.js';
+import { AWS_CLI_CONFIG, awsCli, awsCliEnv } from '../helpers/aws-cli.js';
 import { tempDir } from '../helpers/local.js';
 
 /**
@@ -123,5 +134,88 @@ describe('embedded S3', () => {
     await expect(
       client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'corrupt.txt' })),
     ).rejects.toThrow();
+  });
+});
+
+describe('incomplete multipart uploads (what the action clears after every upload)', () => {
+  const open = async (key: string) => {
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    await client.send(
+      new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: randomBytes(1024) }),
+    );
+    return UploadId!;
+  };
+  const listed = async (prefix: string) =>
+    (
+      (await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }))).Uploads ?? []
+    ).map((upload) => `${upload.Key} ${upload.UploadId}`);
+
+  it('lists the open ones by prefix, aborts one, forgets a completed one', async () => {
+    const first = await open('left/a.zip');
+    const second = await open('left/a.zip');
+    const other = await open('elsewhere/b.zip');
+    expect((await listed('left/')).sort()).toEqual([`left/a.zip ${first}`, `left/a.zip ${second}`].sort());
+    await client.send(
+      new AbortMultipartUploadCommand({ Bucket: bucket, Key: 'left/a.zip', UploadId: first }),
+    );
+    expect(await listed('left/')).toEqual([`left/a.zip ${second}`]);
+    await expect(
+      client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: 'left/a.zip', UploadId: first })),
+    ).rejects.toMatchObject({ name: 'NoSuchUpload' });
+    // Another key's upload id does not abort this key's upload.
+    await expect(
+      client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: 'left/a.zip', UploadId: other })),
+    ).rejects.toMatchObject({ name: 'NoSuchUpload' });
+    const part = await client.send(
+      new UploadPartCommand({
+        Bucket: bucket,
+        Key: 'left/a.zip',
+        UploadId: second,
+        PartNumber: 2,
+        Body: 'end',
+      }),
+    );
+    await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: 'left/a.zip',
+        UploadId: second,
+        MultipartUpload: { Parts: [{ PartNumber: 2, ETag: part.ETag }] },
+      }),
+    );
+    expect(await listed('left/')).toEqual([]);
+    expect(await listed('')).toEqual([`elsewhere/b.zip ${other}`]);
+  });
+
+  it('the AWS CLI lists and aborts them too', async () => {
+    const uploadId = await open('cli/c.zip');
+    const config = `${dataDir}/aws-config`;
+    await writeFile(config, AWS_CLI_CONFIG);
+    const endpoint = ['--endpoint-url', s3.endpoint];
+    const [list, abort, after, missing] = await awsCli(
+      [
+        ['s3api', 'list-multipart-uploads', '--bucket', bucket, '--prefix', 'cli/', ...endpoint],
+        [
+          's3api',
+          'abort-multipart-upload',
+          '--bucket',
+          bucket,
+          '--key',
+          'cli/c.zip',
+          '--upload-id',
+          uploadId,
+          ...endpoint,
+        ],
+        ['s3api', 'list-multipart-uploads', '--bucket', bucket, '--prefix', 'cli/', ...endpoint],
+        ['s3api', 'list-multipart-uploads', '--bucket', 'no-such-bucket', ...endpoint],
+      ],
+      awsCliEnv(config),
+    );
+    expect(list!.code, list!.stderr).toBe(0);
+    expect(list!.json.Uploads).toEqual([expect.objectContaining({ Key: 'cli/c.zip', UploadId: uploadId })]);
+    expect(abort!.code, abort!.stderr).toBe(0);
+    expect(after!.json.Uploads ?? []).toEqual([]);
+    expect(missing!.code).not.toBe(0);
+    expect(missing!.stderr).toContain('NoSuchBucket');
   });
 });
