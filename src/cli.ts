@@ -9,8 +9,10 @@ const commands: Record<string, CommandSpec> = {
     usage:
       'plan [--config FILE] --event push|workflow_dispatch|pull_request|pull_request_target --ref REF\n' +
       '     [--pr N] [--pr-action opened|synchronize|reopened|closed|…] [--head-ref BRANCH] [--fork]\n' +
-      '     [--sha SHA] [--repo OWNER/NAME] [--groups a,b] [--json]\n' +
-      '     (REF: develop, refs/heads/…, refs/tags/…, or refs/pull/N/merge with --head-ref for the branch)',
+      '     [--sha SHA] [--repo OWNER/NAME] [--groups a,b] [--changed a.ts,b/c.ts] [--json]\n' +
+      '     (REF: develop, refs/heads/…, refs/tags/…, or refs/pull/N/merge with --head-ref for the branch)\n' +
+      '     (FILE: a config, a folder of them (one application each), or several, comma-separated)\n' +
+      "     (--changed: the files a push changed, checked against each config's paths)",
     load: () => import('./commands/plan.js'),
   },
   validate: {
@@ -26,7 +28,8 @@ const commands: Record<string, CommandSpec> = {
   local: {
     summary: 'Rehearse a deployment of this folder on local instances (embedded S3 + local CodeDeploy)',
     usage:
-      'local [--config FILE] (the map; default .github/codedeploy.yml, any path to it)\n' +
+      'local [--config FILE] (the map; default .github/codedeploy.yml, any path to it; a folder of\n' +
+      '       them or several, comma-separated: every application is rehearsed)\n' +
       '      [--branch B] (the push to rehearse; default: the branch checked out here)\n' +
       '      [--event-file F [--event push|workflow_dispatch|pull_request]] (a saved GitHub event instead)\n' +
       '      [--instances N] (local instances per group, 1 to 200; default 2)\n' +

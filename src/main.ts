@@ -28,16 +28,16 @@ export async function run(env: Env = process.env): Promise<void> {
   try {
     const inputs = readInputs((name) => core.getInput(name));
     const options = runOptions(inputs, await readRunnerEvent(env), env);
-    const result = await runDeployment(options, await actionEdges(inputs, options, env));
+    const report = await runDeployment(options, await actionEdges(inputs, options, env));
     // docs/config.md: a skip (no match, a deleted branch, a fork), or a run whose every group already
     // has a newer commit, succeeds with a notice saying why.
-    const nothingDeployed = skipReason(result);
+    const nothingDeployed = skipReason(report.results);
     if (nothingDeployed !== undefined)
       core.notice(nothingDeployed, { title: 'codedeploy-gitops: nothing deployed' });
-    for (const [name, value] of Object.entries(actionOutputs(result))) core.setOutput(name, value);
-    await writeSummary(renderSummary(result));
-    if (result.status === 'failed' || result.status === 'stopped' || result.status === 'cancelled')
-      core.setFailed(`deployment ${result.status}`);
+    for (const [name, value] of Object.entries(actionOutputs(report))) core.setOutput(name, value);
+    await writeSummary(report.results.map(renderSummary).join('\n'));
+    if (report.status === 'failed' || report.status === 'stopped' || report.status === 'cancelled')
+      core.setFailed(`deployment ${report.status}`);
   } catch (error) {
     // A later step testing `steps.<id>.outputs.status == 'failed'` must see the failure too.
     core.setOutput('status', 'failed');
@@ -71,7 +71,7 @@ function runOptions(inputs: ActionInputs, event: RunnerEvent, env: Env): RunOpti
   const region = inputs.awsRegion || env.AWS_REGION || env.AWS_DEFAULT_REGION;
   return {
     event,
-    config: { path: inputs.config, source: inputs.configSource },
+    config: { paths: inputs.config, source: inputs.configSource },
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     runId: runId(env),
     ...(runUrl ? { runUrl } : {}),

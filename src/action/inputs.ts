@@ -3,10 +3,12 @@ import { parseDuration } from '../config/duration.js';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { safeGroupName } from '../config/naming.js';
 import { type Problem, problem, throwIfErrors } from '../core/problems.js';
+import { configPaths } from '../deploy/load-config.js';
 
 /** The action's inputs, typed and checked once at the edge; action.yml documents each. */
 export interface ActionInputs {
-  config: string;
+  /** Config files, or folders of them (one application per file), relative to the repository root. */
+  config: string[];
   configSource: 'trusted' | 'workspace';
   githubToken: string;
   deploymentGroups: string[];
@@ -71,16 +73,22 @@ export function readInputs(read: InputReader): ActionInputs {
   const revision = get('revision');
   if (revision !== '' && !/^[0-9a-f]{7,40}$/i.test(revision))
     bad('revision', revision, 'a commit sha (7 to 40 hex digits)');
-  const config = get('config');
-  const normal = posix.normalize(config);
-  if (config !== '' && (posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../')))
-    bad('config', config, 'a path inside the repository, such as .github/codedeploy.yml');
+  const config = configPaths(get('config'));
+  for (const path of config) {
+    const normal = posix.normalize(path);
+    if (posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../'))
+      bad(
+        'config',
+        path,
+        'paths inside the repository, such as .github/codedeploy.yml or .github/codedeploy/',
+      );
+  }
   const awsRegion = get('aws-region');
   if (awsRegion !== '' && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(awsRegion))
     bad('aws-region', awsRegion, 'a region such as eu-west-1');
 
   const inputs: ActionInputs = {
-    config: config || DEFAULT_CONFIG_PATH,
+    config: config.length > 0 ? config : [DEFAULT_CONFIG_PATH],
     configSource: choice('config-source', ['trusted', 'workspace'] as const, 'trusted'),
     githubToken: get('github-token'),
     deploymentGroups,

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { AwsConnection } from '../aws/client-settings.js';
 import { formatDuration, parseDuration } from '../config/duration.js';
-import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
+import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { realClock } from '../core/clock.js';
 import { warning } from '../core/problems.js';
 import { abortOnSignals } from '../core/signals.js';
 import { describeCounts } from '../deploy/decisions.js';
 import { runId } from '../deploy/description.js';
+import { configPaths, loadWorkspaceConfigs } from '../deploy/load-config.js';
 import type { RunResult } from '../deploy/results.js';
 import { runDeployment } from '../deploy/run.js';
 import { readEventFile } from '../event/read-event.js';
@@ -50,7 +51,9 @@ const local: CommandHandler = async (argv) => {
     ? await eventFromFile(flags['event-file'], oneOf('event', flags.event, SUPPORTED_EVENTS))
     : pushEvent(flags.branch ?? currentBranch(workspace), workspace);
   const log = consoleLogger(process.stdout);
-  const { config } = await loadConfigFile(resolve(workspace, flags.config), flags.config);
+  const configFiles = configPaths(flags.config).map((path) => relative(workspace, resolve(workspace, path)));
+  // The flow loads them again and warns; here they only name the buckets and the groups to show.
+  const configs = await loadWorkspaceConfigs(workspace, configFiles, { warn: () => {} });
   if (process.getuid?.() === 0) {
     log.warn(
       warning(
@@ -66,7 +69,10 @@ const local: CommandHandler = async (argv) => {
   const dataDir = flags.data
     ? resolve(flags.data)
     : join(tmpdir(), 'codedeploy-local', createHash('sha256').update(workspace).digest('hex').slice(0, 12));
-  const s3 = await startEmbeddedS3({ dataDir, buckets: [config.revision.bucket] });
+  const s3 = await startEmbeddedS3({
+    dataDir,
+    buckets: [...new Set(configs.map((config) => config.revision.bucket))],
+  });
   const codedeploy = await startLocalCodeDeploy({
     dataDir,
     instancesPerGroup: instances,
@@ -88,10 +94,10 @@ const local: CommandHandler = async (argv) => {
     awsEdges(connection, target, { log, clock, cancel });
   log.info(`local CodeDeploy on ${codedeploy.endpoint}, embedded S3 on ${s3.endpoint}, data in ${dataDir}`);
   try {
-    const result = await runDeployment(
+    const report = await runDeployment(
       {
         event,
-        config: { path: relative(workspace, resolve(workspace, flags.config)), source: 'workspace' },
+        config: { paths: configFiles, source: 'workspace' },
         workspace,
         runId: runId({}),
         groups: [],
@@ -112,13 +118,15 @@ const local: CommandHandler = async (argv) => {
         connectAws,
       },
     );
-    process.stdout.write(renderLocalResult(result));
-    for (const group of result.groups) {
-      for (const instance of codedeploy.instances(config.application, group.group)) {
-        log.info(`  ${group.group} ${instance.instanceId}: ${instance.dir}`);
+    for (const result of report.results) {
+      process.stdout.write(renderLocalResult(result, report.results.length > 1));
+      for (const group of result.groups) {
+        for (const instance of codedeploy.instances(result.config.application, group.group)) {
+          log.info(`  ${group.group} ${instance.instanceId}: ${instance.dir}`);
+        }
       }
     }
-    return result.status === 'failed' || result.status === 'stopped' ? 1 : 0;
+    return report.status === 'failed' || report.status === 'stopped' || report.status === 'cancelled' ? 1 : 0;
   } finally {
     await codedeploy.stop();
     await s3.stop();
@@ -178,10 +186,12 @@ function waitFlag(text: string | undefined): number | false | undefined {
   return seconds;
 }
 
-export function renderLocalResult(result: RunResult): string {
+export function renderLocalResult(result: RunResult, named = false): string {
+  // With several applications, each result says whose it is.
+  const whose = named ? `${result.config.application}: ` : '';
   // The flow has said why ("Nothing to deploy: …").
-  if (result.plan.skipped) return '\nSKIPPED\n';
-  const lines = ['', `${result.status.toUpperCase()}`];
+  if (result.plan.skipped) return `\n${whose}SKIPPED\n`;
+  const lines = ['', `${whose}${result.status.toUpperCase()}`];
   for (const group of result.groups) {
     const duration =
       group.startedAt && group.endedAt

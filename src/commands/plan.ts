@@ -1,13 +1,16 @@
+import { posix } from 'node:path';
 import { formatDuration } from '../config/duration.js';
-import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
+import { DEFAULT_CONFIG_PATH } from '../config/load.js';
+import type { Config } from '../config/types.js';
 import { formatProblem } from '../core/problems.js';
+import { configPaths, loadWorkspaceConfigs } from '../deploy/load-config.js';
 import { type GitRef, parseRef, SUPPORTED_EVENTS, type Trigger } from '../event/trigger.js';
 import {
   type Plan,
   type PlannedDeployment,
   type PlanOptions,
   planDeployments,
-  planToJson,
+  plansToJson,
 } from '../plan/plan.js';
 import { oneOf, parseFlags } from './args.js';
 import { type CommandHandler, UsageError } from './command.js';
@@ -25,19 +28,32 @@ const plan: CommandHandler = async (argv) => {
     repo: { type: 'string' },
     fork: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    changed: { type: 'string' },
   });
   const trigger = triggerFromFlags(flags);
-  const { config, warnings } = await loadConfigFile(flags.config);
-  for (const w of warnings) process.stderr.write(`${formatProblem(w)}\n`);
+  const configs = await loadWorkspaceConfigs(process.cwd(), configPaths(flags.config), {
+    warn: (w) => process.stderr.write(`${typeof w === 'string' ? w : formatProblem(w)}\n`),
+  });
   const groups = flags.groups
     ?.split(',')
     .map((g) => g.trim())
     .filter(Boolean);
-  const result = planDeployments(config, trigger, {
-    ...(groups ? { groups } : {}),
-    missingValues: MISSING_VALUES,
-  });
-  process.stdout.write(flags.json ? `${JSON.stringify(planToJson(result))}\n` : renderPlan(result));
+  const changed = flags.changed === undefined ? undefined : changedFromFlag(flags.changed, trigger);
+  const plans = configs.map((config) => ({
+    config,
+    plan: planDeployments(config, trigger, {
+      ...(groups ? { groups } : {}),
+      ...(changed ? { changed } : {}),
+      missingValues: MISSING_VALUES,
+    }),
+  }));
+  if (flags.json) process.stdout.write(`${JSON.stringify(plansToJson(plans))}\n`);
+  else {
+    const unchecked = trigger.event === 'push' && changed === undefined;
+    process.stdout.write(
+      plans.map((entry) => renderApplicationPlan(entry, plans.length > 1, unchecked)).join('\n'),
+    );
+  }
   return 0;
 };
 export default plan;
@@ -140,6 +156,38 @@ function refFromFlag(ref: string): GitRef {
     return parsed;
   }
   return { type: 'branch', name: ref };
+}
+
+/** `--changed a.ts,b/c.ts`: the files a push changed, from the repository root, for the configs' `paths`. */
+function changedFromFlag(list: string, trigger: Trigger): PlanOptions['changed'] {
+  if (trigger.event !== 'push')
+    throw new UsageError('--changed only applies to --event push: paths filter pushes, not other events');
+  const files = configPaths(list).map((file) => {
+    const normal = posix.normalize(file);
+    if (posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../'))
+      throw new UsageError(
+        `--changed "${file}" is not a path inside the repository (write it from the repository root)`,
+      );
+    return normal;
+  });
+  return { known: true, files };
+}
+
+/**
+ * One application's plan; with several, headed by its name. A push planned without --changed says
+ * that the application's paths were not checked.
+ */
+function renderApplicationPlan(
+  { config, plan }: { config: Config; plan: Plan },
+  named: boolean,
+  pathsUnchecked: boolean,
+): string {
+  const heading = named ? `${config.application} (${config.file})\n` : '';
+  const note =
+    pathsUnchecked && config.paths && !plan.skipped
+      ? `note: ${config.file} has paths; pass --changed with the push's files to check them\n`
+      : '';
+  return `${heading}${renderPlan(plan)}${note}`;
 }
 
 export function renderPlan(result: Plan): string {

@@ -3,7 +3,7 @@ import * as __ajvRuntime0 from "ajv/dist/runtime/ucs2length.js";
 import * as __ajvRuntime1 from "ajv/dist/runtime/equal.js";
 const validate = validate10;
 var stdin_default = validate10;
-const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/codedeploy-gitops/codedeploy-gitops/schema/codedeploy.schema.json", "title": "codedeploy-gitops configuration", "description": "Maps git branches, tags and pull requests to AWS CodeDeploy deployment groups. Reference: docs/config.md", "type": "object", "additionalProperties": false, "required": ["application", "revision"], "properties": { "$schema": { "type": "string" }, "application": { "description": "The CodeDeploy application (compute platform Server) that owns the deployment groups.", "$ref": "#/definitions/awsName" }, "createApplication": { "description": "Create the application when it does not exist (otherwise a missing application is an error).", "type": "boolean" }, "revision": { "description": "Where and how the workspace is archived and uploaded.", "type": "object", "additionalProperties": false, "required": ["bucket"], "properties": { "bucket": { "description": "S3 bucket that holds the revisions (in the same region as CodeDeploy).", "type": "string", "pattern": "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "errorHint": "an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-'" }, "prefix": { "description": "S3 key prefix, for example 'revisions/'. Revisions are stored at {prefix}{application}/{digest}.{ext}.", "type": "string", "maxLength": 512, "pattern": "^([^/].*/)?$", "errorHint": "a key prefix that does not start with '/' and ends with '/', for example 'builds/'" }, "bundleType": { "description": "Archive format: zip (the CodeDeploy default), tgz or tar. All three keep unix permissions and symlinks.", "enum": ["zip", "tgz", "tar"] }, "source": { "description": "Folder to archive, relative to the workspace. Its root must hold appspec.yml.", "type": "string", "minLength": 1 }, "exclude": { "description": "Extra exclude patterns in gitignore syntax, relative to source, on top of .git/ and an optional .codedeployignore.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "allowSecretFiles": { "description": "Secret-looking files (.env, keys, credentials) that are meant for the servers, in gitignore syntax relative to source: the warning about secrets in the bundle leaves them out.", "type": "array", "items": { "type": "string", "minLength": 1 } } } }, "defaults": { "description": "Deployment settings for every mapping; each one can be overridden per mapping.", "type": "object", "additionalProperties": false, "properties": { "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "unmatched": { "description": "What a ref that no entry matches does: skip (succeed without deploying) or fail.", "enum": ["skip", "fail"] }, "branches": { "description": "Branch name or glob pattern -> deployment group(s). An exact name beats a pattern; among patterns the first in file order wins; ~ skips.", "$ref": "#/definitions/refMap" }, "tags": { "description": "Tag name or glob pattern -> deployment group(s), for pushes of refs/tags/*.", "$ref": "#/definitions/refMap" }, "pullRequests": { "description": "Preview deployments for pull requests.", "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" }, "deleteOnClose": { "description": "When the pull request closes, delete the preview group if codedeploy-gitops created it.", "type": "boolean" }, "forks": { "description": "Pull requests from forks: deny (default) skips them; allow deploys fork code.", "enum": ["deny", "allow"] }, "pullRequestTarget": { "description": "pull_request_target runs with the base repository's secrets: deny (default) refuses it.", "enum": ["deny", "allow"] } } } }, "definitions": { "awsName": { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9._+=,@-]+$", "errorHint": "1-100 characters of A-Z a-z 0-9 . _ + = , @ -" }, "groupTemplate": { "description": "A deployment group name. Placeholders: {branch} {name} {tag} {ref} {pr} {sha} {shortSha} {repo}; the result is made safe for CodeDeploy.", "type": "string", "minLength": 1, "pattern": "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$", "errorHint": "characters A-Z a-z 0-9 . _ + = , @ - and placeholders such as {branch}" }, "groupTemplateList": { "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/groupTemplate" } }, "create": { "description": "Create the group when it is missing, copying the settings of an existing template group.", "type": "object", "additionalProperties": false, "required": ["from"], "properties": { "from": { "$ref": "#/definitions/awsName" } } }, "environment": { "description": "GitHub environment name for this mapping (default: the group name). Placeholders allowed.", "type": "string", "minLength": 1, "maxLength": 255 }, "dispatch": { "description": "Groups a workflow_dispatch on a ref this entry matches may also name in the deployment-groups input; without it, only the entry's own groups.", "type": "object", "additionalProperties": false, "required": ["groups"], "properties": { "groups": { "description": "Deployment group names, without placeholders.", "type": "array", "minItems": 1, "errorHint": "the names of one or more deployment groups, or remove dispatch", "uniqueItems": true, "items": { "$ref": "#/definitions/awsName" } } } }, "environmentUrl": { "description": "URL shown on the GitHub deployment and the pull-request comment. Placeholders allowed.", "type": "string", "pattern": "^https?://", "errorHint": "an http:// or https:// URL, for example https://{branch}.preview.example.com" }, "deploymentConfig": { "description": "Deployment config name, for example CodeDeployDefault.OneAtATime. Default: the group's own.", "$ref": "#/definitions/awsName" }, "fileExistsBehavior": { "description": "What the agent does with files in a destination that the previous deployment did not write.", "enum": ["DISALLOW", "OVERWRITE", "RETAIN"] }, "autoRollback": { "description": "Events that roll back automatically to the last good revision, or false.", "oneOf": [{ "const": false }, { "type": "array", "uniqueItems": true, "items": { "enum": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"] } }], "errorHint": "false, or a list of DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST" }, "ignoreApplicationStopFailures": { "description": "Go on when the ApplicationStop hook of the previous revision fails.", "type": "boolean" }, "wait": { "description": "How long to follow the deployments, like 30m, 1h30m or 90s; false creates them and returns.", "oneOf": [{ "const": false }, { "type": "string", "pattern": "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }], "errorHint": "a duration such as 30m, 1h30m or 90s, or false" }, "onActiveDeployment": { "description": "When the group already has a deployment running: wait for it, stop it, or fail.", "enum": ["wait", "stop", "fail"] }, "strategy": { "description": "parallel deploys every group at once; sequential stops at the first failure.", "enum": ["parallel", "sequential"] }, "mappingObject": { "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "dispatch": { "$ref": "#/definitions/dispatch" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "mapping": { "description": "A group name, a list of group names, a mapping with deploymentGroup(s) and settings, or ~ to skip.", "if": { "type": "string" }, "then": { "$ref": "#/definitions/groupTemplate" }, "else": { "if": { "type": "array" }, "then": { "$ref": "#/definitions/groupTemplateList" }, "else": { "if": { "type": "object" }, "then": { "$ref": "#/definitions/mappingObject" }, "else": { "type": "null", "errorHint": "a group name, a list of group names, a mapping with deploymentGroup, or ~ to skip" } } } }, "refMap": { "type": "object", "additionalProperties": { "$ref": "#/definitions/mapping" } } } };
+const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/codedeploy-gitops/codedeploy-gitops/schema/codedeploy.schema.json", "title": "codedeploy-gitops configuration", "description": "Maps git branches, tags and pull requests to AWS CodeDeploy deployment groups. Reference: docs/config.md", "type": "object", "additionalProperties": false, "required": ["application", "revision"], "properties": { "$schema": { "type": "string" }, "application": { "description": "The CodeDeploy application (compute platform Server) that owns the deployment groups.", "$ref": "#/definitions/awsName" }, "createApplication": { "description": "Create the application when it does not exist (otherwise a missing application is an error).", "type": "boolean" }, "revision": { "description": "Where and how the workspace is archived and uploaded.", "type": "object", "additionalProperties": false, "required": ["bucket"], "properties": { "bucket": { "description": "S3 bucket that holds the revisions (in the same region as CodeDeploy).", "type": "string", "pattern": "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "errorHint": "an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-'" }, "prefix": { "description": "S3 key prefix, for example 'revisions/'. Revisions are stored at {prefix}{application}/{digest}.{ext}.", "type": "string", "maxLength": 512, "pattern": "^([^/].*/)?$", "errorHint": "a key prefix that does not start with '/' and ends with '/', for example 'builds/'" }, "bundleType": { "description": "Archive format: zip (the CodeDeploy default), tgz or tar. All three keep unix permissions and symlinks.", "enum": ["zip", "tgz", "tar"] }, "source": { "description": "Folder to archive, relative to the workspace. Its root must hold appspec.yml.", "type": "string", "minLength": 1 }, "exclude": { "description": "Extra exclude patterns in gitignore syntax, relative to source, on top of .git/ and an optional .codedeployignore.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "allowSecretFiles": { "description": "Secret-looking files (.env, keys, credentials) that are meant for the servers, in gitignore syntax relative to source: the warning about secrets in the bundle leaves them out.", "type": "array", "items": { "type": "string", "minLength": 1 } } } }, "defaults": { "description": "Deployment settings for every mapping; each one can be overridden per mapping.", "type": "object", "additionalProperties": false, "properties": { "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "paths": { "description": 'Files of the repository this application is built from: patterns in gitignore syntax, from the repository root, read in order, the last that matches a file deciding ("!shop/**/*.md" takes files back out). A push deploys the application only when it changed one of them; without paths, every push does. See docs/config.md, "Several applications in one repository".', "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 } }, "unmatched": { "description": "What a ref that no entry matches does: skip (succeed without deploying) or fail.", "enum": ["skip", "fail"] }, "branches": { "description": "Branch name or glob pattern -> deployment group(s). An exact name beats a pattern; among patterns the first in file order wins; ~ skips.", "$ref": "#/definitions/refMap" }, "tags": { "description": "Tag name or glob pattern -> deployment group(s), for pushes of refs/tags/*.", "$ref": "#/definitions/refMap" }, "pullRequests": { "description": "Preview deployments for pull requests.", "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" }, "deleteOnClose": { "description": "When the pull request closes, delete the preview group if codedeploy-gitops created it.", "type": "boolean" }, "forks": { "description": "Pull requests from forks: deny (default) skips them; allow deploys fork code.", "enum": ["deny", "allow"] }, "pullRequestTarget": { "description": "pull_request_target runs with the base repository's secrets: deny (default) refuses it.", "enum": ["deny", "allow"] } } } }, "definitions": { "awsName": { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9._+=,@-]+$", "errorHint": "1-100 characters of A-Z a-z 0-9 . _ + = , @ -" }, "groupTemplate": { "description": "A deployment group name. Placeholders: {branch} {name} {tag} {ref} {pr} {sha} {shortSha} {repo}; the result is made safe for CodeDeploy.", "type": "string", "minLength": 1, "pattern": "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$", "errorHint": "characters A-Z a-z 0-9 . _ + = , @ - and placeholders such as {branch}" }, "groupTemplateList": { "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/groupTemplate" } }, "create": { "description": "Create the group when it is missing, copying the settings of an existing template group.", "type": "object", "additionalProperties": false, "required": ["from"], "properties": { "from": { "$ref": "#/definitions/awsName" } } }, "environment": { "description": "GitHub environment name for this mapping (default: the group name). Placeholders allowed.", "type": "string", "minLength": 1, "maxLength": 255 }, "dispatch": { "description": "Groups a workflow_dispatch on a ref this entry matches may also name in the deployment-groups input; without it, only the entry's own groups.", "type": "object", "additionalProperties": false, "required": ["groups"], "properties": { "groups": { "description": "Deployment group names, without placeholders.", "type": "array", "minItems": 1, "errorHint": "the names of one or more deployment groups, or remove dispatch", "uniqueItems": true, "items": { "$ref": "#/definitions/awsName" } } } }, "environmentUrl": { "description": "URL shown on the GitHub deployment and the pull-request comment. Placeholders allowed.", "type": "string", "pattern": "^https?://", "errorHint": "an http:// or https:// URL, for example https://{branch}.preview.example.com" }, "deploymentConfig": { "description": "Deployment config name, for example CodeDeployDefault.OneAtATime. Default: the group's own.", "$ref": "#/definitions/awsName" }, "fileExistsBehavior": { "description": "What the agent does with files in a destination that the previous deployment did not write.", "enum": ["DISALLOW", "OVERWRITE", "RETAIN"] }, "autoRollback": { "description": "Events that roll back automatically to the last good revision, or false.", "oneOf": [{ "const": false }, { "type": "array", "uniqueItems": true, "items": { "enum": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"] } }], "errorHint": "false, or a list of DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST" }, "ignoreApplicationStopFailures": { "description": "Go on when the ApplicationStop hook of the previous revision fails.", "type": "boolean" }, "wait": { "description": "How long to follow the deployments, like 30m, 1h30m or 90s; false creates them and returns.", "oneOf": [{ "const": false }, { "type": "string", "pattern": "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }], "errorHint": "a duration such as 30m, 1h30m or 90s, or false" }, "onActiveDeployment": { "description": "When the group already has a deployment running: wait for it, stop it, or fail.", "enum": ["wait", "stop", "fail"] }, "strategy": { "description": "parallel deploys every group at once; sequential stops at the first failure.", "enum": ["parallel", "sequential"] }, "mappingObject": { "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "dispatch": { "$ref": "#/definitions/dispatch" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "mapping": { "description": "A group name, a list of group names, a mapping with deploymentGroup(s) and settings, or ~ to skip.", "if": { "type": "string" }, "then": { "$ref": "#/definitions/groupTemplate" }, "else": { "if": { "type": "array" }, "then": { "$ref": "#/definitions/groupTemplateList" }, "else": { "if": { "type": "object" }, "then": { "$ref": "#/definitions/mappingObject" }, "else": { "type": "null", "errorHint": "a group name, a list of group names, a mapping with deploymentGroup, or ~ to skip" } } } }, "refMap": { "type": "object", "additionalProperties": { "$ref": "#/definitions/mapping" } } } };
 const schema12 = { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9._+=,@-]+$", "errorHint": "1-100 characters of A-Z a-z 0-9 . _ + = , @ -" };
 const schema14 = { "description": "What the agent does with files in a destination that the previous deployment did not write.", "enum": ["DISALLOW", "OVERWRITE", "RETAIN"] };
 const schema15 = { "description": "Events that roll back automatically to the last good revision, or false.", "oneOf": [{ "const": false }, { "type": "array", "uniqueItems": true, "items": { "enum": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"] } }], "errorHint": "false, or a list of DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST" };
@@ -1417,14 +1417,59 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.unmatched !== void 0) {
-      let data21 = data.unmatched;
-      if (!(data21 === "skip" || data21 === "fail")) {
-        const err45 = { instancePath: instancePath + "/unmatched", schemaPath: "#/properties/unmatched/enum", keyword: "enum", params: { allowedValues: schema11.properties.unmatched.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.unmatched.enum, parentSchema: schema11.properties.unmatched, data: data21 };
+    if (data.paths !== void 0) {
+      let data21 = data.paths;
+      if (Array.isArray(data21)) {
+        if (data21.length < 1) {
+          const err45 = { instancePath: instancePath + "/paths", schemaPath: "#/properties/paths/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema11.properties.paths, data: data21 };
+          if (vErrors === null) {
+            vErrors = [err45];
+          } else {
+            vErrors.push(err45);
+          }
+          errors++;
+        }
+        const len3 = data21.length;
+        for (let i4 = 0; i4 < len3; i4++) {
+          let data22 = data21[i4];
+          if (typeof data22 === "string") {
+            if (func3(data22) < 1) {
+              const err46 = { instancePath: instancePath + "/paths/" + i4, schemaPath: "#/properties/paths/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.paths.items, data: data22 };
+              if (vErrors === null) {
+                vErrors = [err46];
+              } else {
+                vErrors.push(err46);
+              }
+              errors++;
+            }
+          } else {
+            const err47 = { instancePath: instancePath + "/paths/" + i4, schemaPath: "#/properties/paths/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.paths.items.type, parentSchema: schema11.properties.paths.items, data: data22 };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err48 = { instancePath: instancePath + "/paths", schemaPath: "#/properties/paths/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema11.properties.paths.type, parentSchema: schema11.properties.paths, data: data21 };
         if (vErrors === null) {
-          vErrors = [err45];
+          vErrors = [err48];
         } else {
-          vErrors.push(err45);
+          vErrors.push(err48);
+        }
+        errors++;
+      }
+    }
+    if (data.unmatched !== void 0) {
+      let data23 = data.unmatched;
+      if (!(data23 === "skip" || data23 === "fail")) {
+        const err49 = { instancePath: instancePath + "/unmatched", schemaPath: "#/properties/unmatched/enum", keyword: "enum", params: { allowedValues: schema11.properties.unmatched.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.unmatched.enum, parentSchema: schema11.properties.unmatched, data: data23 };
+        if (vErrors === null) {
+          vErrors = [err49];
+        } else {
+          vErrors.push(err49);
         }
         errors++;
       }
@@ -1442,76 +1487,24 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.pullRequests !== void 0) {
-      let data24 = data.pullRequests;
-      if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
-        for (const key3 in data24) {
+      let data26 = data.pullRequests;
+      if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
+        for (const key3 in data26) {
           if (!func2.call(schema11.properties.pullRequests.properties, key3)) {
-            const err46 = { instancePath: instancePath + "/pullRequests", schemaPath: "#/properties/pullRequests/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.pullRequests, data: data24 };
+            const err50 = { instancePath: instancePath + "/pullRequests", schemaPath: "#/properties/pullRequests/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.pullRequests, data: data26 };
             if (vErrors === null) {
-              vErrors = [err46];
+              vErrors = [err50];
             } else {
-              vErrors.push(err46);
+              vErrors.push(err50);
             }
             errors++;
           }
         }
-        if (data24.deploymentGroup !== void 0) {
-          let data25 = data24.deploymentGroup;
-          if (typeof data25 === "string") {
-            if (func3(data25) < 1) {
-              const err47 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema22, data: data25 };
-              if (vErrors === null) {
-                vErrors = [err47];
-              } else {
-                vErrors.push(err47);
-              }
-              errors++;
-            }
-            if (!pattern5.test(data25)) {
-              const err48 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/pattern", keyword: "pattern", params: { pattern: "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$" }, message: 'must match pattern "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$"', schema: "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$", parentSchema: schema22, data: data25 };
-              if (vErrors === null) {
-                vErrors = [err48];
-              } else {
-                vErrors.push(err48);
-              }
-              errors++;
-            }
-          } else {
-            const err49 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema22.type, parentSchema: schema22, data: data25 };
-            if (vErrors === null) {
-              vErrors = [err49];
-            } else {
-              vErrors.push(err49);
-            }
-            errors++;
-          }
-        }
-        if (data24.deploymentGroups !== void 0) {
-          if (!validate13(data24.deploymentGroups, { instancePath: instancePath + "/pullRequests/deploymentGroups", parentData: data24, parentDataProperty: "deploymentGroups", rootData })) {
-            vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
-            errors = vErrors.length;
-          }
-        }
-        if (data24.create !== void 0) {
-          if (!validate17(data24.create, { instancePath: instancePath + "/pullRequests/create", parentData: data24, parentDataProperty: "create", rootData })) {
-            vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
-            errors = vErrors.length;
-          }
-        }
-        if (data24.environment !== void 0) {
-          let data28 = data24.environment;
-          if (typeof data28 === "string") {
-            if (func3(data28) > 255) {
-              const err50 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters", schema: 255, parentSchema: schema29, data: data28 };
-              if (vErrors === null) {
-                vErrors = [err50];
-              } else {
-                vErrors.push(err50);
-              }
-              errors++;
-            }
-            if (func3(data28) < 1) {
-              const err51 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema29, data: data28 };
+        if (data26.deploymentGroup !== void 0) {
+          let data27 = data26.deploymentGroup;
+          if (typeof data27 === "string") {
+            if (func3(data27) < 1) {
+              const err51 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema22, data: data27 };
               if (vErrors === null) {
                 vErrors = [err51];
               } else {
@@ -1519,43 +1512,51 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-          } else {
-            const err52 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema29.type, parentSchema: schema29, data: data28 };
-            if (vErrors === null) {
-              vErrors = [err52];
-            } else {
-              vErrors.push(err52);
-            }
-            errors++;
-          }
-        }
-        if (data24.environmentUrl !== void 0) {
-          let data29 = data24.environmentUrl;
-          if (typeof data29 === "string") {
-            if (!pattern9.test(data29)) {
-              const err53 = { instancePath: instancePath + "/pullRequests/environmentUrl", schemaPath: "#/definitions/environmentUrl/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema30, data: data29 };
+            if (!pattern5.test(data27)) {
+              const err52 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/pattern", keyword: "pattern", params: { pattern: "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$" }, message: 'must match pattern "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$"', schema: "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$", parentSchema: schema22, data: data27 };
               if (vErrors === null) {
-                vErrors = [err53];
+                vErrors = [err52];
               } else {
-                vErrors.push(err53);
+                vErrors.push(err52);
               }
               errors++;
             }
           } else {
-            const err54 = { instancePath: instancePath + "/pullRequests/environmentUrl", schemaPath: "#/definitions/environmentUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema30.type, parentSchema: schema30, data: data29 };
+            const err53 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema22.type, parentSchema: schema22, data: data27 };
             if (vErrors === null) {
-              vErrors = [err54];
+              vErrors = [err53];
             } else {
-              vErrors.push(err54);
+              vErrors.push(err53);
             }
             errors++;
           }
         }
-        if (data24.deploymentConfig !== void 0) {
-          let data30 = data24.deploymentConfig;
+        if (data26.deploymentGroups !== void 0) {
+          if (!validate13(data26.deploymentGroups, { instancePath: instancePath + "/pullRequests/deploymentGroups", parentData: data26, parentDataProperty: "deploymentGroups", rootData })) {
+            vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data26.create !== void 0) {
+          if (!validate17(data26.create, { instancePath: instancePath + "/pullRequests/create", parentData: data26, parentDataProperty: "create", rootData })) {
+            vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data26.environment !== void 0) {
+          let data30 = data26.environment;
           if (typeof data30 === "string") {
-            if (func3(data30) > 100) {
-              const err55 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema12, data: data30 };
+            if (func3(data30) > 255) {
+              const err54 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters", schema: 255, parentSchema: schema29, data: data30 };
+              if (vErrors === null) {
+                vErrors = [err54];
+              } else {
+                vErrors.push(err54);
+              }
+              errors++;
+            }
+            if (func3(data30) < 1) {
+              const err55 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema29, data: data30 };
               if (vErrors === null) {
                 vErrors = [err55];
               } else {
@@ -1563,17 +1564,21 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (func3(data30) < 1) {
-              const err56 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12, data: data30 };
-              if (vErrors === null) {
-                vErrors = [err56];
-              } else {
-                vErrors.push(err56);
-              }
-              errors++;
+          } else {
+            const err56 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema29.type, parentSchema: schema29, data: data30 };
+            if (vErrors === null) {
+              vErrors = [err56];
+            } else {
+              vErrors.push(err56);
             }
-            if (!pattern0.test(data30)) {
-              const err57 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+=,@-]+$" }, message: 'must match pattern "^[A-Za-z0-9._+=,@-]+$"', schema: "^[A-Za-z0-9._+=,@-]+$", parentSchema: schema12, data: data30 };
+            errors++;
+          }
+        }
+        if (data26.environmentUrl !== void 0) {
+          let data31 = data26.environmentUrl;
+          if (typeof data31 === "string") {
+            if (!pattern9.test(data31)) {
+              const err57 = { instancePath: instancePath + "/pullRequests/environmentUrl", schemaPath: "#/definitions/environmentUrl/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema30, data: data31 };
               if (vErrors === null) {
                 vErrors = [err57];
               } else {
@@ -1582,7 +1587,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err58 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data30 };
+            const err58 = { instancePath: instancePath + "/pullRequests/environmentUrl", schemaPath: "#/definitions/environmentUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema30.type, parentSchema: schema30, data: data31 };
             if (vErrors === null) {
               vErrors = [err58];
             } else {
@@ -1591,64 +1596,104 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data24.fileExistsBehavior !== void 0) {
-          let data31 = data24.fileExistsBehavior;
-          if (!(data31 === "DISALLOW" || data31 === "OVERWRITE" || data31 === "RETAIN")) {
-            const err59 = { instancePath: instancePath + "/pullRequests/fileExistsBehavior", schemaPath: "#/definitions/fileExistsBehavior/enum", keyword: "enum", params: { allowedValues: schema14.enum }, message: "must be equal to one of the allowed values", schema: schema14.enum, parentSchema: schema14, data: data31 };
+        if (data26.deploymentConfig !== void 0) {
+          let data32 = data26.deploymentConfig;
+          if (typeof data32 === "string") {
+            if (func3(data32) > 100) {
+              const err59 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema12, data: data32 };
+              if (vErrors === null) {
+                vErrors = [err59];
+              } else {
+                vErrors.push(err59);
+              }
+              errors++;
+            }
+            if (func3(data32) < 1) {
+              const err60 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12, data: data32 };
+              if (vErrors === null) {
+                vErrors = [err60];
+              } else {
+                vErrors.push(err60);
+              }
+              errors++;
+            }
+            if (!pattern0.test(data32)) {
+              const err61 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+=,@-]+$" }, message: 'must match pattern "^[A-Za-z0-9._+=,@-]+$"', schema: "^[A-Za-z0-9._+=,@-]+$", parentSchema: schema12, data: data32 };
+              if (vErrors === null) {
+                vErrors = [err61];
+              } else {
+                vErrors.push(err61);
+              }
+              errors++;
+            }
+          } else {
+            const err62 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data32 };
             if (vErrors === null) {
-              vErrors = [err59];
+              vErrors = [err62];
             } else {
-              vErrors.push(err59);
+              vErrors.push(err62);
             }
             errors++;
           }
         }
-        if (data24.autoRollback !== void 0) {
-          let data32 = data24.autoRollback;
-          const _errs79 = errors;
-          let valid27 = false;
-          let passing2 = null;
-          const _errs80 = errors;
-          if (false !== data32) {
-            const err60 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema15.oneOf[0], data: data32 };
+        if (data26.fileExistsBehavior !== void 0) {
+          let data33 = data26.fileExistsBehavior;
+          if (!(data33 === "DISALLOW" || data33 === "OVERWRITE" || data33 === "RETAIN")) {
+            const err63 = { instancePath: instancePath + "/pullRequests/fileExistsBehavior", schemaPath: "#/definitions/fileExistsBehavior/enum", keyword: "enum", params: { allowedValues: schema14.enum }, message: "must be equal to one of the allowed values", schema: schema14.enum, parentSchema: schema14, data: data33 };
             if (vErrors === null) {
-              vErrors = [err60];
+              vErrors = [err63];
             } else {
-              vErrors.push(err60);
+              vErrors.push(err63);
             }
             errors++;
           }
-          var _valid2 = _errs80 === errors;
+        }
+        if (data26.autoRollback !== void 0) {
+          let data34 = data26.autoRollback;
+          const _errs83 = errors;
+          let valid29 = false;
+          let passing2 = null;
+          const _errs84 = errors;
+          if (false !== data34) {
+            const err64 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema15.oneOf[0], data: data34 };
+            if (vErrors === null) {
+              vErrors = [err64];
+            } else {
+              vErrors.push(err64);
+            }
+            errors++;
+          }
+          var _valid2 = _errs84 === errors;
           if (_valid2) {
-            valid27 = true;
+            valid29 = true;
             passing2 = 0;
           }
-          const _errs81 = errors;
-          if (Array.isArray(data32)) {
-            const len3 = data32.length;
-            for (let i4 = 0; i4 < len3; i4++) {
-              let data33 = data32[i4];
-              if (!(data33 === "DEPLOYMENT_FAILURE" || data33 === "DEPLOYMENT_STOP_ON_ALARM" || data33 === "DEPLOYMENT_STOP_ON_REQUEST")) {
-                const err61 = { instancePath: instancePath + "/pullRequests/autoRollback/" + i4, schemaPath: "#/definitions/autoRollback/oneOf/1/items/enum", keyword: "enum", params: { allowedValues: schema15.oneOf[1].items.enum }, message: "must be equal to one of the allowed values", schema: schema15.oneOf[1].items.enum, parentSchema: schema15.oneOf[1].items, data: data33 };
+          const _errs85 = errors;
+          if (Array.isArray(data34)) {
+            const len4 = data34.length;
+            for (let i5 = 0; i5 < len4; i5++) {
+              let data35 = data34[i5];
+              if (!(data35 === "DEPLOYMENT_FAILURE" || data35 === "DEPLOYMENT_STOP_ON_ALARM" || data35 === "DEPLOYMENT_STOP_ON_REQUEST")) {
+                const err65 = { instancePath: instancePath + "/pullRequests/autoRollback/" + i5, schemaPath: "#/definitions/autoRollback/oneOf/1/items/enum", keyword: "enum", params: { allowedValues: schema15.oneOf[1].items.enum }, message: "must be equal to one of the allowed values", schema: schema15.oneOf[1].items.enum, parentSchema: schema15.oneOf[1].items, data: data35 };
                 if (vErrors === null) {
-                  vErrors = [err61];
+                  vErrors = [err65];
                 } else {
-                  vErrors.push(err61);
+                  vErrors.push(err65);
                 }
                 errors++;
               }
             }
-            let i5 = data32.length;
+            let i6 = data34.length;
             let j1;
-            if (i5 > 1) {
-              outer1: for (; i5--; ) {
-                for (j1 = i5; j1--; ) {
-                  if (func0(data32[i5], data32[j1])) {
-                    const err62 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i5 + " are identical)", schema: true, parentSchema: schema15.oneOf[1], data: data32 };
+            if (i6 > 1) {
+              outer1: for (; i6--; ) {
+                for (j1 = i6; j1--; ) {
+                  if (func0(data34[i6], data34[j1])) {
+                    const err66 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/uniqueItems", keyword: "uniqueItems", params: { i: i6, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i6 + " are identical)", schema: true, parentSchema: schema15.oneOf[1], data: data34 };
                     if (vErrors === null) {
-                      vErrors = [err62];
+                      vErrors = [err66];
                     } else {
-                      vErrors.push(err62);
+                      vErrors.push(err66);
                     }
                     errors++;
                     break outer1;
@@ -1657,128 +1702,63 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err63 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.oneOf[1].type, parentSchema: schema15.oneOf[1], data: data32 };
+            const err67 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.oneOf[1].type, parentSchema: schema15.oneOf[1], data: data34 };
             if (vErrors === null) {
-              vErrors = [err63];
+              vErrors = [err67];
             } else {
-              vErrors.push(err63);
+              vErrors.push(err67);
             }
             errors++;
           }
-          var _valid2 = _errs81 === errors;
-          if (_valid2 && valid27) {
-            valid27 = false;
+          var _valid2 = _errs85 === errors;
+          if (_valid2 && valid29) {
+            valid29 = false;
             passing2 = [passing2, 1];
           } else {
             if (_valid2) {
-              valid27 = true;
+              valid29 = true;
               passing2 = 1;
             }
           }
-          if (!valid27) {
-            const err64 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf", keyword: "oneOf", params: { passingSchemas: passing2 }, message: "must match exactly one schema in oneOf", schema: schema15.oneOf, parentSchema: schema15, data: data32 };
-            if (vErrors === null) {
-              vErrors = [err64];
-            } else {
-              vErrors.push(err64);
-            }
-            errors++;
-          } else {
-            errors = _errs79;
-            if (vErrors !== null) {
-              if (_errs79) {
-                vErrors.length = _errs79;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data24.ignoreApplicationStopFailures !== void 0) {
-          let data34 = data24.ignoreApplicationStopFailures;
-          if (typeof data34 !== "boolean") {
-            const err65 = { instancePath: instancePath + "/pullRequests/ignoreApplicationStopFailures", schemaPath: "#/definitions/ignoreApplicationStopFailures/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema16.type, parentSchema: schema16, data: data34 };
-            if (vErrors === null) {
-              vErrors = [err65];
-            } else {
-              vErrors.push(err65);
-            }
-            errors++;
-          }
-        }
-        if (data24.wait !== void 0) {
-          let data35 = data24.wait;
-          const _errs89 = errors;
-          let valid33 = false;
-          let passing3 = null;
-          const _errs90 = errors;
-          if (false !== data35) {
-            const err66 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema17.oneOf[0], data: data35 };
-            if (vErrors === null) {
-              vErrors = [err66];
-            } else {
-              vErrors.push(err66);
-            }
-            errors++;
-          }
-          var _valid3 = _errs90 === errors;
-          if (_valid3) {
-            valid33 = true;
-            passing3 = 0;
-          }
-          const _errs91 = errors;
-          if (typeof data35 === "string") {
-            if (!pattern4.test(data35)) {
-              const err67 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }, message: 'must match pattern "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$"', schema: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$", parentSchema: schema17.oneOf[1], data: data35 };
-              if (vErrors === null) {
-                vErrors = [err67];
-              } else {
-                vErrors.push(err67);
-              }
-              errors++;
-            }
-          } else {
-            const err68 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.oneOf[1].type, parentSchema: schema17.oneOf[1], data: data35 };
+          if (!valid29) {
+            const err68 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf", keyword: "oneOf", params: { passingSchemas: passing2 }, message: "must match exactly one schema in oneOf", schema: schema15.oneOf, parentSchema: schema15, data: data34 };
             if (vErrors === null) {
               vErrors = [err68];
             } else {
               vErrors.push(err68);
             }
             errors++;
-          }
-          var _valid3 = _errs91 === errors;
-          if (_valid3 && valid33) {
-            valid33 = false;
-            passing3 = [passing3, 1];
           } else {
-            if (_valid3) {
-              valid33 = true;
-              passing3 = 1;
-            }
-          }
-          if (!valid33) {
-            const err69 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf", keyword: "oneOf", params: { passingSchemas: passing3 }, message: "must match exactly one schema in oneOf", schema: schema17.oneOf, parentSchema: schema17, data: data35 };
-            if (vErrors === null) {
-              vErrors = [err69];
-            } else {
-              vErrors.push(err69);
-            }
-            errors++;
-          } else {
-            errors = _errs89;
+            errors = _errs83;
             if (vErrors !== null) {
-              if (_errs89) {
-                vErrors.length = _errs89;
+              if (_errs83) {
+                vErrors.length = _errs83;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data24.onActiveDeployment !== void 0) {
-          let data36 = data24.onActiveDeployment;
-          if (!(data36 === "wait" || data36 === "stop" || data36 === "fail")) {
-            const err70 = { instancePath: instancePath + "/pullRequests/onActiveDeployment", schemaPath: "#/definitions/onActiveDeployment/enum", keyword: "enum", params: { allowedValues: schema18.enum }, message: "must be equal to one of the allowed values", schema: schema18.enum, parentSchema: schema18, data: data36 };
+        if (data26.ignoreApplicationStopFailures !== void 0) {
+          let data36 = data26.ignoreApplicationStopFailures;
+          if (typeof data36 !== "boolean") {
+            const err69 = { instancePath: instancePath + "/pullRequests/ignoreApplicationStopFailures", schemaPath: "#/definitions/ignoreApplicationStopFailures/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema16.type, parentSchema: schema16, data: data36 };
+            if (vErrors === null) {
+              vErrors = [err69];
+            } else {
+              vErrors.push(err69);
+            }
+            errors++;
+          }
+        }
+        if (data26.wait !== void 0) {
+          let data37 = data26.wait;
+          const _errs93 = errors;
+          let valid35 = false;
+          let passing3 = null;
+          const _errs94 = errors;
+          if (false !== data37) {
+            const err70 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema17.oneOf[0], data: data37 };
             if (vErrors === null) {
               vErrors = [err70];
             } else {
@@ -1786,23 +1766,24 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-        }
-        if (data24.strategy !== void 0) {
-          let data37 = data24.strategy;
-          if (!(data37 === "parallel" || data37 === "sequential")) {
-            const err71 = { instancePath: instancePath + "/pullRequests/strategy", schemaPath: "#/definitions/strategy/enum", keyword: "enum", params: { allowedValues: schema19.enum }, message: "must be equal to one of the allowed values", schema: schema19.enum, parentSchema: schema19, data: data37 };
-            if (vErrors === null) {
-              vErrors = [err71];
-            } else {
-              vErrors.push(err71);
-            }
-            errors++;
+          var _valid3 = _errs94 === errors;
+          if (_valid3) {
+            valid35 = true;
+            passing3 = 0;
           }
-        }
-        if (data24.deleteOnClose !== void 0) {
-          let data38 = data24.deleteOnClose;
-          if (typeof data38 !== "boolean") {
-            const err72 = { instancePath: instancePath + "/pullRequests/deleteOnClose", schemaPath: "#/properties/pullRequests/properties/deleteOnClose/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.pullRequests.properties.deleteOnClose.type, parentSchema: schema11.properties.pullRequests.properties.deleteOnClose, data: data38 };
+          const _errs95 = errors;
+          if (typeof data37 === "string") {
+            if (!pattern4.test(data37)) {
+              const err71 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }, message: 'must match pattern "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$"', schema: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$", parentSchema: schema17.oneOf[1], data: data37 };
+              if (vErrors === null) {
+                vErrors = [err71];
+              } else {
+                vErrors.push(err71);
+              }
+              errors++;
+            }
+          } else {
+            const err72 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.oneOf[1].type, parentSchema: schema17.oneOf[1], data: data37 };
             if (vErrors === null) {
               vErrors = [err72];
             } else {
@@ -1810,23 +1791,39 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-        }
-        if (data24.forks !== void 0) {
-          let data39 = data24.forks;
-          if (!(data39 === "deny" || data39 === "allow")) {
-            const err73 = { instancePath: instancePath + "/pullRequests/forks", schemaPath: "#/properties/pullRequests/properties/forks/enum", keyword: "enum", params: { allowedValues: schema11.properties.pullRequests.properties.forks.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.pullRequests.properties.forks.enum, parentSchema: schema11.properties.pullRequests.properties.forks, data: data39 };
+          var _valid3 = _errs95 === errors;
+          if (_valid3 && valid35) {
+            valid35 = false;
+            passing3 = [passing3, 1];
+          } else {
+            if (_valid3) {
+              valid35 = true;
+              passing3 = 1;
+            }
+          }
+          if (!valid35) {
+            const err73 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf", keyword: "oneOf", params: { passingSchemas: passing3 }, message: "must match exactly one schema in oneOf", schema: schema17.oneOf, parentSchema: schema17, data: data37 };
             if (vErrors === null) {
               vErrors = [err73];
             } else {
               vErrors.push(err73);
             }
             errors++;
+          } else {
+            errors = _errs93;
+            if (vErrors !== null) {
+              if (_errs93) {
+                vErrors.length = _errs93;
+              } else {
+                vErrors = null;
+              }
+            }
           }
         }
-        if (data24.pullRequestTarget !== void 0) {
-          let data40 = data24.pullRequestTarget;
-          if (!(data40 === "deny" || data40 === "allow")) {
-            const err74 = { instancePath: instancePath + "/pullRequests/pullRequestTarget", schemaPath: "#/properties/pullRequests/properties/pullRequestTarget/enum", keyword: "enum", params: { allowedValues: schema11.properties.pullRequests.properties.pullRequestTarget.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.pullRequests.properties.pullRequestTarget.enum, parentSchema: schema11.properties.pullRequests.properties.pullRequestTarget, data: data40 };
+        if (data26.onActiveDeployment !== void 0) {
+          let data38 = data26.onActiveDeployment;
+          if (!(data38 === "wait" || data38 === "stop" || data38 === "fail")) {
+            const err74 = { instancePath: instancePath + "/pullRequests/onActiveDeployment", schemaPath: "#/definitions/onActiveDeployment/enum", keyword: "enum", params: { allowedValues: schema18.enum }, message: "must be equal to one of the allowed values", schema: schema18.enum, parentSchema: schema18, data: data38 };
             if (vErrors === null) {
               vErrors = [err74];
             } else {
@@ -1835,22 +1832,70 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data26.strategy !== void 0) {
+          let data39 = data26.strategy;
+          if (!(data39 === "parallel" || data39 === "sequential")) {
+            const err75 = { instancePath: instancePath + "/pullRequests/strategy", schemaPath: "#/definitions/strategy/enum", keyword: "enum", params: { allowedValues: schema19.enum }, message: "must be equal to one of the allowed values", schema: schema19.enum, parentSchema: schema19, data: data39 };
+            if (vErrors === null) {
+              vErrors = [err75];
+            } else {
+              vErrors.push(err75);
+            }
+            errors++;
+          }
+        }
+        if (data26.deleteOnClose !== void 0) {
+          let data40 = data26.deleteOnClose;
+          if (typeof data40 !== "boolean") {
+            const err76 = { instancePath: instancePath + "/pullRequests/deleteOnClose", schemaPath: "#/properties/pullRequests/properties/deleteOnClose/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.pullRequests.properties.deleteOnClose.type, parentSchema: schema11.properties.pullRequests.properties.deleteOnClose, data: data40 };
+            if (vErrors === null) {
+              vErrors = [err76];
+            } else {
+              vErrors.push(err76);
+            }
+            errors++;
+          }
+        }
+        if (data26.forks !== void 0) {
+          let data41 = data26.forks;
+          if (!(data41 === "deny" || data41 === "allow")) {
+            const err77 = { instancePath: instancePath + "/pullRequests/forks", schemaPath: "#/properties/pullRequests/properties/forks/enum", keyword: "enum", params: { allowedValues: schema11.properties.pullRequests.properties.forks.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.pullRequests.properties.forks.enum, parentSchema: schema11.properties.pullRequests.properties.forks, data: data41 };
+            if (vErrors === null) {
+              vErrors = [err77];
+            } else {
+              vErrors.push(err77);
+            }
+            errors++;
+          }
+        }
+        if (data26.pullRequestTarget !== void 0) {
+          let data42 = data26.pullRequestTarget;
+          if (!(data42 === "deny" || data42 === "allow")) {
+            const err78 = { instancePath: instancePath + "/pullRequests/pullRequestTarget", schemaPath: "#/properties/pullRequests/properties/pullRequestTarget/enum", keyword: "enum", params: { allowedValues: schema11.properties.pullRequests.properties.pullRequestTarget.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.pullRequests.properties.pullRequestTarget.enum, parentSchema: schema11.properties.pullRequests.properties.pullRequestTarget, data: data42 };
+            if (vErrors === null) {
+              vErrors = [err78];
+            } else {
+              vErrors.push(err78);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err75 = { instancePath: instancePath + "/pullRequests", schemaPath: "#/properties/pullRequests/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.pullRequests.type, parentSchema: schema11.properties.pullRequests, data: data24 };
+        const err79 = { instancePath: instancePath + "/pullRequests", schemaPath: "#/properties/pullRequests/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.pullRequests.type, parentSchema: schema11.properties.pullRequests, data: data26 };
         if (vErrors === null) {
-          vErrors = [err75];
+          vErrors = [err79];
         } else {
-          vErrors.push(err75);
+          vErrors.push(err79);
         }
         errors++;
       }
     }
   } else {
-    const err76 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
+    const err80 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
     if (vErrors === null) {
-      vErrors = [err76];
+      vErrors = [err80];
     } else {
-      vErrors.push(err76);
+      vErrors.push(err80);
     }
     errors++;
   }

@@ -315,6 +315,7 @@ function normalizeConfig(source: YamlSource): Config {
     branches: refEntries(source, 'branches'),
     tags: refEntries(source, 'tags'),
     unmatched: (raw.unmatched as 'skip' | 'fail' | undefined) ?? 'skip',
+    ...(Array.isArray(raw.paths) ? { paths: raw.paths as string[] } : {}),
   };
   if (raw.pullRequests !== undefined) {
     const pr = raw.pullRequests as Record<string, unknown>;

@@ -82,4 +82,9 @@ export interface Config {
   pullRequests?: PullRequestSettings;
   /** What a ref that no entry matches does. */
   unmatched: 'skip' | 'fail';
+  /**
+   * The files this application is built from (gitignore-style, from the repository root): a push
+   * deploys it only when a changed file matches. Undefined: every push does.
+   */
+  paths?: string[];
 }

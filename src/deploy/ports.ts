@@ -138,8 +138,17 @@ export type CommitRelation = 'ahead' | 'behind' | 'identical' | 'diverged' | 'un
 
 export type CompareCommits = (base: string, head: string) => Promise<CommitRelation>;
 
-/** Reads the config file as it is on a branch (the trusted map, from the default branch). */
-export type FetchConfig = (request: FetchConfigRequest) => Promise<string>;
+/**
+ * Reads the config as it is on a branch (the trusted map, from the default branch): a file's text,
+ * or, for a folder, the names of the files in it.
+ */
+export type FetchConfig = (request: FetchConfigRequest) => Promise<string | { folder: string[] }>;
+
+/**
+ * The files changed between two commits (GitHub's compare API), paths from the repository root;
+ * `base` may be a branch name. Undefined when there are more than the API lists.
+ */
+export type ListChangedFiles = (base: string, head: string) => Promise<string[] | undefined>;
 
 export interface FetchConfigRequest {
   owner: string;
@@ -194,4 +203,6 @@ export interface RunEdges {
   reporter?: RunReporter;
   /** GitHub's compare API for the ordering guard; absent outside GitHub. */
   compareCommits?: CompareCommits;
+  /** The files a push changed, for the applications' `paths`; absent outside GitHub. */
+  changedFiles?: ListChangedFiles;
 }

@@ -1,14 +1,15 @@
 import type { Config } from '../config/types.js';
-import { errorMessage, problem, UserError } from '../core/problems.js';
+import { errorMessage, problem, problemsOf, UserError } from '../core/problems.js';
 import { isPullRequest, type RunnerEvent, type Trigger, triggerFromEvent } from '../event/trigger.js';
+import type { ChangedFiles } from '../plan/changes.js';
 import { type Plan, planDeployments } from '../plan/plan.js';
 import type { OnReady } from './blue-green.js';
 import { manualRequest, runStatus } from './decisions.js';
 import { type DeployResult, deploy } from './deploy.js';
 import { cancelled, type DeployDeps, type DeployRequest, newReport } from './group-task.js';
-import { type ConfigLocation, loadTrustedConfig } from './load-config.js';
+import { type ConfigLocation, loadTrustedConfigs } from './load-config.js';
 import type { RunEdges } from './ports.js';
-import type { RevisionChoice, RunResult } from './results.js';
+import type { RevisionChoice, RunResult, RunStatus } from './results.js';
 import type { RevisionInHand } from './revision.js';
 import { teardown } from './teardown.js';
 
@@ -32,15 +33,52 @@ export interface RunOptions {
   region?: string;
   /** The CLI's `local`: see DeployRequest.rehearsal. */
   rehearsal?: DeployRequest['rehearsal'];
+  /** The files the push changed, when the caller knows (the CLI's --changed); else GitHub is asked. */
+  changedFiles?: string[];
 }
 
-/** The one flow: trigger → trusted config → plan → (skip | dry run | deploy | teardown) → report. */
-export async function runDeployment(options: RunOptions, edges: RunEdges): Promise<RunResult> {
-  const { log } = edges;
+/** What a run did: one result per application, in the order of the config files. */
+export interface RunReport {
+  status: RunStatus;
+  results: RunResult[];
+}
+
+/**
+ * The one flow: trigger → the trusted maps (one per application) → for each: plan → (skip | dry run
+ * | deploy | teardown) → report. With several applications, one that fails (its preflight, say) fails
+ * the run, and the others are still deployed; with one, its error is the run's, as it always was.
+ */
+export async function runDeployment(options: RunOptions, edges: RunEdges): Promise<RunReport> {
   const trigger = triggerFromEvent(options.event);
   refuseManualOutsideDispatch(trigger, options);
-  const config = await loadTrustedConfig(options.config, options.workspace, trigger, edges);
-  const plan = withWait(planDeployments(config, trigger, { groups: options.groups }), options.wait);
+  const configs = await loadTrustedConfigs(options.config, options.workspace, trigger, edges);
+  const changed = await changedFiles(trigger, configs, options, edges);
+  const results: RunResult[] = [];
+  for (const config of configs) {
+    if (configs.length > 1) edges.log.info(`Application "${config.application}" (${config.file})`);
+    try {
+      results.push(await runApplication(config, trigger, changed, options, edges));
+    } catch (error) {
+      if (configs.length === 1) throw error;
+      results.push(failedApplication(config, trigger, options, error, edges));
+    }
+  }
+  return { status: combinedStatus(results), results };
+}
+
+/** One application's run: plan → (skip | dry run | deploy | teardown) → report. */
+async function runApplication(
+  config: Config,
+  trigger: Trigger,
+  changed: ChangedFiles | undefined,
+  options: RunOptions,
+  edges: RunEdges,
+): Promise<RunResult> {
+  const { log } = edges;
+  const plan = withWait(
+    planDeployments(config, trigger, { groups: options.groups, ...(changed ? { changed } : {}) }),
+    options.wait,
+  );
   const base = {
     trigger,
     config,
@@ -74,6 +112,83 @@ export async function runDeployment(options: RunOptions, edges: RunEdges): Promi
 async function finish(result: RunResult, edges: RunEdges): Promise<RunResult> {
   await edges.reporter?.finished(result);
   return result;
+}
+
+/** An application whose run stopped on an error: its groups report it, the others go on. */
+function failedApplication(
+  config: Config,
+  trigger: Trigger,
+  options: RunOptions,
+  error: unknown,
+  edges: RunEdges,
+): RunResult {
+  for (const p of problemsOf(error)) edges.log.error(p);
+  let plan: Plan;
+  try {
+    plan = planDeployments(config, trigger, { groups: options.groups });
+  } catch {
+    plan = { skipped: true, code: 'no-match', reason: errorMessage(error) };
+  }
+  const message = errorMessage(error);
+  return {
+    status: 'failed',
+    trigger,
+    config,
+    plan,
+    dryRun: options.dryRun,
+    revisionChoice: options.revision,
+    groups: plan.skipped
+      ? []
+      : plan.deployments.map((planned) => ({
+          ...newReport(planned),
+          outcome: 'failed',
+          error: { message },
+          note: `not deployed: ${message}`,
+        })),
+  };
+}
+
+/**
+ * The files the push changed, when an application has `paths` to match them against: from the
+ * options (the CLI's --changed), else GitHub's compare API (from `before`, or from the default branch
+ * for a new branch). Unknown when they cannot be asked: every application is then deployed.
+ */
+async function changedFiles(
+  trigger: Trigger,
+  configs: Config[],
+  options: RunOptions,
+  edges: RunEdges,
+): Promise<ChangedFiles | undefined> {
+  if (trigger.event !== 'push' || trigger.deleted || !configs.some((config) => config.paths))
+    return undefined;
+  if (options.changedFiles) return { known: true, files: options.changedFiles };
+  const base = trigger.before ?? trigger.repository.defaultBranch;
+  if (!edges.changedFiles) return { known: false, why: 'the changed files cannot be asked outside GitHub' };
+  if (!base)
+    return { known: false, why: 'the event names neither the commit before the push nor the default branch' };
+  try {
+    const files = await edges.changedFiles(base, trigger.sha);
+    return files
+      ? { known: true, files }
+      : { known: false, why: `the push changed more files than GitHub's compare API lists` };
+  } catch (error) {
+    return { known: false, why: `the changed files could not be read (${errorMessage(error)})` };
+  }
+}
+
+/** The run's status over its applications: the worst one decides; all skipped is a skip. */
+function combinedStatus(results: RunResult[]): RunStatus {
+  const order: RunStatus[] = [
+    'failed',
+    'stopped',
+    'cancelled',
+    'created',
+    'succeeded',
+    'planned',
+    'superseded',
+  ];
+  const statuses = new Set(results.map((result) => result.status));
+  return order.find((status) => statuses.has(status)) ?? 'skipped';
 }
 
 /**

@@ -26,6 +26,8 @@ export interface PushTrigger extends TriggerBase {
   ref: GitRef;
   /** A push that deletes the branch or tag. */
   deleted: boolean;
+  /** The commit the ref was at before the push; absent (or all zeros) for a new ref. */
+  before?: string;
 }
 
 export interface DispatchTrigger extends TriggerBase {
@@ -112,7 +114,17 @@ export function triggerFromEvent(input: RunnerEvent): Trigger {
         );
       const deleted = field('deleted') === true;
       const sha = deleted ? text('before', input.sha) : text('after', input.sha);
-      return { event: 'push', ref, deleted, sha, repository };
+      const before = field('before');
+      return {
+        event: 'push',
+        ref,
+        deleted,
+        sha,
+        repository,
+        ...(typeof before === 'string' && /^[0-9a-f]{40}$/.test(before) && !/^0+$/.test(before)
+          ? { before }
+          : {}),
+      };
     }
     case 'workflow_dispatch': {
       const fullRef = text('ref', input.ref);

@@ -10,7 +10,8 @@ import { type GitHubCall, GitHubCallError } from './client.js';
  */
 export function previewComment(options: { call: GitHubCall; owner: string; repo: string; log: Logger }) {
   const { call, owner, repo, log } = options;
-  let commentId: number | undefined;
+  /** Each application's comment, once found or written. */
+  const commentIds = new Map<string, number>();
   let identity: Promise<string> | undefined;
 
   // GraphQL's viewer answers installation tokens (GITHUB_TOKEN, apps) as well as personal tokens, as
@@ -25,7 +26,8 @@ export function previewComment(options: { call: GitHubCall; owner: string; repo:
   };
 
   const find = async (issue: number, application: string): Promise<number | undefined> => {
-    if (commentId !== undefined) return commentId;
+    const known = commentIds.get(application);
+    if (known !== undefined) return known;
     return call(`find the preview comment of #${issue}`, async (api) => {
       const pages = api.paginate.iterator(api.rest.issues.listComments, {
         owner,
@@ -60,7 +62,7 @@ export function previewComment(options: { call: GitHubCall; owner: string; repo:
           await call(`update the preview comment of #${issue}`, (api) =>
             api.rest.issues.updateComment({ owner, repo, comment_id: existing, body }),
           );
-          commentId = existing;
+          commentIds.set(application, existing);
           log.debug(`Updated the preview comment of #${issue}`);
           return;
         } catch (error) {
@@ -72,7 +74,7 @@ export function previewComment(options: { call: GitHubCall; owner: string; repo:
       const created = await call(`comment on #${issue}`, (api) =>
         api.rest.issues.createComment({ owner, repo, issue_number: issue, body }),
       );
-      commentId = created.data.id;
+      commentIds.set(application, created.data.id);
       log.info(`Commented on pull request #${issue} (the preview comment is updated in place from now on)`);
     },
   };

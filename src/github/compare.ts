@@ -1,4 +1,5 @@
-import type { CommitRelation, CompareCommits } from '../deploy/ports.js';
+import type { Clock } from '../core/clock.js';
+import type { CommitRelation, CompareCommits, ListChangedFiles } from '../deploy/ports.js';
 import { type GitHubApi, lazyOctokit } from './client.js';
 
 /**
@@ -29,4 +30,33 @@ export function commitComparer(api: GitHubApi): CompareCommits {
       ? status
       : 'unknown';
   }
+}
+
+/**
+ * GitHub lists at most this many changed files for a comparison, all on its first page (the pages
+ * of the compare API page its commits): a list this long may be cut short.
+ */
+export const COMPARE_FILES_LIMIT = 300;
+
+/**
+ * The files changed from `base` to `head` (three dots: since their merge base), for the applications'
+ * `paths`; undefined when GitHub may have left some out. Outages are tried again (see lazyOctokit).
+ */
+export function changedFilesLister(api: GitHubApi, clock: Clock): ListChangedFiles {
+  const octokit = lazyOctokit(api, { clock });
+  return async (base, head) => {
+    const response = await (await octokit()).rest.repos.compareCommitsWithBasehead({
+      owner: api.owner,
+      repo: api.repo,
+      basehead: `${base}...${head}`,
+      // One commit per page: only the files are wanted, and they all come with the first page.
+      per_page: 1,
+    });
+    const files = response.data.files ?? [];
+    if (files.length >= COMPARE_FILES_LIMIT) return undefined;
+    // A moved file changed under both names: either may be the one an application's paths name.
+    return files.flatMap((file) =>
+      file.previous_filename ? [file.filename, file.previous_filename] : [file.filename],
+    );
+  };
 }

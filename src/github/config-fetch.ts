@@ -59,15 +59,35 @@ function get(url: string, headers: Record<string, string>, agent: Agent | undefi
   });
 }
 
-/** Reads the config file as it is on a branch (the default one), through the GitHub API. */
+/**
+ * Reads the config as it is on a branch (the default one), through the GitHub API: a file's text, or
+ * a folder's file names (the raw media type applies to files; a folder is listed as JSON entries).
+ */
 export function configFetcher(options: ConfigFetchOptions): FetchConfig {
   return (request) => fetchConfigFromBranch(options, request);
+}
+
+/** The names of the files in a folder's listing; undefined for a file's text. */
+function folderListing(body: string): { folder: string[] } | undefined {
+  if (!body.trimStart().startsWith('[')) return undefined;
+  let listing: unknown;
+  try {
+    listing = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(listing)) return undefined;
+  const entries = listing as Array<{ name?: unknown; type?: unknown } | null>;
+  if (!entries.every((entry) => typeof entry?.name === 'string' && typeof entry.type === 'string')) {
+    return undefined;
+  }
+  return { folder: entries.filter((entry) => entry!.type === 'file').map((entry) => entry!.name as string) };
 }
 
 async function fetchConfigFromBranch(
   options: ConfigFetchOptions,
   request: FetchConfigRequest,
-): Promise<string> {
+): Promise<string | { folder: string[] }> {
   const where = { file: `${request.path}@${request.branch}` };
   if (!options.token) {
     throw new UserError(
@@ -94,7 +114,7 @@ async function fetchConfigFromBranch(
       options.proxied,
     );
     status = response.status;
-    if (status === 200) return response.body;
+    if (status === 200) return folderListing(response.body) ?? response.body;
   } catch (error) {
     const reason =
       error instanceof Error

@@ -25,8 +25,10 @@ export function gitHubDeployments(options: {
   log: Logger;
 }) {
   const { call, owner, repo, runUrl, log } = options;
-  /** The GitHub deployment of each deployment group, once created. */
+  /** The GitHub deployment of each deployment group (of each application), once created. */
   const created = new Map<string, number>();
+  const key = (result: RunResult, planned: PlannedDeployment) =>
+    `${result.config.application}\u0000${planned.deploymentGroup}`;
   let redeployed: Promise<string> | undefined;
 
   /**
@@ -68,7 +70,7 @@ export function gitHubDeployments(options: {
     // 202 means GitHub merged the base branch in first, which auto_merge: false rules out.
     const id = (response.data as { id?: number }).id;
     if (typeof id !== 'number') throw new Error(`GitHub created no deployment for ${planned.environment}`);
-    created.set(planned.deploymentGroup, id);
+    created.set(key(result, planned), id);
     log.debug(`GitHub deployment ${id} for ${planned.environment}`);
     return id;
   };
@@ -95,7 +97,7 @@ export function gitHubDeployments(options: {
     worthFinishing(result: RunResult, planned: PlannedDeployment): boolean {
       const report = result.groups.find((g) => g.group === planned.deploymentGroup);
       return (
-        created.has(planned.deploymentGroup) ||
+        created.has(key(result, planned)) ||
         (report !== undefined && report.outcome !== 'not-started' && report.outcome !== 'superseded')
       );
     },
@@ -103,7 +105,7 @@ export function gitHubDeployments(options: {
     /** The group's final status, on the deployment created at the start (or one created now). */
     async finished(result: RunResult, planned: PlannedDeployment): Promise<void> {
       const report = result.groups.find((g) => g.group === planned.deploymentGroup);
-      const id = created.get(planned.deploymentGroup) ?? (await create(result, planned));
+      const id = created.get(key(result, planned)) ?? (await create(result, planned));
       await setStatus(id, planned.environment, finishedStatus(report, planned, runUrl));
     },
 

@@ -17,6 +17,7 @@ import {
   type PullRequestTrigger,
   type Trigger,
 } from '../event/trigger.js';
+import { type ChangedFiles, pathsVerdict } from './changes.js';
 
 /** One deployment group the run will deploy to (or tear down), with every setting resolved. */
 export interface PlannedDeployment extends DeploymentSettings {
@@ -37,7 +38,9 @@ export type SkipCode =
   | 'ref-deleted'
   | 'fork'
   | 'pr-action'
-  | 'no-pull-requests';
+  | 'no-pull-requests'
+  /** A push that changed none of the application's `paths`. */
+  | 'unchanged';
 
 export type Plan =
   | { skipped: true; code: SkipCode; reason: string }
@@ -63,6 +66,8 @@ export interface PlanOptions {
    * when a template needs one. A runner's event always has them.
    */
   missingValues?: Partial<Record<PlaceholderName, string>>;
+  /** The files a push changed, for the config's `paths`; absent: not asked (every push deploys). */
+  changed?: ChangedFiles;
 }
 
 export const OVERRIDE_MAPPING = 'deployment-groups input';
@@ -71,6 +76,14 @@ export const OVERRIDE_MAPPING = 'deployment-groups input';
 export function planDeployments(config: Config, trigger: Trigger, options: PlanOptions = {}): Plan {
   if (options.groups && options.groups.length > 0) return overridePlan(config, trigger, options);
   if (isPullRequest(trigger)) return pullRequestPlan(config, trigger, options);
+  if (trigger.event === 'push' && !trigger.deleted && options.changed) {
+    // The branch decides first: a push no mapping takes is a no-match, whatever it changed.
+    const plan = planDeployments(config, trigger, { ...options, changed: undefined });
+    if (plan.skipped) return plan;
+    const verdict = pathsVerdict(config, options.changed);
+    if (!verdict.deploy) return skip('unchanged', verdict.reason);
+    return verdict.note ? { ...plan, matched: `${plan.matched}; ${verdict.note}` } : plan;
+  }
   if (trigger.event === 'push' && trigger.deleted) {
     return skip('ref-deleted', `the push deleted ${describeRef(trigger.ref)}: there is nothing to deploy`);
   }
@@ -465,19 +478,46 @@ function skip(code: SkipCode, reason: string): Plan {
 }
 
 /** The plan as the CLI's --json and the action's outputs show it. */
-export function planToJson(plan: Plan): {
+export interface PlanJson {
+  /** Every application's plan skipped it. */
   skipped: boolean;
+  /** Why, when skipped. */
   reason: string | null;
   action?: 'deploy' | 'teardown';
   strategy?: DeploymentSettings['strategy'];
-  deployments: PlannedDeployment[];
-} {
-  if (plan.skipped) return { skipped: true, reason: plan.reason, deployments: [] };
+  /** Every application's deployments, in config order, each naming its application. */
+  deployments: Array<PlannedDeployment & { application: string }>;
+  applications: Array<{ application: string; skipped: boolean; reason: string | null }>;
+}
+
+/**
+ * The plans of a run as one JSON object (the `plan` output, `plan --json`): the deployments of every
+ * application, each naming it, and what each application's plan was.
+ */
+export function plansToJson(
+  plans: ReadonlyArray<{ config: Pick<Config, 'application'>; plan: Plan }>,
+): PlanJson {
+  const live = plans.filter((entry) => !entry.plan.skipped);
+  const first = live[0]?.plan;
+  const applications = plans.map(({ config, plan }) => ({
+    application: config.application,
+    skipped: plan.skipped,
+    reason: plan.skipped ? plan.reason : null,
+  }));
+  if (!first || first.skipped) {
+    const reasons = applications.map((a) =>
+      plans.length === 1 ? a.reason : `${a.application}: ${a.reason}`,
+    );
+    return { skipped: true, reason: reasons.join(' · '), deployments: [], applications };
+  }
   return {
     skipped: false,
     reason: null,
-    action: plan.action,
-    strategy: plan.strategy,
-    deployments: plan.deployments,
+    action: first.action,
+    strategy: first.strategy,
+    deployments: live.flatMap(({ config, plan }) =>
+      plan.skipped ? [] : plan.deployments.map((d) => ({ ...d, application: config.application })),
+    ),
+    applications,
   };
 }

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,7 @@ describe('codedeploy-gitops local', () => {
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^SUCCEEDED$/m);
+    expect(result.stdout).not.toContain('could not make sure');
     expect(result.stdout).toMatch(/staging: succeeded d-\w+ .* 1\/1 succeeded/);
     expect(result.stdout).toMatch(/test2 i-[0-9a-f]+: .*instances\/i-[0-9a-f]+/);
   });
@@ -71,6 +72,30 @@ describe('codedeploy-gitops local', () => {
     );
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^SUCCEEDED$/m);
+  });
+
+  it('rehearses every application of a config folder, each result named', async () => {
+    const { dir, data } = await workspace(0);
+    const shop = (await readFile(join(dir, '.github/codedeploy.yml'), 'utf8')).replace(
+      /^branches:[\s\S]*$/m,
+      'branches:\n  develop: staging\n',
+    );
+    await mkdir(join(dir, 'deploy'));
+    await writeFile(join(dir, 'deploy/shop.yml'), shop);
+    await writeFile(
+      join(dir, 'deploy/api.yml'),
+      shop
+        .replace('application: product-catalog', 'application: product-api')
+        .replace('develop: staging', 'develop: api-staging'),
+    );
+    const result = cli(
+      ['local', '--config', 'deploy', '--branch', 'develop', '--data', data, '--instances', '1'],
+      { cwd: dir },
+    );
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^product-api: SUCCEEDED$/m);
+    expect(result.stdout).toMatch(/^product-catalog: SUCCEEDED$/m);
+    expect(result.stdout).toMatch(/api-staging i-[0-9a-f]+: .*instances\/i-[0-9a-f]+/);
   });
 
   it('checks the appspec before it creates anything on the local CodeDeploy', async () => {

@@ -252,3 +252,88 @@ describe('codedeploy-gitops plan', () => {
     expect(cli(['plan', '--help']).stdout).toContain('--pr-action');
   });
 });
+
+describe('codedeploy-gitops plan, several applications', () => {
+  let folder: string;
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'cdg-cli-mono-'));
+    const app = (name: string, paths: string) =>
+      `application: ${name}\npaths: ${paths}\nrevision: { bucket: acme-artifacts, source: ${name} }\nbranches:\n  main: ${name}-production\n`;
+    await writeFile(join(folder, 'shop.yml'), app('shop', '["shop/**", "shared/**"]'));
+    await writeFile(join(folder, 'api.yml'), app('api', '["api/**", "!api/**/*.md"]'));
+    await writeFile(join(folder, 'notes.txt'), 'not a config');
+  });
+
+  const plan = (...extra: string[]) =>
+    cli(['plan', '--config', folder, '--event', 'push', '--ref', 'main', ...extra]);
+
+  it('--changed deploys only the applications whose paths a changed file matches; JSON names each application', () => {
+    const result = plan('--changed', 'api/docs/x.md,shared/money.ts', '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.deployments.map((d: { application: string; deploymentGroup: string }) => d)).toEqual([
+      expect.objectContaining({ application: 'shop', deploymentGroup: 'shop-production' }),
+    ]);
+    expect(json.applications).toEqual([
+      {
+        application: 'api',
+        skipped: true,
+        reason: `no file the push changed (2) matches the paths of ${join(folder, 'api.yml')} ("api/**", "!api/**/*.md")`,
+      },
+      { application: 'shop', skipped: false, reason: null },
+    ]);
+    expect(json.skipped).toBe(false);
+  });
+
+  it('every application skipped is a skip, each reason named after its application', () => {
+    const json = JSON.parse(plan('--changed', 'README.md', '--json').stdout);
+    expect(json.skipped).toBe(true);
+    expect(json.reason).toMatch(/^api: no file the push changed \(1\).* · shop: no file the push changed/);
+  });
+
+  it('the table heads each application; without --changed it says the paths were not checked', () => {
+    const result = plan();
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`api (${join(folder, 'api.yml')})\ndeploy to 1 deployment group`);
+    expect(result.stdout).toContain(`note: ${join(folder, 'shop.yml')} has paths; pass --changed`);
+  });
+
+  it('several files by comma, in the order given', () => {
+    const files = `${join(folder, 'shop.yml')},${join(folder, 'api.yml')}`;
+    const json = JSON.parse(
+      cli(['plan', '--config', files, '--event', 'push', '--ref', 'main', '--json']).stdout,
+    );
+    expect(json.applications.map((a: { application: string }) => a.application)).toEqual(['shop', 'api']);
+  });
+
+  it('--changed is refused outside a push, and for a path outside the repository', () => {
+    const dispatch = cli([
+      'plan',
+      '--config',
+      folder,
+      '--event',
+      'workflow_dispatch',
+      '--ref',
+      'main',
+      '--changed',
+      'a',
+    ]);
+    expect(dispatch.code).toBe(2);
+    expect(dispatch.stderr).toContain('--changed only applies to --event push');
+    const outside = plan('--changed', '../secrets.txt');
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toContain('--changed "../secrets.txt" is not a path inside the repository');
+  });
+
+  it('the same application in two files is refused, naming both', async () => {
+    const twice = await mkdtemp(join(tmpdir(), 'cdg-cli-twice-'));
+    const text = 'application: shop\nrevision: { bucket: acme-artifacts }\nbranches: { main: production }\n';
+    await writeFile(join(twice, 'a.yml'), text);
+    await writeFile(join(twice, 'b.yml'), text);
+    const result = cli(['plan', '--config', twice, '--event', 'push', '--ref', 'main']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `application "shop" is mapped twice, here and in ${join(twice, 'a.yml')}`,
+    );
+  });
+});

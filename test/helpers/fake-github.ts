@@ -41,6 +41,11 @@ export class FakeGitHub {
   readonly comments: Comment[] = [];
   /** `${base}...${head}` → the compare API's status (ahead, behind, identical, diverged). */
   readonly comparisons = new Map<string, string>();
+  /**
+   * `${base}...${head}` → the files changed, which the compare API lists as GitHub does: 300 at most,
+   * all with the first page of commits, none with the next.
+   */
+  readonly changes = new Map<string, Array<string | { filename: string; previous_filename: string }>>();
   /** Full shas of the repository's commits: the commits API resolves an abbreviation to one of them. */
   readonly commits: string[] = [];
   /** The account the token is (GraphQL's viewer), which writes the comments the action posts. */
@@ -87,6 +92,7 @@ export class FakeGitHub {
     this.deployments.length = 0;
     this.comments.length = 0;
     this.commits.length = 0;
+    this.changes.clear();
     this.identity = TOKEN_IDENTITY;
     this.failWith = undefined;
     this.failWhen = undefined;
@@ -130,10 +136,19 @@ export class FakeGitHub {
       [
         /^GET \/repos\/[^/]+\/[^/]+\/compare\/(.+)$/,
         (match) => {
-          const status = this.comparisons.get(decodeURIComponent(match[1]!));
-          return status
-            ? send(200, { status, ahead_by: 0, behind_by: 0, commits: [] })
-            : send(404, { message: 'Not Found' });
+          const basehead = decodeURIComponent(match[1]!);
+          const changed = this.changes.get(basehead);
+          const status = this.comparisons.get(basehead) ?? (changed ? 'ahead' : undefined);
+          if (!status) return send(404, { message: 'Not Found' });
+          const firstPage = Number(url.searchParams.get('page') ?? 1) === 1;
+          const files = (firstPage ? (changed ?? []) : [])
+            .slice(0, 300)
+            .map((file) =>
+              typeof file === 'string'
+                ? { filename: file, status: 'modified' }
+                : { ...file, status: 'renamed' },
+            );
+          return send(200, { status, ahead_by: 0, behind_by: 0, commits: [], files });
         },
       ],
       [
@@ -148,8 +163,25 @@ export class FakeGitHub {
       [
         /^GET \/repos\/[^/]+\/[^/]+\/contents\/(.+)$/,
         (match) => {
-          const content = this.files.get(`${url.searchParams.get('ref')}:${decodeURIComponent(match[1]!)}`);
-          return content === undefined ? send(404, { message: 'Not Found' }) : send(200, content, true);
+          const path = decodeURIComponent(match[1]!).replace(/\/$/, '');
+          const ref = url.searchParams.get('ref');
+          const content = this.files.get(`${ref}:${path}`);
+          if (content !== undefined) return send(200, content, true);
+          // A folder is listed as JSON entries, whatever media type was asked for (as GitHub does).
+          const entries = new Map<string, 'file' | 'dir'>();
+          for (const key of this.files.keys()) {
+            const inside = key.startsWith(`${ref}:${path}/`)
+              ? key.slice(`${ref}:${path}/`.length)
+              : undefined;
+            if (inside === undefined) continue;
+            const [name, ...deeper] = inside.split('/');
+            entries.set(name!, deeper.length > 0 ? 'dir' : 'file');
+          }
+          if (entries.size === 0) return send(404, { message: 'Not Found' });
+          return send(
+            200,
+            [...entries].map(([name, type]) => ({ name, path: `${path}/${name}`, type })),
+          );
         },
       ],
       [

@@ -14,6 +14,8 @@ import type {
   RunResult,
   StoredRevision,
 } from '../../src/deploy/ports.js';
+import type { RunOptions } from '../../src/deploy/run.js';
+import type { RunnerEvent } from '../../src/event/trigger.js';
 import { steppingClock } from './clock.js';
 import { FakeCodeDeploy } from './fake-codedeploy.js';
 
@@ -100,9 +102,10 @@ export class RecordingReporter implements RunReporter {
 
 /**
  * Every edge of a run, in memory and on a stepping clock (sleeping moves time; nothing waits), with
- * the trusted config served as `configText`.
+ * the trusted config served as `config`: one file's text for any path, or files by path (a folder
+ * that holds some is listed).
  */
-export function memoryEdges(configText: string) {
+export function memoryEdges(config: string | Record<string, string>) {
   const clock = steppingClock();
   const codedeploy = new FakeCodeDeploy(clock);
   const parts = {
@@ -123,7 +126,7 @@ export function memoryEdges(configText: string) {
     clock,
     random: () => 0.5,
     cancel: parts.cancel.signal,
-    fetchConfig: async () => configText,
+    fetchConfig: async ({ path }) => (typeof config === 'string' ? config : servedConfig(config, path)),
     revisionSource: parts.source,
     reporter: parts.reporter,
     connectAws: async () => {
@@ -141,4 +144,30 @@ export function memoryEdges(configText: string) {
     },
   };
   return { ...parts, edges };
+}
+
+/** A path of `files`: a file's text, or a folder's entries (files only). */
+function servedConfig(files: Record<string, string>, path: string): string | { folder: string[] } {
+  const text = files[path];
+  if (text !== undefined) return text;
+  const prefix = `${path.replace(/\/$/, '')}/`;
+  const inside = Object.keys(files).filter((file) => file.startsWith(prefix));
+  if (inside.length === 0) throw new Error(`${path}: no such file in the test's trusted config`);
+  return { folder: inside.map((file) => file.slice(prefix.length)).filter((name) => !name.includes('/')) };
+}
+
+/** The options of a run on the memory edges: a push's defaults (the trusted map, the workspace). */
+export function flowOptions(event: RunnerEvent, extra: Partial<RunOptions> = {}): RunOptions {
+  return {
+    event,
+    config: { paths: ['.github/codedeploy.yml'], source: 'trusted' },
+    workspace: '/nowhere',
+    runId: '100.1',
+    groups: [],
+    revision: { kind: 'workspace' },
+    dryRun: false,
+    onReady: 'wait',
+    region: 'eu-west-1',
+    ...extra,
+  };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/core/clock.js';
 import { MemoryLogger } from '../../src/core/log.js';
-import { commitComparer } from '../../src/github/compare.js';
+import { COMPARE_FILES_LIMIT, changedFilesLister, commitComparer } from '../../src/github/compare.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 
 const github = new FakeGitHub();
@@ -29,5 +30,54 @@ describe('commitComparer', () => {
     expect(await compare('a'.repeat(40), 'b'.repeat(40))).toBe('behind');
     expect(await compare('a'.repeat(40), 'b'.repeat(40))).toBe('behind');
     expect(compareCalls()).toHaveLength(2);
+  });
+});
+
+describe('changedFilesLister', () => {
+  const [before, after] = ['c'.repeat(40), 'd'.repeat(40)];
+  const sleeps: number[] = [];
+  const clock: Clock = {
+    now: () => 0,
+    timeout: () => new AbortController().signal,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  };
+  const lister = () =>
+    changedFilesLister(
+      { token: 'ghs_test', apiUrl, owner: 'acme', repo: 'shop', log: new MemoryLogger() },
+      clock,
+    );
+
+  it('lists the files of the comparison in one request, a moved file under both names', async () => {
+    github.reset();
+    github.changes.set(`${before}...${after}`, [
+      'shop/cart.ts',
+      { filename: 'api/new.ts', previous_filename: 'shop/old.ts' },
+    ]);
+    expect(await lister()(before, after)).toEqual(['shop/cart.ts', 'api/new.ts', 'shop/old.ts']);
+    expect(compareCalls()).toEqual([`GET /repos/acme/shop/compare/${before}...${after}`]);
+    expect(github.requests.find((r) => r.path.includes('/compare/'))!.query.get('per_page')).toBe('1');
+  });
+
+  it('a list as long as GitHub lists may be cut short: unknown', async () => {
+    github.reset();
+    const many = Array.from({ length: COMPARE_FILES_LIMIT + 5 }, (_, i) => `f${i}.ts`);
+    github.changes.set(`main...${after}`, many);
+    expect(await lister()('main', after)).toBeUndefined();
+    github.changes.set(`main...${after}`, many.slice(0, COMPARE_FILES_LIMIT - 1));
+    expect(await lister()('main', after)).toHaveLength(COMPARE_FILES_LIMIT - 1);
+  });
+
+  it('an outage is tried again before it is given up', async () => {
+    github.reset();
+    sleeps.length = 0;
+    github.changes.set(`${before}...${after}`, ['a.ts']);
+    let failures = 2;
+    github.failWhen = (request) => (request.path.includes('/compare/') && failures-- > 0 ? 502 : undefined);
+    expect(await lister()(before, after)).toEqual(['a.ts']);
+    expect(sleeps).toEqual([1_000, 3_000]);
+    github.failWhen = () => 404;
+    await expect(lister()(before, after)).rejects.toThrow();
   });
 });

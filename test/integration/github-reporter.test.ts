@@ -399,3 +399,46 @@ describe('a failing GitHub API never fails the run', () => {
     expect(warnings()).toHaveLength(1);
   });
 });
+
+describe('several applications in one run', () => {
+  /** The same result, as another application's. */
+  const asApplication = (result: RunResult, application: string): RunResult => ({
+    ...result,
+    config: { ...result.config, application },
+  });
+
+  it('each application has its own GitHub deployments, even for groups of the same name', async () => {
+    const shop = successOnThreeGroups();
+    const api = asApplication({ ...shop, status: 'failed', groups: [] }, 'api');
+    const r = reporter();
+    // Interleaved on purpose: nothing of one application may land on the other's deployments.
+    await r.started(atStart(shop));
+    await r.started(atStart(api));
+    await r.finished(shop);
+    await r.finished(api);
+    const final = (application: string) =>
+      github.deployments
+        .filter((d) => (d.body.payload as { application: string }).application === application)
+        .map((d) => d.statuses.at(-1)?.state);
+    expect(final('shop')).toEqual(['success', 'success', 'success']);
+    expect(final('api')).toEqual(['error', 'error', 'error']);
+  });
+
+  it('a pull request gets one preview comment per application, each updated in place', async () => {
+    const HEAD = '3333333333333333333333333333333333333333';
+    const r = reporter();
+    for (const action of ['opened', 'synchronize'] as const) {
+      for (const application of ['shop', 'api']) {
+        const result = asApplication(previewDeployed(action, HEAD), application);
+        await r.started(atStart(result));
+        await r.finished(result);
+      }
+    }
+    expect(github.comments).toHaveLength(2);
+    for (const application of ['shop', 'api']) {
+      const mine = github.comments.filter((c) => c.body.startsWith(previewMarker(application)));
+      expect(mine).toHaveLength(1);
+      expect(mine[0]!.body).toContain(`### Preview of ${application}: ✅ succeeded`);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/problems.js';
-import type { RevisionChoice } from '../../src/deploy/results.js';
+import type { RunEdges } from '../../src/deploy/ports.js';
+import type { RevisionChoice, RunResult } from '../../src/deploy/results.js';
 import { type RunOptions, runDeployment } from '../../src/deploy/run.js';
 import type { RunnerEvent } from '../../src/event/trigger.js';
 import {
@@ -11,7 +12,7 @@ import {
   runsForever,
   succeedsAfter,
 } from '../helpers/fake-codedeploy.js';
-import { memoryEdges } from '../helpers/memory-edges.js';
+import { flowOptions, memoryEdges } from '../helpers/memory-edges.js';
 
 // The whole flow (runDeployment) on in-memory edges and a stepping clock: every case runs in
 // milliseconds, however long the deployments it follows take in CodeDeploy's time.
@@ -78,19 +79,14 @@ function closedPullRequest(number: number): RunnerEvent {
   };
 }
 
-function options(event: RunnerEvent, extra: Partial<RunOptions> = {}): RunOptions {
-  return {
-    event,
-    config: { path: '.github/codedeploy.yml', source: 'trusted' },
-    workspace: '/nowhere',
-    runId: '100.1',
-    groups: [],
-    revision: { kind: 'workspace' },
-    dryRun: false,
-    onReady: 'wait',
-    region: 'eu-west-1',
-    ...extra,
-  };
+const options = flowOptions;
+
+/** A run of the one application the config maps: its result. */
+async function runOne(runOptions: RunOptions, edges: RunEdges): Promise<RunResult> {
+  const report = await runDeployment(runOptions, edges);
+  expect(report.results).toHaveLength(1);
+  expect(report.status).toBe(report.results[0]!.status);
+  return report.results[0]!;
 }
 
 function world() {
@@ -103,7 +99,7 @@ function world() {
 describe('the deployment flow on in-memory edges', () => {
   it('deploys the workspace to every mapped group and follows them to the end', async () => {
     const { edges, codedeploy, source, store, commits, reporter } = world();
-    const result = await runDeployment(options(pushOf('develop')), edges);
+    const result = await runOne(options(pushOf('develop')), edges);
     expect(result.status).toBe('succeeded');
     expect(result.groups.map((g) => [g.group, g.outcome])).toEqual([
       ['staging', 'succeeded'],
@@ -119,7 +115,7 @@ describe('the deployment flow on in-memory edges', () => {
   it('adopts its own deployment after CreateDeployment acted but its answer was lost: exactly one exists', async () => {
     const { edges, codedeploy, log } = world();
     codedeploy.failNext('createDeployment', lostAnswer());
-    const result = await runDeployment(options(pushOf('quick')), edges);
+    const result = await runOne(options(pushOf('quick')), edges);
     expect(codedeploy.created()).toHaveLength(1);
     expect(result.groups[0]).toMatchObject({ outcome: 'succeeded', deploymentId: codedeploy.created()[0] });
     expect(log.text()).toContain(`deployment ${codedeploy.created()[0]} of this run exists; following it`);
@@ -128,7 +124,7 @@ describe('the deployment flow on in-memory edges', () => {
   it('creates the deployment when the lost answer hid a request that never went through', async () => {
     const { edges, codedeploy } = world();
     codedeploy.failNext('createDeployment', { ...lostAnswer(), acted: false });
-    const result = await runDeployment(options(pushOf('quick')), edges);
+    const result = await runOne(options(pushOf('quick')), edges);
     expect(codedeploy.created()).toHaveLength(1);
     expect(result.status).toBe('succeeded');
   });
@@ -140,7 +136,7 @@ describe('the deployment flow on in-memory edges', () => {
       { error: awsError('ThrottlingException', 'Rate exceeded') },
       { error: awsError('ThrottlingException', 'Rate exceeded') },
     );
-    const result = await runDeployment(options(pushOf('quick')), edges);
+    const result = await runOne(options(pushOf('quick')), edges);
     expect(result.status).toBe('succeeded');
     const tries = codedeploy.calls.filter((call) => call.op === 'createDeployment').map((call) => call.at);
     expect(tries).toHaveLength(3);
@@ -152,7 +148,7 @@ describe('the deployment flow on in-memory edges', () => {
   it('stops at the first group that does not succeed when the strategy is sequential', async () => {
     const { edges, codedeploy } = world();
     codedeploy.timelineFor = (group) => (group === 'staging' ? failsAfter(20_000) : succeedsAfter(20_000));
-    const result = await runDeployment(options(pushOf('release')), edges);
+    const result = await runOne(options(pushOf('release')), edges);
     expect(result.status).toBe('failed');
     expect(result.groups.map((g) => g.outcome)).toEqual(['failed', 'not-started']);
     expect(result.groups[1]!.note).toBe('not started: staging did not succeed (strategy: sequential)');
@@ -169,7 +165,7 @@ describe('the deployment flow on in-memory edges', () => {
       const theirs = codedeploy.addDeployment('staging', succeedsAfter(90_000), {
         description: `codedeploy-gitops ${OTHER_SHA} run 99.1 refs/heads/develop`,
       });
-      const result = await runDeployment(options(pushOf('single')), edges);
+      const result = await runOne(options(pushOf('single')), edges);
       expect(result.status).toBe('succeeded');
       expect(codedeploy.statusOf(theirs)).toBe('Succeeded');
       const created = codedeploy.calls.find((call) => call.op === 'created')!;
@@ -180,7 +176,7 @@ describe('the deployment flow on in-memory edges', () => {
     it('onActiveDeployment stop: stops it, then deploys', async () => {
       const { edges, codedeploy } = world();
       const theirs = codedeploy.addDeployment('staging', runsForever);
-      const result = await runDeployment(options(pushOf('stopper')), edges);
+      const result = await runOne(options(pushOf('stopper')), edges);
       expect(result.status).toBe('succeeded');
       expect(codedeploy.statusOf(theirs)).toBe('Stopped');
       expect(codedeploy.created()).toHaveLength(1);
@@ -189,7 +185,7 @@ describe('the deployment flow on in-memory edges', () => {
     it('onActiveDeployment fail: fails the group without creating anything', async () => {
       const { edges, codedeploy } = world();
       codedeploy.addDeployment('staging', runsForever);
-      const result = await runDeployment(options(pushOf('failer')), edges);
+      const result = await runOne(options(pushOf('failer')), edges);
       expect(result.status).toBe('failed');
       expect(result.groups[0]!.error?.code).toBe('ACTIVE_DEPLOYMENT');
       expect(codedeploy.created()).toEqual([]);
@@ -200,7 +196,7 @@ describe('the deployment flow on in-memory edges', () => {
       const ours = codedeploy.addDeployment('staging', succeedsAfter(30_000), {
         description: `codedeploy-gitops ${SHA} run 100.1 refs/heads/failer`,
       });
-      const result = await runDeployment(options(pushOf('failer')), edges);
+      const result = await runOne(options(pushOf('failer')), edges);
       expect(result.groups[0]).toMatchObject({ outcome: 'succeeded', deploymentId: ours });
       expect(codedeploy.created()).toEqual([]);
     });
@@ -209,7 +205,7 @@ describe('the deployment flow on in-memory edges', () => {
   it('stops a deployment that outlives its wait, and reports it stopped', async () => {
     const { edges, codedeploy, log } = world();
     codedeploy.timelineFor = () => runsForever;
-    const result = await runDeployment(options(pushOf('quick')), edges);
+    const result = await runOne(options(pushOf('quick')), edges);
     expect(result.status).toBe('stopped');
     expect(result.groups[0]).toMatchObject({ outcome: 'stopped', note: 'stopped: the wait timed out' });
     const stop = codedeploy.calls.find((call) => call.op === 'stopDeployment')!;
@@ -236,7 +232,7 @@ describe('the deployment flow on in-memory edges', () => {
     });
     codedeploy.addDeployment('test1', succeedsAfter(1_000), { revision: revision('t1.zip') }, 100_000);
     const choice: RevisionChoice = { kind: 'rollback' };
-    const result = await runDeployment(options(dispatchOn('develop'), { revision: choice }), edges);
+    const result = await runOne(options(dispatchOn('develop'), { revision: choice }), edges);
     expect(result.status).toBe('succeeded');
     const sent = codedeploy.calls
       .filter((call) => call.op === 'createDeployment')
@@ -278,7 +274,7 @@ describe('the deployment flow on in-memory edges', () => {
         asked.push(`${base}...${head}`);
         return 'ahead';
       };
-      const result = await runDeployment(options(dispatchOn('develop'), bySha), edges);
+      const result = await runOne(options(dispatchOn('develop'), bySha), edges);
       expect(result.status).toBe('succeeded');
       expect(result.revision?.key).toBe('app/earlier.zip');
       expect(source.prepared).toEqual([]);
@@ -338,7 +334,7 @@ describe('the deployment flow on in-memory edges', () => {
         { revision: { revisionType: 'S3', s3Location: EARLIER } },
         60_000,
       );
-      const result = await runDeployment(options(dispatchOn('develop'), bySha), edges);
+      const result = await runOne(options(dispatchOn('develop'), bySha), edges);
       expect(result.status).toBe('succeeded');
       expect(codedeploy.created()).toHaveLength(2);
     });
@@ -350,7 +346,7 @@ describe('the deployment flow on in-memory edges', () => {
       codedeploy.addGroup('pr-7', { deploymentGroupId: 'id-pr-7' });
       await ledger.recordCreated('pr-7', 'id-pr-7');
       const running = codedeploy.addDeployment('pr-7', runsForever);
-      const result = await runDeployment(options(closedPullRequest(7)), edges);
+      const result = await runOne(options(closedPullRequest(7)), edges);
       expect(result.groups[0]).toMatchObject({ outcome: 'torn-down', note: 'deleted the preview group' });
       expect(codedeploy.statusOf(running)).toBe('Stopped');
       expect(codedeploy.deleted).toEqual(['pr-7']);
@@ -362,7 +358,7 @@ describe('the deployment flow on in-memory edges', () => {
       const { edges, codedeploy, ledger } = world();
       codedeploy.addGroup('pr-8', { deploymentGroupId: 'someone-else' });
       await ledger.recordCreated('pr-8', 'id-of-an-earlier-pr-8');
-      const result = await runDeployment(options(closedPullRequest(8)), edges);
+      const result = await runOne(options(closedPullRequest(8)), edges);
       expect(result.groups[0]!.note).toBe('kept: codedeploy-gitops did not create this group');
       expect(codedeploy.deleted).toEqual([]);
     });
@@ -370,7 +366,7 @@ describe('the deployment flow on in-memory edges', () => {
 
   it('creates a missing group from its template, records it in the ledger, then deploys', async () => {
     const { edges, ledger } = world();
-    const result = await runDeployment(options(pushOf('feature/login')), edges);
+    const result = await runOne(options(pushOf('feature/login')), edges);
     expect(result.groups[0]).toMatchObject({
       group: 'feature-login',
       outcome: 'succeeded',
@@ -411,7 +407,7 @@ branches:
 
     it('is created and deployed for any other name, reading the named groups once', async () => {
       const { edges, codedeploy } = templated();
-      const result = await runDeployment(options(pushOf('feature/login')), edges);
+      const result = await runOne(options(pushOf('feature/login')), edges);
       expect(result.groups[0]).toMatchObject({
         group: 'feature-login',
         outcome: 'succeeded',
@@ -448,7 +444,7 @@ describe('answers that may hide a success', () => {
   it('a garbled CreateDeployment answer: looks for its own deployment and follows it, never a second one', async () => {
     const { edges, codedeploy } = world();
     codedeploy.failNext('createDeployment', garbledAnswer());
-    const result = await runDeployment(options(pushOf('quick')), edges);
+    const result = await runOne(options(pushOf('quick')), edges);
     expect(codedeploy.created()).toHaveLength(1);
     expect(result.groups[0]).toMatchObject({ outcome: 'succeeded', deploymentId: codedeploy.created()[0] });
   });
@@ -456,14 +452,14 @@ describe('answers that may hide a success', () => {
   it('a garbled poll answer does not end the following', async () => {
     const { edges, codedeploy } = world();
     codedeploy.failNext('batchGetDeployments', garbledAnswer(), garbledAnswer());
-    const result = await runDeployment(options(pushOf('quick')), edges);
+    const result = await runOne(options(pushOf('quick')), edges);
     expect(result.status).toBe('succeeded');
   });
 
   it('a lost CreateDeploymentGroup answer: the group exists, so it is used and recorded as ours', async () => {
     const { edges, codedeploy, ledger, log } = world();
     codedeploy.failNext('createGroup', lostAnswer());
-    const result = await runDeployment(options(pushOf('feature/login')), edges);
+    const result = await runOne(options(pushOf('feature/login')), edges);
     expect(result.groups[0]).toMatchObject({ outcome: 'succeeded', createdGroup: true });
     expect(ledger.created.get('feature-login')).toBe('id-feature-login');
     expect(log.text()).toContain('but the group exists: using it');
@@ -472,7 +468,7 @@ describe('answers that may hide a success', () => {
   it('a definite refusal of CreateDeployment is not retried', async () => {
     const { edges, codedeploy } = world();
     codedeploy.failNext('createDeployment', { error: awsError('InvalidRevisionException', 'bad revision') });
-    const result = await runDeployment(options(pushOf('quick')), edges);
+    const result = await runOne(options(pushOf('quick')), edges);
     expect(result.groups[0]).toMatchObject({
       outcome: 'failed',
       error: { code: 'InvalidRevisionException' },
@@ -487,7 +483,7 @@ describe('a cancelled workflow', () => {
     codedeploy.onCall = (op) => {
       if (op === 'getGroup') cancel.abort();
     };
-    const result = await runDeployment(options(pushOf('develop')), edges);
+    const result = await runOne(options(pushOf('develop')), edges);
     expect(result.status).toBe('cancelled');
     expect(result.groups.map((g) => g.outcome)).toEqual(['cancelled', 'cancelled']);
     expect(codedeploy.created()).toEqual([]);
@@ -499,7 +495,7 @@ describe('a cancelled workflow', () => {
     codedeploy.onCall = (op) => {
       if (op === 'createDeployment') cancel.abort();
     };
-    const result = await runDeployment(options(pushOf('quick')), edges);
+    const result = await runOne(options(pushOf('quick')), edges);
     expect(codedeploy.calls.filter((call) => call.op === 'createDeployment')).toHaveLength(1);
     expect(result.groups[0]).toMatchObject({
       outcome: 'cancelled',
@@ -515,7 +511,7 @@ describe('a cancelled workflow', () => {
     codedeploy.onCall = (op) => {
       if (op === 'createDeployment') cancel.abort();
     };
-    const result = await runDeployment(options(pushOf('quick')), edges);
+    const result = await runOne(options(pushOf('quick')), edges);
     const [id] = codedeploy.created();
     expect(result.groups[0]).toMatchObject({ outcome: 'stopped', deploymentId: id });
     expect(codedeploy.statusOf(id!)).toBe('Stopped');
@@ -527,7 +523,7 @@ describe('a cancelled workflow', () => {
     codedeploy.onCall = (op) => {
       if (op === 'batchGetDeployments') cancel.abort();
     };
-    const result = await runDeployment(options(pushOf('develop')), edges);
+    const result = await runOne(options(pushOf('develop')), edges);
     expect(result.status).toBe('stopped');
     expect(result.groups.map((g) => g.note)).toEqual([
       'stopped because the workflow was cancelled',
@@ -542,7 +538,7 @@ describe('a cancelled workflow', () => {
     codedeploy.onCall = (op) => {
       if (op === 'applicationExists') cancel.abort();
     };
-    const result = await runDeployment(options(closedPullRequest(9)), edges);
+    const result = await runOne(options(closedPullRequest(9)), edges);
     expect(result.groups[0]).toMatchObject({
       outcome: 'cancelled',
       note: 'not torn down: the workflow was cancelled',
@@ -557,7 +553,7 @@ describe('a local rehearsal', () => {
   it('creates the missing application and groups, bare, once the revision is in place', async () => {
     const { edges, codedeploy, store } = memoryEdges(CONFIG);
     codedeploy.applicationCreated = false;
-    const result = await runDeployment(options(pushOf('feature/login'), { rehearsal }), edges);
+    const result = await runOne(options(pushOf('feature/login'), { rehearsal }), edges);
     expect(result.status).toBe('succeeded');
     expect(codedeploy.groups.get('feature-login')?.serviceRoleArn).toBe(rehearsal.serviceRoleArn);
     const order = codedeploy.calls.map((call) => call.op);

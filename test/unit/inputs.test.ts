@@ -6,7 +6,7 @@ const reader = (values: Record<string, string>) => (name: string) => values[name
 describe('readInputs', () => {
   it('applies defaults', () => {
     expect(readInputs(reader({}))).toEqual({
-      config: '.github/codedeploy.yml',
+      config: ['.github/codedeploy.yml'],
       configSource: 'trusted',
       githubToken: '',
       deploymentGroups: [],
@@ -35,7 +35,7 @@ describe('readInputs', () => {
       }),
     );
     expect(inputs).toMatchObject({
-      config: 'deploy.yml',
+      config: ['deploy.yml'],
       configSource: 'workspace',
       deploymentGroups: ['staging', 'test1', 'test2'],
       awsRegion: 'eu-west-1',
@@ -82,14 +82,27 @@ describe('readInputs', () => {
     'refuses a config path that leaves the repository: %s',
     (config) => {
       expect(() => readInputs(reader({ config }))).toThrow(
-        `action inputs: input "config" is "${config}" (write a path inside the repository`,
+        `action inputs: input "config" is "${config}" (write paths inside the repository`,
       );
     },
   );
 
   it('accepts a config path that stays inside, dots and all', () => {
-    expect(readInputs(reader({ config: './deploy/../.github/cd.yml' })).config).toBe(
+    expect(readInputs(reader({ config: './deploy/../.github/cd.yml' })).config).toEqual([
       './deploy/../.github/cd.yml',
+    ]);
+  });
+
+  it('config takes several files and folders, by comma or line; one named twice is loaded once', () => {
+    expect(
+      readInputs(reader({ config: 'apps/shop.yml, apps/api.yml\n.github/codedeploy/\napps/shop.yml' }))
+        .config,
+    ).toEqual(['apps/shop.yml', 'apps/api.yml', '.github/codedeploy/']);
+  });
+
+  it('refuses each path of a list that leaves the repository', () => {
+    expect(() => readInputs(reader({ config: 'ok.yml,../../etc/passwd' }))).toThrow(
+      'input "config" is "../../etc/passwd"',
     );
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RunResult } from '../../src/deploy/results.js';
 import { actionOutputs } from '../../src/report/outputs.js';
 import {
   dryRun,
@@ -10,9 +11,23 @@ import {
   supersededOnly,
 } from '../helpers/run-results.js';
 
+/** A run of one application. */
+function alone(result: RunResult) {
+  return { status: result.status, results: [result] };
+}
+
+/** The same result as another application's (named `api`, its groups prefixed). */
+function asApplication(result: RunResult, application: string): RunResult {
+  return {
+    ...result,
+    config: { ...result.config, application },
+    groups: result.groups.map((g) => ({ ...g, group: `${application}-${g.group}` })),
+  };
+}
+
 describe('actionOutputs', () => {
   it('a successful run: ids in plan order, the revision, one JSON entry per group', () => {
-    const outputs = actionOutputs(successOnThreeGroups());
+    const outputs = actionOutputs(alone(successOnThreeGroups()));
     expect(outputs).toMatchObject({
       status: 'succeeded',
       skipped: 'false',
@@ -24,6 +39,7 @@ describe('actionOutputs', () => {
       'revision-digest': 'sha256:4f2a9c0d6e1b7a8f3c5d2e9b0a1f4c7d8e2b5a9c3f6d0e1b4a7c8d2f5e9b0a3c',
     });
     expect(JSON.parse(outputs.deployments!)[0]).toEqual({
+      application: 'shop',
       group: 'staging',
       id: 'd-STAGING01',
       status: 'succeeded',
@@ -36,7 +52,7 @@ describe('actionOutputs', () => {
   });
 
   it('a failure names the rollback deployment', () => {
-    const [production] = JSON.parse(actionOutputs(failureWithDiagnostics()).deployments!);
+    const [production] = JSON.parse(actionOutputs(alone(failureWithDiagnostics())).deployments!);
     expect(production).toMatchObject({
       status: 'failed',
       rollbackId: 'd-ROLLBACK1',
@@ -45,7 +61,7 @@ describe('actionOutputs', () => {
   });
 
   it('deployment-ids lists only the deployments that were created', () => {
-    const outputs = actionOutputs(sequentialNotStarted());
+    const outputs = actionOutputs(alone(sequentialNotStarted()));
     expect(outputs['deployment-groups']).toBe('canary,production');
     expect(outputs['deployment-ids']).toBe('d-CANARY001');
     expect(JSON.parse(outputs.deployments!).map((d: { status: string }) => d.status)).toEqual([
@@ -55,7 +71,7 @@ describe('actionOutputs', () => {
   });
 
   it('a skip says why and has no deployments', () => {
-    const outputs = actionOutputs(skipped());
+    const outputs = actionOutputs(alone(skipped()));
     expect(outputs).toMatchObject({
       status: 'skipped',
       skipped: 'true',
@@ -69,7 +85,7 @@ describe('actionOutputs', () => {
   });
 
   it('a run whose every group was superseded says so, and that nothing was deployed', () => {
-    const outputs = actionOutputs(supersededOnly());
+    const outputs = actionOutputs(alone(supersededOnly()));
     expect(outputs).toMatchObject({
       status: 'superseded',
       skipped: 'true',
@@ -92,10 +108,11 @@ describe('actionOutputs', () => {
   });
 
   it('a dry run lists the planned groups without ids', () => {
-    const outputs = actionOutputs(dryRun());
+    const outputs = actionOutputs(alone(dryRun()));
     expect(outputs.status).toBe('planned');
     expect(JSON.parse(outputs.deployments!)).toEqual(
       ['staging', 'test1', 'test2'].map((group) => ({
+        application: 'shop',
         group,
         id: null,
         status: 'planned',
@@ -109,7 +126,48 @@ describe('actionOutputs', () => {
   });
 
   it('a teardown reports torn-down groups', () => {
-    const [group] = JSON.parse(actionOutputs(previewTornDown()).deployments!);
+    const [group] = JSON.parse(actionOutputs(alone(previewTornDown())).deployments!);
     expect(group).toMatchObject({ group: 'pr-42', id: null, status: 'torn-down', environment: 'preview-42' });
+  });
+
+  describe('several applications', () => {
+    it('every deployment names its application; the lists hold every application, in config order', () => {
+      const shop = successOnThreeGroups();
+      const api = asApplication(failureWithDiagnostics(), 'api');
+      const outputs = actionOutputs({ status: 'failed', results: [shop, api] });
+      expect(outputs.status).toBe('failed');
+      expect(outputs.skipped).toBe('false');
+      const deployments = JSON.parse(outputs.deployments!) as Array<{ application: string; group: string }>;
+      expect(deployments.map((d) => `${d.application}/${d.group}`)).toEqual([
+        'shop/staging',
+        'shop/test1',
+        'shop/test2',
+        ...api.groups.map((g) => `api/${g.group}`),
+      ]);
+      expect(outputs['deployment-ids']!.split(',')).toEqual([
+        'd-STAGING01',
+        'd-TEST10001',
+        'd-TEST20001',
+        ...api.groups.flatMap((g) => (g.deploymentId ? [g.deploymentId] : [])),
+      ]);
+      expect(outputs['revision-digest']!.split(',')).toEqual([shop.revision!.digest, api.revision!.digest]);
+      const plan = JSON.parse(outputs.plan!) as { applications: Array<{ application: string }> };
+      expect(plan.applications.map((a) => a.application)).toEqual(['shop', 'api']);
+    });
+
+    it('one application skipped and one deployed is not a skip; both skipped is, each reason named', () => {
+      const deployed = actionOutputs({
+        status: 'succeeded',
+        results: [successOnThreeGroups(), asApplication(skipped(), 'api')],
+      });
+      expect(deployed).toMatchObject({ skipped: 'false', 'skip-reason': '' });
+      const both = actionOutputs({
+        status: 'skipped',
+        results: [skipped(), asApplication(skipped(), 'api')],
+      });
+      expect(both.skipped).toBe('true');
+      const { reason } = skipped().plan as { reason: string };
+      expect(both['skip-reason']).toBe(`shop: ${reason} · api: ${reason}`);
+    });
   });
 });

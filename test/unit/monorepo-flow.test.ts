@@ -1,0 +1,248 @@
+import { describe, expect, it } from 'vitest';
+import type { FetchConfigRequest } from '../../src/deploy/ports.js';
+import { type RunOptions, runDeployment } from '../../src/deploy/run.js';
+import type { RunnerEvent } from '../../src/event/trigger.js';
+import { flowOptions, memoryEdges } from '../helpers/memory-edges.js';
+
+// Several applications in one repository (issue 18, part 5): a folder of config files on the default
+// branch, each with its paths; a push deploys the applications whose files it changed.
+
+const SHA = 'a'.repeat(40);
+const BEFORE = 'b'.repeat(40);
+
+const SHOP = `
+application: shop
+paths: ["shop/**", "shared/**"]
+revision: { bucket: artifacts, source: shop }
+branches:
+  develop: staging
+`;
+const API = `
+application: api
+paths: ["api/**", "!api/**/*.md"]
+revision: { bucket: artifacts, source: api }
+branches:
+  develop: api-staging
+`;
+// No paths: every push deploys it.
+const DOCS = `
+application: docs
+revision: { bucket: artifacts, source: docs }
+branches:
+  develop: docs-staging
+`;
+
+function pushOf(branch: string, before?: string): RunnerEvent {
+  return {
+    eventName: 'push',
+    payload: {
+      ref: `refs/heads/${branch}`,
+      after: SHA,
+      ...(before ? { before } : {}),
+      repository: { full_name: 'acme/mono', default_branch: 'main' },
+    },
+    payloadFile: 'event.json',
+  };
+}
+
+const options = (event: RunnerEvent, extra: Partial<RunOptions> = {}) =>
+  flowOptions(event, { config: { paths: ['.github/codedeploy'], source: 'trusted' }, ...extra });
+
+function monorepo(files: Record<string, string> = { 'shop.yml': SHOP, 'api.yml': API }) {
+  const memory = memoryEdges(
+    Object.fromEntries(Object.entries(files).map(([name, text]) => [`.github/codedeploy/${name}`, text])),
+  );
+  for (const group of ['staging', 'api-staging', 'docs-staging']) memory.codedeploy.addGroup(group);
+  const fetched: FetchConfigRequest[] = [];
+  const fetch = memory.edges.fetchConfig;
+  memory.edges.fetchConfig = (request) => {
+    fetched.push(request);
+    return fetch(request);
+  };
+  const compared: string[] = [];
+  const answer = { files: [] as string[] | undefined };
+  memory.edges.changedFiles = async (base, head) => {
+    compared.push(`${base}...${head}`);
+    return answer.files;
+  };
+  const changes = (files: string[] | undefined) => {
+    answer.files = files;
+  };
+  return { ...memory, fetched, compared, changes };
+}
+
+const deployedApplications = (report: Awaited<ReturnType<typeof runDeployment>>) =>
+  report.results.filter((r) => !r.plan.skipped).map((r) => r.config.application);
+
+describe('several applications, each with its paths', () => {
+  it('reads every config of the folder on the default branch, and deploys only what the push changed', async () => {
+    const { edges, codedeploy, fetched, compared, changes, log } = monorepo();
+    changes(['shop/src/cart.ts', 'README.md']);
+    const report = await runDeployment(options(pushOf('develop', BEFORE)), edges);
+    expect(fetched.map((f) => `${f.path}@${f.branch}`)).toEqual([
+      '.github/codedeploy@main',
+      '.github/codedeploy/api.yml@main',
+      '.github/codedeploy/shop.yml@main',
+    ]);
+    expect(compared).toEqual([`${BEFORE}...${SHA}`]);
+    expect(report.status).toBe('succeeded');
+    // A folder's files in name order.
+    expect(report.results.map((r) => [r.config.application, r.status])).toEqual([
+      ['api', 'skipped'],
+      ['shop', 'succeeded'],
+    ]);
+    expect(report.results[0]!.plan).toMatchObject({ skipped: true, code: 'unchanged' });
+    expect(codedeploy.created()).toHaveLength(1);
+    expect(log.text()).toContain('shop/src/cart.ts matches its paths');
+    expect(log.text()).toMatch(/no file the push changed \(2\) matches the paths of .*api\.yml/);
+  });
+
+  it('a negated pattern takes a file back out of an application paths', async () => {
+    const { edges, changes } = monorepo();
+    changes(['api/docs/usage.md']);
+    const onlyDocs = await runDeployment(options(pushOf('develop', BEFORE)), edges);
+    expect(deployedApplications(onlyDocs)).toEqual([]);
+    expect(onlyDocs.status).toBe('skipped');
+    changes(['api/docs/usage.md', 'api/server.ts']);
+    const withCode = await runDeployment(options(pushOf('develop', BEFORE)), edges);
+    expect(deployedApplications(withCode)).toEqual(['api']);
+  });
+
+  it('an application without paths is deployed by every push', async () => {
+    const { edges, changes } = monorepo({ 'shop.yml': SHOP, 'docs.yml': DOCS });
+    changes(['api/server.ts']);
+    const report = await runDeployment(options(pushOf('develop', BEFORE)), edges);
+    expect(deployedApplications(report)).toEqual(['docs']);
+  });
+
+  it('a new branch is compared with the default branch', async () => {
+    const { edges, compared, changes } = monorepo();
+    changes(['shared/money.ts']);
+    const report = await runDeployment(options(pushOf('develop')), edges);
+    expect(compared).toEqual([`main...${SHA}`]);
+    expect(deployedApplications(report)).toEqual(['shop']);
+  });
+
+  it.each([
+    ['GitHub lists no more than its limit', 'undefined', /more files than GitHub's compare API lists/],
+    ['GitHub cannot be asked', 'throws', /the changed files could not be read \(GitHub is down\)/],
+    ['there is no GitHub (the CLI)', 'absent', /cannot be asked outside GitHub/],
+  ] as const)(
+    'when the changed files cannot be known (%s), every application is deployed, saying why',
+    async (_, kind, why) => {
+      const { edges, changes, codedeploy } = monorepo();
+      changes(undefined);
+      if (kind === 'throws')
+        edges.changedFiles = async () => {
+          throw new Error('GitHub is down');
+        };
+      if (kind === 'absent') delete edges.changedFiles;
+      const report = await runDeployment(options(pushOf('develop', BEFORE)), edges);
+      expect(deployedApplications(report)).toEqual(['api', 'shop']);
+      expect(codedeploy.created()).toHaveLength(2);
+      for (const result of report.results) {
+        expect(result.plan.skipped).toBe(false);
+        expect(result.plan.skipped ? '' : result.plan.matched).toMatch(why);
+        expect(result.plan.skipped ? '' : result.plan.matched).toContain('deploying it, whatever its paths');
+      }
+    },
+  );
+
+  it('files the caller knows (the CLI --changed) are used as given: GitHub is not asked', async () => {
+    const { edges, compared } = monorepo();
+    const report = await runDeployment(
+      options(pushOf('develop', BEFORE), { changedFiles: ['api/server.ts'] }),
+      edges,
+    );
+    expect(compared).toEqual([]);
+    expect(deployedApplications(report)).toEqual(['api']);
+  });
+
+  it('paths filter pushes only: a manual redeploy deploys every application it maps', async () => {
+    const { edges, compared } = monorepo();
+    const dispatch: RunnerEvent = {
+      eventName: 'workflow_dispatch',
+      payload: { ref: 'refs/heads/develop', repository: { full_name: 'acme/mono', default_branch: 'main' } },
+      payloadFile: 'event.json',
+      sha: SHA,
+    };
+    const report = await runDeployment(options(dispatch), edges);
+    expect(compared).toEqual([]);
+    expect(deployedApplications(report)).toEqual(['api', 'shop']);
+  });
+
+  it('nothing is compared when no application has paths', async () => {
+    const { edges, compared } = monorepo({ 'docs.yml': DOCS });
+    await runDeployment(options(pushOf('develop', BEFORE)), edges);
+    expect(compared).toEqual([]);
+  });
+
+  it('a branch no mapping takes is a no-match, whatever it changed', async () => {
+    const { edges, changes } = monorepo();
+    changes(['README.md']);
+    const report = await runDeployment(options(pushOf('hotfix', BEFORE)), edges);
+    expect(report.results.map((r) => r.plan.skipped && r.plan.code)).toEqual(['no-match', 'no-match']);
+  });
+
+  it('one application failing does not stop the others; the run fails and names it', async () => {
+    const { edges, codedeploy, changes, log } = monorepo();
+    changes(['api/server.ts', 'shop/cart.ts']);
+    codedeploy.groups.delete('api-staging');
+    const report = await runDeployment(options(pushOf('develop', BEFORE)), edges);
+    expect(report.status).toBe('failed');
+    expect(report.results.map((r) => [r.config.application, r.status])).toEqual([
+      ['api', 'failed'],
+      ['shop', 'succeeded'],
+    ]);
+    expect(report.results[0]!.groups).toMatchObject([{ group: 'api-staging', outcome: 'failed' }]);
+    expect(log.text()).toContain('api-staging');
+    expect(codedeploy.created()).toHaveLength(1);
+  });
+});
+
+describe('the config folder', () => {
+  it('two files naming the same application are refused, naming both', async () => {
+    const { edges } = monorepo({ 'a.yml': SHOP, 'b.yml': SHOP });
+    await expect(runDeployment(options(pushOf('develop', BEFORE)), edges)).rejects.toThrow(
+      '.github/codedeploy/b.yml@main: application "shop" is mapped twice, here and in .github/codedeploy/a.yml@main',
+    );
+  });
+
+  it('a folder without a config file is refused with the fix', async () => {
+    const { edges } = monorepo({ 'README.md': 'not a config' });
+    await expect(runDeployment(options(pushOf('develop', BEFORE)), edges)).rejects.toThrow(
+      '.github/codedeploy@main: the config folder holds no *.yml file (put one config file per application in it',
+    );
+  });
+
+  it('a list of files is read in its order, each from the default branch', async () => {
+    const { edges, fetched } = monorepo();
+    await runDeployment(
+      options(pushOf('develop', BEFORE), {
+        config: { paths: ['.github/codedeploy/shop.yml', '.github/codedeploy/api.yml'], source: 'trusted' },
+      }),
+      edges,
+    );
+    expect(fetched.map((f) => f.path)).toEqual(['.github/codedeploy/shop.yml', '.github/codedeploy/api.yml']);
+  });
+
+  it('a pull request from a branch cannot add an application: the folder is read from the default branch', async () => {
+    const { edges, fetched } = monorepo();
+    const pr: RunnerEvent = {
+      eventName: 'pull_request',
+      payload: {
+        action: 'opened',
+        number: 7,
+        pull_request: {
+          number: 7,
+          head: { ref: 'feature/x', sha: SHA, repo: { full_name: 'acme/mono' } },
+          base: { ref: 'main', repo: { full_name: 'acme/mono' } },
+        },
+        repository: { full_name: 'acme/mono', default_branch: 'main' },
+      },
+      payloadFile: 'event.json',
+    };
+    await runDeployment(options(pr), edges);
+    expect(new Set(fetched.map((f) => f.branch))).toEqual(new Set(['main']));
+  });
+});
