@@ -56,11 +56,16 @@ export async function runDeployment(options: RunOptions, edges: RunEdges): Promi
   const results: RunResult[] = [];
   for (const config of configs) {
     if (configs.length > 1) edges.log.info(`Application "${config.application}" (${config.file})`);
+    let plan: Plan | undefined;
     try {
-      results.push(await runApplication(config, trigger, changed, options, edges));
+      plan = withWait(
+        planDeployments(config, trigger, { groups: options.groups, ...(changed ? { changed } : {}) }),
+        options.wait,
+      );
+      results.push(await runApplication(config, plan, trigger, options, edges));
     } catch (error) {
       if (configs.length === 1) throw error;
-      results.push(failedApplication(config, trigger, options, error, edges));
+      results.push(failedApplication(config, plan, trigger, options, error, edges));
     }
   }
   return { status: combinedStatus(results), results };
@@ -69,16 +74,12 @@ export async function runDeployment(options: RunOptions, edges: RunEdges): Promi
 /** One application's run: plan → (skip | dry run | deploy | teardown) → report. */
 async function runApplication(
   config: Config,
+  plan: Plan,
   trigger: Trigger,
-  changed: ChangedFiles | undefined,
   options: RunOptions,
   edges: RunEdges,
 ): Promise<RunResult> {
   const { log } = edges;
-  const plan = withWait(
-    planDeployments(config, trigger, { groups: options.groups, ...(changed ? { changed } : {}) }),
-    options.wait,
-  );
   const base = {
     trigger,
     config,
@@ -114,22 +115,21 @@ async function finish(result: RunResult, edges: RunEdges): Promise<RunResult> {
   return result;
 }
 
-/** An application whose run stopped on an error: its groups report it, the others go on. */
+/**
+ * An application whose run stopped on an error: its planned groups report it, the others go on.
+ * Without a plan (the map refused the ref: `unmatched: fail`), the error stands in for one.
+ */
 function failedApplication(
   config: Config,
+  planned: Plan | undefined,
   trigger: Trigger,
   options: RunOptions,
   error: unknown,
   edges: RunEdges,
 ): RunResult {
   for (const p of problemsOf(error)) edges.log.error(p);
-  let plan: Plan;
-  try {
-    plan = planDeployments(config, trigger, { groups: options.groups });
-  } catch {
-    plan = { skipped: true, code: 'no-match', reason: errorMessage(error) };
-  }
   const message = errorMessage(error);
+  const plan: Plan = planned ?? { skipped: true, code: 'no-match', reason: `not planned: ${message}` };
   return {
     status: 'failed',
     trigger,

@@ -198,6 +198,22 @@ describe('several applications, each with its paths', () => {
     expect(log.text()).toContain('api-staging');
     expect(codedeploy.created()).toHaveLength(1);
   });
+  it('an application whose map refuses the ref fails the run, not the other applications', async () => {
+    const strict = `${API.replace('develop: api-staging', 'main: api-staging')}unmatched: fail\n`;
+    const { edges, changes, codedeploy } = monorepo({ 'shop.yml': SHOP, 'api.yml': strict });
+    changes(['api/server.ts', 'shop/cart.ts']);
+    const report = await runDeployment(options(pushOf('develop', BEFORE)), edges);
+    expect(report.status).toBe('failed');
+    expect(report.results.map((r) => [r.config.application, r.status])).toEqual([
+      ['api', 'failed'],
+      ['shop', 'succeeded'],
+    ]);
+    expect(report.results[0]!.plan).toMatchObject({
+      skipped: true,
+      reason: expect.stringMatching(/^not planned: /),
+    });
+    expect(codedeploy.created()).toHaveLength(1);
+  });
 });
 
 describe('the config folder', () => {
