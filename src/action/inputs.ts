@@ -80,7 +80,7 @@ export function readInputs(read: InputReader): ActionInputs {
       bad(
         'config',
         path,
-        'paths inside the repository, such as .github/codedeploy.yml or .github/codedeploy/',
+        'a path inside the repository, such as .github/codedeploy.yml or the folder .github/codedeploy/',
       );
   }
   const awsRegion = get('aws-region');

@@ -82,7 +82,7 @@ describe('readInputs', () => {
     'refuses a config path that leaves the repository: %s',
     (config) => {
       expect(() => readInputs(reader({ config }))).toThrow(
-        `action inputs: input "config" is "${config}" (write paths inside the repository`,
+        `action inputs: input "config" is "${config}" (write a path inside the repository`,
       );
     },
   );
