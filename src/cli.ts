@@ -7,10 +7,15 @@ const commands: Record<string, CommandSpec> = {
   plan: {
     summary: 'Show which deployment groups an event deploys to (touches nothing)',
     usage:
-      'plan [--config FILE] --event push|workflow_dispatch|pull_request|pull_request_target --ref REF\n' +
+      'plan [--config FILE] [--event EVENT] --event-file FILE [--sha SHA] [--repo OWNER/NAME] [--groups a,b] [--json]\n' +
+      '     (a saved GitHub event payload, planned as the action plans it; EVENT is guessed from its shape\n' +
+      '      when not given; --sha and --repo stand in for GITHUB_SHA and GITHUB_REPOSITORY)\n' +
+      'plan [--config FILE] --event EVENT --ref REF\n' +
       '     [--pr N] [--pr-action opened|synchronize|reopened|closed|…] [--head-ref BRANCH] [--fork]\n' +
       '     [--sha SHA] [--repo OWNER/NAME] [--groups a,b] [--json]\n' +
-      '     (REF: develop, refs/heads/…, refs/tags/…, or refs/pull/N/merge with --head-ref for the branch)',
+      '     (REF: develop, refs/heads/…, refs/tags/…, or refs/pull/N/merge with --head-ref for the branch;\n' +
+      '      workflow_run: a successful push run of branch REF; release: tag REF published; delete: REF deleted)\n' +
+      '     EVENT: push, workflow_dispatch, pull_request, pull_request_target, workflow_run, release, delete',
     load: () => import('./commands/plan.js'),
   },
   validate: {
@@ -28,7 +33,7 @@ const commands: Record<string, CommandSpec> = {
     usage:
       'local [--config FILE] (the map; default .github/codedeploy.yml, any path to it)\n' +
       '      [--branch B] (the push to rehearse; default: the branch checked out here)\n' +
-      '      [--event-file F [--event push|workflow_dispatch|pull_request]] (a saved GitHub event instead)\n' +
+      '      [--event-file F [--event EVENT]] (a saved GitHub event instead; EVENT is guessed from its shape)\n' +
       '      [--instances N] (local instances per group, 1 to 200; default 2)\n' +
       "      [--wait 5m|false] (how long to follow each deployment; default: the map's wait)\n" +
       '      [--data DIR] (state, instances and S3 objects; default: a folder per workspace under the\n' +

@@ -6,13 +6,14 @@ import type { AwsConnection } from '../aws/client-settings.js';
 import { formatDuration, parseDuration } from '../config/duration.js';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
 import { realClock } from '../core/clock.js';
+import { checkedOutCommit } from '../core/git.js';
 import { warning } from '../core/problems.js';
 import { abortOnSignals } from '../core/signals.js';
 import { describeCounts } from '../deploy/decisions.js';
 import { runId } from '../deploy/description.js';
 import type { RunResult } from '../deploy/results.js';
 import { runDeployment } from '../deploy/run.js';
-import { readEventFile } from '../event/read-event.js';
+import { eventFromFile } from '../event/read-event.js';
 import { type RunnerEvent, SUPPORTED_EVENTS } from '../event/trigger.js';
 import { MAX_INSTANCES_PER_GROUP } from '../local/instances.js';
 import { oneOf, parseFlags, wholeNumber } from './args.js';
@@ -46,9 +47,14 @@ const local: CommandHandler = async (argv) => {
     );
   const wait = waitFlag(flags.wait);
   const workspace = process.cwd();
+  // What GITHUB_SHA would be: the commit checked out here.
+  const sha = await checkedOutCommit(workspace).catch(() => '0'.repeat(40));
   const event = flags['event-file']
-    ? await eventFromFile(flags['event-file'], oneOf('event', flags.event, SUPPORTED_EVENTS))
-    : pushEvent(flags.branch ?? currentBranch(workspace), workspace);
+    ? await eventFromFile(flags['event-file'], {
+        eventName: oneOf('event', flags.event, SUPPORTED_EVENTS),
+        sha,
+      })
+    : pushEvent(flags.branch ?? currentBranch(workspace), sha);
   const log = consoleLogger(process.stdout);
   const { config } = await loadConfigFile(resolve(workspace, flags.config), flags.config);
   if (process.getuid?.() === 0) {
@@ -109,6 +115,7 @@ const local: CommandHandler = async (argv) => {
         cancel,
         fetchConfig: () => Promise.reject(new Error('not used locally')),
         revisionSource: workspaceRevisions(workspace, log, cancel),
+        workspaceCommit: () => checkedOutCommit(workspace),
         connectAws,
       },
     );
@@ -137,35 +144,13 @@ function currentBranch(workspace: string): string {
   }
 }
 
-function currentSha(workspace: string): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], {
-      cwd: workspace,
-      encoding: 'utf8',
-      stdio: 'pipe',
-    }).trim();
-  } catch {
-    return '0'.repeat(40);
-  }
-}
-
-function pushEvent(branch: string, workspace: string): RunnerEvent {
-  const sha = currentSha(workspace);
+function pushEvent(branch: string, sha: string): RunnerEvent {
   return {
     eventName: 'push',
     payload: { ref: `refs/heads/${branch}`, after: sha, repository: { full_name: 'local/workspace' } },
     payloadFile: '(local push)',
     sha,
   };
-}
-
-/** A saved GitHub event payload; its kind is guessed from its shape unless --event says. */
-async function eventFromFile(file: string, eventName: string | undefined): Promise<RunnerEvent> {
-  const payload = ((await readEventFile(file)) ?? {}) as Record<string, unknown>;
-  const name =
-    eventName ?? (payload.pull_request ? 'pull_request' : payload.inputs ? 'workflow_dispatch' : 'push');
-  const sha = typeof payload.after === 'string' ? payload.after : undefined;
-  return { eventName: name, payload, payloadFile: file, ...(sha ? { sha } : {}) };
 }
 
 /** `--wait 10m`, `--wait false` (create and return), or nothing (the config decides). */

@@ -1,7 +1,8 @@
 import { formatDuration } from '../config/duration.js';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
 import { formatProblem } from '../core/problems.js';
-import { type GitRef, parseRef, SUPPORTED_EVENTS, type Trigger } from '../event/trigger.js';
+import { eventFromFile } from '../event/read-event.js';
+import { type GitRef, parseRef, SUPPORTED_EVENTS, type Trigger, triggerFromEvent } from '../event/trigger.js';
 import {
   type Plan,
   type PlannedDeployment,
@@ -16,6 +17,7 @@ const plan: CommandHandler = async (argv) => {
   const flags = parseFlags(argv, {
     config: { type: 'string', default: DEFAULT_CONFIG_PATH },
     event: { type: 'string' },
+    'event-file': { type: 'string' },
     ref: { type: 'string' },
     pr: { type: 'string' },
     'pr-action': { type: 'string' },
@@ -26,7 +28,8 @@ const plan: CommandHandler = async (argv) => {
     fork: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   });
-  const trigger = triggerFromFlags(flags);
+  const file = flags['event-file'];
+  const trigger = file ? await triggerFromFile(file, flags) : triggerFromFlags(flags);
   const { config, warnings } = await loadConfigFile(flags.config);
   for (const w of warnings) process.stderr.write(`${formatProblem(w)}\n`);
   const groups = flags.groups
@@ -69,10 +72,35 @@ const MISSING_VALUES: PlanOptions['missingValues'] = {
 // The ref of a pull_request run (GITHUB_REF): its merge commit, or its head.
 const PULL_REQUEST_REF = /^refs\/pull\/([1-9]\d*)\/(merge|head)$/;
 
+// What the event file says; these flags say it for --ref instead.
+const REF_FLAGS = ['ref', 'pr', 'pr-action', 'head-ref'] as const;
+
+/**
+ * A saved payload, read as the action reads the runner's: `--sha` and `--repo` stand in for GITHUB_SHA
+ * and GITHUB_REPOSITORY (a release's commit is GITHUB_SHA's alone).
+ */
+async function triggerFromFile(file: string, flags: PlanFlags): Promise<Trigger> {
+  const given = REF_FLAGS.find((name) => flags[name] !== undefined) ?? (flags.fork ? 'fork' : undefined);
+  if (given) throw new UsageError(`--${given} goes with --ref; with --event-file the event says it`);
+  if (flags.repo !== undefined) repositoryFromFlag(flags.repo);
+  const event = await eventFromFile(file, {
+    eventName: oneOf('event', flags.event, SUPPORTED_EVENTS),
+    sha: flags.sha ?? '',
+    repository: flags.repo,
+  });
+  return triggerFromEvent(event);
+}
+
 function triggerFromFlags(flags: PlanFlags): Trigger {
   const event = oneOf('event', flags.event, SUPPORTED_EVENTS);
-  if (!event) throw new UsageError(`--event is required (${SUPPORTED_EVENTS.join(', ')})`);
-  if (!flags.ref) throw new UsageError('--ref is required (a branch such as develop, or refs/tags/v1.2.0)');
+  if (!event)
+    throw new UsageError(
+      `--event is required with --ref (${SUPPORTED_EVENTS.join(', ')}), or give --event-file`,
+    );
+  if (!flags.ref)
+    throw new UsageError(
+      '--ref is required (a branch such as develop, or refs/tags/v1.2.0), or give --event-file',
+    );
   const common = { sha: flags.sha ?? '', repository: repositoryFromFlag(flags.repo) };
   if (event === 'pull_request' || event === 'pull_request_target') {
     const { number, headRef } = pullRequestFromFlags(flags.ref, flags.pr, flags['head-ref']);
@@ -95,9 +123,28 @@ function triggerFromFlags(flags: PlanFlags): Trigger {
     throw new UsageError('--pr, --pr-action and --head-ref only apply to --event pull_request');
   if (PULL_REQUEST_REF.test(flags.ref))
     throw new UsageError(`--ref "${flags.ref}" is a pull request's ref: use it with --event pull_request`);
-  return event === 'push'
-    ? { ...common, event, ref: refFromFlag(flags.ref), deleted: false }
-    : { ...common, event, ref: refFromFlag(flags.ref) };
+  switch (event) {
+    case 'push':
+      return { ...common, event, ref: refFromFlag(flags.ref), deleted: false };
+    case 'workflow_dispatch':
+      return { ...common, event, ref: refFromFlag(flags.ref) };
+    // The quick forms of the other events: a successful push run, a published release, a deletion.
+    // Their other cases come with --event-file.
+    case 'workflow_run': {
+      const ref = refFromFlag(flags.ref);
+      if (ref.type !== 'branch')
+        throw new UsageError('--event workflow_run deploys the branch a run was for: --ref names a branch');
+      const run = { workflow: '', event: 'push', conclusion: 'success' };
+      return { ...common, event, action: 'completed', ref, run, fork: false };
+    }
+    case 'release': {
+      const ref = refFromFlag(flags.ref, 'tag');
+      if (ref.type !== 'tag') throw new UsageError('--event release deploys a tag: --ref names a tag');
+      return { ...common, event, action: 'published', ref, prerelease: false };
+    }
+    case 'delete':
+      return { ...common, event, ref: refFromFlag(flags.ref), sha: '' };
+  }
 }
 
 function repositoryFromFlag(repo: string | undefined): Trigger['repository'] {
@@ -131,15 +178,15 @@ function pullRequestFromFlags(
   return { number: Number(pullRef[1]), headRef: headRef === undefined ? '' : refFromFlag(headRef).name };
 }
 
-/** `develop` is a branch; `refs/heads/…` and `refs/tags/…` say what they are. */
-function refFromFlag(ref: string): GitRef {
+/** `develop` is a branch (a tag for a release); `refs/heads/…` and `refs/tags/…` say what they are. */
+function refFromFlag(ref: string, bare: GitRef['type'] = 'branch'): GitRef {
   if (ref.startsWith('refs/')) {
     const parsed = parseRef(ref);
     if (!parsed)
       throw new UsageError(`--ref "${ref}" is neither refs/heads/…, refs/tags/… nor refs/pull/N/merge`);
     return parsed;
   }
-  return { type: 'branch', name: ref };
+  return { type: bare, name: ref };
 }
 
 export function renderPlan(result: Plan): string {
@@ -147,12 +194,13 @@ export function renderPlan(result: Plan): string {
   const count = `${result.deployments.length} deployment group${result.deployments.length === 1 ? '' : 's'}`;
   if (result.action === 'teardown') {
     // A teardown deploys nothing: no deployment settings apply, only what happens to each group.
-    const onClose = result.deleteOnClose
+    const what = result.deleteGroups
       ? 'stop its deployments, delete it if codedeploy-gitops created it'
       : 'stop its deployments, keep it (deleteOnClose is off)';
+    const when = result.cause === 'branch-deleted' ? 'ON DELETE' : 'ON CLOSE';
     return `tear down ${count}: ${result.matched}\n\n${table([
-      ['GROUP', 'ENVIRONMENT', 'ON CLOSE'],
-      ...result.deployments.map((d) => [d.deploymentGroup, d.environment, onClose]),
+      ['GROUP', 'ENVIRONMENT', when],
+      ...result.deployments.map((d) => [d.deploymentGroup, d.environment, what]),
     ])}`;
   }
   return `deploy to ${count} (${result.strategy}): ${result.matched}\n\n${table([

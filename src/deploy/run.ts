@@ -11,6 +11,7 @@ import type { RunEdges } from './ports.js';
 import type { RevisionChoice, RunResult } from './results.js';
 import type { RevisionInHand } from './revision.js';
 import { teardown } from './teardown.js';
+import { confirmRunBranch, refuseOtherCheckout } from './workflow-run.js';
 
 /** What one run is asked to do, typed and checked by the face that read it (action inputs or CLI flags). */
 export interface RunOptions {
@@ -40,7 +41,8 @@ export async function runDeployment(options: RunOptions, edges: RunEdges): Promi
   const trigger = triggerFromEvent(options.event);
   refuseManualOutsideDispatch(trigger, options);
   const config = await loadTrustedConfig(options.config, options.workspace, trigger, edges);
-  const plan = withWait(planDeployments(config, trigger, { groups: options.groups }), options.wait);
+  const planned = planDeployments(config, trigger, { groups: options.groups });
+  const plan = withWait(await confirmRunBranch(planned, trigger, edges), options.wait);
   const base = {
     trigger,
     config,
@@ -59,6 +61,7 @@ export async function runDeployment(options: RunOptions, edges: RunEdges): Promi
     log.info('dry-run: nothing was uploaded or deployed');
     return finish({ ...base, status: 'planned' }, edges);
   }
+  if (plan.action === 'deploy') await refuseOtherCheckout(trigger, options.workspace, edges);
   await edges.reporter?.started({ ...base, status: 'created' });
   let outcome: DeployResult & { region: string };
   try {
@@ -113,8 +116,7 @@ async function onAws(
     }
   };
   try {
-    if (plan.action === 'teardown')
-      return { groups: await withAws((deps) => teardown(request, deps)), region };
+    if (plan.action === 'teardown') return { groups: await withAws((deps) => teardown(plan, deps)), region };
     const revision = await revisionInHand(options.revision, config, edges);
     try {
       return { ...(await withAws((deps) => deploy(request, revision, deps))), region };

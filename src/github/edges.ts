@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
-import type { CompareCommits, FetchConfig, RunReporter } from '../deploy/ports.js';
-import { commitComparer } from './compare.js';
+import type { BranchHead, CompareCommits, FetchConfig, RunReporter } from '../deploy/ports.js';
+import { branchHeads, commitComparer } from './compare.js';
 import { configFetcher } from './config-fetch.js';
 import { createGitHubReporter } from './reporter.js';
 
@@ -21,20 +21,25 @@ export interface GitHubSettings {
 }
 
 /**
- * The GitHub side of a run: the trusted config's reader, and, in a repository, the reporter and the
- * ordering guard's commit comparison (the latter only with a token; without one the reporter says
- * once that GitHub deployments and the comment are skipped).
+ * The GitHub side of a run: the trusted config's reader, and, in a repository, the reporter, the
+ * ordering guard's commit comparison and the branches (the latter two only with a token; without one
+ * the reporter says once that GitHub deployments and the comment are skipped).
  */
 export function gitHubEdges(
   settings: GitHubSettings,
   { log, clock }: { log: Logger; clock: Clock },
-): { fetchConfig: FetchConfig; reporter?: RunReporter; compareCommits?: CompareCommits } {
+): {
+  fetchConfig: FetchConfig;
+  reporter?: RunReporter;
+  compareCommits?: CompareCommits;
+  branchHead?: BranchHead;
+} {
   const fetchConfig = configFetcher(settings);
   if (!settings.repository) return { fetchConfig };
   const api = { token: settings.token, apiUrl: settings.apiUrl, ...settings.repository, log };
   return {
     fetchConfig,
-    ...(settings.token ? { compareCommits: commitComparer(api) } : {}),
+    ...(settings.token ? { compareCommits: commitComparer(api), branchHead: branchHeads(api, clock) } : {}),
     reporter: createGitHubReporter({
       ...api,
       runUrl: settings.runUrl ?? '',

@@ -115,6 +115,8 @@ export function memoryEdges(configText: string) {
     ledger: new MemoryLedger(),
     reporter: new RecordingReporter(),
     cancel: new AbortController(),
+    /** The workspace's git HEAD; undefined: not a git checkout. */
+    workspace: { head: 'a'.repeat(40) as string | undefined },
     connected: 0,
     closed: 0,
   };
@@ -125,6 +127,8 @@ export function memoryEdges(configText: string) {
     cancel: parts.cancel.signal,
     fetchConfig: async () => configText,
     revisionSource: parts.source,
+    workspaceCommit: async () =>
+      parts.workspace.head ?? Promise.reject(new Error('fatal: not a git repository')),
     reporter: parts.reporter,
     connectAws: async () => {
       parts.connected += 1;
