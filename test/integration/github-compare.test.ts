@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryLogger } from '../../src/core/log.js';
-import { commitComparer } from '../../src/github/compare.js';
+import { branchHeads, commitComparer } from '../../src/github/compare.js';
+import { steppingClock } from '../helpers/clock.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 
 const github = new FakeGitHub();
@@ -29,5 +30,32 @@ describe('commitComparer', () => {
     expect(await compare('a'.repeat(40), 'b'.repeat(40))).toBe('behind');
     expect(await compare('a'.repeat(40), 'b'.repeat(40))).toBe('behind');
     expect(compareCalls()).toHaveLength(2);
+  });
+});
+
+describe('branchHeads', () => {
+  const api = () => ({ token: 'ghs_test', apiUrl, owner: 'acme', repo: 'shop', log: new MemoryLogger() });
+
+  it('answers where a branch is, a slash in its name included, and nothing for a name that is no branch', async () => {
+    github.reset();
+    github.branches.set('feature/login', 'c'.repeat(40));
+    const head = branchHeads(api(), steppingClock());
+    expect(await head('feature/login')).toBe('c'.repeat(40));
+    expect(await head('v1.2.0')).toBeUndefined();
+    expect(github.calls()).toEqual([
+      'GET /repos/acme/shop/branches/feature/login',
+      'GET /repos/acme/shop/branches/v1.2.0',
+    ]);
+  });
+
+  it('tries an outage again, and fails when it lasts', async () => {
+    github.reset();
+    github.branches.set('main', 'd'.repeat(40));
+    let failures = 1;
+    github.failWhen = () => (failures-- > 0 ? 502 : undefined);
+    expect(await branchHeads(api(), steppingClock())('main')).toBe('d'.repeat(40));
+    github.failWhen = () => 502;
+    await expect(branchHeads(api(), steppingClock())('main')).rejects.toThrow();
+    expect(github.calls()).toHaveLength(2 + 3);
   });
 });
