@@ -27,6 +27,7 @@ import { createdOn, expectSafeOutcome } from '../helpers/run-checks.js';
 import type { RunnerResult } from '../helpers/runner.js';
 import { findLeaks } from '../helpers/secrets.js';
 import { commitAll } from '../helpers/tree.js';
+import { finishedRunPayload } from '../helpers/triggers.js';
 
 /**
  * The threats of docs/security.md, each shown end to end: dist/index.js against moto S3, the
@@ -422,19 +423,8 @@ describe.concurrent('threats and their defences', () => {
  */
 describe.concurrent('workflow_run, release and delete: the default branch’s map, the guards, the right commit', () => {
   const repository = { full_name: 'acme/shop', default_branch: DEFAULT_BRANCH };
-  const finishedRun = (branch: string, sha: string, run: Record<string, unknown> = {}) => ({
-    action: 'completed',
-    workflow_run: {
-      name: 'ci',
-      event: 'push',
-      conclusion: 'success',
-      head_branch: branch,
-      head_sha: sha,
-      head_repository: { full_name: 'acme/shop' },
-      ...run,
-    },
-    repository,
-  });
+  const finishedRun = (branch: string, sha: string, run: Record<string, unknown> = {}) =>
+    finishedRunPayload(branch, sha, run, DEFAULT_BRANCH);
   // The job of a workflow_run or a delete event runs on the default branch, at its head.
   const MAIN_HEAD = 'a1b2'.repeat(10);
 

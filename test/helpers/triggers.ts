@@ -78,3 +78,28 @@ export function deleted(ref: string): DeleteTrigger {
   const { ref: gitRef } = push(ref);
   return { event: 'delete', ref: gitRef, sha: '', repository };
 }
+
+/**
+ * The payload GitHub sends when the run of "ci" for a push of `branch` at `sha` (in acme/shop) has
+ * completed successfully; `run` overrides fields of `workflow_run`.
+ */
+export function finishedRunPayload(
+  branch: string,
+  sha: string,
+  run: Record<string, unknown> = {},
+  defaultBranch = 'master',
+) {
+  return {
+    action: 'completed',
+    workflow_run: {
+      name: 'ci',
+      event: 'push',
+      conclusion: 'success',
+      head_branch: branch,
+      head_sha: sha,
+      head_repository: { full_name: 'acme/shop' },
+      ...run,
+    },
+    repository: { full_name: 'acme/shop', default_branch: defaultBranch },
+  };
+}

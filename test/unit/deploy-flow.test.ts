@@ -12,6 +12,7 @@ import {
   succeedsAfter,
 } from '../helpers/fake-codedeploy.js';
 import { memoryEdges } from '../helpers/memory-edges.js';
+import { finishedRunPayload } from '../helpers/triggers.js';
 
 // The whole flow (runDeployment) on in-memory edges and a stepping clock: every case runs in
 // milliseconds, however long the deployments it follows take in CodeDeploy's time.
@@ -82,23 +83,11 @@ function closedPullRequest(number: number): RunnerEvent {
 
 const repository = { full_name: 'acme/shop', default_branch: 'master' };
 
-/** The run of "ci" for a push of `branch` at `sha` has completed, with `extra` over its fields. */
-function finishedRun(branch: string, extra: Record<string, unknown> = {}, sha = SHA): RunnerEvent {
+/** The run of "ci" for a push of `branch` has completed, with `extra` over its fields. */
+function finishedRun(branch: string, extra: Record<string, unknown> = {}): RunnerEvent {
   return {
     eventName: 'workflow_run',
-    payload: {
-      action: 'completed',
-      workflow_run: {
-        name: 'ci',
-        event: 'push',
-        conclusion: 'success',
-        head_branch: branch,
-        head_sha: sha,
-        head_repository: { full_name: 'acme/shop' },
-        ...extra,
-      },
-      repository,
-    },
+    payload: finishedRunPayload(branch, SHA, extra),
     payloadFile: 'event.json',
     // The job runs on the default branch.
     sha: OTHER_SHA,
