@@ -187,11 +187,12 @@ function deletionPlan(config: Config, trigger: DeleteTrigger | PushTrigger, opti
             : `its entry "${entry.key}" (${formatLocation(entry.location)}) has no "deleteOnBranchDelete: true"`;
     return skip('ref-deleted', `${deleted}: there is nothing to deploy, nor to tear down (${why})`);
   }
+  const how = trigger.event === 'push' ? 'deleted by a push' : 'deleted';
   const plan = deployPlan(
     config,
     entry,
     values(trigger, entry.key),
-    `${deleted}, which matches "${entry.key}" (${formatLocation(entry.location)})`,
+    `${describeRef(trigger.ref)} (${how}) matches "${entry.key}" (${formatLocation(entry.location)})`,
     options,
   );
   return { ...plan, action: 'teardown', cause: 'branch-deleted', deleteGroups: true };

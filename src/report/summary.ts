@@ -40,7 +40,9 @@ export function renderSummary(result: RunResult): string {
     : `; ${count} group${count === 1 ? '' : 's'}${count > 1 ? (plan.strategy === 'parallel' ? ' in parallel' : ' one after another') : ''}`;
   const tearDown =
     plan.action === 'teardown'
-      ? `tear down the ${plan.cause === 'branch-deleted' ? 'groups' : 'previews'} of `
+      ? plan.cause === 'branch-deleted'
+        ? 'tear down: '
+        : 'tear down the previews of '
       : '';
   lines.push(`**Plan:** ${tearDown}${text(plan.matched)}${how}`, '');
   if (result.groups.length === 0) {

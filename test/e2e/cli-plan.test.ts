@@ -192,7 +192,7 @@ describe('codedeploy-gitops plan', () => {
       });
       expect(cli(['plan', '--config', config, '--event-file', file]).stdout).toBe(
         [
-          'tear down 1 deployment group: branch "feature/login" was deleted, which matches "feature/*" (' +
+          'tear down 1 deployment group: branch "feature/login" (deleted) matches "feature/*" (' +
             `${config}:10:3)`,
           '',
           '  GROUP          ENVIRONMENT    ON DELETE',

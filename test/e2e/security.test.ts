@@ -543,7 +543,9 @@ describe.concurrent('workflow_run, release and delete: the default branch’s ma
     expect(teardown.code, teardown.stdout).toBe(0);
     expect(teardown.outputs).toMatchObject({ status: 'succeeded', 'deployment-groups': 'review-a' });
     expect(deletes('review-a')).toHaveLength(1);
-    expect(teardown.summary).toContain('tear down the groups of branch "review/a" was deleted');
+    expect(teardown.summary).toContain(
+      '**Plan:** tear down: branch "review/a" (deleted) matches "review/\\*"',
+    );
     const review = gitHubDeploymentsOf(env).filter((d) => d.environment === 'review-a');
     expect(review.map((d) => d.statuses.at(-1))).toEqual([
       expect.objectContaining({

@@ -444,11 +444,11 @@ tags:
   );
 
   it.each([
-    ['a delete event', deleted('feature/login'), 'branch "feature/login" was deleted'],
+    ['a delete event', deleted('feature/login'), 'branch "feature/login" (deleted)'],
     [
       'a push that deleted it',
       push('refs/heads/feature/login', { deleted: true }),
-      'the push deleted branch "feature/login"',
+      'branch "feature/login" (deleted by a push)',
     ],
   ])('%s: a teardown of the groups its entry gives the branch', (_, trigger, matched) => {
     expect(planDeployments(branches, trigger)).toMatchObject({
@@ -456,7 +456,7 @@ tags:
       action: 'teardown',
       cause: 'branch-deleted',
       deleteGroups: true,
-      matched: `${matched}, which matches "feature/*" (c.yml:6:3)`,
+      matched: `${matched} matches "feature/*" (c.yml:6:3)`,
       deployments: [{ deploymentGroup: 'feature-login', environment: 'preview-login', create: true }],
     });
   });
