@@ -175,8 +175,10 @@ export function renderLocalResult(result: RunResult): string {
     const rollback = group.rollback
       ? `, rolled back by ${group.rollback.deploymentId} (${group.rollback.status ?? '?'})`
       : '';
+    // A torn-down group has no instances to count.
+    const counts = group.outcome === 'torn-down' ? '' : ` — ${describeCounts(group.counts)}`;
     lines.push(
-      `  ${group.group}: ${group.outcome}${group.deploymentId ? ` ${group.deploymentId}` : ''}${duration} — ${describeCounts(group.counts)}${rollback}${group.note ? ` (${group.note})` : ''}`,
+      `  ${group.group}: ${group.outcome}${group.deploymentId ? ` ${group.deploymentId}` : ''}${duration}${counts}${rollback}${group.note ? ` (${group.note})` : ''}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -23,7 +23,7 @@ export async function confirmRunBranch(
         `without GitHub, nothing confirms that commit ${commit} is on branch "${branch}" rather than a tag of that name: the event is taken at its word`,
         undefined,
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, shown as written
-        'keep the default "github-token: ${{ github.token }}"',
+        'in a workflow, keep the default "github-token: ${{ github.token }}"',
       ),
     );
     return plan;
