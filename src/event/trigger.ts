@@ -221,7 +221,8 @@ export function triggerFromEvent(input: RunnerEvent): Trigger {
         headSha,
         baseRef: text('pull_request.base.ref'),
         fork: !sameRepository(headRepo, baseRepo),
-        sha: input.sha ?? headSha,
+        // The merge commit a runner checks out; the head when GITHUB_SHA is not known (the CLI's '').
+        sha: input.sha || headSha,
         repository,
       };
     }

@@ -195,7 +195,33 @@ function deletionPlan(config: Config, trigger: DeleteTrigger | PushTrigger, opti
     `${describeRef(trigger.ref)} (${how}) matches "${entry.key}" (${formatLocation(entry.location)})`,
     options,
   );
+  refuseSharedTeardown(config, entry, plan);
   return { ...plan, action: 'teardown', cause: 'branch-deleted', deleteGroups: true };
+}
+
+/**
+ * A group the deleted branch's entry names outright may be one another mapping deploys to, creates
+ * groups from or may be dispatched to: tearing it down would stop (and maybe delete) what is not the
+ * branch's. The groups its placeholders chose are guarded by refuseChosenNames already.
+ */
+function refuseSharedTeardown(
+  config: Config,
+  entry: Mapping,
+  plan: Extract<Plan, { action: 'deploy' }>,
+): void {
+  const named = namedByConfig(config, entry).groups;
+  const problems = plan.deployments.flatMap(({ deploymentGroup }) => {
+    const owner = named.find(({ name }) => name.toLowerCase() === deploymentGroup.toLowerCase());
+    if (!owner) return [];
+    return [
+      problem(
+        `${plan.matched}: tearing down deployment group "${deploymentGroup}" would stop what runs on a group that ${describeNaming(owner)}; refused, so that a branch's deletion tears down only what is its own`,
+        entry.location,
+        'give the entry groups of its own ("feature-{name}"), or remove deleteOnBranchDelete',
+      ),
+    ];
+  });
+  if (problems.length > 0) throw new UserError(problems);
 }
 
 /** An exact name beats every pattern; among patterns the first in file order wins. */

@@ -498,6 +498,23 @@ tags:
     }
     expect(groups(planDeployments(branches, deleted('scratch')))).toEqual(['scratch']);
   });
+
+  it('a group the entry names outright, which another mapping uses, is never torn down', () => {
+    const { config: shared } = parseConfigOrThrow(
+      `application: a
+revision: {bucket: bucket-x}
+branches:
+  develop: staging
+  demo: { deploymentGroups: [demo-env, staging], create: { from: tpl }, deleteOnBranchDelete: true }
+  solo: { deploymentGroup: solo-env, create: { from: tpl }, deleteOnBranchDelete: true }
+`,
+      'c.yml',
+    );
+    expect(() => planDeployments(shared, deleted('demo'))).toThrow(
+      'c.yml:5:3: branch "demo" (deleted) matches "demo" (c.yml:5:3): tearing down deployment group "staging" would stop what runs on a group that "develop" (c.yml:4:3) deploys to; refused',
+    );
+    expect(groups(planDeployments(shared, deleted('solo')))).toEqual(['solo-env']);
+  });
 });
 
 describe('placeholders at plan time', () => {

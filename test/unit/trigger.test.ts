@@ -71,6 +71,12 @@ describe('triggerFromEvent', () => {
     });
   });
 
+  it('pull_request without GITHUB_SHA (a saved payload planned by the CLI) is at its head', () => {
+    expect(triggerFromEvent(event('pull_request', pr('opened'), { sha: '' }))).toMatchObject({
+      sha: 'b'.repeat(40),
+    });
+  });
+
   it.each([
     ['another repository', 'someone/shop'],
     ['a deleted fork', null],
