@@ -47,14 +47,14 @@ const local: CommandHandler = async (argv) => {
     );
   const wait = waitFlag(flags.wait);
   const workspace = process.cwd();
-  // What GITHUB_SHA would be: the commit checked out here.
-  const sha = await checkedOutCommit(workspace).catch(() => '0'.repeat(40));
+  // What GITHUB_SHA would be: the commit checked out here, when this is a checkout.
+  const sha = await checkedOutCommit(workspace).catch(() => undefined);
   const event = flags['event-file']
     ? await eventFromFile(flags['event-file'], {
         eventName: oneOf('event', flags.event, SUPPORTED_EVENTS),
         sha,
       })
-    : pushEvent(flags.branch ?? currentBranch(workspace), sha);
+    : pushEvent(flags.branch ?? currentBranch(workspace), sha ?? '0'.repeat(40));
   const log = consoleLogger(process.stdout);
   const { config } = await loadConfigFile(resolve(workspace, flags.config), flags.config);
   if (process.getuid?.() === 0) {

@@ -24,14 +24,14 @@ export async function readEventFile(file: string): Promise<unknown> {
  */
 export async function eventFromFile(
   file: string,
-  given: { eventName?: string | undefined; sha: string; repository?: string | undefined },
+  given: { eventName?: string | undefined; sha?: string | undefined; repository?: string | undefined },
 ): Promise<RunnerEvent> {
   const payload = await readEventFile(file);
   return {
     eventName: given.eventName ?? guessEventName(payload),
     payload,
     payloadFile: file,
-    sha: given.sha,
+    ...(given.sha !== undefined ? { sha: given.sha } : {}),
     ...(given.repository ? { repository: given.repository } : {}),
   };
 }
