@@ -7,11 +7,17 @@ const commands: Record<string, CommandSpec> = {
   plan: {
     summary: 'Show which deployment groups an event deploys to (touches nothing)',
     usage:
-      'plan [--config FILE] --event push|workflow_dispatch|pull_request|pull_request_target --ref REF\n' +
+      'plan [--config CONFIG] [--event EVENT] --event-file FILE [--sha SHA] [--repo OWNER/NAME] [--groups a,b]\n' +
+      '     [--changed a.ts,b/c.ts] [--json]\n' +
+      '     (a saved GitHub event payload, planned as the action plans it; EVENT is guessed from its shape\n' +
+      '      when not given; --sha and --repo stand in for GITHUB_SHA and GITHUB_REPOSITORY)\n' +
+      'plan [--config CONFIG] --event EVENT --ref REF\n' +
       '     [--pr N] [--pr-action opened|synchronize|reopened|closed|…] [--head-ref BRANCH] [--fork]\n' +
       '     [--sha SHA] [--repo OWNER/NAME] [--groups a,b] [--changed a.ts,b/c.ts] [--json]\n' +
-      '     (REF: develop, refs/heads/…, refs/tags/…, or refs/pull/N/merge with --head-ref for the branch)\n' +
-      '     (FILE: a config, a folder of them (one application each), or several, comma-separated)\n' +
+      '     (REF: develop, refs/heads/…, refs/tags/…, or refs/pull/N/merge with --head-ref for the branch;\n' +
+      '      workflow_run: a successful push run of branch REF; release: tag REF published; delete: REF deleted)\n' +
+      '     EVENT: push, workflow_dispatch, pull_request, pull_request_target, workflow_run, release, delete\n' +
+      '     (CONFIG: a config file, a folder of them (one application each), or several, comma-separated)\n' +
       "     (--changed: the files a push changed, checked against each config's paths)",
     load: () => import('./commands/plan.js'),
   },
@@ -31,7 +37,7 @@ const commands: Record<string, CommandSpec> = {
       'local [--config FILE] (the map; default .github/codedeploy.yml, any path to it; a folder of\n' +
       '       them or several, comma-separated: every application is rehearsed)\n' +
       '      [--branch B] (the push to rehearse; default: the branch checked out here)\n' +
-      '      [--event-file F [--event push|workflow_dispatch|pull_request]] (a saved GitHub event instead)\n' +
+      '      [--event-file F [--event EVENT]] (a saved GitHub event instead; EVENT is guessed from its shape)\n' +
       '      [--instances N] (local instances per group, 1 to 200; default 2)\n' +
       "      [--wait 5m|false] (how long to follow each deployment; default: the map's wait)\n" +
       '      [--data DIR] (state, instances and S3 objects; default: a folder per workspace under the\n' +

@@ -3,6 +3,7 @@ import { type ActionInputs, readInputs } from './action/inputs.js';
 import { actionLogger } from './action/logger.js';
 import type { AwsConnection } from './aws/client-settings.js';
 import { realClock } from './core/clock.js';
+import { checkedOutCommit } from './core/git.js';
 import { errorMessage, problem, UserError } from './core/problems.js';
 import { abortOnSignals } from './core/signals.js';
 import { runId } from './deploy/description.js';
@@ -125,6 +126,7 @@ async function actionEdges(inputs: ActionInputs, options: RunOptions, env: Env):
           .workspaceRevisions(options.workspace, log, cancel)
           .prepare(settings),
     },
+    workspaceCommit: () => checkedOutCommit(options.workspace),
     connectAws: async (target) =>
       (await import('./aws/edges.js')).awsEdges(aws, target, { log, clock, cancel }),
     ...gitHubEdges(github, { log, clock }),

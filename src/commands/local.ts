@@ -6,6 +6,7 @@ import type { AwsConnection } from '../aws/client-settings.js';
 import { formatDuration, parseDuration } from '../config/duration.js';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { realClock } from '../core/clock.js';
+import { checkedOutCommit } from '../core/git.js';
 import { warning } from '../core/problems.js';
 import { abortOnSignals } from '../core/signals.js';
 import { describeCounts } from '../deploy/decisions.js';
@@ -13,7 +14,7 @@ import { runId } from '../deploy/description.js';
 import { configPaths, loadWorkspaceConfigs } from '../deploy/load-config.js';
 import type { RunResult } from '../deploy/results.js';
 import { runDeployment } from '../deploy/run.js';
-import { readEventFile } from '../event/read-event.js';
+import { eventFromFile } from '../event/read-event.js';
 import { type RunnerEvent, SUPPORTED_EVENTS } from '../event/trigger.js';
 import { MAX_INSTANCES_PER_GROUP } from '../local/instances.js';
 import { oneOf, parseFlags, wholeNumber } from './args.js';
@@ -47,9 +48,14 @@ const local: CommandHandler = async (argv) => {
     );
   const wait = waitFlag(flags.wait);
   const workspace = process.cwd();
+  // What GITHUB_SHA would be: the commit checked out here, when this is a checkout.
+  const sha = await checkedOutCommit(workspace).catch(() => undefined);
   const event = flags['event-file']
-    ? await eventFromFile(flags['event-file'], oneOf('event', flags.event, SUPPORTED_EVENTS))
-    : pushEvent(flags.branch ?? currentBranch(workspace), workspace);
+    ? await eventFromFile(flags['event-file'], {
+        eventName: oneOf('event', flags.event, SUPPORTED_EVENTS),
+        sha,
+      })
+    : pushEvent(flags.branch ?? currentBranch(workspace), sha ?? '0'.repeat(40));
   const log = consoleLogger(process.stdout);
   const configFiles = configPaths(flags.config).map((path) => relative(workspace, resolve(workspace, path)));
   // The flow loads them again and warns; here they only name the buckets and the groups to show.
@@ -115,6 +121,7 @@ const local: CommandHandler = async (argv) => {
         cancel,
         fetchConfig: () => Promise.reject(new Error('not used locally')),
         revisionSource: workspaceRevisions(workspace, log, cancel),
+        workspaceCommit: () => checkedOutCommit(workspace),
         connectAws,
       },
     );
@@ -145,35 +152,13 @@ function currentBranch(workspace: string): string {
   }
 }
 
-function currentSha(workspace: string): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], {
-      cwd: workspace,
-      encoding: 'utf8',
-      stdio: 'pipe',
-    }).trim();
-  } catch {
-    return '0'.repeat(40);
-  }
-}
-
-function pushEvent(branch: string, workspace: string): RunnerEvent {
-  const sha = currentSha(workspace);
+function pushEvent(branch: string, sha: string): RunnerEvent {
   return {
     eventName: 'push',
     payload: { ref: `refs/heads/${branch}`, after: sha, repository: { full_name: 'local/workspace' } },
     payloadFile: '(local push)',
     sha,
   };
-}
-
-/** A saved GitHub event payload; its kind is guessed from its shape unless --event says. */
-async function eventFromFile(file: string, eventName: string | undefined): Promise<RunnerEvent> {
-  const payload = ((await readEventFile(file)) ?? {}) as Record<string, unknown>;
-  const name =
-    eventName ?? (payload.pull_request ? 'pull_request' : payload.inputs ? 'workflow_dispatch' : 'push');
-  const sha = typeof payload.after === 'string' ? payload.after : undefined;
-  return { eventName: name, payload, payloadFile: file, ...(sha ? { sha } : {}) };
 }
 
 /** `--wait 10m`, `--wait false` (create and return), or nothing (the config decides). */
@@ -200,8 +185,10 @@ export function renderLocalResult(result: RunResult, named = false): string {
     const rollback = group.rollback
       ? `, rolled back by ${group.rollback.deploymentId} (${group.rollback.status ?? '?'})`
       : '';
+    // A torn-down group has no instances to count.
+    const counts = group.outcome === 'torn-down' ? '' : ` — ${describeCounts(group.counts)}`;
     lines.push(
-      `  ${group.group}: ${group.outcome}${group.deploymentId ? ` ${group.deploymentId}` : ''}${duration} — ${describeCounts(group.counts)}${rollback}${group.note ? ` (${group.note})` : ''}`,
+      `  ${group.group}: ${group.outcome}${group.deploymentId ? ` ${group.deploymentId}` : ''}${duration}${counts}${rollback}${group.note ? ` (${group.note})` : ''}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -4,7 +4,9 @@ import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { formatProblem } from '../core/problems.js';
 import { configPaths, loadWorkspaceConfigs } from '../deploy/load-config.js';
-import { type GitRef, parseRef, SUPPORTED_EVENTS, type Trigger } from '../event/trigger.js';
+import { eventFromFile } from '../event/read-event.js';
+import { type GitRef, parseRef, SUPPORTED_EVENTS, type Trigger, triggerFromEvent } from '../event/trigger.js';
+import { filteredByPaths } from '../plan/changes.js';
 import {
   type Plan,
   type PlannedDeployment,
@@ -19,6 +21,7 @@ const plan: CommandHandler = async (argv) => {
   const flags = parseFlags(argv, {
     config: { type: 'string', default: DEFAULT_CONFIG_PATH },
     event: { type: 'string' },
+    'event-file': { type: 'string' },
     ref: { type: 'string' },
     pr: { type: 'string' },
     'pr-action': { type: 'string' },
@@ -30,7 +33,8 @@ const plan: CommandHandler = async (argv) => {
     json: { type: 'boolean', default: false },
     changed: { type: 'string' },
   });
-  const trigger = triggerFromFlags(flags);
+  const file = flags['event-file'];
+  const trigger = file ? await triggerFromFile(file, flags) : triggerFromFlags(flags);
   const configs = await loadWorkspaceConfigs(process.cwd(), configPaths(flags.config), {
     warn: (w) => process.stderr.write(`${typeof w === 'string' ? w : formatProblem(w)}\n`),
   });
@@ -49,7 +53,7 @@ const plan: CommandHandler = async (argv) => {
   }));
   if (flags.json) process.stdout.write(`${JSON.stringify(plansToJson(plans))}\n`);
   else {
-    const unchecked = trigger.event === 'push' && changed === undefined;
+    const unchecked = filteredByPaths(trigger) && changed === undefined;
     process.stdout.write(
       plans.map((entry) => renderApplicationPlan(entry, plans.length > 1, unchecked)).join('\n'),
     );
@@ -85,10 +89,35 @@ const MISSING_VALUES: PlanOptions['missingValues'] = {
 // The ref of a pull_request run (GITHUB_REF): its merge commit, or its head.
 const PULL_REQUEST_REF = /^refs\/pull\/([1-9]\d*)\/(merge|head)$/;
 
+// What the event file says; these flags say it for --ref instead.
+const REF_FLAGS = ['ref', 'pr', 'pr-action', 'head-ref'] as const;
+
+/**
+ * A saved payload, read as the action reads the runner's: `--sha` and `--repo` stand in for GITHUB_SHA
+ * and GITHUB_REPOSITORY (a release's commit is GITHUB_SHA's alone).
+ */
+async function triggerFromFile(file: string, flags: PlanFlags): Promise<Trigger> {
+  const given = REF_FLAGS.find((name) => flags[name] !== undefined) ?? (flags.fork ? 'fork' : undefined);
+  if (given) throw new UsageError(`--${given} goes with --ref; with --event-file the event says it`);
+  if (flags.repo !== undefined) repositoryFromFlag(flags.repo);
+  const event = await eventFromFile(file, {
+    eventName: oneOf('event', flags.event, SUPPORTED_EVENTS),
+    sha: flags.sha ?? '',
+    repository: flags.repo,
+  });
+  return triggerFromEvent(event);
+}
+
 function triggerFromFlags(flags: PlanFlags): Trigger {
   const event = oneOf('event', flags.event, SUPPORTED_EVENTS);
-  if (!event) throw new UsageError(`--event is required (${SUPPORTED_EVENTS.join(', ')})`);
-  if (!flags.ref) throw new UsageError('--ref is required (a branch such as develop, or refs/tags/v1.2.0)');
+  if (!event)
+    throw new UsageError(
+      `--event is required with --ref (${SUPPORTED_EVENTS.join(', ')}), or give --event-file`,
+    );
+  if (!flags.ref)
+    throw new UsageError(
+      '--ref is required (a branch such as develop, or refs/tags/v1.2.0), or give --event-file',
+    );
   const common = { sha: flags.sha ?? '', repository: repositoryFromFlag(flags.repo) };
   if (event === 'pull_request' || event === 'pull_request_target') {
     const { number, headRef } = pullRequestFromFlags(flags.ref, flags.pr, flags['head-ref']);
@@ -111,9 +140,28 @@ function triggerFromFlags(flags: PlanFlags): Trigger {
     throw new UsageError('--pr, --pr-action and --head-ref only apply to --event pull_request');
   if (PULL_REQUEST_REF.test(flags.ref))
     throw new UsageError(`--ref "${flags.ref}" is a pull request's ref: use it with --event pull_request`);
-  return event === 'push'
-    ? { ...common, event, ref: refFromFlag(flags.ref), deleted: false }
-    : { ...common, event, ref: refFromFlag(flags.ref) };
+  switch (event) {
+    case 'push':
+      return { ...common, event, ref: refFromFlag(flags.ref), deleted: false };
+    case 'workflow_dispatch':
+      return { ...common, event, ref: refFromFlag(flags.ref) };
+    // The quick forms of the other events: a successful push run, a published release, a deletion.
+    // Their other cases come with --event-file.
+    case 'workflow_run': {
+      const ref = refFromFlag(flags.ref);
+      if (ref.type !== 'branch')
+        throw new UsageError('--event workflow_run deploys the branch a run was for: --ref names a branch');
+      const run = { workflow: '', event: 'push', conclusion: 'success' };
+      return { ...common, event, action: 'completed', ref, run, fork: false };
+    }
+    case 'release': {
+      const ref = refFromFlag(flags.ref, 'tag');
+      if (ref.type !== 'tag') throw new UsageError('--event release deploys a tag: --ref names a tag');
+      return { ...common, event, action: 'published', ref, prerelease: false };
+    }
+    case 'delete':
+      return { ...common, event, ref: refFromFlag(flags.ref), sha: '' };
+  }
 }
 
 function repositoryFromFlag(repo: string | undefined): Trigger['repository'] {
@@ -147,21 +195,23 @@ function pullRequestFromFlags(
   return { number: Number(pullRef[1]), headRef: headRef === undefined ? '' : refFromFlag(headRef).name };
 }
 
-/** `develop` is a branch; `refs/heads/…` and `refs/tags/…` say what they are. */
-function refFromFlag(ref: string): GitRef {
+/** `develop` is a branch (a tag for a release); `refs/heads/…` and `refs/tags/…` say what they are. */
+function refFromFlag(ref: string, bare: GitRef['type'] = 'branch'): GitRef {
   if (ref.startsWith('refs/')) {
     const parsed = parseRef(ref);
     if (!parsed)
       throw new UsageError(`--ref "${ref}" is neither refs/heads/…, refs/tags/… nor refs/pull/N/merge`);
     return parsed;
   }
-  return { type: 'branch', name: ref };
+  return { type: bare, name: ref };
 }
 
 /** `--changed a.ts,b/c.ts`: the files a push changed, from the repository root, for the configs' `paths`. */
 function changedFromFlag(list: string, trigger: Trigger): PlanOptions['changed'] {
-  if (trigger.event !== 'push')
-    throw new UsageError('--changed only applies to --event push: paths filter pushes, not other events');
+  if (!filteredByPaths(trigger))
+    throw new UsageError(
+      '--changed only applies to a push of a branch (or a workflow_run): paths filter nothing else',
+    );
   const files = configPaths(list).map((file) => {
     const normal = posix.normalize(file);
     if (posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../'))
@@ -195,12 +245,13 @@ export function renderPlan(result: Plan): string {
   const count = `${result.deployments.length} deployment group${result.deployments.length === 1 ? '' : 's'}`;
   if (result.action === 'teardown') {
     // A teardown deploys nothing: no deployment settings apply, only what happens to each group.
-    const onClose = result.deleteOnClose
+    const what = result.deleteGroups
       ? 'stop its deployments, delete it if codedeploy-gitops created it'
       : 'stop its deployments, keep it (deleteOnClose is off)';
+    const when = result.cause === 'branch-deleted' ? 'ON DELETE' : 'ON CLOSE';
     return `tear down ${count}: ${result.matched}\n\n${table([
-      ['GROUP', 'ENVIRONMENT', 'ON CLOSE'],
-      ...result.deployments.map((d) => [d.deploymentGroup, d.environment, onClose]),
+      ['GROUP', 'ENVIRONMENT', when],
+      ...result.deployments.map((d) => [d.deploymentGroup, d.environment, what]),
     ])}`;
   }
   return `deploy to ${count} (${result.strategy}): ${result.matched}\n\n${table([

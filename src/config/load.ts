@@ -145,6 +145,10 @@ function checkSemantics(source: YamlSource): Problem[] {
       if (value !== null) problems.push(...checkMapping(source, section, [section, key], value));
     }
   }
+  for (const { key, value } of source.entries(['branches'])) {
+    if (isObject(value) && value.deleteOnBranchDelete === true)
+      problems.push(...checkBranchTeardown(source, key, value));
+  }
   if (isObject(raw.pullRequests)) {
     const pr = raw.pullRequests;
     problems.push(...checkMapping(source, 'pullRequests', ['pullRequests'], pr));
@@ -216,18 +220,36 @@ function checkRefKey(source: YamlSource, section: 'branches' | 'tags', key: stri
   return [];
 }
 
+/** A text of a mapping that may hold placeholders: a group name, the environment or its URL. */
+interface Template {
+  text: string;
+  path: YamlPath;
+  group: boolean;
+}
+
+/** The templates of a mapping in any of its forms (a name, a list, a mapping with settings). */
+function templatesOf(path: YamlPath, value: unknown): Template[] {
+  if (typeof value === 'string') return [{ text: value, path, group: true }];
+  if (Array.isArray(value))
+    return value.map((text, i) => ({ text: String(text), path: [...path, i], group: true }));
+  if (!isObject(value)) return [];
+  const groups = Array.isArray(value.deploymentGroups)
+    ? templatesOf([...path, 'deploymentGroups'], value.deploymentGroups)
+    : [];
+  if (typeof value.deploymentGroup === 'string')
+    groups.unshift({ text: value.deploymentGroup, path: [...path, 'deploymentGroup'], group: true });
+  const others = (['environment', 'environmentUrl'] as const).flatMap((key) =>
+    typeof value[key] === 'string' ? [{ text: value[key], path: [...path, key], group: false }] : [],
+  );
+  return [...groups, ...others];
+}
+
 function checkMapping(source: YamlSource, section: Section, path: YamlPath, value: unknown): Problem[] {
   const problems: Problem[] = [];
   const where = describePath(path);
-  const templates: Array<{ text: string; path: YamlPath }> = [];
-  if (typeof value === 'string') templates.push({ text: value, path });
-  else if (!isObject(value) && !Array.isArray(value)) return [];
-  else if (Array.isArray(value))
-    templates.push(...value.map((text, i) => ({ text: String(text), path: [...path, i] })));
-  else {
-    const mapping = value as Record<string, unknown>;
-    const hasOne = mapping.deploymentGroup !== undefined;
-    const hasMany = mapping.deploymentGroups !== undefined;
+  if (isObject(value)) {
+    const hasOne = value.deploymentGroup !== undefined;
+    const hasMany = value.deploymentGroups !== undefined;
     if (hasOne && hasMany) {
       problems.push(
         problem(
@@ -236,7 +258,7 @@ function checkMapping(source: YamlSource, section: Section, path: YamlPath, valu
           'keep one: deploymentGroup for a single group, deploymentGroups for a list',
         ),
       );
-    } else if (!hasOne && !hasMany && !Object.keys(mapping).some((key) => closest(key, GROUP_KEYS))) {
+    } else if (!hasOne && !hasMany && !Object.keys(value).some((key) => closest(key, GROUP_KEYS))) {
       problems.push(
         problem(
           `${where} does not say which deployment group to deploy to`,
@@ -247,21 +269,61 @@ function checkMapping(source: YamlSource, section: Section, path: YamlPath, valu
         ),
       );
     }
-    if (typeof mapping.deploymentGroup === 'string')
-      templates.push({ text: mapping.deploymentGroup, path: [...path, 'deploymentGroup'] });
-    if (Array.isArray(mapping.deploymentGroups))
-      templates.push(
-        ...mapping.deploymentGroups.map((text, i) => ({
-          text: String(text),
-          path: [...path, 'deploymentGroups', i],
-        })),
+  }
+  for (const template of templatesOf(path, value))
+    problems.push(...checkPlaceholders(source, section, template.text, template.path));
+  return problems;
+}
+
+// Placeholders that name a branch: a group named without one is shared by every branch a pattern matches.
+const BRANCH_PLACEHOLDERS: readonly string[] = ['branch', 'name', 'ref'] satisfies PlaceholderName[];
+// A deleted branch has no commit (a delete event names none), and a group named after a commit is a new one each push.
+const COMMIT_PLACEHOLDERS: readonly string[] = ['sha', 'shortSha'] satisfies PlaceholderName[];
+
+/**
+ * `deleteOnBranchDelete` tears down, when a branch is deleted, the groups its entry gives that branch:
+ * they must be groups this project creates, named after the branch alone, or a deletion would stop
+ * (or miss) the groups of other branches and commits.
+ */
+function checkBranchTeardown(source: YamlSource, key: string, mapping: Record<string, unknown>): Problem[] {
+  const path: YamlPath = ['branches', key];
+  const where = `${describePath(path)} › deleteOnBranchDelete`;
+  const fix = 'name them after the branch ("feature-{name}"), or remove deleteOnBranchDelete';
+  const problems: Problem[] = [];
+  if (mapping.create === undefined) {
+    problems.push(
+      problem(
+        `${where} deletes only groups that codedeploy-gitops created, and this mapping creates none`,
+        source.locate([...path, 'deleteOnBranchDelete']),
+        'add "create: { from: <template group> }", or remove deleteOnBranchDelete',
+      ),
+    );
+  }
+  for (const template of templatesOf(path, mapping)) {
+    const names = placeholdersIn(template.text);
+    const commit = names.find((name) => COMMIT_PLACEHOLDERS.includes(name));
+    if (commit) {
+      problems.push(
+        problem(
+          `${where}: "{${commit}}" in "${template.text}" names a commit, which a deleted branch does not have (and each commit would get a group of its own)`,
+          source.locate(template.path),
+          fix,
+        ),
       );
-    for (const key of ['environment', 'environmentUrl'] as const) {
-      if (typeof mapping[key] === 'string') templates.push({ text: mapping[key], path: [...path, key] });
+    } else if (
+      template.group &&
+      isPattern(key) &&
+      !names.some((name) => BRANCH_PLACEHOLDERS.includes(name))
+    ) {
+      problems.push(
+        problem(
+          `${where}: the group "${template.text}" is not named after the branch, so the deletion of any branch "${key}" matches would tear it down`,
+          source.locate(template.path),
+          fix,
+        ),
+      );
     }
   }
-  for (const template of templates)
-    problems.push(...checkPlaceholders(source, section, template.text, template.path));
   return problems;
 }
 
@@ -334,7 +396,14 @@ function refEntries(source: YamlSource, section: 'branches' | 'tags'): MapEntry[
   return source.entries([section]).map(({ key, value }) => {
     const location = source.locateKey([section, key]);
     if (value === null) return { kind: 'skip', key, location, pattern: isPattern(key) };
-    return { kind: 'deploy', pattern: isPattern(key), ...mappingFrom(source, key, [section, key], value) };
+    const object = asObject(value);
+    return {
+      kind: 'deploy',
+      pattern: isPattern(key),
+      ...mappingFrom(source, key, [section, key], value),
+      deleteOnBranchDelete: object.deleteOnBranchDelete === true,
+      prereleases: object.prereleases === true,
+    };
   });
 }
 

@@ -8,8 +8,10 @@ export type ConfigSource =
 
 /**
  * By default the map comes from the default branch, so a pushed branch (or a pull request, or a tag
- * pointing at any commit) cannot edit the map to send itself to production. On the default branch
- * itself the workspace holds that very file.
+ * pointing at any commit) cannot edit the map to send itself to production. A push or a manual run of
+ * the default branch itself has that very file in its workspace; any other event's workspace holds
+ * whatever its workflow checks out (a finished run's commit, a release's tag, the default branch of a
+ * deletion), so their map is always read from the default branch.
  */
 export function chooseConfigSource(trigger: Trigger, mode: 'trusted' | 'workspace'): ConfigSource {
   if (mode === 'workspace') return { kind: 'workspace', why: 'config-source: workspace' };
@@ -23,12 +25,24 @@ export function chooseConfigSource(trigger: Trigger, mode: 'trusted' | 'workspac
       ),
     );
   }
-  if (!isPullRequest(trigger) && trigger.ref.type === 'branch' && trigger.ref.name === branch) {
+  if (isPullRequest(trigger)) {
+    return {
+      kind: 'default-branch',
+      branch,
+      why: `pull request #${trigger.number} is not the default branch, so its own copy is not trusted`,
+    };
+  }
+  const what = `${trigger.ref.type} "${trigger.ref.name}"`;
+  if (trigger.event !== 'push' && trigger.event !== 'workflow_dispatch') {
+    return {
+      kind: 'default-branch',
+      branch,
+      why: `a ${trigger.event} run of ${what} checks out what its workflow says, so only the default branch's own copy is trusted`,
+    };
+  }
+  if (trigger.ref.type === 'branch' && trigger.ref.name === branch) {
     return { kind: 'workspace', why: `the run is on the default branch "${branch}"` };
   }
-  const what = isPullRequest(trigger)
-    ? `pull request #${trigger.number}`
-    : `${trigger.ref.type} "${trigger.ref.name}"`;
   return {
     kind: 'default-branch',
     branch,

@@ -62,7 +62,15 @@ export interface Mapping {
 /** One entry of `branches` or `tags`; `pattern` is false for an exact name, which beats every pattern. */
 export type MapEntry =
   | { kind: 'skip'; key: string; pattern: boolean; location: SourceLocation }
-  | ({ kind: 'deploy'; pattern: boolean } & Mapping);
+  | ({ kind: 'deploy'; pattern: boolean } & RefMapping);
+
+/** What a branch or tag maps to, with what only refs have. */
+export interface RefMapping extends Mapping {
+  /** Branches: the deletion of a matching branch tears its groups down (those this project created are deleted). */
+  deleteOnBranchDelete: boolean;
+  /** Tags: a GitHub pre-release of a matching tag deploys too (otherwise it is skipped). */
+  prereleases: boolean;
+}
 
 export interface PullRequestSettings extends Mapping {
   deleteOnClose: boolean;

@@ -138,6 +138,9 @@ export type CommitRelation = 'ahead' | 'behind' | 'identical' | 'diverged' | 'un
 
 export type CompareCommits = (base: string, head: string) => Promise<CommitRelation>;
 
+/** The commit a branch's head is at, as GitHub says it; undefined when the repository has no such branch. */
+export type BranchHead = (branch: string) => Promise<string | undefined>;
+
 /**
  * Reads the config as it is on a branch (the trusted map, from the default branch): a file's text,
  * or, for a folder, the names of the files in it.
@@ -197,6 +200,8 @@ export interface RunEdges {
   fetchConfig: FetchConfig;
   /** The workspace's files, archived when the run deploys its own revision. */
   revisionSource: RevisionSource;
+  /** The commit checked out in the workspace (its git HEAD); rejects, saying why, when there is none. */
+  workspaceCommit(): Promise<string>;
   /** Connects to AWS for this run's application; called at most once, and only when there is work. */
   connectAws(target: AwsTarget): Promise<AwsEdges>;
   /** GitHub Deployments and the PR comment; absent for the CLI. */
@@ -205,4 +210,6 @@ export interface RunEdges {
   compareCommits?: CompareCommits;
   /** The files a push changed, for the applications' `paths`; absent outside GitHub. */
   changedFiles?: ListChangedFiles;
+  /** GitHub's branches, to confirm the branch a finished run names; absent outside GitHub. */
+  branchHead?: BranchHead;
 }

@@ -1,7 +1,7 @@
 import type { Config } from '../config/types.js';
 import { errorMessage, problem, problemsOf, UserError } from '../core/problems.js';
 import { isPullRequest, type RunnerEvent, type Trigger, triggerFromEvent } from '../event/trigger.js';
-import type { ChangedFiles } from '../plan/changes.js';
+import { type ChangedFiles, filteredByPaths } from '../plan/changes.js';
 import { type Plan, planDeployments } from '../plan/plan.js';
 import type { OnReady } from './blue-green.js';
 import { manualRequest, runStatus } from './decisions.js';
@@ -12,6 +12,7 @@ import type { RunEdges } from './ports.js';
 import type { RevisionChoice, RunResult, RunStatus } from './results.js';
 import type { RevisionInHand } from './revision.js';
 import { teardown } from './teardown.js';
+import { confirmRunBranch, refuseOtherCheckout } from './workflow-run.js';
 
 /** What one run is asked to do, typed and checked by the face that read it (action inputs or CLI flags). */
 export interface RunOptions {
@@ -58,10 +59,11 @@ export async function runDeployment(options: RunOptions, edges: RunEdges): Promi
     if (configs.length > 1) edges.log.info(`Application "${config.application}" (${config.file})`);
     let plan: Plan | undefined;
     try {
-      plan = withWait(
-        planDeployments(config, trigger, { groups: options.groups, ...(changed ? { changed } : {}) }),
-        options.wait,
-      );
+      const planned = planDeployments(config, trigger, {
+        groups: options.groups,
+        ...(changed ? { changed } : {}),
+      });
+      plan = withWait(await confirmRunBranch(planned, trigger, edges), options.wait);
       results.push(await runApplication(config, plan, trigger, options, edges));
     } catch (error) {
       if (configs.length === 1) throw error;
@@ -98,6 +100,7 @@ async function runApplication(
     log.info('dry-run: nothing was uploaded or deployed');
     return finish({ ...base, status: 'planned' }, edges);
   }
+  if (plan.action === 'deploy') await refuseOtherCheckout(trigger, options.workspace, edges);
   await edges.reporter?.started({ ...base, status: 'created' });
   let outcome: DeployResult & { region: string };
   try {
@@ -149,9 +152,10 @@ function failedApplication(
 }
 
 /**
- * The files the push changed, when an application has `paths` to match them against: from the
+ * The files a branch's push changed, when an application has `paths` to match them against: from the
  * options (the CLI's --changed), else GitHub's compare API (from `before`, or from the default branch
- * for a new branch). Unknown when they cannot be asked: every application is then deployed.
+ * for a new branch). Unknown when they cannot be asked: every application is then deployed. A tag is
+ * no change of files, and a manual run or a pull request is not filtered: those deploy what they map.
  */
 async function changedFiles(
   trigger: Trigger,
@@ -159,11 +163,13 @@ async function changedFiles(
   options: RunOptions,
   edges: RunEdges,
 ): Promise<ChangedFiles | undefined> {
-  if (trigger.event !== 'push' || trigger.deleted || !configs.some((config) => config.paths))
-    return undefined;
+  if (!filteredByPaths(trigger) || !configs.some((config) => config.paths)) return undefined;
   if (options.changedFiles) return { known: true, files: options.changedFiles };
-  const base = trigger.before ?? trigger.repository.defaultBranch;
+  if (trigger.event === 'workflow_run') {
+    return { known: false, why: 'a finished run does not name the commit its branch was at before the push' };
+  }
   if (!edges.changedFiles) return { known: false, why: 'the changed files cannot be asked outside GitHub' };
+  const base = trigger.before ?? trigger.repository.defaultBranch;
   if (!base)
     return { known: false, why: 'the event names neither the commit before the push nor the default branch' };
   try {
@@ -228,8 +234,7 @@ async function onAws(
     }
   };
   try {
-    if (plan.action === 'teardown')
-      return { groups: await withAws((deps) => teardown(request, deps)), region };
+    if (plan.action === 'teardown') return { groups: await withAws((deps) => teardown(plan, deps)), region };
     const revision = await revisionInHand(options.revision, config, edges);
     try {
       return { ...(await withAws((deps) => deploy(request, revision, deps))), region };

@@ -1,15 +1,25 @@
+import type { TeardownCause, TeardownPlan } from '../plan/plan.js';
 import { ACTIVE_STATUSES } from './decisions.js';
 import { waitForTheirs } from './follow.js';
-import { type DeployDeps, type DeployRequest, newReport } from './group-task.js';
+import { type DeployDeps, newReport } from './group-task.js';
 import type { GroupReport } from './results.js';
 
-// How long a stopped deployment on a closed preview may take to end before the group is deleted.
+// How long a stopped deployment may take to end before its group is deleted.
 const STOPPED_WITHIN_MS = 60_000;
 
-/** A closed pull request: stop what runs on its preview groups, delete the groups this project created. */
-export async function teardown(request: DeployRequest, deps: DeployDeps): Promise<GroupReport[]> {
+/** What the log and the reports say of each cause. */
+const WORDING: Record<TeardownCause, { ended: string; group: string }> = {
+  'pull-request-closed': { ended: 'the pull request was closed', group: 'the preview group' },
+  'branch-deleted': { ended: 'the branch was deleted', group: "the branch's group" },
+};
+
+/**
+ * A closed pull request's previews, or a deleted branch's groups: stop what runs there, delete the
+ * groups this project created.
+ */
+export async function teardown(plan: TeardownPlan, deps: DeployDeps): Promise<GroupReport[]> {
   const { codedeploy, log } = deps;
-  const { plan } = request;
+  const wording = WORDING[plan.cause];
   if (!(await codedeploy.applicationExists())) {
     return plan.deployments.map((planned) => ({
       ...newReport(planned),
@@ -21,7 +31,7 @@ export async function teardown(request: DeployRequest, deps: DeployDeps): Promis
   for (const planned of plan.deployments) {
     const report = newReport(planned);
     reports.push(report);
-    // Once cancelled, nothing new is stopped or deleted: the preview stays as it is, and says so.
+    // Once cancelled, nothing new is stopped or deleted: the group stays as it is, and says so.
     if (deps.cancel.aborted) {
       report.outcome = 'cancelled';
       report.note = 'not torn down: the workflow was cancelled';
@@ -35,7 +45,7 @@ export async function teardown(request: DeployRequest, deps: DeployDeps): Promis
       continue;
     }
     for (const id of await codedeploy.listDeployments(group, ACTIVE_STATUSES)) {
-      log.info(`${group}: stopping ${id} (the pull request was closed)`);
+      log.info(`${group}: stopping ${id} (${wording.ended})`);
       await codedeploy.stopDeployment(id, false);
       await waitForTheirs(group, id, deps.clock.now() + STOPPED_WITHIN_MS, deps);
     }
@@ -45,12 +55,12 @@ export async function teardown(request: DeployRequest, deps: DeployDeps): Promis
       continue;
     }
     report.outcome = 'torn-down';
-    if (!plan.deleteOnClose) {
+    if (!plan.deleteGroups) {
       report.note = 'kept: deleteOnClose is off';
     } else if (await deps.ledger.createdByUs(group, info.deploymentGroupId)) {
       await codedeploy.deleteGroup(group);
       await deps.ledger.forget(group);
-      report.note = 'deleted the preview group';
+      report.note = `deleted ${wording.group}`;
       log.info(`${group}: deleted (codedeploy-gitops created it)`);
     } else {
       report.note = 'kept: codedeploy-gitops did not create this group';

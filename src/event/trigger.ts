@@ -1,7 +1,13 @@
 import { problem, UserError } from '../core/problems.js';
 
 /** What started the run, reduced to what the plan needs. Built from the runner's event, or from CLI flags. */
-export type Trigger = PushTrigger | DispatchTrigger | PullRequestTrigger;
+export type Trigger =
+  | PushTrigger
+  | DispatchTrigger
+  | PullRequestTrigger
+  | WorkflowRunTrigger
+  | ReleaseTrigger
+  | DeleteTrigger;
 
 export interface GitRef {
   type: 'branch' | 'tag';
@@ -16,7 +22,7 @@ export interface Repository {
 }
 
 interface TriggerBase {
-  /** The commit in the workspace: what gets archived. */
+  /** The commit in the workspace: what gets archived. Empty when the event names none (a deleted ref). */
   sha: string;
   repository: Repository;
 }
@@ -51,11 +57,81 @@ export interface PullRequestTrigger extends TriggerBase {
   fork: boolean;
 }
 
+/**
+ * Another workflow's run ended (`on: workflow_run`): deployed as a push of the branch it ran for
+ * (`head_branch`), at the commit it ran on (`head_sha`, the trigger's sha), when it was a push of this
+ * repository that succeeded. The job itself runs on the default branch.
+ */
+export interface WorkflowRunTrigger extends TriggerBase {
+  event: 'workflow_run';
+  /** requested, in_progress or completed. */
+  action: string;
+  /** The branch the finished run was for, as the event names it. */
+  ref: GitRef;
+  run: {
+    /** The workflow's name (`ci`). */
+    workflow: string;
+    /** The event that started that run: only `push` deploys. */
+    event: string;
+    /** success, failure, cancelled...; null until it completes. */
+    conclusion: string | null;
+  };
+  /** The run's head repository is another one (a fork's pull request), or unknown. */
+  fork: boolean;
+}
+
+/** The release actions that deploy the release's tag. */
+export const RELEASE_ACTIONS = ['published', 'released'] as const;
+
+/** A GitHub release (`on: release`): its tag, planned through the `tags:` entries. */
+export interface ReleaseTrigger extends TriggerBase {
+  event: 'release';
+  /** Any action GitHub sends; only RELEASE_ACTIONS deploy. */
+  action: string;
+  ref: GitRef;
+  prerelease: boolean;
+}
+
+/** A branch or tag was deleted (`on: delete`); the job runs on the default branch. */
+export interface DeleteTrigger extends TriggerBase {
+  event: 'delete';
+  /** The deleted ref. */
+  ref: GitRef;
+}
+
 export function isPullRequest(trigger: Trigger): trigger is PullRequestTrigger {
   return trigger.event === 'pull_request' || trigger.event === 'pull_request_target';
 }
 
-export const SUPPORTED_EVENTS = ['push', 'workflow_dispatch', 'pull_request', 'pull_request_target'] as const;
+/** A deleted branch or tag: a `delete` event, or a push that deleted the ref. */
+export function isDeletion(trigger: Trigger): trigger is DeleteTrigger | (PushTrigger & { deleted: true }) {
+  return trigger.event === 'delete' || (trigger.event === 'push' && trigger.deleted);
+}
+
+export const SUPPORTED_EVENTS = [
+  'push',
+  'workflow_dispatch',
+  'pull_request',
+  'pull_request_target',
+  'workflow_run',
+  'release',
+  'delete',
+] as const;
+
+/**
+ * The event a saved payload was sent for, guessed from its shape (a payload file does not say):
+ * pull_request_target looks like pull_request, and is only ever named.
+ */
+export function guessEventName(payload: unknown): string {
+  const has = (key: string) =>
+    typeof payload === 'object' && payload !== null && key in (payload as Record<string, unknown>);
+  if (has('pull_request')) return 'pull_request';
+  if (has('workflow_run')) return 'workflow_run';
+  if (has('release')) return 'release';
+  // `create` sends ref_type too, with master_branch.
+  if (has('ref_type')) return has('master_branch') ? 'create' : 'delete';
+  return has('inputs') ? 'workflow_dispatch' : 'push';
+}
 
 /** What the runner provides: GITHUB_EVENT_NAME, the JSON at GITHUB_EVENT_PATH, GITHUB_REF, GITHUB_SHA, GITHUB_REPOSITORY. */
 export interface RunnerEvent {
@@ -156,10 +232,51 @@ export function triggerFromEvent(input: RunnerEvent): Trigger {
         headRef: text('pull_request.head.ref'),
         headSha,
         baseRef: text('pull_request.base.ref'),
-        fork: typeof headRepo !== 'string' || headRepo.toLowerCase() !== baseRepo.toLowerCase(),
-        sha: input.sha ?? headSha,
+        fork: !sameRepository(headRepo, baseRepo),
+        // The merge commit a runner checks out; the head when GITHUB_SHA is not known (the CLI's '').
+        sha: input.sha || headSha,
         repository,
       };
+    }
+    case 'workflow_run': {
+      const headRepository = field('workflow_run.head_repository.full_name');
+      const conclusion = field('workflow_run.conclusion');
+      const workflow = field('workflow_run.name');
+      return {
+        event: 'workflow_run',
+        action: text('action'),
+        ref: { type: 'branch', name: text('workflow_run.head_branch') },
+        run: {
+          workflow: typeof workflow === 'string' ? workflow : '',
+          event: text('workflow_run.event'),
+          conclusion: typeof conclusion === 'string' ? conclusion : null,
+        },
+        fork: !sameRepository(headRepository, `${repository.owner}/${repository.name}`),
+        sha: text('workflow_run.head_sha'),
+        repository,
+      };
+    }
+    case 'release':
+      return {
+        event: 'release',
+        action: text('action'),
+        ref: { type: 'tag', name: text('release.tag_name') },
+        prerelease: field('release.prerelease') === true,
+        // The tag's commit, which the job checks out.
+        sha: input.sha ?? fail('GITHUB_SHA is not set', 'run the action from a GitHub workflow'),
+        repository,
+      };
+    case 'delete': {
+      const type = text('ref_type');
+      if (type !== 'branch' && type !== 'tag') {
+        return fail(
+          `the delete event's ref_type "${type}" is neither branch nor tag`,
+          'the event payload is incomplete; re-run the workflow',
+        );
+      }
+      const name = text('ref');
+      // The payload names the ref short (feature/x); GITHUB_SHA is the default branch's, not its.
+      return { event: 'delete', ref: parseRef(name) ?? { type, name }, sha: '', repository };
     }
     default:
       return fail(
@@ -167,6 +284,11 @@ export function triggerFromEvent(input: RunnerEvent): Trigger {
         `trigger the workflow with ${SUPPORTED_EVENTS.join(', ')}`,
       );
   }
+}
+
+/** Whether a payload's `owner/name` is this repository: GitHub compares them without case. */
+function sameRepository(fullName: unknown, ours: string): boolean {
+  return typeof fullName === 'string' && fullName.toLowerCase() === ours.toLowerCase();
 }
 
 function repositoryFrom(

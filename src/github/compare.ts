@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
-import type { CommitRelation, CompareCommits, ListChangedFiles } from '../deploy/ports.js';
-import { type GitHubApi, lazyOctokit } from './client.js';
+import type { BranchHead, CommitRelation, CompareCommits, ListChangedFiles } from '../deploy/ports.js';
+import { type GitHubApi, lazyOctokit, statusOf } from './client.js';
 
 /**
  * How commit `head` relates to `base` (GitHub's compare API): 'behind' means head is an ancestor of
@@ -58,5 +58,26 @@ export function changedFilesLister(api: GitHubApi, clock: Clock): ListChangedFil
     return files.flatMap((file) =>
       file.previous_filename ? [file.filename, file.previous_filename] : [file.filename],
     );
+  };
+}
+
+/**
+ * Where a branch's head is (GitHub's branches API, which knows branches only: a tag of the same name
+ * is never taken for it). Network errors, timeouts and 5xx answers are tried again.
+ */
+export function branchHeads(api: GitHubApi, clock: Clock): BranchHead {
+  const octokit = lazyOctokit(api, { clock });
+  return async (branch) => {
+    try {
+      const response = await (await octokit()).rest.repos.getBranch({
+        owner: api.owner,
+        repo: api.repo,
+        branch,
+      });
+      return response.data.commit.sha;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
   };
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '../core/log.js';
 import { errorMessage, warning } from '../core/problems.js';
 import type { RunResult } from '../deploy/ports.js';
-import type { PlannedDeployment } from '../plan/plan.js';
+import type { PlannedDeployment, TeardownCause } from '../plan/plan.js';
 import {
   deployedRef,
   deploymentRequest,
@@ -109,14 +109,14 @@ export function gitHubDeployments(options: {
       await setStatus(id, planned.environment, finishedStatus(report, planned, runUrl));
     },
 
-    /** A torn-down preview: every deployment of its environments goes inactive. */
-    async tornDown(result: RunResult): Promise<void> {
+    /** A torn-down preview or branch: every deployment of its environments goes inactive. */
+    async tornDown(result: RunResult, cause: TeardownCause): Promise<void> {
       for (const group of result.groups) {
         const listed = await call(`list the deployments of ${group.environment}`, (api) =>
           api.rest.repos.listDeployments({ owner, repo, environment: group.environment, per_page: 100 }),
         );
         for (const deployment of listed.data)
-          await setStatus(deployment.id, group.environment, teardownStatus(group, runUrl));
+          await setStatus(deployment.id, group.environment, teardownStatus(group, cause, runUrl));
       }
     },
   };

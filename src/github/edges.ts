@@ -1,7 +1,13 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
-import type { CompareCommits, FetchConfig, ListChangedFiles, RunReporter } from '../deploy/ports.js';
-import { changedFilesLister, commitComparer } from './compare.js';
+import type {
+  BranchHead,
+  CompareCommits,
+  FetchConfig,
+  ListChangedFiles,
+  RunReporter,
+} from '../deploy/ports.js';
+import { branchHeads, changedFilesLister, commitComparer } from './compare.js';
 import { configFetcher } from './config-fetch.js';
 import { createGitHubReporter } from './reporter.js';
 
@@ -22,8 +28,8 @@ export interface GitHubSettings {
 
 /**
  * The GitHub side of a run: the trusted config's reader, and, in a repository, the reporter, the
- * ordering guard's commit comparison and the push's changed files (the latter two only with a token;
- * without one the reporter says once that GitHub deployments and the comment are skipped).
+ * ordering guard's commit comparison, the branches and the push's changed files (the latter three only
+ * with a token; without one the reporter says once that GitHub deployments and the comment are skipped).
  */
 export function gitHubEdges(
   settings: GitHubSettings,
@@ -33,6 +39,7 @@ export function gitHubEdges(
   reporter?: RunReporter;
   compareCommits?: CompareCommits;
   changedFiles?: ListChangedFiles;
+  branchHead?: BranchHead;
 } {
   const fetchConfig = configFetcher(settings);
   if (!settings.repository) return { fetchConfig };
@@ -40,7 +47,11 @@ export function gitHubEdges(
   return {
     fetchConfig,
     ...(settings.token
-      ? { compareCommits: commitComparer(api), changedFiles: changedFilesLister(api, clock) }
+      ? {
+          compareCommits: commitComparer(api),
+          branchHead: branchHeads(api, clock),
+          changedFiles: changedFilesLister(api, clock),
+        }
       : {}),
     reporter: createGitHubReporter({
       ...api,

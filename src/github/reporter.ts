@@ -74,8 +74,9 @@ export function createGitHubReporter(options: GitHubReporterOptions): RunReporte
       if (plan.skipped || result.dryRun) return;
       const teardown = plan.action === 'teardown';
       const steps: Step[] = [];
-      if (options.enabled && teardown) {
-        steps.push({ feature: 'deployments', run: () => deployments.tornDown(result) });
+      if (options.enabled && plan.action === 'teardown') {
+        const { cause } = plan;
+        steps.push({ feature: 'deployments', run: () => deployments.tornDown(result, cause) });
       } else if (options.enabled) {
         for (const planned of plan.deployments) {
           // Nothing to correct at GitHub for a group that was never deployed and never announced.

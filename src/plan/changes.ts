@@ -1,8 +1,19 @@
 import ignore from 'ignore';
 import type { Config } from '../config/types.js';
+import type { PushTrigger, Trigger, WorkflowRunTrigger } from '../event/trigger.js';
 
 /** Which files a push changed, as far as they could be known. */
 export type ChangedFiles = { known: true; files: readonly string[] } | { known: false; why: string };
+
+/**
+ * The triggers an application's `paths` filter: a push of a branch that stays (and a finished CI run
+ * of one, which plans as that push). A tag names a commit, not a change; a manual run, a release and
+ * a pull request deploy what they map.
+ */
+export function filteredByPaths(trigger: Trigger): trigger is PushTrigger | WorkflowRunTrigger {
+  if (trigger.event === 'workflow_run') return true;
+  return trigger.event === 'push' && !trigger.deleted && trigger.ref.type === 'branch';
+}
 
 export type PathsVerdict = { deploy: true; note?: string } | { deploy: false; reason: string };
 

@@ -11,13 +11,18 @@ import {
 import type { Config, DeploymentSettings, MapEntry, Mapping } from '../config/types.js';
 import { formatLocation, type Problem, problem, UserError } from '../core/problems.js';
 import {
+  type DeleteTrigger,
   type GitRef,
+  isDeletion,
   isPullRequest,
   PULL_REQUEST_ACTIONS,
   type PullRequestTrigger,
+  type PushTrigger,
+  RELEASE_ACTIONS,
   type Trigger,
+  type WorkflowRunTrigger,
 } from '../event/trigger.js';
-import { type ChangedFiles, pathsVerdict } from './changes.js';
+import { type ChangedFiles, filteredByPaths, pathsVerdict } from './changes.js';
 
 /** One deployment group the run will deploy to (or tear down), with every setting resolved. */
 export interface PlannedDeployment extends DeploymentSettings {
@@ -39,24 +44,39 @@ export type SkipCode =
   | 'fork'
   | 'pr-action'
   | 'no-pull-requests'
+  | 'run-not-successful'
+  | 'run-not-push'
+  | 'not-on-branch'
+  | 'release-action'
+  | 'prerelease'
   /** A push that changed none of the application's `paths`. */
   | 'unchanged';
 
+/** What ended the environments a teardown removes. */
+export type TeardownCause = 'pull-request-closed' | 'branch-deleted';
+
+export type TeardownPlan = Extract<Plan, { action: 'teardown' }>;
+
+interface PlannedWork {
+  skipped: false;
+  strategy: DeploymentSettings['strategy'];
+  deployments: PlannedDeployment[];
+  /** Why these groups, for the log. */
+  matched: string;
+  /** The placeholder values of this trigger, for groups created from templates. */
+  placeholders: PlaceholderValues;
+}
+
 export type Plan =
   | { skipped: true; code: SkipCode; reason: string }
-  | {
-      skipped: false;
-      /** teardown: a closed pull request's preview groups. */
-      action: 'deploy' | 'teardown';
-      strategy: DeploymentSettings['strategy'];
-      deployments: PlannedDeployment[];
-      /** Why these groups, for the log. */
-      matched: string;
-      /** Only for teardown: delete groups this project created. */
-      deleteOnClose?: boolean;
-      /** The placeholder values of this trigger, for groups created from templates. */
-      placeholders: PlaceholderValues;
-    };
+  | (PlannedWork & { action: 'deploy' })
+  | (PlannedWork & {
+      /** The groups of a closed pull request's previews, or of a deleted branch. */
+      action: 'teardown';
+      cause: TeardownCause;
+      /** Delete the groups this project created (the ledger decides); otherwise only stop what runs there. */
+      deleteGroups: boolean;
+    });
 
 export interface PlanOptions {
   /** Explicit groups (workflow_dispatch input or --groups); they replace the mapping. */
@@ -76,16 +96,24 @@ export const OVERRIDE_MAPPING = 'deployment-groups input';
 export function planDeployments(config: Config, trigger: Trigger, options: PlanOptions = {}): Plan {
   if (options.groups && options.groups.length > 0) return overridePlan(config, trigger, options);
   if (isPullRequest(trigger)) return pullRequestPlan(config, trigger, options);
-  if (trigger.event === 'push' && !trigger.deleted && options.changed) {
+  if (isDeletion(trigger)) return deletionPlan(config, trigger, options);
+  if (trigger.event === 'workflow_run') {
+    const skipped = finishedRunSkip(trigger);
+    if (skipped) return skipped;
+  }
+  if (trigger.event === 'release' && !(RELEASE_ACTIONS as readonly string[]).includes(trigger.action)) {
+    return skip(
+      'release-action',
+      `release "${trigger.ref.name}" was "${trigger.action}", which does not deploy (${RELEASE_ACTIONS.join(' and ')} do)`,
+    );
+  }
+  if (filteredByPaths(trigger) && options.changed) {
     // The branch decides first: a push no mapping takes is a no-match, whatever it changed.
     const plan = planDeployments(config, trigger, { ...options, changed: undefined });
     if (plan.skipped) return plan;
     const verdict = pathsVerdict(config, options.changed);
     if (!verdict.deploy) return skip('unchanged', verdict.reason);
     return verdict.note ? { ...plan, matched: `${plan.matched}; ${verdict.note}` } : plan;
-  }
-  if (trigger.event === 'push' && trigger.deleted) {
-    return skip('ref-deleted', `the push deleted ${describeRef(trigger.ref)}: there is nothing to deploy`);
   }
   const entries = trigger.ref.type === 'branch' ? config.branches : config.tags;
   const entry = findEntry(entries, trigger.ref.name);
@@ -112,6 +140,12 @@ export function planDeployments(config: Config, trigger: Trigger, options: PlanO
       `${describeRef(trigger.ref)} matches "${entry.key}" (${where}), which is set to skip (~)`,
     );
   }
+  if (trigger.event === 'release' && trigger.prerelease && !entry.prereleases) {
+    return skip(
+      'prerelease',
+      `release "${trigger.ref.name}" is a pre-release, and "${entry.key}" (${where}) does not deploy pre-releases ("prereleases: true" would)`,
+    );
+  }
   return deployPlan(
     config,
     entry,
@@ -119,6 +153,88 @@ export function planDeployments(config: Config, trigger: Trigger, options: PlanO
     `${describeRef(trigger.ref)} matches "${entry.key}" (${where})`,
     options,
   );
+}
+
+/**
+ * A finished run deploys as a push of its branch only when it was a push of this repository and it
+ * succeeded: a pull request's run (a fork's above all) carries code no push brought in.
+ */
+function finishedRunSkip(trigger: WorkflowRunTrigger): Plan | undefined {
+  const { run } = trigger;
+  const label = `the ${run.workflow ? `"${run.workflow}" ` : ''}run of ${describeRef(trigger.ref)} at ${trigger.sha.slice(0, 7)}`;
+  if (trigger.action !== 'completed' || run.conclusion !== 'success') {
+    const state =
+      trigger.action === 'completed' ? `ended "${run.conclusion ?? 'unknown'}"` : `is "${trigger.action}"`;
+    return skip('run-not-successful', `${label} ${state}: only a run that succeeded deploys`);
+  }
+  if (trigger.fork) {
+    return skip('fork', `${label} came from another repository (a fork): its code is not deployed`);
+  }
+  if (run.event !== 'push') {
+    return skip(
+      'run-not-push',
+      `${label} was started by "${run.event}", not by a push: only a pushed branch deploys`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * A deleted branch whose entry says `deleteOnBranchDelete` tears down the groups that entry gives it;
+ * any other deleted ref deploys nothing.
+ */
+function deletionPlan(config: Config, trigger: DeleteTrigger | PushTrigger, options: PlanOptions): Plan {
+  const deleted =
+    trigger.event === 'push'
+      ? `the push deleted ${describeRef(trigger.ref)}`
+      : `${describeRef(trigger.ref)} was deleted`;
+  const entry = trigger.ref.type === 'branch' ? findEntry(config.branches, trigger.ref.name) : undefined;
+  if (entry?.kind !== 'deploy' || !entry.deleteOnBranchDelete) {
+    const why =
+      trigger.ref.type === 'tag'
+        ? 'tags are never torn down'
+        : !entry
+          ? 'no entry of "branches" matches it'
+          : entry.kind === 'skip'
+            ? `it matches "${entry.key}", which is set to skip (~)`
+            : `its entry "${entry.key}" (${formatLocation(entry.location)}) has no "deleteOnBranchDelete: true"`;
+    return skip('ref-deleted', `${deleted}: there is nothing to deploy, nor to tear down (${why})`);
+  }
+  const how = trigger.event === 'push' ? 'deleted by a push' : 'deleted';
+  const plan = deployPlan(
+    config,
+    entry,
+    values(trigger, entry.key),
+    `${describeRef(trigger.ref)} (${how}) matches "${entry.key}" (${formatLocation(entry.location)})`,
+    options,
+  );
+  refuseSharedTeardown(config, entry, plan);
+  return { ...plan, action: 'teardown', cause: 'branch-deleted', deleteGroups: true };
+}
+
+/**
+ * A group the deleted branch's entry names outright may be one another mapping deploys to, creates
+ * groups from or may be dispatched to: tearing it down would stop (and maybe delete) what is not the
+ * branch's. The groups its placeholders chose are guarded by refuseChosenNames already.
+ */
+function refuseSharedTeardown(
+  config: Config,
+  entry: Mapping,
+  plan: Extract<Plan, { action: 'deploy' }>,
+): void {
+  const named = namedByConfig(config, entry).groups;
+  const problems = plan.deployments.flatMap(({ deploymentGroup }) => {
+    const owner = named.find(({ name }) => name.toLowerCase() === deploymentGroup.toLowerCase());
+    if (!owner) return [];
+    return [
+      problem(
+        `${plan.matched}: tearing down deployment group "${deploymentGroup}" would stop what runs on a group that ${describeNaming(owner)}; refused, so that a branch's deletion tears down only what is its own`,
+        entry.location,
+        'give the entry groups of its own ("feature-{name}"), or remove deleteOnBranchDelete',
+      ),
+    ];
+  });
+  if (problems.length > 0) throw new UserError(problems);
 }
 
 /** An exact name beats every pattern; among patterns the first in file order wins. */
@@ -158,7 +274,7 @@ function pullRequestPlan(config: Config, trigger: PullRequestTrigger, options: P
   }
   const plan = deployPlan(config, pr, values(trigger), `${label} (${trigger.action})`, options);
   if (trigger.action !== 'closed') return plan;
-  return { ...plan, action: 'teardown', deleteOnClose: pr.deleteOnClose };
+  return { ...plan, action: 'teardown', cause: 'pull-request-closed', deleteGroups: pr.deleteOnClose };
 }
 
 function overridePlan(config: Config, trigger: Trigger, options: PlanOptions): Plan {
@@ -272,7 +388,7 @@ function deployPlan(
   placeholderValues: PlaceholderValues,
   matched: string,
   options: PlanOptions,
-): Extract<Plan, { skipped: false }> {
+): Extract<Plan, { action: 'deploy' }> {
   const deployments = mapping.groups.map((template) =>
     resolve(config, mapping, template, placeholderValues, mapping.key, options),
   );
@@ -473,7 +589,8 @@ function describeRef(ref: GitRef): string {
   return `${ref.type} "${ref.name}"`;
 }
 
-function skip(code: SkipCode, reason: string): Plan {
+/** A plan that deploys nothing, and why. */
+export function skip(code: SkipCode, reason: string): Plan {
   return { skipped: true, code, reason };
 }
 

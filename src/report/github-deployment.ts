@@ -2,7 +2,7 @@ import { formatDuration } from '../config/duration.js';
 import { totalInstances } from '../deploy/decisions.js';
 import type { GroupOutcome, GroupReport, RunResult } from '../deploy/results.js';
 import { isPullRequest, type Trigger } from '../event/trigger.js';
-import type { PlannedDeployment } from '../plan/plan.js';
+import type { PlannedDeployment, TeardownCause } from '../plan/plan.js';
 
 /** The GitHub deployment states this project sets (queued and pending are never used). */
 export type GitHubDeploymentState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
@@ -131,10 +131,12 @@ export function finishedStatus(
   };
 }
 
-export function teardownStatus(report: GroupReport, logUrl: string): StatusRequest {
+export function teardownStatus(report: GroupReport, cause: TeardownCause, logUrl: string): StatusRequest {
+  const what =
+    cause === 'branch-deleted' ? 'Branch deleted: torn down' : 'Pull request closed: preview torn down';
   return {
     state: 'inactive',
-    description: truncate(`Pull request closed: preview torn down${report.note ? ` (${report.note})` : ''}`),
+    description: truncate(`${what}${report.note ? ` (${report.note})` : ''}`),
     log_url: logUrl,
   };
 }

@@ -38,7 +38,13 @@ export function renderSummary(result: RunResult): string {
   const how = teardown
     ? ''
     : `; ${count} group${count === 1 ? '' : 's'}${count > 1 ? (plan.strategy === 'parallel' ? ' in parallel' : ' one after another') : ''}`;
-  lines.push(`**Plan:** ${teardown ? 'tear down the previews of ' : ''}${text(plan.matched)}${how}`, '');
+  const tearDown =
+    plan.action === 'teardown'
+      ? plan.cause === 'branch-deleted'
+        ? 'tear down: '
+        : 'tear down the previews of '
+      : '';
+  lines.push(`**Plan:** ${tearDown}${text(plan.matched)}${how}`, '');
   if (result.groups.length === 0) {
     lines.push(...planTable(plan.deployments));
     return end(lines);

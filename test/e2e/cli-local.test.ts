@@ -1,6 +1,6 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 
@@ -59,6 +59,31 @@ describe('codedeploy-gitops local', () => {
     expect(result.stdout.match(/branch "experimental\/y" matches "experimental\/\*\*"/g)).toHaveLength(1);
     expect(result.stdout).toContain('Nothing to deploy: branch "experimental/y" matches "experimental/**"');
     expect(result.stdout).toMatch(/^SKIPPED$/m);
+  });
+
+  it('rehearses a branch deletion from a saved event: the group the first rehearsal created is deleted', async () => {
+    const { dir, data } = await workspace(0);
+    const config = join(dir, '.github/codedeploy.yml');
+    const map = await readFile(config, 'utf8');
+    await writeFile(
+      config,
+      map.replace(
+        '    create: { from: staging }\n  "experimental',
+        '    create: { from: staging }\n    deleteOnBranchDelete: true\n  "experimental',
+      ),
+    );
+    const local = (...args: string[]) =>
+      cli(['local', '--data', data, '--instances', '1', ...args], { cwd: dir });
+    expect(local('--branch', 'feature/login').stdout).toMatch(/^ {2}feature-login: succeeded /m);
+    const event = resolve('examples/events/delete-feature-login.json');
+    const deleted = local('--event-file', event);
+    expect(deleted.code, deleted.stdout + deleted.stderr).toBe(0);
+    expect(deleted.stdout).toContain(
+      'Plan: tear down feature-login — branch "feature/login" (deleted) matches "feature/*"',
+    );
+    expect(deleted.stdout).toMatch(/^ {2}feature-login: torn-down \(deleted the branch's group\)$/m);
+    const again = local('--event-file', event);
+    expect(again.stdout).toMatch(/^ {2}feature-login: torn-down \(the group does not exist\)$/m);
   });
 
   it('takes the map by an absolute path inside the working folder', async () => {

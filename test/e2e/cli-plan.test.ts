@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ branches:
   'feature/*':
     deploymentGroup: feature-{name}
     create: { from: staging }
+    deleteOnBranchDelete: true
   'experimental/**': ~
 tags:
   'v*': production
@@ -162,6 +163,143 @@ describe('codedeploy-gitops plan', () => {
     );
   });
 
+  describe('--event-file: a saved event payload, planned as the action plans it', () => {
+    const planOf = (file: string, ...args: string[]) => {
+      const result = cli(['plan', '--config', config, '--event-file', file, '--json', ...args]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      return JSON.parse(result.stdout);
+    };
+    const groupsOf = (plan: { deployments: Array<{ deploymentGroup: string }> }) =>
+      plan.deployments.map((d) => d.deploymentGroup);
+
+    it.each([
+      ['push-develop.json', ['staging', 'test1', 'test2']],
+      ['workflow-run-develop.json', ['staging', 'test1', 'test2']],
+      ['release-v1.2.0.json', ['production']],
+    ])('examples/events/%s (its event guessed from its shape) deploys to %j', (file, groups) => {
+      const plan = planOf(`examples/events/${file}`);
+      expect(plan).toMatchObject({ skipped: false, reason: null, action: 'deploy' });
+      expect(groupsOf(plan)).toEqual(groups);
+    });
+
+    it('a deleted branch whose entry says deleteOnBranchDelete: a teardown, as JSON and as a table', () => {
+      const file = 'examples/events/delete-feature-login.json';
+      expect(planOf(file)).toMatchObject({
+        skipped: false,
+        action: 'teardown',
+        deployments: [{ deploymentGroup: 'feature-login', create: true }],
+      });
+      expect(cli(['plan', '--config', config, '--event-file', file]).stdout).toBe(
+        [
+          'tear down 1 deployment group: branch "feature/login" (deleted) matches "feature/*" (' +
+            `${config}:10:3)`,
+          '',
+          '  GROUP          ENVIRONMENT    ON DELETE',
+          '  feature-login  feature-login  stop its deployments, delete it if codedeploy-gitops created it',
+          '',
+        ].join('\n'),
+      );
+    });
+
+    it('the event named, the commit and the repository given: a pull_request_target is refused, {shortSha} filled', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'cdg-cli-'));
+      const pr = join(dir, 'pr.json');
+      await writeFile(
+        pr,
+        JSON.stringify({
+          action: 'opened',
+          number: 5,
+          pull_request: {
+            number: 5,
+            head: { ref: 'feature/x', sha: 'c'.repeat(40), repo: { full_name: 'acme/shop' } },
+            base: { ref: 'master', repo: { full_name: 'acme/shop' } },
+          },
+        }),
+      );
+      expect(groupsOf(planOf(pr, '--repo', 'acme/shop'))).toEqual(['pr-5']);
+      const target = cli([
+        'plan',
+        '--config',
+        config,
+        '--event-file',
+        pr,
+        '--event',
+        'pull_request_target',
+        '--repo',
+        'acme/shop',
+      ]);
+      expect(target.code).toBe(1);
+      expect(target.stderr).toContain(
+        "arrived through pull_request_target, which runs with this repository's secrets: refused",
+      );
+      const values = join(dir, 'values.yml');
+      await writeFile(
+        values,
+        "application: shop\nrevision: { bucket: acme-artifacts }\ntags:\n  'v*': release-{shortSha}\n",
+      );
+      const release = (...args: string[]) =>
+        cli([
+          'plan',
+          '--config',
+          values,
+          '--event-file',
+          'examples/events/release-v1.2.0.json',
+          '--json',
+          ...args,
+        ]);
+      expect(release().stderr).toContain('has no value for this event (pass --sha with the commit)');
+      expect(JSON.parse(release('--sha', 'abcdef0123').stdout).deployments[0].deploymentGroup).toBe(
+        'release-abcdef0',
+      );
+    });
+
+    it('a finished run that failed, or came from a fork, is a skip', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'cdg-cli-'));
+      const saved = JSON.parse(await readFile('examples/events/workflow-run-develop.json', 'utf8'));
+      const variant = async (name: string, run: Record<string, unknown>) => {
+        const file = join(dir, name);
+        await writeFile(file, JSON.stringify({ ...saved, workflow_run: { ...saved.workflow_run, ...run } }));
+        return planOf(file);
+      };
+      expect((await variant('failed.json', { conclusion: 'failure' })).reason).toContain('ended "failure"');
+      expect(
+        (await variant('fork.json', { event: 'pull_request', head_repository: { full_name: 'x/y' } })).reason,
+      ).toContain('came from another repository (a fork)');
+    });
+
+    it('a payload that is not an event is an error naming the file', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'cdg-cli-'));
+      const file = join(dir, 'create.json');
+      await writeFile(
+        file,
+        JSON.stringify({
+          ref: 'x',
+          ref_type: 'branch',
+          master_branch: 'main',
+          repository: { full_name: 'a/b' },
+        }),
+      );
+      const result = cli(['plan', '--config', config, '--event-file', file]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `${file}: the "create" event is not supported (trigger the workflow with push, workflow_dispatch, pull_request, pull_request_target, workflow_run, release, delete)\n`,
+      );
+    });
+  });
+
+  it('--ref quick forms of the other events: a successful push run, a published release, a deletion', () => {
+    const plan = (...args: string[]) =>
+      JSON.parse(cli(['plan', '--config', config, '--json', ...args]).stdout);
+    expect(plan('--event', 'workflow_run', '--ref', 'develop').deployments).toHaveLength(3);
+    expect(plan('--event', 'release', '--ref', 'v2.0.0').deployments[0].deploymentGroup).toBe('production');
+    expect(plan('--event', 'delete', '--ref', 'feature/x')).toMatchObject({
+      action: 'teardown',
+      deployments: [{ deploymentGroup: 'feature-x' }],
+    });
+    expect(plan('--event', 'delete', '--ref', 'refs/tags/v2.0.0')).toMatchObject({ skipped: true });
+  });
+
   it('a template needing the commit, the repository or the head branch says which flag gives it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cdg-cli-'));
     const file = join(dir, 'values.yml');
@@ -224,7 +362,22 @@ describe('codedeploy-gitops plan', () => {
   it.each([
     [['plan', '--config', 'x.yml'], '--event is required'],
     [['plan', '--event', 'push'], '--ref is required'],
-    [['plan', '--event', 'release', '--ref', 'x'], '--event must be one of'],
+    [['plan', '--event', 'schedule', '--ref', 'x'], '--event must be one of'],
+    [['plan', '--event', 'release', '--ref', 'refs/heads/x'], '--event release deploys a tag'],
+    [['plan', '--event', 'workflow_run', '--ref', 'refs/tags/v1'], '--ref names a branch'],
+    [
+      ['plan', '--event-file', 'examples/events/push-develop.json', '--ref', 'develop'],
+      '--ref goes with --ref',
+    ],
+    [['plan', '--event-file', 'examples/events/push-develop.json', '--fork'], '--fork goes with --ref'],
+    [
+      ['plan', '--event-file', 'examples/events/push-develop.json', '--event', 'schedule'],
+      '--event must be one of',
+    ],
+    [
+      ['plan', '--event-file', 'examples/events/push-develop.json', '--repo', 'x'],
+      '--repo "x" is not OWNER/NAME',
+    ],
     [['plan', '--event', 'pull_request', '--ref', 'x'], '--pr N'],
     [['plan', '--event', 'push', '--ref', 'x', '--pr', '3'], 'only apply to --event pull_request'],
     [['plan', '--event', 'push', '--ref', 'refs/pull/4/merge'], 'use it with --event pull_request'],
@@ -243,8 +396,11 @@ describe('codedeploy-gitops plan', () => {
   it('--help documents every command', () => {
     const result = cli(['--help']);
     expect(result.code).toBe(0);
+    expect(result.stdout).toContain('plan [--config CONFIG] [--event EVENT] --event-file FILE');
+    expect(result.stdout).toContain('plan [--config CONFIG] --event EVENT --ref REF');
+    expect(result.stdout).toContain('[--changed a.ts,b/c.ts]');
     expect(result.stdout).toContain(
-      'plan [--config FILE] --event push|workflow_dispatch|pull_request|pull_request_target --ref REF',
+      'EVENT: push, workflow_dispatch, pull_request, pull_request_target, workflow_run, release, delete',
     );
     for (const command of ['plan', 'validate', 'bundle', 'local', 'emulator']) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
@@ -319,7 +475,7 @@ describe('codedeploy-gitops plan, several applications', () => {
       'a',
     ]);
     expect(dispatch.code).toBe(2);
-    expect(dispatch.stderr).toContain('--changed only applies to --event push');
+    expect(dispatch.stderr).toContain('--changed only applies to a push of a branch (or a workflow_run)');
     const outside = plan('--changed', '../secrets.txt');
     expect(outside.code).toBe(2);
     expect(outside.stderr).toContain('--changed "../secrets.txt" is not a path inside the repository');

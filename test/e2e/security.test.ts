@@ -26,6 +26,8 @@ import {
 import { createdOn, expectSafeOutcome } from '../helpers/run-checks.js';
 import type { RunnerResult } from '../helpers/runner.js';
 import { findLeaks } from '../helpers/secrets.js';
+import { commitAll } from '../helpers/tree.js';
+import { finishedRunPayload } from '../helpers/triggers.js';
 
 /**
  * The threats of docs/security.md, each shown end to end: dist/index.js against moto S3, the
@@ -412,6 +414,174 @@ describe.concurrent('threats and their defences', () => {
     expect(
       allowed.annotations.filter((a) => a.message.includes('often hold secrets')).map((a) => a.message),
     ).toEqual([expect.stringMatching(/secrets: app\/\.env \(/)]);
+  });
+});
+
+/**
+ * The events whose job runs on another ref than the one they deploy or tear down: a finished CI run
+ * (workflow_run, the default branch's workflow), a release (its tag), a deletion (the default branch).
+ */
+describe.concurrent('workflow_run, release and delete: the default branch’s map, the guards, the right commit', () => {
+  const repository = { full_name: 'acme/shop', default_branch: DEFAULT_BRANCH };
+  const finishedRun = (branch: string, sha: string, run: Record<string, unknown> = {}) =>
+    finishedRunPayload(branch, sha, run, DEFAULT_BRANCH);
+  // The job of a workflow_run or a delete event runs on the default branch, at its head.
+  const MAIN_HEAD = 'a1b2'.repeat(10);
+
+  it('a finished CI run deploys its branch under the default branch’s map, from a checkout of the commit it checked only', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['production', 'feature-ci']);
+    const trusted = testConfig("  main: production\n  'ci-only/*': feature-{name}\n");
+    const tampered = testConfig("  main: production\n  'ci-only/*': production\n");
+    const config = trustedConfig(env, trusted);
+    const workspace = await env.workspace(tampered, {}, { [config]: materialized(env, tampered) });
+    const checkedOut = commitAll(workspace);
+    const finished = (sha: string) => {
+      github.branches.set('ci-only/ci', sha);
+      return trustedEvent(env, workspace, config, {
+        eventName: 'workflow_run',
+        payload: finishedRun('ci-only/ci', sha),
+        sha: MAIN_HEAD,
+      });
+    };
+    // The workspace of a workflow_run job is the default branch unless the workflow checks out head_sha.
+    const elsewhere = await finished('e5f6'.repeat(10));
+    await expectRefused(
+      env,
+      elsewhere,
+      ['production', 'feature-ci'],
+      `workflow_run: the finished run checked commit e5f6e5f of branch "ci-only/ci", but the workspace holds ${checkedOut.slice(0, 7)}; refused`,
+    );
+    expect(elsewhere.annotations.find((a) => a.level === 'error')?.message).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, shown as written
+      'actions/checkout with "ref: ${{ github.event.workflow_run.head_sha }}"',
+    );
+    expect(gitHubDeploymentsOf(env)).toEqual([]);
+    const deployed = await finished(checkedOut);
+    await expectSafeOutcome(env, deployed, { created: { 'feature-ci': 1, production: 0 }, exit: 'ok' });
+    expect(deployed.stdout).toContain('from the default branch "main"');
+    expect(gitHubDeploymentsOf(env).map((d) => [d.environment, d.ref])).toEqual([['feature-ci', checkedOut]]);
+  });
+
+  it('a CI run named after a branch it is not on (a tag’s run, a fork’s pull request) deploys nothing', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['production']);
+    const config = trustedConfig(env, testConfig("  main: production\n  'release/*': production\n"));
+    const workspace = await env.workspace(testConfig(''));
+    const tagged = commitAll(workspace);
+    const finished = (payload: unknown) =>
+      trustedEvent(env, workspace, config, { eventName: 'workflow_run', payload, sha: MAIN_HEAD });
+    // A tag called "main" on any commit: its CI run names "main" as its branch.
+    github.branches.set(DEFAULT_BRANCH, MAIN_HEAD);
+    github.comparisons.set(`${tagged}...${MAIN_HEAD}`, 'diverged');
+    const tag = await finished(finishedRun(DEFAULT_BRANCH, tagged));
+    await expectSafeOutcome(env, tag, { created: { production: 0 }, exit: 'ok', status: 'skipped' });
+    expect(tag.outputs['skip-reason']).toContain(
+      `commit ${tagged.slice(0, 7)} of the finished run is not in the history of branch "main" (GitHub compare says diverged)`,
+    );
+    const gone = await finished(finishedRun('release/9', tagged));
+    expect(gone.outputs['skip-reason']).toContain(
+      'names branch "release/9", which this repository does not have',
+    );
+    const fork = await finished(
+      finishedRun(DEFAULT_BRANCH, tagged, {
+        event: 'pull_request',
+        head_repository: { full_name: 'mallory/shop' },
+      }),
+    );
+    expect(fork.outputs['skip-reason']).toContain('came from another repository (a fork)');
+    expect(createdOn(env, 'production')).toEqual([]);
+    expect(await objectsIn(env)).toEqual([]);
+  });
+
+  it('a release deploys its tag under the default branch’s map; a pre-release only where the map says so', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['production', 'canary']);
+    const tags = (v: string) =>
+      `tags:\n  'v*-rc.*': { deploymentGroup: canary, prereleases: true }\n  'v*': ${v}\n`;
+    const config = trustedConfig(env, testConfig('  main: production\n').concat(tags('production')));
+    const tampered = testConfig('  main: production\n').concat(tags('canary'));
+    const workspace = await env.workspace(tampered, {}, { [config]: materialized(env, tampered) });
+    const release = (tag: string, prerelease: boolean) =>
+      trustedEvent(env, workspace, config, {
+        eventName: 'release',
+        payload: { action: 'published', release: { tag_name: tag, prerelease }, repository },
+      });
+    const published = await release('v1.2.0', false);
+    await expectSafeOutcome(env, published, { created: { production: 1, canary: 0 }, exit: 'ok' });
+    expect(published.stdout).toContain('a release run of tag "v1.2.0" checks out what its workflow says');
+    const beta = await release('v1.3.0-beta.1', true);
+    expect(beta.outputs['skip-reason']).toContain('is a pre-release, and "v*"');
+    const candidate = await release('v1.3.0-rc.1', true);
+    await expectSafeOutcome(env, candidate, { created: { canary: 1 }, exit: 'ok' });
+    expect(createdOn(env, 'production')).toHaveLength(1);
+  });
+
+  it('a deleted branch tears down the groups this project created for it, never a group another mapping names', async (context) => {
+    const env = await setup(context);
+    await env.createGroups(['production', 'review-tpl', 'review-hand']);
+    const config = trustedConfig(
+      env,
+      testConfig(
+        [
+          '  main: production',
+          "  'review/*': { deploymentGroup: 'review-{name}', create: { from: review-tpl }, deleteOnBranchDelete: true }",
+          "  '*': { deploymentGroup: '{branch}', create: { from: review-tpl }, deleteOnBranchDelete: true }",
+          '',
+        ].join('\n'),
+      ),
+    );
+    const workspace = await env.workspace(testConfig(''));
+    const run = (eventName: string, payload: unknown) =>
+      trustedEvent(env, workspace, config, { eventName, payload, sha: MAIN_HEAD });
+    const deleted = (branch: string) => run('delete', { ref: branch, ref_type: 'branch', repository });
+    const deletes = (group: string) =>
+      env.codedeploy.calls({ operation: 'DeleteDeploymentGroup', deploymentGroupName: group });
+
+    expect((await run('push', pushTo('review/a'))).code).toBe(0);
+    const teardown = await deleted('review/a');
+    expect(teardown.code, teardown.stdout).toBe(0);
+    expect(teardown.outputs).toMatchObject({ status: 'succeeded', 'deployment-groups': 'review-a' });
+    expect(deletes('review-a')).toHaveLength(1);
+    expect(teardown.summary).toContain(
+      '**Plan:** tear down: branch "review/a" (deleted) matches "review/\\*"',
+    );
+    const review = gitHubDeploymentsOf(env).filter((d) => d.environment === 'review-a');
+    expect(review.map((d) => d.statuses.at(-1))).toEqual([
+      expect.objectContaining({
+        state: 'inactive',
+        description: "Branch deleted: torn down (deleted the branch's group)",
+      }),
+    ]);
+
+    // A push that deletes the branch does the same.
+    expect((await run('push', pushTo('review/c'))).code).toBe(0);
+    const pushed = await run('push', {
+      ...pushTo('review/c'),
+      deleted: true,
+      before: SHA,
+      after: '0'.repeat(40),
+    });
+    expect(pushed.code, pushed.stdout).toBe(0);
+    expect(deletes('review-c')).toHaveLength(1);
+
+    // A group of that name made by hand is kept; one another mapping names is not even stopped.
+    const kept = await deleted('review/hand');
+    expect(kept.code, kept.stdout).toBe(0);
+    expect(kept.summary).toContain('kept: codedeploy-gitops did not create this group');
+    const refused = await deleted('production');
+    expect(refused.code).toBe(1);
+    expect(refused.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringContaining('makes deployment group "production", which "main" (.github/'),
+      }),
+    );
+    expect(deletes('review-hand')).toEqual([]);
+    expect(deletes('production')).toEqual([]);
+    expect(env.codedeploy.calls({ deploymentGroupName: 'production' }).map((c) => c.operation)).not.toContain(
+      'StopDeployment',
+    );
   });
 });
 

@@ -48,6 +48,8 @@ export class FakeGitHub {
   readonly changes = new Map<string, Array<string | { filename: string; previous_filename: string }>>();
   /** Full shas of the repository's commits: the commits API resolves an abbreviation to one of them. */
   readonly commits: string[] = [];
+  /** The repository's branches: name → the commit its head is at (the branches API knows no tags). */
+  readonly branches = new Map<string, string>();
   /** The account the token is (GraphQL's viewer), which writes the comments the action posts. */
   identity = TOKEN_IDENTITY;
   /** When set, every request answers with this status (simulates an outage or a bad token). */
@@ -93,6 +95,7 @@ export class FakeGitHub {
     this.comments.length = 0;
     this.commits.length = 0;
     this.changes.clear();
+    this.branches.clear();
     this.identity = TOKEN_IDENTITY;
     this.failWith = undefined;
     this.failWhen = undefined;
@@ -158,6 +161,16 @@ export class FakeGitHub {
           return found.length === 1
             ? send(200, { sha: found[0] })
             : send(found.length === 0 ? 404 : 422, { message: 'No commit found for SHA' });
+        },
+      ],
+      [
+        /^GET \/repos\/[^/]+\/[^/]+\/branches\/(.+)$/,
+        (match) => {
+          const name = decodeURIComponent(match[1]!);
+          const sha = this.branches.get(name);
+          return sha
+            ? send(200, { name, commit: { sha }, protected: false })
+            : send(404, { message: 'Branch not found' });
         },
       ],
       [

@@ -118,6 +118,8 @@ export function memoryEdges(config: string | Record<string, string>) {
     ledger: new MemoryLedger(),
     reporter: new RecordingReporter(),
     cancel: new AbortController(),
+    /** The workspace's git HEAD; undefined: not a git checkout. */
+    workspace: { head: 'a'.repeat(40) as string | undefined },
     connected: 0,
     closed: 0,
   };
@@ -128,6 +130,8 @@ export function memoryEdges(config: string | Record<string, string>) {
     cancel: parts.cancel.signal,
     fetchConfig: async ({ path }) => (typeof config === 'string' ? config : servedConfig(config, path)),
     revisionSource: parts.source,
+    workspaceCommit: async () =>
+      parts.workspace.head ?? Promise.reject(new Error('fatal: not a git repository')),
     reporter: parts.reporter,
     connectAws: async () => {
       parts.connected += 1;

@@ -9,7 +9,7 @@ import type {
 import type { Trigger } from '../../src/event/trigger.js';
 import { planDeployments } from '../../src/plan/plan.js';
 import { deploymentUrl } from '../../src/report/links.js';
-import { pullRequest, push } from './triggers.js';
+import { deleted, pullRequest, push } from './triggers.js';
 
 /** RunResult fixtures built by hand (real config and plan, invented CodeDeploy outcomes). */
 
@@ -33,6 +33,10 @@ branches:
     deploymentGroups: [canary, production]
     strategy: sequential
   'experimental/**': ~
+  'feature/*':
+    deploymentGroup: feature-{name}
+    create: { from: staging }
+    deleteOnBranchDelete: true
 pullRequests:
   deploymentGroup: pr-{pr}
   create: { from: staging }
@@ -258,6 +262,18 @@ export function previewTornDown(): RunResult {
       outcome: 'torn-down',
       failures: [],
       note: 'deleted the preview group',
+    },
+  ]);
+}
+
+export function branchTornDown(): RunResult {
+  return result(deleted('feature/login'), 'succeeded', [
+    {
+      group: 'feature-login',
+      environment: 'feature-login',
+      outcome: 'torn-down',
+      failures: [],
+      note: "deleted the branch's group",
     },
   ]);
 }

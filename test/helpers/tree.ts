@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -36,4 +37,18 @@ export async function waitForFile(path: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`${path} never appeared`);
+}
+
+/** Makes `dir` a git checkout of one commit holding all its files; returns that commit's sha. */
+export function commitAll(dir: string): string {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    }).trim();
+  git('init', '--quiet');
+  git('add', '--all');
+  git('-c', 'commit.gpgsign=false', 'commit', '--quiet', '--message', 'the workspace');
+  return git('rev-parse', 'HEAD');
 }

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/core/clock.js';
 import { MemoryLogger } from '../../src/core/log.js';
-import { COMPARE_FILES_LIMIT, changedFilesLister, commitComparer } from '../../src/github/compare.js';
+import {
+  branchHeads,
+  COMPARE_FILES_LIMIT,
+  changedFilesLister,
+  commitComparer,
+} from '../../src/github/compare.js';
+import { steppingClock } from '../helpers/clock.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 
 const github = new FakeGitHub();
@@ -79,5 +85,32 @@ describe('changedFilesLister', () => {
     expect(sleeps).toEqual([1_000, 3_000]);
     github.failWhen = () => 404;
     await expect(lister()(before, after)).rejects.toThrow();
+  });
+});
+
+describe('branchHeads', () => {
+  const api = () => ({ token: 'ghs_test', apiUrl, owner: 'acme', repo: 'shop', log: new MemoryLogger() });
+
+  it('answers where a branch is, a slash in its name included, and nothing for a name that is no branch', async () => {
+    github.reset();
+    github.branches.set('feature/login', 'c'.repeat(40));
+    const head = branchHeads(api(), steppingClock());
+    expect(await head('feature/login')).toBe('c'.repeat(40));
+    expect(await head('v1.2.0')).toBeUndefined();
+    expect(github.calls()).toEqual([
+      'GET /repos/acme/shop/branches/feature/login',
+      'GET /repos/acme/shop/branches/v1.2.0',
+    ]);
+  });
+
+  it('tries an outage again, and fails when it lasts', async () => {
+    github.reset();
+    github.branches.set('main', 'd'.repeat(40));
+    let failures = 1;
+    github.failWhen = () => (failures-- > 0 ? 502 : undefined);
+    expect(await branchHeads(api(), steppingClock())('main')).toBe('d'.repeat(40));
+    github.failWhen = () => 502;
+    await expect(branchHeads(api(), steppingClock())('main')).rejects.toThrow();
+    expect(github.calls()).toHaveLength(2 + 3);
   });
 });

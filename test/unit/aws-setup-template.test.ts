@@ -41,6 +41,7 @@ describe('examples/aws-setup.cfn.yml', () => {
       DeployToNonProductionGrouptest1: 'AWS::IAM::ManagedPolicy',
       DeployToNonProductionGrouptest2: 'AWS::IAM::ManagedPolicy',
       DeployToNonProductionGroupfeature: 'AWS::IAM::ManagedPolicy',
+      TearDownBranchGroupfeature: 'AWS::IAM::ManagedPolicy',
       DeployToPreviewGrouppr: 'AWS::IAM::ManagedPolicy',
     });
   });
@@ -143,7 +144,12 @@ describe('examples/aws-setup.cfn.yml', () => {
     ['the default groups', {}],
     [
       'groups given as parameters',
-      { ProductionGroups: 'prod-eu,prod-us', NonProductionGroups: 'qa,dev-*', PreviewGroups: 'preview-?' },
+      {
+        ProductionGroups: 'prod-eu,prod-us',
+        NonProductionGroups: 'qa,dev-*',
+        BranchTeardownGroups: 'dev-*',
+        PreviewGroups: 'preview-?',
+      },
     ],
   ])('with %s, each role deploys to its own groups and no other', (_, overrides: Record<string, string>) => {
     const parameters = parameterValues(template, {
@@ -169,7 +175,7 @@ describe('examples/aws-setup.cfn.yml', () => {
       const own = classes[role as keyof typeof classes];
       const granted = statementsOf(role, parameters);
       const deploying = granted.filter((s) => s.actions.some((action) => DEPLOYING.includes(action)));
-      expect(deploying.flatMap((s) => s.resources).sort()).toEqual(own.map(arn).sort());
+      expect([...new Set(deploying.flatMap((s) => s.resources))].sort()).toEqual(own.map(arn).sort());
       // Wildcards included: no other class's group is reachable.
       const others = Object.entries(classes).flatMap(([other, groups]) => (other === role ? [] : groups));
       for (const statement of deploying)
@@ -190,6 +196,7 @@ describe('examples/aws-setup.cfn.yml', () => {
             'codedeploy:ContinueDeployment',
             'codedeploy:CreateDeployment',
             'codedeploy:CreateDeploymentGroup',
+            'codedeploy:DeleteDeploymentGroup',
             'codedeploy:StopDeployment',
           ],
           PreviewDeployRole: [
@@ -210,7 +217,37 @@ describe('examples/aws-setup.cfn.yml', () => {
     });
   });
 
-  it('only roles that create groups may pass the service role, and only to CodeDeploy; only previews delete records', () => {
+  it.each([
+    ['the default groups', {}, ['feature-*']],
+    [
+      'groups given as parameters',
+      { NonProductionGroups: 'qa,review-*', BranchTeardownGroups: 'review-*' },
+      ['review-*'],
+    ],
+  ])(
+    'with %s, the non-production role deletes only the groups of deleted branches',
+    (_, overrides, deletable) => {
+      const parameters = parameterValues(template, {
+        GitHubRepository: 'acme/shop',
+        ApplicationName: 'shop',
+        ...overrides,
+      });
+      const deleting = statementsOf('NonProductionDeployRole', parameters).filter((s) =>
+        s.actions.includes('codedeploy:DeleteDeploymentGroup'),
+      );
+      expect(deleting.flatMap((s) => s.actions)).toEqual(['codedeploy:DeleteDeploymentGroup']);
+      expect(deleting.flatMap((s) => s.resources)).toEqual(
+        deletable.map((group) => `arn:aws:codedeploy:eu-west-1:123456789012:deploymentgroup:shop/${group}`),
+      );
+      for (const group of ['staging', 'test1', 'qa', 'production'])
+        for (const resource of deleting.flatMap((s) => s.resources))
+          expect(
+            iamMatches(resource, `arn:aws:codedeploy:eu-west-1:123456789012:deploymentgroup:shop/${group}`),
+          ).toBe(false);
+    },
+  );
+
+  it('only roles that create groups may pass the service role, and only to CodeDeploy; only the roles that delete groups delete records', () => {
     const parameters = parameterValues(template, { GitHubRepository: 'acme/shop', ApplicationName: 'shop' });
     const passing = (role: string) =>
       statementsOf(role, parameters).filter((s) => s.actions.includes('iam:PassRole'));
@@ -231,6 +268,7 @@ describe('examples/aws-setup.cfn.yml', () => {
         .map((s) => [role, s.resources]),
     );
     expect(deleting).toEqual([
+      ['NonProductionDeployRole', ['arn:aws:s3:::revisions/shop/.codedeploy-gitops/groups/*']],
       ['PreviewDeployRole', ['arn:aws:s3:::revisions/shop/.codedeploy-gitops/groups/*']],
     ]);
     const everything = Object.keys(ROLES).flatMap((role) => statementsOf(role, parameters));

@@ -13,6 +13,7 @@ import {
   succeedsAfter,
 } from '../helpers/fake-codedeploy.js';
 import { flowOptions, memoryEdges } from '../helpers/memory-edges.js';
+import { finishedRunPayload } from '../helpers/triggers.js';
 
 // The whole flow (runDeployment) on in-memory edges and a stepping clock: every case runs in
 // milliseconds, however long the deployments it follows take in CodeDeploy's time.
@@ -31,7 +32,9 @@ branches:
   failer: { deploymentGroup: staging, onActiveDeployment: fail }
   quick: { deploymentGroup: staging, wait: 1m }
   single: staging
-  "feature/*": { deploymentGroup: "feature-{name}", create: { from: staging } }
+  "feature/*": { deploymentGroup: "feature-{name}", create: { from: staging }, deleteOnBranchDelete: true }
+tags:
+  "v*": staging
 pullRequests:
   deploymentGroup: pr-{pr}
   create: { from: staging }
@@ -76,6 +79,29 @@ function closedPullRequest(number: number): RunnerEvent {
       repository: { full_name: 'acme/shop', default_branch: 'master' },
     },
     payloadFile: 'event.json',
+  };
+}
+
+const repository = { full_name: 'acme/shop', default_branch: 'master' };
+
+/** The run of "ci" for a push of `branch` has completed, with `extra` over its fields. */
+function finishedRun(branch: string, extra: Record<string, unknown> = {}): RunnerEvent {
+  return {
+    eventName: 'workflow_run',
+    payload: finishedRunPayload(branch, SHA, extra),
+    payloadFile: 'event.json',
+    // The job runs on the default branch.
+    sha: OTHER_SHA,
+    ref: 'refs/heads/master',
+  };
+}
+
+function deletion(branch: string): RunnerEvent {
+  return {
+    eventName: 'delete',
+    payload: { ref: branch, ref_type: 'branch', repository },
+    payloadFile: 'event.json',
+    sha: OTHER_SHA,
   };
 }
 
@@ -362,6 +388,213 @@ describe('the deployment flow on in-memory edges', () => {
       expect(result.groups[0]!.note).toBe('kept: codedeploy-gitops did not create this group');
       expect(codedeploy.deleted).toEqual([]);
     });
+  });
+
+  describe('the map of a workflow_run, a release or a deletion comes from the default branch', () => {
+    it.each([
+      ['a finished run of the default branch itself', finishedRun('master')],
+      [
+        'a release',
+        {
+          ...pushOf('x'),
+          eventName: 'release',
+          sha: SHA,
+          payload: { action: 'published', release: { tag_name: 'v1.0.0' }, repository },
+        },
+      ],
+      ['a deleted branch', deletion('feature/x')],
+    ])('%s', async (_, event) => {
+      const { edges, log } = world();
+      const asked: string[] = [];
+      edges.fetchConfig = async (request) => {
+        asked.push(`${request.path}@${request.branch}`);
+        return CONFIG;
+      };
+      await runDeployment(options(event, { dryRun: true }), edges);
+      expect(asked).toEqual(['.github/codedeploy.yml@master']);
+      expect(log.text()).toContain("only the default branch's own copy is trusted");
+    });
+  });
+
+  describe('a finished run (workflow_run)', () => {
+    /** GitHub knows the branches `heads` names, at those commits. */
+    function confirmed(heads: Record<string, string> = { develop: SHA }) {
+      const memory = world();
+      memory.edges.branchHead = async (branch) => heads[branch];
+      return memory;
+    }
+
+    it('deploys the commit the run checked, from the workspace that holds it, as a push of its branch', async () => {
+      const { edges, codedeploy, commits, reporter } = confirmed();
+      const result = await runOne(options(finishedRun('develop')), edges);
+      expect(result.status).toBe('succeeded');
+      expect(result.groups.map((g) => g.group)).toEqual(['staging', 'test1']);
+      expect(codedeploy.created()).toHaveLength(2);
+      expect(commits.records.get(SHA)?.ref).toBe('refs/heads/develop');
+      expect(reporter.told.map((t) => t.phase)).toEqual(['started', 'finished']);
+    });
+
+    it.each([
+      [
+        'holds another commit (the default branch, checked out by default)',
+        'b'.repeat(40),
+        'the workspace holds bbbbbbb',
+      ],
+      [
+        'is not a git checkout',
+        undefined,
+        "the workspace's commit cannot be read (fatal: not a git repository)",
+      ],
+    ])('is refused when the workspace %s: nothing uploaded, created or announced', async (_, head, why) => {
+      const { edges, codedeploy, store, reporter, workspace } = confirmed();
+      workspace.head = head;
+      const run = runDeployment(options(finishedRun('develop')), edges);
+      await expect(run).rejects.toThrow(
+        `/nowhere: workflow_run: the finished run checked commit aaaaaaa of branch "develop", but ${why}; refused`,
+      );
+      await expect(run).rejects.toThrow(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, shown as written
+        'actions/checkout with "ref: ${{ github.event.workflow_run.head_sha }}"',
+      );
+      expect(store.objects.size).toBe(0);
+      expect(codedeploy.calls).toEqual([]);
+      expect(reporter.told).toEqual([]);
+    });
+
+    it('a dry run plans without looking at the workspace', async () => {
+      const { edges, workspace } = confirmed();
+      workspace.head = undefined;
+      const result = await runOne(options(finishedRun('develop'), { dryRun: true }), edges);
+      expect(result.status).toBe('planned');
+    });
+
+    it('deploys the run’s commit when the branch has moved on since, and says so', async () => {
+      const { edges, log } = confirmed({ develop: OTHER_SHA });
+      const asked: string[] = [];
+      edges.compareCommits = async (base, head) => {
+        asked.push(`${base}...${head}`);
+        return 'ahead';
+      };
+      const result = await runOne(options(finishedRun('develop')), edges);
+      expect(result.status).toBe('succeeded');
+      expect(asked).toEqual([`${SHA}...${OTHER_SHA}`]);
+      expect(log.text()).toContain(
+        'branch "develop" has moved on to bbbbbbb since the run; deploying aaaaaaa',
+      );
+    });
+
+    it.each([
+      ['no branch of that name (a tag’s run)', {}, undefined, 'which this repository does not have'],
+      [
+        'a branch whose history lacks the commit',
+        { develop: OTHER_SHA },
+        'diverged',
+        'is not in the history of branch "develop" (GitHub compare says diverged)',
+      ],
+      ['a branch that was reset behind it', { develop: OTHER_SHA }, 'behind', 'GitHub compare says behind'],
+    ] as const)(
+      'skips a run named after %s: nothing is read from AWS',
+      async (_, heads, relation, reason) => {
+        const { edges, codedeploy, source } = confirmed(heads);
+        if (relation) edges.compareCommits = async () => relation;
+        const result = await runOne(options(finishedRun('develop')), edges);
+        expect(result.status).toBe('skipped');
+        expect(result.plan).toMatchObject({ skipped: true, code: 'not-on-branch' });
+        expect(result.plan.skipped && result.plan.reason).toContain(reason);
+        expect(codedeploy.calls).toEqual([]);
+        expect(source.prepared).toEqual([]);
+      },
+    );
+
+    it('is refused when GitHub cannot confirm the branch', async () => {
+      const { edges, codedeploy } = world();
+      edges.branchHead = async () => {
+        throw new Error('HTTP 502');
+      };
+      await expect(runDeployment(options(finishedRun('develop')), edges)).rejects.toThrow(
+        'workflow_run: cannot confirm that commit aaaaaaa is on branch "develop" (GitHub\'s branches API: HTTP 502); refused',
+      );
+      const moved = confirmed({ develop: OTHER_SHA });
+      moved.edges.compareCommits = async () => {
+        throw new Error('timeout');
+      };
+      await expect(runDeployment(options(finishedRun('develop')), moved.edges)).rejects.toThrow(
+        'GitHub cannot compare it with the branch',
+      );
+      expect([...codedeploy.calls, ...moved.codedeploy.calls]).toEqual([]);
+    });
+
+    it('without GitHub, takes the event at its word and warns', async () => {
+      const { edges, log } = world();
+      const result = await runOne(options(finishedRun('develop')), edges);
+      expect(result.status).toBe('succeeded');
+      expect(log.lines.filter((line) => line.level === 'warn').map((line) => line.text)).toContainEqual(
+        expect.stringContaining(
+          'nothing confirms that commit aaaaaaa is on branch "develop" rather than a tag',
+        ),
+      );
+    });
+
+    it('a run that failed is skipped before GitHub or the workspace is asked', async () => {
+      const { edges, workspace } = world();
+      edges.branchHead = async () => {
+        throw new Error('not asked');
+      };
+      workspace.head = undefined;
+      const result = await runOne(options(finishedRun('develop', { conclusion: 'failure' })), edges);
+      expect(result.plan).toMatchObject({ skipped: true, code: 'run-not-successful' });
+    });
+  });
+
+  describe('teardown of a deleted branch (deleteOnBranchDelete)', () => {
+    it('stops what runs there, deletes the group this project created, and says why', async () => {
+      const { edges, codedeploy, ledger, source, log, reporter } = world();
+      codedeploy.addGroup('feature-x', { deploymentGroupId: 'id-feature-x' });
+      await ledger.recordCreated('feature-x', 'id-feature-x');
+      const running = codedeploy.addDeployment('feature-x', runsForever);
+      const result = await runOne(options(deletion('feature/x')), edges);
+      expect(result.groups[0]).toMatchObject({ outcome: 'torn-down', note: "deleted the branch's group" });
+      expect(codedeploy.statusOf(running)).toBe('Stopped');
+      expect(codedeploy.deleted).toEqual(['feature-x']);
+      expect(ledger.created.has('feature-x')).toBe(false);
+      expect(source.prepared).toEqual([]);
+      expect(log.text()).toContain(`feature-x: stopping ${running} (the branch was deleted)`);
+      expect(log.text()).not.toContain('pull request');
+      expect(reporter.told.map((t) => t.phase)).toEqual(['started', 'finished']);
+    });
+
+    it('keeps a group of the same name that this project did not create', async () => {
+      const { edges, codedeploy } = world();
+      codedeploy.addGroup('feature-y', { deploymentGroupId: 'made-by-hand' });
+      const result = await runOne(options(deletion('feature/y')), edges);
+      expect(result.groups[0]!.note).toBe('kept: codedeploy-gitops did not create this group');
+      expect(codedeploy.deleted).toEqual([]);
+    });
+
+    it('a push that deleted the branch tears it down the same way', async () => {
+      const { edges, codedeploy, ledger } = world();
+      codedeploy.addGroup('feature-z', { deploymentGroupId: 'id-feature-z' });
+      await ledger.recordCreated('feature-z', 'id-feature-z');
+      const event = pushOf('feature/z');
+      event.payload = { ...(event.payload as object), deleted: true, before: SHA };
+      const result = await runOne(options(event), edges);
+      expect(result.plan).toMatchObject({ action: 'teardown', cause: 'branch-deleted' });
+      expect(codedeploy.deleted).toEqual(['feature-z']);
+    });
+  });
+
+  it('a published release deploys its tag’s groups, from the workspace', async () => {
+    const { edges, codedeploy, commits } = world();
+    const event: RunnerEvent = {
+      eventName: 'release',
+      payload: { action: 'published', release: { tag_name: 'v1.0.0', prerelease: false }, repository },
+      payloadFile: 'event.json',
+      sha: SHA,
+    };
+    const result = await runOne(options(event), edges);
+    expect(result.groups.map((g) => [g.group, g.outcome])).toEqual([['staging', 'succeeded']]);
+    expect(codedeploy.created()).toHaveLength(1);
+    expect(commits.records.get(SHA)?.ref).toBe('refs/tags/v1.0.0');
   });
 
   it('creates a missing group from its template, records it in the ledger, then deploys', async () => {

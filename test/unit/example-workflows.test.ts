@@ -5,7 +5,8 @@ import { parse } from 'yaml';
 import { parseConfigOrThrow } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { planDeployments } from '../../src/plan/plan.js';
-import { dispatch, pullRequest, push } from '../helpers/triggers.js';
+import { iamMatches, loadTemplate, parameterValues } from '../helpers/cfn.js';
+import { deleted, dispatch, pullRequest, push, release, workflowRun } from '../helpers/triggers.js';
 
 // The workflows people copy must stay true to action.yml: every `with:` key an input, every
 // `steps.<id>.outputs.<name>` an output, every `inputs.<name>` a workflow_dispatch input.
@@ -16,6 +17,9 @@ interface Step {
   uses?: string;
   with?: Record<string, unknown>;
 }
+
+const workflowFile = (name: string) =>
+  parse(readFileSync(`examples/workflows/${name}`, 'utf8')) as Workflow & { concurrency?: { group: string } };
 interface Job {
   if?: string;
   environment?: string;
@@ -53,11 +57,14 @@ const workflows = [
 });
 
 describe('example workflows', () => {
-  it('are there: push, manual redeploy/rollback, pull-request previews', () => {
+  it('are there: push, after CI, release, branch deletion, manual redeploy/rollback, pull-request previews', () => {
     expect(files.sort()).toEqual([
+      'examples/workflows/after-ci.yml',
+      'examples/workflows/branch-cleanup.yml',
       'examples/workflows/deploy.yml',
       'examples/workflows/preview.yml',
       'examples/workflows/redeploy.yml',
+      'examples/workflows/release.yml',
     ]);
     expect(snippets.length).toBeGreaterThanOrEqual(3);
   });
@@ -89,9 +96,7 @@ describe('example workflows', () => {
   });
 
   it('previews run on every pull-request event they handle, with the permissions they need', () => {
-    const preview = parse(readFileSync('examples/workflows/preview.yml', 'utf8')) as Workflow & {
-      concurrency?: { group: string };
-    };
+    const preview = workflowFile('preview.yml');
     expect(preview.on.pull_request).toEqual({ types: ['opened', 'synchronize', 'reopened', 'closed'] });
     expect(preview.permissions).toEqual({
       contents: 'read',
@@ -260,4 +265,80 @@ describe.each(routed)('$name: each job assumes the role of its environment class
       expect(planDeployments(map, pullRequest('opened'))).toMatchObject({ skipped: false });
     },
   );
+});
+
+// The workflows of the events whose job runs on another ref than the one it deploys or tears down.
+describe('after-ci.yml, release.yml, branch-cleanup.yml: each event runs in the job of its class', () => {
+  const map = mapOf('examples/workflows');
+  const classOf = (job: Job) => roleOf(job);
+  const running = (workflow: Workflow, values: Context) =>
+    Object.values(workflow.jobs).filter((job) => truthy(evaluate(job.if, values)));
+  const groupsOf = (plan: ReturnType<typeof planDeployments>) =>
+    plan.skipped ? [] : plan.deployments.map((d) => d.deploymentGroup);
+
+  const afterCi = workflowFile('after-ci.yml');
+  // A workflow_run job runs on the default branch; the finished run's branch is in the event.
+  const finished = (branch: string, run: Context = {}) =>
+    context('workflow_run', 'refs/heads/master', {
+      'github.event.workflow_run.conclusion': 'success',
+      'github.event.workflow_run.event': 'push',
+      'github.event.workflow_run.head_branch': branch,
+      'github.event.workflow_run.head_repository.full_name': 'acme/shop',
+      ...run,
+    });
+
+  it.each(['master', 'develop', 'feature/x', 'release/1.0'])(
+    'after-ci.yml: the run of %s deploys from the job of the class the map deploys it to, checking out the run’s commit',
+    (branch) => {
+      expect(afterCi.on.workflow_run).toMatchObject({ workflows: ['ci'], types: ['completed'] });
+      const jobs = running(afterCi, finished(branch));
+      const groups = groupsOf(planDeployments(map, workflowRun(branch)));
+      expect(groups.length).toBeGreaterThan(0);
+      expect(jobs.map(classOf)).toEqual([groups.includes('production') ? 'PRODUCTION' : 'NONPRODUCTION']);
+      const checkout = jobs[0]!.steps.find((step) => step.uses?.startsWith('actions/checkout'));
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, compared as written
+      expect(checkout?.with?.ref).toBe('${{ github.event.workflow_run.head_sha }}');
+    },
+  );
+
+  it.each([
+    ['failed', { 'github.event.workflow_run.conclusion': 'failure' }],
+    ['was a pull request’s', { 'github.event.workflow_run.event': 'pull_request' }],
+    ['came from a fork', { 'github.event.workflow_run.head_repository.full_name': 'mallory/shop' }],
+  ])('after-ci.yml: a run that %s starts no job (and gets no credentials)', (_, run) => {
+    expect(running(afterCi, finished('master', run))).toEqual([]);
+    expect(running(afterCi, finished('feature/x', run))).toEqual([]);
+  });
+
+  it('release.yml: a published release deploys from the production environment, as the map sends tags to production', () => {
+    const workflow = workflowFile('release.yml');
+    expect(workflow.on.release).toEqual({ types: ['published'] });
+    const jobs = running(workflow, context('release', 'refs/tags/v1.2.0'));
+    expect(jobs.map((job) => [classOf(job), job.environment])).toEqual([['PRODUCTION', 'production']]);
+    expect(groupsOf(planDeployments(map, release('v1.2.0')))).toEqual(['production']);
+  });
+
+  it('branch-cleanup.yml: a deleted branch is torn down with the non-production role, which may delete exactly those groups', () => {
+    const workflow = workflowFile('branch-cleanup.yml');
+    expect(workflow.on).toHaveProperty('delete');
+    const deletion = (type: string) =>
+      running(workflow, context('delete', 'refs/heads/master', { 'github.event.ref_type': type }));
+    expect(deletion('tag')).toEqual([]);
+    const [job, ...others] = deletion('branch');
+    expect(others).toEqual([]);
+    expect(classOf(job!)).toBe('NONPRODUCTION');
+    expect(job!.steps.some((step) => step.uses?.startsWith('actions/checkout'))).toBe(false);
+    const plan = planDeployments(map, deleted('feature/x'));
+    expect(plan).toMatchObject({ action: 'teardown', deployments: [{ deploymentGroup: 'feature-x' }] });
+    // examples/aws-setup.cfn.yml lets the non-production role delete these groups, with its defaults.
+    const deletable = parameterValues(loadTemplate('examples/aws-setup.cfn.yml'))
+      .BranchTeardownGroups as string[];
+    expect(deletable.some((pattern) => iamMatches(pattern, 'feature-x'))).toBe(true);
+  });
+
+  it('deploy.yml: a push that deletes a branch starts no job (branch-cleanup.yml tears it down)', () => {
+    const workflow = workflowFile('deploy.yml');
+    for (const ref of ['refs/heads/master', 'refs/heads/feature/x', 'refs/heads/release/1.0'])
+      expect(running(workflow, context('push', ref, { 'github.event.deleted': 'true' }))).toEqual([]);
+  });
 });

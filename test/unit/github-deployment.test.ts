@@ -7,6 +7,7 @@ import {
   MAX_DESCRIPTION,
   OUTCOME_STATE,
   startedStatus,
+  teardownStatus,
   truncate,
 } from '../../src/report/github-deployment.js';
 import { previewDeployed, RUN_URL, successOnThreeGroups } from '../helpers/run-results.js';
@@ -38,6 +39,28 @@ describe('GitHub deployment statuses', () => {
     expect(status.log_url).toBe(RUN_URL);
     expect(status.description.length).toBeGreaterThan(0);
   });
+
+  it.each([
+    [
+      'pull-request-closed',
+      'deleted the preview group',
+      'Pull request closed: preview torn down (deleted the preview group)',
+    ],
+    [
+      'branch-deleted',
+      "deleted the branch's group",
+      "Branch deleted: torn down (deleted the branch's group)",
+    ],
+  ] as const)(
+    'a teardown (%s) goes inactive and says what ended the environment',
+    (cause, note, description) => {
+      expect(teardownStatus(report('torn-down', { note }), cause, RUN_URL)).toEqual({
+        state: 'inactive',
+        description,
+        log_url: RUN_URL,
+      });
+    },
+  );
 
   it('descriptions stay within 140 characters, however long the note', () => {
     const long = report('superseded', { note: `a later run deployed ${'x'.repeat(300)}` });

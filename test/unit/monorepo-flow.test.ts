@@ -3,6 +3,7 @@ import type { FetchConfigRequest } from '../../src/deploy/ports.js';
 import { type RunOptions, runDeployment } from '../../src/deploy/run.js';
 import type { RunnerEvent } from '../../src/event/trigger.js';
 import { flowOptions, memoryEdges } from '../helpers/memory-edges.js';
+import { finishedRunPayload } from '../helpers/triggers.js';
 
 // Several applications in one repository (issue 18, part 5): a folder of config files on the default
 // branch, each with its paths; a push deploys the applications whose files it changed.
@@ -175,6 +176,39 @@ describe('several applications, each with its paths', () => {
     const { edges, compared } = monorepo({ 'docs.yml': DOCS });
     await runDeployment(options(pushOf('develop', BEFORE)), edges);
     expect(compared).toEqual([]);
+  });
+
+  it('a tag is no change of files: its push deploys every application its tags map, nothing compared', async () => {
+    const tagged = (text: string) =>
+      `${text}tags:\n  "v*": ${text.includes('api') ? 'api-staging' : 'staging'}\n`;
+    const { edges, compared } = monorepo({ 'shop.yml': tagged(SHOP), 'api.yml': tagged(API) });
+    const tagPush: RunnerEvent = {
+      ...pushOf('develop', BEFORE),
+      payload: { ...pushOf('develop', BEFORE).payload, ref: 'refs/tags/v1.0.0' },
+    };
+    const report = await runDeployment(options(tagPush), edges);
+    expect(compared).toEqual([]);
+    expect(deployedApplications(report)).toEqual(['api', 'shop']);
+  });
+
+  it('a finished CI run cannot say what its push changed: every application is deployed, saying why', async () => {
+    const { edges, compared, workspace } = monorepo();
+    edges.branchHead = async () => SHA;
+    workspace.head = SHA;
+    const run: RunnerEvent = {
+      eventName: 'workflow_run',
+      payload: finishedRunPayload('develop', SHA, {}, 'main'),
+      payloadFile: 'event.json',
+    };
+    const report = await runDeployment(options(run), edges);
+    expect(report.results.map((r) => (r.plan.skipped ? r.plan.reason : ''))).toEqual(['', '']);
+    expect(compared).toEqual([]);
+    expect(deployedApplications(report)).toEqual(['api', 'shop']);
+    for (const result of report.results) {
+      expect(result.plan.skipped ? '' : result.plan.matched).toContain(
+        'a finished run does not name the commit its branch was at before the push: deploying it, whatever its paths',
+      );
+    }
   });
 
   it('a branch no mapping takes is a no-match, whatever it changed', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfigOrThrow } from '../../src/config/load.js';
 import { UserError } from '../../src/core/problems.js';
 import { matchedPart, type Plan, planDeployments } from '../../src/plan/plan.js';
-import { dispatch, pullRequest, push, SHA } from '../helpers/triggers.js';
+import { deleted, dispatch, pullRequest, push, release, SHA, workflowRun } from '../helpers/triggers.js';
 
 const CONFIG = `application: product-catalog
 revision:
@@ -281,7 +281,8 @@ describe('pull requests', () => {
     expect(plan).toMatchObject({
       skipped: false,
       action: 'teardown',
-      deleteOnClose: true,
+      cause: 'pull-request-closed',
+      deleteGroups: true,
       deployments: [{ deploymentGroup: 'pr-42' }],
     });
   });
@@ -324,6 +325,195 @@ describe('pull requests', () => {
       skipped: true,
       code: 'no-pull-requests',
     });
+  });
+});
+
+describe('workflow_run: a finished run of a push deploys as that push', () => {
+  it.each(['develop', 'feature/login', 'release/2.0', 'experimental/ai', 'chore/deps'])(
+    'the run of %s plans exactly as the push of that branch at that commit',
+    (branch) => {
+      expect(planDeployments(config, workflowRun(branch))).toEqual(
+        planDeployments(config, push(`refs/heads/${branch}`)),
+      );
+    },
+  );
+
+  it.each([
+    ['a failed run', { run: { conclusion: 'failure' } }, 'run-not-successful', 'ended "failure"'],
+    ['a cancelled run', { run: { conclusion: 'cancelled' } }, 'run-not-successful', 'ended "cancelled"'],
+    [
+      'a run still going',
+      { action: 'in_progress', run: { conclusion: null } },
+      'run-not-successful',
+      'is "in_progress"',
+    ],
+    ['a pull request’s run', { run: { event: 'pull_request' } }, 'run-not-push', 'started by "pull_request"'],
+    ['a scheduled run', { run: { event: 'schedule' } }, 'run-not-push', 'not by a push'],
+    ['a fork’s run', { fork: true, run: { event: 'pull_request' } }, 'fork', 'came from another repository'],
+  ] as const)('%s deploys nothing', (_, extra, code, reason) => {
+    const plan = planDeployments(config, workflowRun('develop', extra));
+    expect(plan).toMatchObject({ skipped: true, code });
+    expect(plan.skipped && plan.reason).toContain(reason);
+    expect(plan.skipped && plan.reason).toContain('the "ci" run of branch "develop" at 0123456');
+  });
+
+  it('the guards hold: a branch named after another mapping’s group is refused', () => {
+    const { config: loose } = parseConfigOrThrow(
+      "application: a\nrevision: {bucket: bucket-x}\nbranches:\n  master: production\n  '*': '{branch}'\n",
+      'c.yml',
+    );
+    expect(() => planDeployments(loose, workflowRun('production'))).toThrow(
+      'makes deployment group "production", which "master" (c.yml:4:3) deploys to; refused',
+    );
+  });
+
+  it('deployment-groups is refused, as on every event but workflow_dispatch', () => {
+    expect(() => planDeployments(config, workflowRun('develop'), { groups: ['staging'] })).toThrow(
+      'only honoured on workflow_dispatch, not on workflow_run',
+    );
+  });
+});
+
+describe('release: a published release deploys its tag through "tags:"', () => {
+  const { config: releases } = parseConfigOrThrow(
+    `application: a
+revision: {bucket: bucket-x}
+tags:
+  'v0.*': ~
+  'v*-rc.*': { deploymentGroup: canary, prereleases: true }
+  'v*': production
+`,
+    'c.yml',
+  );
+
+  it.each(['published', 'released'])('%s: as the push of the tag', (action) => {
+    expect(planDeployments(releases, release('v1.2.0', { action }))).toEqual(
+      planDeployments(releases, push('refs/tags/v1.2.0')),
+    );
+    expect(groups(planDeployments(releases, release('v1.2.0', { action })))).toEqual(['production']);
+  });
+
+  it.each(['created', 'edited', 'prereleased', 'unpublished', 'deleted'])('%s deploys nothing', (action) => {
+    expect(planDeployments(releases, release('v1.2.0', { action }))).toEqual({
+      skipped: true,
+      code: 'release-action',
+      reason: `release "v1.2.0" was "${action}", which does not deploy (published and released do)`,
+    });
+  });
+
+  it.each([
+    ['v1.3.0-beta.1', 'v*', { skipped: true, code: 'prerelease' }],
+    ['v1.3.0-rc.1', 'v*-rc.*', { skipped: false, deployments: [{ deploymentGroup: 'canary' }] }],
+    ['v0.9.0', 'v0.*', { skipped: true, code: 'explicit-skip' }],
+  ])('the pre-release %s under "%s"', (tag, _, expected) => {
+    expect(planDeployments(releases, release(tag, { prerelease: true }))).toMatchObject(expected);
+  });
+
+  it('a skipped pre-release says which entry and how to deploy it', () => {
+    const plan = planDeployments(releases, release('v1.3.0-beta.1', { prerelease: true }));
+    expect(plan.skipped && plan.reason).toBe(
+      'release "v1.3.0-beta.1" is a pre-release, and "v*" (c.yml:6:3) does not deploy pre-releases ("prereleases: true" would)',
+    );
+  });
+
+  it('a full release under an entry for pre-releases deploys too; a tag no entry matches is skipped', () => {
+    expect(groups(planDeployments(releases, release('v2.0.0-rc.2')))).toEqual(['canary']);
+    expect(planDeployments(releases, release('nightly'))).toMatchObject({ skipped: true, code: 'no-match' });
+  });
+});
+
+describe('a deleted branch: deleteOnBranchDelete tears its groups down', () => {
+  const { config: branches } = parseConfigOrThrow(
+    `application: a
+revision: {bucket: bucket-x}
+branches:
+  master: production
+  develop: staging
+  'feature/*':
+    deploymentGroup: feature-{name}
+    create: { from: staging }
+    environment: preview-{name}
+    deleteOnBranchDelete: true
+  'keep/*': { deploymentGroup: 'keep-{name}', create: { from: staging } }
+  'experimental/**': ~
+  '*': { deploymentGroup: '{branch}', create: { from: staging }, deleteOnBranchDelete: true }
+tags:
+  'v*': production
+`,
+    'c.yml',
+  );
+
+  it.each([
+    ['a delete event', deleted('feature/login'), 'branch "feature/login" (deleted)'],
+    [
+      'a push that deleted it',
+      push('refs/heads/feature/login', { deleted: true }),
+      'branch "feature/login" (deleted by a push)',
+    ],
+  ])('%s: a teardown of the groups its entry gives the branch', (_, trigger, matched) => {
+    expect(planDeployments(branches, trigger)).toMatchObject({
+      skipped: false,
+      action: 'teardown',
+      cause: 'branch-deleted',
+      deleteGroups: true,
+      matched: `${matched} matches "feature/*" (c.yml:6:3)`,
+      deployments: [{ deploymentGroup: 'feature-login', environment: 'preview-login', create: true }],
+    });
+  });
+
+  it.each([
+    ['develop', 'its entry "develop" (c.yml:5:3) has no "deleteOnBranchDelete: true"'],
+    ['keep/x', 'its entry "keep/*" (c.yml:11:3) has no "deleteOnBranchDelete: true"'],
+    ['experimental/x', 'it matches "experimental/**", which is set to skip (~)'],
+    ['refs/tags/v1.0.0', 'tags are never torn down'],
+  ])('the deletion of %s tears nothing down', (ref, why) => {
+    for (const trigger of [
+      deleted(ref),
+      push(ref.startsWith('refs/') ? ref : `refs/heads/${ref}`, { deleted: true }),
+    ]) {
+      const plan = planDeployments(branches, trigger);
+      expect(plan).toMatchObject({ skipped: true, code: 'ref-deleted' });
+      expect(plan.skipped && plan.reason).toContain(`there is nothing to deploy, nor to tear down (${why})`);
+    }
+  });
+
+  it('a branch no entry matches tears nothing down', () => {
+    const { config: none } = parseConfigOrThrow(
+      'application: a\nrevision: {bucket: bucket-x}\nbranches:\n  main: web\n',
+      'c.yml',
+    );
+    expect(planDeployments(none, deleted('other'))).toMatchObject({
+      skipped: true,
+      reason:
+        'branch "other" was deleted: there is nothing to deploy, nor to tear down (no entry of "branches" matches it)',
+    });
+  });
+
+  it('the guards hold: deleting a branch named after another mapping’s group cannot tear that group down', () => {
+    for (const trigger of [deleted('production'), push('refs/heads/staging', { deleted: true })]) {
+      expect(() => planDeployments(branches, trigger)).toThrow(UserError);
+      expect(() => planDeployments(branches, trigger)).toThrow(
+        /which "(master|develop)" \(c\.yml:\d:3\) (deploys to|creates groups from); refused/,
+      );
+    }
+    expect(groups(planDeployments(branches, deleted('scratch')))).toEqual(['scratch']);
+  });
+
+  it('a group the entry names outright, which another mapping uses, is never torn down', () => {
+    const { config: shared } = parseConfigOrThrow(
+      `application: a
+revision: {bucket: bucket-x}
+branches:
+  develop: staging
+  demo: { deploymentGroups: [demo-env, staging], create: { from: tpl }, deleteOnBranchDelete: true }
+  solo: { deploymentGroup: solo-env, create: { from: tpl }, deleteOnBranchDelete: true }
+`,
+      'c.yml',
+    );
+    expect(() => planDeployments(shared, deleted('demo'))).toThrow(
+      'c.yml:5:3: branch "demo" (deleted) matches "demo" (c.yml:5:3): tearing down deployment group "staging" would stop what runs on a group that "develop" (c.yml:4:3) deploys to; refused',
+    );
+    expect(groups(planDeployments(shared, deleted('solo')))).toEqual(['solo-env']);
   });
 });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/deploy/results.js';
 import { renderSummary } from '../../src/report/summary.js';
 import {
+  branchTornDown,
   dryRun,
   failureWithDiagnostics,
   previewTornDown,
@@ -21,6 +22,7 @@ const cases: Array<[string, () => RunResult]> = [
   ['dry-run', dryRun],
   ['sequential', sequentialNotStarted],
   ['teardown', previewTornDown],
+  ['branch-teardown', branchTornDown],
   ['superseded', supersededOnly],
 ];
 
