@@ -33,11 +33,12 @@ branches:
   develop: docs-staging
 `;
 
-function pushOf(branch: string, before?: string): RunnerEvent {
+/** A push of `ref`: a branch name, or a full ref (`refs/tags/v1`). */
+function pushOf(ref: string, before?: string): RunnerEvent {
   return {
     eventName: 'push',
     payload: {
-      ref: `refs/heads/${branch}`,
+      ref: ref.startsWith('refs/') ? ref : `refs/heads/${ref}`,
       after: SHA,
       ...(before ? { before } : {}),
       repository: { full_name: 'acme/mono', default_branch: 'main' },
@@ -182,11 +183,7 @@ describe('several applications, each with its paths', () => {
     const tagged = (text: string) =>
       `${text}tags:\n  "v*": ${text.includes('api') ? 'api-staging' : 'staging'}\n`;
     const { edges, compared } = monorepo({ 'shop.yml': tagged(SHOP), 'api.yml': tagged(API) });
-    const tagPush: RunnerEvent = {
-      ...pushOf('develop', BEFORE),
-      payload: { ...pushOf('develop', BEFORE).payload, ref: 'refs/tags/v1.0.0' },
-    };
-    const report = await runDeployment(options(tagPush), edges);
+    const report = await runDeployment(options(pushOf('refs/tags/v1.0.0', BEFORE)), edges);
     expect(compared).toEqual([]);
     expect(deployedApplications(report)).toEqual(['api', 'shop']);
   });
