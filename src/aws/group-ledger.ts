@@ -18,9 +18,14 @@ export class S3GroupLedger implements GroupLedger {
     return recordKey(this.where, 'groups', group);
   }
 
-  async recordCreated(group: string, groupId: string): Promise<void> {
+  async recordCreated(group: string, groupId: string, ref: string): Promise<void> {
     try {
-      await putRecord(this.where, this.key(group), { group, groupId, createdAt: new Date().toISOString() });
+      await putRecord(this.where, this.key(group), {
+        group,
+        groupId,
+        ref,
+        createdAt: new Date().toISOString(),
+      });
     } catch (error) {
       // The group exists now: say so, or nobody learns that a teardown will keep it.
       throw new UserError([
@@ -34,9 +39,12 @@ export class S3GroupLedger implements GroupLedger {
     }
   }
 
-  async createdByUs(group: string, groupId: string | undefined): Promise<boolean> {
-    const record = (await getRecord(this.where, this.key(group))) as { groupId?: unknown } | undefined;
-    return groupId !== undefined && record?.groupId === groupId;
+  async record(group: string, groupId: string | undefined): Promise<{ ref?: string } | undefined> {
+    const record = (await getRecord(this.where, this.key(group))) as
+      | { groupId?: unknown; ref?: unknown }
+      | undefined;
+    if (groupId === undefined || record?.groupId !== groupId) return undefined;
+    return typeof record.ref === 'string' ? { ref: record.ref } : {};
   }
 
   async forget(group: string): Promise<void> {

@@ -186,7 +186,10 @@ export function renderLocalResult(result: RunResult, named = false): string {
       ? `, rolled back by ${group.rollback.deploymentId} (${group.rollback.status ?? '?'})`
       : '';
     // A torn-down group has no instances to count.
-    const counts = group.outcome === 'torn-down' ? '' : ` — ${describeCounts(group.counts)}`;
+    const counts =
+      group.outcome === 'torn-down' || group.outcome === 'left-alone'
+        ? ''
+        : ` — ${describeCounts(group.counts)}`;
     lines.push(
       `  ${group.group}: ${group.outcome}${group.deploymentId ? ` ${group.deploymentId}` : ''}${duration}${counts}${rollback}${group.note ? ` (${group.note})` : ''}`,
     );

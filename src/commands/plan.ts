@@ -2,12 +2,13 @@ import { posix } from 'node:path';
 import { formatDuration } from '../config/duration.js';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import type { Config } from '../config/types.js';
-import { formatProblem } from '../core/problems.js';
+import { formatProblem, UserError } from '../core/problems.js';
 import { configPaths, loadWorkspaceConfigs } from '../deploy/load-config.js';
 import { eventFromFile } from '../event/read-event.js';
 import { type GitRef, parseRef, SUPPORTED_EVENTS, type Trigger, triggerFromEvent } from '../event/trigger.js';
 import { filteredByPaths } from '../plan/changes.js';
 import {
+  notPlanned,
   type Plan,
   type PlannedDeployment,
   type PlanOptions,
@@ -43,14 +44,24 @@ const plan: CommandHandler = async (argv) => {
     .map((g) => g.trim())
     .filter(Boolean);
   const changed = flags.changed === undefined ? undefined : changedFromFlag(flags.changed, trigger);
-  const plans = configs.map((config) => ({
-    config,
-    plan: planDeployments(config, trigger, {
+  let refused = 0;
+  const plans = configs.map((config) => {
+    const options = {
       ...(groups ? { groups } : {}),
       ...(changed ? { changed } : {}),
+      siblings: configs.filter((other) => other !== config),
       missingValues: MISSING_VALUES,
-    }),
-  }));
+    };
+    try {
+      return { config, plan: planDeployments(config, trigger, options) };
+    } catch (error) {
+      // One application's map refusing the event fails it, as in the action: the others are planned.
+      if (configs.length === 1 || !(error instanceof UserError)) throw error;
+      for (const p of error.problems) process.stderr.write(`${formatProblem(p)}\n`);
+      refused += 1;
+      return { config, plan: notPlanned(error) };
+    }
+  });
   if (flags.json) process.stdout.write(`${JSON.stringify(plansToJson(plans))}\n`);
   else {
     const unchecked = filteredByPaths(trigger) && changed === undefined;
@@ -58,7 +69,7 @@ const plan: CommandHandler = async (argv) => {
       plans.map((entry) => renderApplicationPlan(entry, plans.length > 1, unchecked)).join('\n'),
     );
   }
-  return 0;
+  return refused > 0 ? 1 : 0;
 };
 export default plan;
 
@@ -214,9 +225,9 @@ function changedFromFlag(list: string, trigger: Trigger): PlanOptions['changed']
     );
   const files = configPaths(list).map((file) => {
     const normal = posix.normalize(file);
-    if (posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../'))
+    if (normal === '.' || posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../'))
       throw new UsageError(
-        `--changed "${file}" is not a path inside the repository (write it from the repository root)`,
+        `--changed "${file}" is not a file's path inside the repository (write it from the repository root)`,
       );
     return normal;
   });

@@ -137,6 +137,7 @@ function checkSemantics(source: YamlSource): Problem[] {
       );
     }
   }
+  problems.push(...checkPaths(source, raw.paths));
   problems.push(...checkWait(source, ['defaults'], raw.defaults));
   for (const section of ['branches', 'tags'] as const) {
     for (const { key, value } of source.entries([section])) {
@@ -285,6 +286,23 @@ const COMMIT_PLACEHOLDERS: readonly string[] = ['sha', 'shortSha'] satisfies Pla
  * they must be groups this project creates, named after the branch alone, or a deletion would stop
  * (or miss) the groups of other branches and commits.
  */
+/**
+ * `paths` whose every pattern takes files out (`!x`) or is a comment (`#x`) match no file: the
+ * application would never be deployed by a push, silently.
+ */
+function checkPaths(source: YamlSource, paths: unknown): Problem[] {
+  if (!Array.isArray(paths) || paths.length === 0) return [];
+  const selects = paths.some((p) => typeof p === 'string' && p.trim() !== '' && !/^[!#]/.test(p));
+  if (selects) return [];
+  return [
+    problem(
+      'paths has no pattern that selects a file (each one is a "!" exclusion or a "#" comment): no push would deploy this application',
+      source.locate(['paths']),
+      'list the files it is built from first ("app/**"), then the exclusions ("!app/**/*.md")',
+    ),
+  ];
+}
+
 function checkBranchTeardown(source: YamlSource, key: string, mapping: Record<string, unknown>): Problem[] {
   const path: YamlPath = ['branches', key];
   const where = `${describePath(path)} › deleteOnBranchDelete`;

@@ -35,7 +35,7 @@ export async function deploy(
   try {
     throwIfCancelled(deps.cancel);
     stored = await chooseRevisions(request, tasks, deps, revision);
-    await createMissingGroups(tasks, deps);
+    await createMissingGroups(tasks, request.origin.ref, deps);
     if (request.plan.strategy === 'sequential') await oneAfterAnother(tasks, request, deps);
     else await deployGroups(tasks, request, deps);
   } catch (error) {

@@ -41,6 +41,7 @@ export async function loadTrustedConfigs(
   const { owner, name } = trigger.repository;
   const fetch = (path: string) => edges.fetchConfig({ owner, repo: name, path, branch: source.branch });
   const configs: Config[] = [];
+  const seen = new Set<string>();
   for (const path of location.paths) {
     const found = await fetch(path);
     const files =
@@ -53,6 +54,8 @@ export async function loadTrustedConfigs(
             })),
           );
     for (const file of files) {
+      // A file named and also in a named folder is one application, loaded once.
+      if (!firstTime(seen, posix.normalize(file.path))) continue;
       if (typeof file.text !== 'string') throw notAFile(`${file.path}@${source.branch}`);
       const loaded = parseConfigOrThrow(file.text, `${file.path}@${source.branch}`);
       for (const warning of loaded.warnings) edges.log.warn(warning);
@@ -73,8 +76,10 @@ export async function loadWorkspaceConfigs(
   log: Pick<Logger, 'warn'>,
 ): Promise<Config[]> {
   const configs: Config[] = [];
+  const seen = new Set<string>();
   for (const path of paths) {
     for (const file of await workspaceFiles(workspace, path)) {
+      if (!firstTime(seen, resolve(workspace, file))) continue;
       const loaded = await loadConfigFile(resolve(workspace, file), file);
       for (const warning of loaded.warnings) log.warn(warning);
       configs.push(loaded.config);
@@ -82,6 +87,12 @@ export async function loadWorkspaceConfigs(
   }
   refuseTwice(configs);
   return configs;
+}
+
+function firstTime(seen: Set<string>, file: string): boolean {
+  if (seen.has(file)) return false;
+  seen.add(file);
+  return true;
 }
 
 /** `a.yml,b.yml` or one per line, as the `config` input and `--config` take them; each once. */
@@ -102,7 +113,13 @@ async function workspaceFiles(workspace: string, path: string): Promise<string[]
     () => false,
   );
   if (!isFolder) return [path];
-  return folderFiles(path, await readdir(resolve(workspace, path)), path);
+  // Files only, as GitHub's listing of the trusted folder has them: not folders, not symlinks.
+  const entries = await readdir(resolve(workspace, path), { withFileTypes: true });
+  return folderFiles(
+    path,
+    entries.filter((entry) => entry.isFile()).map((entry) => entry.name),
+    path,
+  );
 }
 
 /** A folder's config files: every `*.yml` (or `*.yaml`) in it, by name; none is an error. */

@@ -10,6 +10,7 @@ import type {
 import type { BundleType, RevisionSettings } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
+import type { ChangedFiles } from '../plan/changes.js';
 import type { RevisionReport, RunResult } from './results.js';
 
 /**
@@ -127,9 +128,18 @@ export interface CommitRecords {
 }
 
 /** Remembers which groups this project created, so a teardown never deletes one it did not. */
+/**
+ * Which deployment groups this project created, and for which git ref (`refs/heads/feature/x`,
+ * `refs/pull/7/head`): a teardown touches only the groups its own ref created, so two refs whose
+ * names fill a template the same way (`review/a` and `review-a`) never tear down each other's.
+ */
 export interface GroupLedger {
-  recordCreated(group: string, groupId: string): Promise<void>;
-  createdByUs(group: string, groupId: string | undefined): Promise<boolean>;
+  recordCreated(group: string, groupId: string, ref: string): Promise<void>;
+  /**
+   * The record of a group this project created, when it names this very group id (a group re-created
+   * by someone else under the same name is not ours); `ref` is absent from records older than it.
+   */
+  record(group: string, groupId: string | undefined): Promise<{ ref?: string } | undefined>;
   forget(group: string): Promise<void>;
 }
 
@@ -148,10 +158,10 @@ export type BranchHead = (branch: string) => Promise<string | undefined>;
 export type FetchConfig = (request: FetchConfigRequest) => Promise<string | { folder: string[] }>;
 
 /**
- * The files changed between two commits (GitHub's compare API), paths from the repository root;
- * `base` may be a branch name. Undefined when there are more than the API lists.
+ * The files changed from `base` (a commit, or a branch name) to `head` (GitHub's compare API), paths
+ * from the repository root; unknown, with the reason, when the answer cannot be the whole truth.
  */
-export type ListChangedFiles = (base: string, head: string) => Promise<string[] | undefined>;
+export type ListChangedFiles = (base: string, head: string) => Promise<ChangedFiles>;
 
 export interface FetchConfigRequest {
   owner: string;

@@ -107,13 +107,13 @@ export async function preflight(request: DeployRequest, deps: DeployDeps): Promi
 }
 
 /** Writes, once the revision is in place: the groups preflight found missing, copied from their templates. */
-export async function createMissingGroups(tasks: GroupTask[], deps: DeployDeps): Promise<void> {
+export async function createMissingGroups(tasks: GroupTask[], ref: string, deps: DeployDeps): Promise<void> {
   const { codedeploy, log } = deps;
   for (const task of tasks) {
     if (task.info || !task.newGroup) continue;
     throwIfCancelled(deps.cancel);
     const groupId = await createGroup(task.newGroup, deps);
-    await deps.ledger.recordCreated(task.plan.deploymentGroup, groupId);
+    await deps.ledger.recordCreated(task.plan.deploymentGroup, groupId, ref);
     task.info = await codedeploy.getGroup(task.plan.deploymentGroup);
     task.report.createdGroup = true;
     log.info(

@@ -54,7 +54,9 @@ export type GroupOutcome =
   /** Not deployed: a later run already deployed a newer commit to the group. */
   | 'superseded'
   /** Teardown of a pull-request preview. */
-  | 'torn-down';
+  | 'torn-down'
+  /** A teardown's group that another ref created: not this ref's to end, so untouched. */
+  | 'left-alone';
 
 export interface InstanceCounts {
   pending: number;

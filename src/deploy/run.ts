@@ -1,18 +1,18 @@
 import type { Config } from '../config/types.js';
 import { errorMessage, problem, problemsOf, UserError } from '../core/problems.js';
 import { isPullRequest, type RunnerEvent, type Trigger, triggerFromEvent } from '../event/trigger.js';
-import { type ChangedFiles, filteredByPaths } from '../plan/changes.js';
-import { type Plan, planDeployments } from '../plan/plan.js';
+import { filteredByPaths } from '../plan/changes.js';
+import { notPlanned, type Plan, planDeployments } from '../plan/plan.js';
 import type { OnReady } from './blue-green.js';
 import { manualRequest, runStatus } from './decisions.js';
 import { type DeployResult, deploy } from './deploy.js';
 import { cancelled, type DeployDeps, type DeployRequest, newReport } from './group-task.js';
 import { type ConfigLocation, loadTrustedConfigs } from './load-config.js';
 import type { RunEdges } from './ports.js';
+import { type RefChecks, refChecks } from './ref-checks.js';
 import type { RevisionChoice, RunResult, RunStatus } from './results.js';
 import type { RevisionInHand } from './revision.js';
 import { teardown } from './teardown.js';
-import { confirmRunBranch, refuseOtherCheckout } from './workflow-run.js';
 
 /** What one run is asked to do, typed and checked by the face that read it (action inputs or CLI flags). */
 export interface RunOptions {
@@ -53,18 +53,20 @@ export async function runDeployment(options: RunOptions, edges: RunEdges): Promi
   const trigger = triggerFromEvent(options.event);
   refuseManualOutsideDispatch(trigger, options);
   const configs = await loadTrustedConfigs(options.config, options.workspace, trigger, edges);
-  const changed = await changedFiles(trigger, configs, options, edges);
+  const checks = refChecks(trigger, options, edges);
   const results: RunResult[] = [];
   for (const config of configs) {
     if (configs.length > 1) edges.log.info(`Application "${config.application}" (${config.file})`);
     let plan: Plan | undefined;
     try {
-      const planned = planDeployments(config, trigger, {
-        groups: options.groups,
-        ...(changed ? { changed } : {}),
-      });
-      plan = withWait(await confirmRunBranch(planned, trigger, edges), options.wait);
-      results.push(await runApplication(config, plan, trigger, options, edges));
+      const siblings = configs.filter((other) => other !== config);
+      plan = withWait(await planApplication(config, siblings, trigger, options, checks), options.wait);
+      results.push(
+        // Cancelled while an earlier application ran: nothing more is started, and each says so.
+        edges.cancel.aborted
+          ? cancelledApplication(config, plan, trigger, options)
+          : await runApplication(config, plan, trigger, options, edges, checks),
+      );
     } catch (error) {
       if (configs.length === 1) throw error;
       results.push(failedApplication(config, plan, trigger, options, error, edges));
@@ -73,13 +75,39 @@ export async function runDeployment(options: RunOptions, edges: RunEdges): Promi
   return { status: combinedStatus(results), results };
 }
 
-/** One application's run: plan → (skip | dry run | deploy | teardown) → report. */
+/**
+ * The application's plan, confirmed with GitHub where the event alone cannot be trusted: the files a
+ * push changed (its `paths`), a finished run's branch, a deleted branch still being gone.
+ */
+async function planApplication(
+  config: Config,
+  siblings: Config[],
+  trigger: Trigger,
+  options: RunOptions,
+  checks: RefChecks,
+): Promise<Plan> {
+  const plan = planDeployments(config, trigger, { groups: options.groups, siblings });
+  if (plan.skipped) return plan;
+  if (plan.action === 'teardown')
+    return plan.cause === 'branch-deleted' ? ((await checks.branchGone()) ?? plan) : plan;
+  const refused = await checks.runBranch();
+  if (refused) return refused;
+  if (!config.paths || !filteredByPaths(trigger)) return plan;
+  return planDeployments(config, trigger, {
+    groups: options.groups,
+    siblings,
+    changed: await checks.changedFiles(),
+  });
+}
+
+/** One application's run: (skip | dry run | deploy | teardown) → report. */
 async function runApplication(
   config: Config,
   plan: Plan,
   trigger: Trigger,
   options: RunOptions,
   edges: RunEdges,
+  checks: RefChecks,
 ): Promise<RunResult> {
   const { log } = edges;
   const base = {
@@ -100,7 +128,7 @@ async function runApplication(
     log.info('dry-run: nothing was uploaded or deployed');
     return finish({ ...base, status: 'planned' }, edges);
   }
-  if (plan.action === 'deploy') await refuseOtherCheckout(trigger, options.workspace, edges);
+  if (plan.action === 'deploy') await checks.checkout();
   await edges.reporter?.started({ ...base, status: 'created' });
   let outcome: DeployResult & { region: string };
   try {
@@ -118,6 +146,19 @@ async function finish(result: RunResult, edges: RunEdges): Promise<RunResult> {
   return result;
 }
 
+/** An application not started because the run was cancelled: each of its groups says so. */
+function cancelledApplication(config: Config, plan: Plan, trigger: Trigger, options: RunOptions): RunResult {
+  return {
+    status: plan.skipped ? 'skipped' : 'cancelled',
+    trigger,
+    config,
+    plan,
+    dryRun: options.dryRun,
+    revisionChoice: options.revision,
+    groups: plan.skipped ? [] : plan.deployments.map((planned) => cancelled(newReport(planned))),
+  };
+}
+
 /**
  * An application whose run stopped on an error: its planned groups report it, the others go on.
  * Without a plan (the map refused the ref: `unmatched: fail`), the error stands in for one.
@@ -132,7 +173,7 @@ function failedApplication(
 ): RunResult {
   for (const p of problemsOf(error)) edges.log.error(p);
   const message = errorMessage(error);
-  const plan: Plan = planned ?? { skipped: true, code: 'no-match', reason: `not planned: ${message}` };
+  const plan = planned ?? notPlanned(error);
   return {
     status: 'failed',
     trigger,
@@ -149,37 +190,6 @@ function failedApplication(
           note: `not deployed: ${message}`,
         })),
   };
-}
-
-/**
- * The files a branch's push changed, when an application has `paths` to match them against: from the
- * options (the CLI's --changed), else GitHub's compare API (from `before`, or from the default branch
- * for a new branch). Unknown when they cannot be asked: every application is then deployed. A tag is
- * no change of files, and a manual run or a pull request is not filtered: those deploy what they map.
- */
-async function changedFiles(
-  trigger: Trigger,
-  configs: Config[],
-  options: RunOptions,
-  edges: RunEdges,
-): Promise<ChangedFiles | undefined> {
-  if (!filteredByPaths(trigger) || !configs.some((config) => config.paths)) return undefined;
-  if (options.changedFiles) return { known: true, files: options.changedFiles };
-  if (trigger.event === 'workflow_run') {
-    return { known: false, why: 'a finished run does not name the commit its branch was at before the push' };
-  }
-  if (!edges.changedFiles) return { known: false, why: 'the changed files cannot be asked outside GitHub' };
-  const base = trigger.before ?? trigger.repository.defaultBranch;
-  if (!base)
-    return { known: false, why: 'the event names neither the commit before the push nor the default branch' };
-  try {
-    const files = await edges.changedFiles(base, trigger.sha);
-    return files
-      ? { known: true, files }
-      : { known: false, why: `the push changed more files than GitHub's compare API lists` };
-  } catch (error) {
-    return { known: false, why: `the changed files could not be read (${errorMessage(error)})` };
-  }
 }
 
 /** The run's status over its applications: the worst one decides; all skipped is a skip. */
@@ -234,7 +244,8 @@ async function onAws(
     }
   };
   try {
-    if (plan.action === 'teardown') return { groups: await withAws((deps) => teardown(plan, deps)), region };
+    if (plan.action === 'teardown')
+      return { groups: await withAws((deps) => teardown(plan, ref, deps)), region };
     const revision = await revisionInHand(options.revision, config, edges);
     try {
       return { ...(await withAws((deps) => deploy(request, revision, deps))), region };

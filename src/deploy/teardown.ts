@@ -1,3 +1,4 @@
+import { warning } from '../core/problems.js';
 import type { TeardownCause, TeardownPlan } from '../plan/plan.js';
 import { ACTIVE_STATUSES } from './decisions.js';
 import { waitForTheirs } from './follow.js';
@@ -15,9 +16,10 @@ const WORDING: Record<TeardownCause, { ended: string; group: string }> = {
 
 /**
  * A closed pull request's previews, or a deleted branch's groups: stop what runs there, delete the
- * groups this project created.
+ * groups this project created. A group the ledger says was created for another ref (`review/a`'s
+ * `review-a`, when the branch `review-a` is deleted) is left alone: it is not this ref's to end.
  */
-export async function teardown(plan: TeardownPlan, deps: DeployDeps): Promise<GroupReport[]> {
+export async function teardown(plan: TeardownPlan, ref: string, deps: DeployDeps): Promise<GroupReport[]> {
   const { codedeploy, log } = deps;
   const wording = WORDING[plan.cause];
   if (!(await codedeploy.applicationExists())) {
@@ -44,6 +46,19 @@ export async function teardown(plan: TeardownPlan, deps: DeployDeps): Promise<Gr
       report.note = 'the group does not exist';
       continue;
     }
+    const record = await deps.ledger.record(group, info.deploymentGroupId);
+    if (record?.ref !== undefined && record.ref !== ref) {
+      report.outcome = 'left-alone';
+      report.note = `codedeploy-gitops created it for ${record.ref}, not for ${ref}`;
+      log.warn(
+        warning(
+          `${group}: not torn down, because codedeploy-gitops created it for ${record.ref}, and ${wording.ended} for ${ref}`,
+          undefined,
+          'nothing to do: it is torn down when its own ref ends; give the mappings templates that cannot meet ("feature-{name}", "review-{name}")',
+        ),
+      );
+      continue;
+    }
     for (const id of await codedeploy.listDeployments(group, ACTIVE_STATUSES)) {
       log.info(`${group}: stopping ${id} (${wording.ended})`);
       await codedeploy.stopDeployment(id, false);
@@ -57,7 +72,7 @@ export async function teardown(plan: TeardownPlan, deps: DeployDeps): Promise<Gr
     report.outcome = 'torn-down';
     if (!plan.deleteGroups) {
       report.note = 'kept: deleteOnClose is off';
-    } else if (await deps.ledger.createdByUs(group, info.deploymentGroupId)) {
+    } else if (record) {
       await codedeploy.deleteGroup(group);
       await deps.ledger.forget(group);
       report.note = `deleted ${wording.group}`;

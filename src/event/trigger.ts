@@ -274,9 +274,10 @@ export function triggerFromEvent(input: RunnerEvent): Trigger {
           'the event payload is incomplete; re-run the workflow',
         );
       }
-      const name = text('ref');
-      // The payload names the ref short (feature/x); GITHUB_SHA is the default branch's, not its.
-      return { event: 'delete', ref: parseRef(name) ?? { type, name }, sha: '', repository };
+      // The payload names the ref short (feature/x), and ref_type says which kind: a tag, or a branch,
+      // literally named "refs/heads/x" is that, never the branch x. GITHUB_SHA is the default
+      // branch's, not the deleted ref's.
+      return { event: 'delete', ref: { type, name: text('ref') }, sha: '', repository };
     }
     default:
       return fail(

@@ -40,24 +40,37 @@ export const COMPARE_FILES_LIMIT = 300;
 
 /**
  * The files changed from `base` to `head` (three dots: since their merge base), for the applications'
- * `paths`; undefined when GitHub may have left some out. Outages are tried again (see lazyOctokit).
+ * `paths`. Unknown when GitHub may have left some out, and when `head` is not ahead of `base` (a
+ * force push that rewinds or rewrites the branch): the merge base then hides what changed on the
+ * servers. Outages are tried again (see lazyOctokit).
  */
 export function changedFilesLister(api: GitHubApi, clock: Clock): ListChangedFiles {
   const octokit = lazyOctokit(api, { clock });
   return async (base, head) => {
-    const response = await (await octokit()).rest.repos.compareCommitsWithBasehead({
+    const { data } = await (await octokit()).rest.repos.compareCommitsWithBasehead({
       owner: api.owner,
       repo: api.repo,
       basehead: `${base}...${head}`,
       // One commit per page: only the files are wanted, and they all come with the first page.
       per_page: 1,
     });
-    const files = response.data.files ?? [];
-    if (files.length >= COMPARE_FILES_LIMIT) return undefined;
+    if (data.status === 'behind' || data.status === 'diverged') {
+      return {
+        known: false,
+        why: `the push rewrote the branch (GitHub compare says ${data.status}), so what it changed cannot be told`,
+      };
+    }
+    const files = data.files ?? [];
+    if (files.length >= COMPARE_FILES_LIMIT) {
+      return { known: false, why: "the push changed more files than GitHub's compare API lists" };
+    }
     // A moved file changed under both names: either may be the one an application's paths name.
-    return files.flatMap((file) =>
-      file.previous_filename ? [file.filename, file.previous_filename] : [file.filename],
-    );
+    return {
+      known: true,
+      files: files.flatMap((file) =>
+        file.previous_filename ? [file.filename, file.previous_filename] : [file.filename],
+      ),
+    };
   };
 }
 

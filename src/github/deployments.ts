@@ -112,10 +112,22 @@ export function gitHubDeployments(options: {
     /** A torn-down preview or branch: every deployment of its environments goes inactive. */
     async tornDown(result: RunResult, cause: TeardownCause): Promise<void> {
       for (const group of result.groups) {
+        // Another ref's group, left alone by the teardown: its GitHub deployments are that ref's too.
+        if (group.outcome === 'left-alone') continue;
         const listed = await call(`list the deployments of ${group.environment}`, (api) =>
           api.rest.repos.listDeployments({ owner, repo, environment: group.environment, per_page: 100 }),
         );
-        for (const deployment of listed.data)
+        // An environment's name may be shared (by applications of a monorepo, or a fixed
+        // "environment:"): only this application's group ends.
+        const ours = listed.data.filter((deployment) => {
+          const payload = deployment.payload as { application?: unknown; deploymentGroup?: unknown } | string;
+          return (
+            typeof payload === 'object' &&
+            payload.application === result.config.application &&
+            payload.deploymentGroup === group.group
+          );
+        });
+        for (const deployment of ours)
           await setStatus(deployment.id, group.environment, teardownStatus(group, cause, runUrl));
       }
     },

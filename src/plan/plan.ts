@@ -9,7 +9,7 @@ import {
   safeGroupName,
 } from '../config/naming.js';
 import type { Config, DeploymentSettings, MapEntry, Mapping } from '../config/types.js';
-import { formatLocation, type Problem, problem, UserError } from '../core/problems.js';
+import { errorMessage, formatLocation, type Problem, problem, UserError } from '../core/problems.js';
 import {
   type DeleteTrigger,
   type GitRef,
@@ -88,6 +88,11 @@ export interface PlanOptions {
   missingValues?: Partial<Record<PlaceholderName, string>>;
   /** The files a push changed, for the config's `paths`; absent: not asked (every push deploys). */
   changed?: ChangedFiles;
+  /**
+   * The other applications' configs of the run (a config folder): GitHub environments are the
+   * repository's, so a name filled in from a template may not be one they name either.
+   */
+  siblings?: readonly Config[];
 }
 
 export const OVERRIDE_MAPPING = 'deployment-groups input';
@@ -392,7 +397,7 @@ function deployPlan(
   const deployments = mapping.groups.map((template) =>
     resolve(config, mapping, template, placeholderValues, mapping.key, options),
   );
-  refuseChosenNames(config, mapping, deployments, matched);
+  refuseChosenNames(config, mapping, deployments, matched, options.siblings ?? []);
   // One branch may list a group twice through placeholders; deploy it once.
   const unique = deployments.filter(
     (d, i) => deployments.findIndex((o) => o.deploymentGroup === d.deploymentGroup) === i,
@@ -466,8 +471,17 @@ function refuseChosenNames(
   mapping: Mapping,
   deployments: PlannedDeployment[],
   matched: string,
+  siblings: readonly Config[],
 ): void {
-  const named = namedByConfig(config, mapping);
+  const own = namedByConfig(config, mapping);
+  // Deployment groups belong to their application; environments to the whole repository.
+  const named = {
+    groups: own.groups,
+    environments: [
+      ...own.environments,
+      ...siblings.flatMap((sibling) => namedByConfig(sibling).environments),
+    ],
+  };
   const ownerOf = (list: NamedByConfig[], chosen: string) =>
     list.find(({ name }) => name.toLowerCase() === chosen.toLowerCase());
   const rename = `or rename the ${mapping.key === 'pullRequests' ? 'pull request branch' : 'ref'}`;
@@ -490,7 +504,7 @@ function refuseChosenNames(
     if (env) {
       problems.push(
         problem(
-          `${matched}: ${mapping.environment ? 'its environment' : 'its template (the environment by default)'} "${environmentTemplate}" makes GitHub environment "${environment}", which ${describeNaming(env)}; refused, so that a ref's name cannot choose an environment the config names`,
+          `${matched}: ${mapping.environment ? 'its environment' : 'its template (the environment by default)'} "${environmentTemplate}" makes GitHub environment "${environment}", which ${describeNaming(env)}; refused, so that a ref's name cannot choose an environment a config names`,
           mapping.location,
           `give ${mapping.environment ? 'the environment' : 'the mapping an "environment:" with'} a fixed part ("preview-{name}" rather than "{name}") that no named environment starts with, ${rename}`,
         ),
@@ -590,6 +604,14 @@ function describeRef(ref: GitRef): string {
 }
 
 /** A plan that deploys nothing, and why. */
+/**
+ * What stands for the plan of an application whose map refused the trigger (`unmatched: fail`, a
+ * name a template may not make), beside the others' plans in a run of several applications.
+ */
+export function notPlanned(error: unknown): Plan {
+  return skip('no-match', `not planned: ${errorMessage(error)}`);
+}
+
 export function skip(code: SkipCode, reason: string): Plan {
   return { skipped: true, code, reason };
 }

@@ -16,6 +16,7 @@ export type GitHubDeploymentState = 'in_progress' | 'success' | 'failure' | 'err
  * - created (wait: false) → stays in_progress: nobody follows it, and claiming success would be a lie.
  * - superseded → inactive: a newer commit is on the group; this one never went live.
  * - torn-down → inactive: the preview is gone.
+ * - left-alone → never sent: the group, and its GitHub deployments, are another ref's.
  */
 export const OUTCOME_STATE: Record<GroupOutcome, GitHubDeploymentState> = {
   succeeded: 'success',
@@ -27,6 +28,7 @@ export const OUTCOME_STATE: Record<GroupOutcome, GitHubDeploymentState> = {
   created: 'in_progress',
   superseded: 'inactive',
   'torn-down': 'inactive',
+  'left-alone': 'inactive',
 };
 
 /** GitHub rejects longer deployment and status descriptions. */
@@ -174,6 +176,8 @@ function describeOutcome(report: GroupReport): string {
       return `Not deployed${note}`;
     case 'torn-down':
       return `Preview torn down${note}`;
+    case 'left-alone':
+      return `Left alone${note}`;
   }
 }
 

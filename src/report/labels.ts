@@ -11,6 +11,7 @@ export const OUTCOME_LABEL: Record<GroupOutcome, string> = {
   'in-progress': '⏳ in progress',
   superseded: '⏭️ superseded',
   'torn-down': '🧹 torn down',
+  'left-alone': '🔒 left alone',
 };
 
 export const RUN_STATUS_LABEL: Record<RunStatus, string> = {

@@ -478,7 +478,10 @@ describe('codedeploy-gitops plan, several applications', () => {
     expect(dispatch.stderr).toContain('--changed only applies to a push of a branch (or a workflow_run)');
     const outside = plan('--changed', '../secrets.txt');
     expect(outside.code).toBe(2);
-    expect(outside.stderr).toContain('--changed "../secrets.txt" is not a path inside the repository');
+    expect(outside.stderr).toContain(`--changed "../secrets.txt" is not a file's path inside the repository`);
+    const root = plan('--changed', '.');
+    expect(root.code).toBe(2);
+    expect(root.stderr).toContain(`--changed "." is not a file's path inside the repository`);
   });
 
   it('the same application in two files is refused, naming both', async () => {

@@ -565,6 +565,25 @@ describe.concurrent('workflow_run, release and delete: the default branch’s ma
     expect(pushed.code, pushed.stdout).toBe(0);
     expect(deletes('review-c')).toHaveLength(1);
 
+    // Two refs whose names fill the templates alike: the branch "review-b" may not end review/b's group.
+    expect((await run('push', pushTo('review/b'))).code).toBe(0);
+    const other = await deleted('review-b');
+    expect(other.code, other.stdout).toBe(0);
+    expect(other.summary).toContain(
+      '🔒 left alone | codedeploy-gitops created it for refs/heads/review/b, not for refs/heads/review-b',
+    );
+    expect(deletes('review-b')).toEqual([]);
+    expect(
+      gitHubDeploymentsOf(env)
+        .filter((d) => d.environment === 'review-b')
+        .map((d) => d.statuses.at(-1)?.state),
+    ).toEqual(['success']);
+    // A tag, even one named like a branch's full ref, is never torn down.
+    const tag = await run('delete', { ref: 'refs/heads/review/b', ref_type: 'tag', repository });
+    expect(tag.code, tag.stdout).toBe(0);
+    expect(tag.outputs['skip-reason']).toContain('tags are never torn down');
+    expect(deletes('review-b')).toEqual([]);
+
     // A group of that name made by hand is kept; one another mapping names is not even stopped.
     const kept = await deleted('review/hand');
     expect(kept.code, kept.stdout).toBe(0);

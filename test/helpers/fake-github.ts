@@ -214,7 +214,13 @@ export class FakeGitHub {
             .reverse();
           send(
             200,
-            list.map((d) => ({ id: d.id, environment: d.environment, ref: d.ref, sha: d.sha })),
+            list.map((d) => ({
+              id: d.id,
+              environment: d.environment,
+              ref: d.ref,
+              sha: d.sha,
+              payload: d.payload ?? {},
+            })),
           );
         },
       ],

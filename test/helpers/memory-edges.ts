@@ -78,14 +78,20 @@ export class MemoryCommitRecords implements CommitRecords {
 
 export class MemoryLedger implements GroupLedger {
   readonly created = new Map<string, string>();
-  async recordCreated(group: string, groupId: string) {
+  /** The ref each group was created for. */
+  readonly refs = new Map<string, string>();
+  async recordCreated(group: string, groupId: string, ref: string) {
     this.created.set(group, groupId);
+    this.refs.set(group, ref);
   }
-  async createdByUs(group: string, groupId: string | undefined) {
-    return groupId !== undefined && this.created.get(group) === groupId;
+  async record(group: string, groupId: string | undefined) {
+    if (groupId === undefined || this.created.get(group) !== groupId) return undefined;
+    const ref = this.refs.get(group);
+    return ref === undefined ? {} : { ref };
   }
   async forget(group: string) {
     this.created.delete(group);
+    this.refs.delete(group);
   }
 }
 

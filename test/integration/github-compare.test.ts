@@ -61,7 +61,10 @@ describe('changedFilesLister', () => {
       'shop/cart.ts',
       { filename: 'api/new.ts', previous_filename: 'shop/old.ts' },
     ]);
-    expect(await lister()(before, after)).toEqual(['shop/cart.ts', 'api/new.ts', 'shop/old.ts']);
+    expect(await lister()(before, after)).toEqual({
+      known: true,
+      files: ['shop/cart.ts', 'api/new.ts', 'shop/old.ts'],
+    });
     expect(compareCalls()).toEqual([`GET /repos/acme/shop/compare/${before}...${after}`]);
     expect(github.requests.find((r) => r.path.includes('/compare/'))!.query.get('per_page')).toBe('1');
   });
@@ -70,10 +73,30 @@ describe('changedFilesLister', () => {
     github.reset();
     const many = Array.from({ length: COMPARE_FILES_LIMIT + 5 }, (_, i) => `f${i}.ts`);
     github.changes.set(`main...${after}`, many);
-    expect(await lister()('main', after)).toBeUndefined();
+    expect(await lister()('main', after)).toEqual({
+      known: false,
+      why: "the push changed more files than GitHub's compare API lists",
+    });
     github.changes.set(`main...${after}`, many.slice(0, COMPARE_FILES_LIMIT - 1));
-    expect(await lister()('main', after)).toHaveLength(COMPARE_FILES_LIMIT - 1);
+    expect(await lister()('main', after)).toMatchObject({
+      known: true,
+      files: many.slice(0, COMPARE_FILES_LIMIT - 1),
+    });
   });
+
+  it.each(['behind', 'diverged'])(
+    'a push that rewrote the branch (%s): unknown, whatever files GitHub lists',
+    async (status) => {
+      github.reset();
+      const rewritten = `${status[0]}`.repeat(40);
+      github.comparisons.set(`${rewritten}...${after}`, status);
+      github.changes.set(`${rewritten}...${after}`, []);
+      expect(await lister()(rewritten, after)).toEqual({
+        known: false,
+        why: `the push rewrote the branch (GitHub compare says ${status}), so what it changed cannot be told`,
+      });
+    },
+  );
 
   it('an outage is tried again before it is given up', async () => {
     github.reset();
@@ -81,7 +104,7 @@ describe('changedFilesLister', () => {
     github.changes.set(`${before}...${after}`, ['a.ts']);
     let failures = 2;
     github.failWhen = (request) => (request.path.includes('/compare/') && failures-- > 0 ? 502 : undefined);
-    expect(await lister()(before, after)).toEqual(['a.ts']);
+    expect(await lister()(before, after)).toEqual({ known: true, files: ['a.ts'] });
     expect(sleeps).toEqual([1_000, 3_000]);
     github.failWhen = () => 404;
     await expect(lister()(before, after)).rejects.toThrow();

@@ -424,6 +424,23 @@ describe('several applications in one run', () => {
     expect(final('api')).toEqual(['error', 'error', 'error']);
   });
 
+  it("one application's teardown ends only its own deployments of an environment both use", async () => {
+    const HEAD = '4444444444444444444444444444444444444444';
+    const r = reporter();
+    for (const application of ['shop', 'api']) {
+      const result = asApplication(previewDeployed('opened', HEAD), application);
+      await r.started(atStart(result));
+      await r.finished(result);
+    }
+    await r.finished(asApplication(previewTornDown(), 'api'));
+    const last = (application: string) =>
+      github.deployments
+        .filter((d) => (d.body.payload as { application: string }).application === application)
+        .map((d) => d.statuses.at(-1)?.state);
+    expect(last('api')).toEqual(['inactive']);
+    expect(last('shop')).toEqual(['success']);
+  });
+
   it('a pull request gets one preview comment per application, each updated in place', async () => {
     const HEAD = '3333333333333333333333333333333333333333';
     const r = reporter();

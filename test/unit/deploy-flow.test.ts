@@ -370,7 +370,7 @@ describe('the deployment flow on in-memory edges', () => {
     it('stops what runs there and deletes the group the ledger says this project created', async () => {
       const { edges, codedeploy, ledger, source } = world();
       codedeploy.addGroup('pr-7', { deploymentGroupId: 'id-pr-7' });
-      await ledger.recordCreated('pr-7', 'id-pr-7');
+      await ledger.recordCreated('pr-7', 'id-pr-7', 'refs/pull/7/head');
       const running = codedeploy.addDeployment('pr-7', runsForever);
       const result = await runOne(options(closedPullRequest(7)), edges);
       expect(result.groups[0]).toMatchObject({ outcome: 'torn-down', note: 'deleted the preview group' });
@@ -383,7 +383,7 @@ describe('the deployment flow on in-memory edges', () => {
     it('keeps a group of the same name that this project did not create', async () => {
       const { edges, codedeploy, ledger } = world();
       codedeploy.addGroup('pr-8', { deploymentGroupId: 'someone-else' });
-      await ledger.recordCreated('pr-8', 'id-of-an-earlier-pr-8');
+      await ledger.recordCreated('pr-8', 'id-of-an-earlier-pr-8', 'refs/pull/8/head');
       const result = await runOne(options(closedPullRequest(8)), edges);
       expect(result.groups[0]!.note).toBe('kept: codedeploy-gitops did not create this group');
       expect(codedeploy.deleted).toEqual([]);
@@ -550,7 +550,7 @@ describe('the deployment flow on in-memory edges', () => {
     it('stops what runs there, deletes the group this project created, and says why', async () => {
       const { edges, codedeploy, ledger, source, log, reporter } = world();
       codedeploy.addGroup('feature-x', { deploymentGroupId: 'id-feature-x' });
-      await ledger.recordCreated('feature-x', 'id-feature-x');
+      await ledger.recordCreated('feature-x', 'id-feature-x', 'refs/heads/feature/x');
       const running = codedeploy.addDeployment('feature-x', runsForever);
       const result = await runOne(options(deletion('feature/x')), edges);
       expect(result.groups[0]).toMatchObject({ outcome: 'torn-down', note: "deleted the branch's group" });
@@ -574,12 +574,65 @@ describe('the deployment flow on in-memory edges', () => {
     it('a push that deleted the branch tears it down the same way', async () => {
       const { edges, codedeploy, ledger } = world();
       codedeploy.addGroup('feature-z', { deploymentGroupId: 'id-feature-z' });
-      await ledger.recordCreated('feature-z', 'id-feature-z');
+      await ledger.recordCreated('feature-z', 'id-feature-z', 'refs/heads/feature/z');
       const event = pushOf('feature/z');
       event.payload = { ...(event.payload as object), deleted: true, before: SHA };
       const result = await runOne(options(event), edges);
       expect(result.plan).toMatchObject({ action: 'teardown', cause: 'branch-deleted' });
       expect(codedeploy.deleted).toEqual(['feature-z']);
+    });
+  });
+
+  describe('a teardown touches only what its own ref created', () => {
+    it('a deleted branch leaves alone a group of the same name created for another branch', async () => {
+      const { edges, codedeploy, ledger, log } = world();
+      // feature/x-y and feature/x/y both fill "feature-{name}" as feature-x-y.
+      codedeploy.addGroup('feature-x-y', { deploymentGroupId: 'id-feature-x-y' });
+      await ledger.recordCreated('feature-x-y', 'id-feature-x-y', 'refs/heads/feature/x/y');
+      const running = codedeploy.addDeployment('feature-x-y', runsForever);
+      const result = await runOne(options(deletion('feature/x-y')), edges);
+      expect(result.groups[0]).toMatchObject({
+        group: 'feature-x-y',
+        outcome: 'left-alone',
+        note: 'codedeploy-gitops created it for refs/heads/feature/x/y, not for refs/heads/feature/x-y',
+      });
+      expect(result.status).toBe('succeeded');
+      expect(codedeploy.statusOf(running)).toBe('InProgress');
+      expect(codedeploy.deleted).toEqual([]);
+      expect(ledger.created.has('feature-x-y')).toBe(true);
+      expect(log.text()).toContain(
+        'feature-x-y: not torn down, because codedeploy-gitops created it for refs/heads/feature/x/y',
+      );
+    });
+
+    it("a group created by a push is recorded with its ref, and torn down by that branch's deletion", async () => {
+      const { edges, codedeploy, ledger } = world();
+      await runOne(options(pushOf('feature/login')), edges);
+      expect(ledger.refs.get('feature-login')).toBe('refs/heads/feature/login');
+      const result = await runOne(options(deletion('feature/login')), edges);
+      expect(result.groups[0]).toMatchObject({ outcome: 'torn-down', note: "deleted the branch's group" });
+      expect(codedeploy.deleted).toEqual(['feature-login']);
+    });
+
+    it('a deleted branch that exists again is not torn down; GitHub not answering refuses the teardown', async () => {
+      const { edges, codedeploy, ledger } = world();
+      codedeploy.addGroup('feature-x', { deploymentGroupId: 'id-feature-x' });
+      await ledger.recordCreated('feature-x', 'id-feature-x', 'refs/heads/feature/x');
+      edges.branchHead = async () => OTHER_SHA;
+      const again = await runOne(options(deletion('feature/x')), edges);
+      expect(again.plan).toMatchObject({
+        skipped: true,
+        reason: `branch "feature/x" was deleted, but exists again (at ${OTHER_SHA.slice(0, 7)}): its groups are in use, nothing is torn down`,
+      });
+      edges.branchHead = async () => {
+        throw new Error('GitHub is down');
+      };
+      await expect(runDeployment(options(deletion('feature/x')), edges)).rejects.toThrow(
+        'cannot confirm that branch "feature/x" is still deleted',
+      );
+      edges.branchHead = async () => undefined;
+      await runOne(options(deletion('feature/x')), edges);
+      expect(codedeploy.deleted).toEqual(['feature-x']);
     });
   });
 
@@ -767,7 +820,7 @@ describe('a cancelled workflow', () => {
   it('during a teardown: nothing is deleted, and the report says the preview is still there', async () => {
     const { edges, codedeploy, ledger, cancel } = world();
     codedeploy.addGroup('pr-9', { deploymentGroupId: 'id-pr-9' });
-    await ledger.recordCreated('pr-9', 'id-pr-9');
+    await ledger.recordCreated('pr-9', 'id-pr-9', 'refs/pull/9/head');
     codedeploy.onCall = (op) => {
       if (op === 'applicationExists') cancel.abort();
     };

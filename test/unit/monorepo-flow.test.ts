@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FetchConfigRequest } from '../../src/deploy/ports.js';
 import { type RunOptions, runDeployment } from '../../src/deploy/run.js';
 import type { RunnerEvent } from '../../src/event/trigger.js';
+import type { ChangedFiles } from '../../src/plan/changes.js';
 import { flowOptions, memoryEdges } from '../helpers/memory-edges.js';
 import { finishedRunPayload } from '../helpers/triggers.js';
 
@@ -62,13 +63,14 @@ function monorepo(files: Record<string, string> = { 'shop.yml': SHOP, 'api.yml':
     return fetch(request);
   };
   const compared: string[] = [];
-  const answer = { files: [] as string[] | undefined };
+  let answer: ChangedFiles = { known: true, files: [] };
   memory.edges.changedFiles = async (base, head) => {
     compared.push(`${base}...${head}`);
-    return answer.files;
+    return answer;
   };
-  const changes = (files: string[] | undefined) => {
-    answer.files = files;
+  /** What GitHub's compare answers: the files, or why they cannot be known. */
+  const changes = (files: string[] | string) => {
+    answer = typeof files === 'string' ? { known: false, why: files } : { known: true, files };
   };
   return { ...memory, fetched, compared, changes };
 }
@@ -126,14 +128,14 @@ describe('several applications, each with its paths', () => {
   });
 
   it.each([
-    ['GitHub lists no more than its limit', 'undefined', /more files than GitHub's compare API lists/],
+    ['GitHub says it cannot tell', 'unknown', /^.*; GitHub cannot tell: deploying it/],
     ['GitHub cannot be asked', 'throws', /the changed files could not be read \(GitHub is down\)/],
-    ['there is no GitHub (the CLI)', 'absent', /cannot be asked outside GitHub/],
+    ['there is no GitHub API (the CLI, no token)', 'absent', /cannot be asked without GitHub's API/],
   ] as const)(
     'when the changed files cannot be known (%s), every application is deployed, saying why',
     async (_, kind, why) => {
-      const { edges, changes, codedeploy } = monorepo();
-      changes(undefined);
+      const { edges, changes, codedeploy, compared } = monorepo();
+      changes('GitHub cannot tell');
       if (kind === 'throws')
         edges.changedFiles = async () => {
           throw new Error('GitHub is down');
@@ -142,6 +144,8 @@ describe('several applications, each with its paths', () => {
       const report = await runDeployment(options(pushOf('develop', BEFORE)), edges);
       expect(deployedApplications(report)).toEqual(['api', 'shop']);
       expect(codedeploy.created()).toHaveLength(2);
+      // Asked once for both applications.
+      expect(compared).toHaveLength(kind === 'unknown' ? 1 : 0);
       for (const result of report.results) {
         expect(result.plan.skipped).toBe(false);
         expect(result.plan.skipped ? '' : result.plan.matched).toMatch(why);
@@ -171,6 +175,13 @@ describe('several applications, each with its paths', () => {
     const report = await runDeployment(options(dispatch), edges);
     expect(compared).toEqual([]);
     expect(deployedApplications(report)).toEqual(['api', 'shop']);
+  });
+
+  it('a push of a branch no application maps asks GitHub nothing', async () => {
+    const { edges, compared } = monorepo();
+    const report = await runDeployment(options(pushOf('hotfix', BEFORE)), edges);
+    expect(report.status).toBe('skipped');
+    expect(compared).toEqual([]);
   });
 
   it('nothing is compared when no application has paths', async () => {
@@ -244,6 +255,28 @@ describe('several applications, each with its paths', () => {
       reason: expect.stringMatching(/^not planned: /),
     });
     expect(codedeploy.created()).toHaveLength(1);
+  });
+});
+
+describe("GitHub environments are the repository's", () => {
+  it("a name filled in from one application's template may not be one another application names", async () => {
+    const web = 'application: web\nrevision: { bucket: artifacts }\nbranches:\n  main: production\n';
+    const api = `application: api\nrevision: { bucket: artifacts }\nbranches:\n  "*": { deploymentGroup: "api-{name}", environment: "{name}" }\n`;
+    const { edges, codedeploy } = monorepo({ 'web.yml': web, 'api.yml': api });
+    codedeploy.addGroup('api-production');
+    const report = await runDeployment(options(pushOf('production', BEFORE)), edges);
+    expect(report.status).toBe('failed');
+    expect(report.results[0]).toMatchObject({ status: 'failed', plan: { skipped: true } });
+    expect(report.results[0]!.plan.skipped && report.results[0]!.plan.reason).toContain(
+      'makes GitHub environment "production", which "main" (.github/codedeploy/web.yml@main:4:3) records its deployments in',
+    );
+    expect(codedeploy.created()).toEqual([]);
+    // Within one application the same map was already refused; alone, api deploys to its own environment.
+    const alone = monorepo({ 'api.yml': api });
+    alone.codedeploy.addGroup('api-production');
+    expect((await runDeployment(options(pushOf('production', BEFORE)), alone.edges)).status).toBe(
+      'succeeded',
+    );
   });
 });
 

@@ -145,10 +145,17 @@ describe('triggerFromEvent', () => {
   it.each([
     ['a branch', { ref: 'feature/x', ref_type: 'branch' }, { type: 'branch', name: 'feature/x' }],
     ['a tag', { ref: 'v1.0.0', ref_type: 'tag' }, { type: 'tag', name: 'v1.0.0' }],
+    // GitHub names the deleted ref short: a name that looks like a full ref is that name, and a tag
+    // named so stays a tag (it must never stand for the branch feature/x).
     [
-      'a full ref',
+      'a branch named like a full ref',
       { ref: 'refs/heads/feature/x', ref_type: 'branch' },
-      { type: 'branch', name: 'feature/x' },
+      { type: 'branch', name: 'refs/heads/feature/x' },
+    ],
+    [
+      'a tag named like a branch ref',
+      { ref: 'refs/heads/feature/x', ref_type: 'tag' },
+      { type: 'tag', name: 'refs/heads/feature/x' },
     ],
   ])(
     'delete of %s: the deleted ref, and no commit (GITHUB_SHA is the default branch’s)',
