@@ -11,7 +11,7 @@ plan [--config CONFIG] --event EVENT --ref REF
       workflow_run: a successful push run of branch REF; release: tag REF published; delete: REF deleted)
      EVENT: push, workflow_dispatch, pull_request, pull_request_target, workflow_run, release, delete
      (CONFIG: a config file, a folder of them (one application each), or several, comma-separated)
-     (--changed: the files a push changed, checked against each config's paths)`,load:o(()=>import("./chunks/plan-KZUS52EQ.js"),"load")},validate:{summary:"Check the appspec.yml of the revision folder before anything is uploaded (touches nothing)",usage:"validate [--config FILE | --source DIR]",load:o(()=>import("./chunks/validate-MWX27G2C.js"),"load")},bundle:{summary:"Build the revision archive locally (what would be uploaded), print its content digest",usage:"bundle [--config FILE] [--source DIR] [--bundle-type zip|tgz|tar] --out FILE [--json]",load:o(()=>import("./chunks/bundle-6N3PAW7W.js"),"load")},local:{summary:"Rehearse a deployment of this folder on local instances (embedded S3 + local CodeDeploy)",usage:`local [--config FILE] (the map; default .github/codedeploy.yml, any path to it; a folder of
+     (--changed: the files a push changed, checked against each config's paths)`,load:o(()=>import("./chunks/plan-EA57UUE2.js"),"load")},validate:{summary:"Check the appspec.yml of the revision folder before anything is uploaded (touches nothing)",usage:"validate [--config FILE | --source DIR]",load:o(()=>import("./chunks/validate-KIODFVVQ.js"),"load")},bundle:{summary:"Build the revision archive locally (what would be uploaded), print its content digest",usage:"bundle [--config FILE] [--source DIR] [--bundle-type zip|tgz|tar] --out FILE [--json]",load:o(()=>import("./chunks/bundle-SGZ2LIAH.js"),"load")},local:{summary:"Rehearse a deployment of this folder on local instances (embedded S3 + local CodeDeploy)",usage:`local [--config FILE] (the map; default .github/codedeploy.yml, any path to it; a folder of
        them or several, comma-separated: every application is rehearsed)
       [--branch B] (the push to rehearse; default: the branch checked out here)
       [--event-file F [--event EVENT]] (a saved GitHub event instead; EVENT is guessed from its shape)
@@ -20,7 +20,7 @@ plan [--config CONFIG] --event EVENT --ref REF
       [--data DIR] (state, instances and S3 objects; default: a folder per workspace under the
        temp dir, kept between rehearsals, so ApplicationStop runs the last revision's scripts)
       Missing applications and groups are created on the local CodeDeploy. The hooks run on this
-      machine as your user: rehearse as an ordinary user, not as root.`,load:o(()=>import("./chunks/local-LTXERBU5.js"),"load")},emulator:{summary:"Run the local CodeDeploy (and an embedded S3) for trying and testing without AWS",usage:`emulator --data DIR [--port N] [--s3-endpoint URL|aws] [--s3-port N] [--instances-per-group N]
+      machine as your user: rehearse as an ordinary user, not as root.`,load:o(()=>import("./chunks/local-LY2SRGBW.js"),"load")},emulator:{summary:"Run the local CodeDeploy (and an embedded S3) for trying and testing without AWS",usage:`emulator --data DIR [--port N] [--s3-endpoint URL|aws] [--s3-port N] [--instances-per-group N]
          [--time-scale F] (minute timers of blue/green groups last F \xD7 60 s)
          [--realistic-timing] (deployments stay Created, then Queued, a few seconds)
          [--throttle RATE] (ThrottlingException past RATE API calls per second)
