@@ -81,7 +81,14 @@ export class S3RevisionStore implements RevisionStore {
     const digested = await prepared.digest();
     throwIfCancelled(this.cancel);
     const key = revisionKey(prefix, application, digested.digest, bundleType);
-    const base = { bucket, key, bundleType, digest: digested.digest, files: digested.files };
+    const base = {
+      type: 's3' as const,
+      bucket,
+      key,
+      bundleType,
+      digest: digested.digest,
+      files: digested.files,
+    };
 
     const existing = await headRevision(s3, bucket, key, digested.digest, log);
     if (existing) {

@@ -3,32 +3,39 @@ import { rename, rm } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BundleType, RevisionSettings } from '../config/types.js';
+import type { BundleType, FolderContent } from '../config/types.js';
 import { formatBytes } from '../core/format.js';
 import type { Logger } from '../core/log.js';
 import { throwIfErrors } from '../core/problems.js';
 import type { DigestedRevision, PreparedRevision, RevisionSource } from '../deploy/ports.js';
 import { loadAppSpecFromTree } from './appspec-fs.js';
 import { createArchive } from './archive.js';
+import { checkCommit } from './commit.js';
 import { digestTree, type TreeDigest } from './digest.js';
+import { preparePrebuilt } from './prebuilt.js';
 import { type Tree, walkSource } from './walk.js';
 import { FilePool } from './workers.js';
 
-type BundleSettings = Pick<RevisionSettings, 'source' | 'exclude' | 'bundleType' | 'allowSecretFiles'>;
+/** A folder to archive, and how. */
+export type BundleSettings = Omit<FolderContent, 'kind'> & { bundleType: BundleType };
 
 /**
- * The workspace's files as the deployment flow's revision source: walked (excludes applied), and the
- * appspec checked against exactly what the archive will hold. A cancel stops the walk and the digest.
+ * The workspace as the deployment flow's revision source. An S3 revision is a folder, walked
+ * (excludes applied) and its appspec checked against exactly what the archive will hold, or the
+ * build's archive, listed and checked (prebuilt.ts); a GitHub revision is the checked-out commit
+ * (commit.ts). A cancel stops the walk, the listing and the digest.
  */
 export function workspaceRevisions(workspace: string, log: Logger, cancel?: AbortSignal): RevisionSource {
   return {
     async prepare(settings) {
-      const prepared = await prepareBundle(workspace, settings, log, cancel);
+      const { content, bundleType } = settings;
+      if (content.kind === 'archive') return preparePrebuilt(workspace, content, bundleType, log, cancel);
+      const prepared = await prepareBundle(workspace, { ...content, bundleType }, log, cancel);
       try {
         // A broken appspec only fails on the instances, minutes later: refuse it before anything leaves the machine.
         const { problems } = await loadAppSpecFromTree(
           prepared.tree,
-          displayRootOf(workspace, settings.source),
+          displayRootOf(workspace, content.source),
         );
         for (const warning of problems.filter((p) => p.severity === 'warning')) log.warn(warning);
         throwIfErrors(problems);
@@ -38,6 +45,7 @@ export function workspaceRevisions(workspace: string, log: Logger, cancel?: Abor
         throw error;
       }
     },
+    checkCommit: (settings, revision) => checkCommit(workspace, settings, revision, log, cancel),
   };
 }
 
@@ -133,7 +141,6 @@ export async function writeBundleToFile(options: {
   out: string;
   log: Logger;
 }): Promise<BundleFileResult> {
-  const partial = `${options.out}.partial`;
   // An archive written inside the folder it archives must not end up in the next one.
   const inside = relative(resolve(options.workspace, options.revision.source), resolve(options.out));
   const exclude =
@@ -144,9 +151,22 @@ export async function writeBundleToFile(options: {
           `/${inside.split(sep).join('/')}.partial`,
         ]
       : options.revision.exclude;
-  const prepared = await prepareBundle(options.workspace, { ...options.revision, exclude }, options.log);
+  return writeRevision(
+    await prepareBundle(options.workspace, { ...options.revision, exclude }, options.log),
+    options.out,
+  );
+}
+
+/**
+ * The revision's archive, digested, written to `out` (aside, then renamed) unless `out` is omitted:
+ * the exact bytes the action uploads.
+ */
+export async function writeRevision(prepared: PreparedRevision, out?: string): Promise<BundleFileResult> {
   try {
     const digested = await prepared.digest();
+    const result = { digest: digested.digest, bundleType: prepared.bundleType, files: digested.files };
+    if (out === undefined) return { ...result, bytes: digested.bytes };
+    const partial = `${out}.partial`;
     let bytes = 0;
     const archive = digested.archive();
     archive.on('data', (chunk: Buffer) => {
@@ -154,12 +174,12 @@ export async function writeBundleToFile(options: {
     });
     try {
       await pipeline(archive, createWriteStream(partial));
-      await rename(partial, options.out);
+      await rename(partial, out);
     } catch (error) {
       await rm(partial, { force: true });
       throw error;
     }
-    return { digest: digested.digest, bundleType: prepared.bundleType, bytes, files: digested.files };
+    return { ...result, bytes };
   } finally {
     await prepared.close();
   }

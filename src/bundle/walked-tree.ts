@@ -8,7 +8,7 @@ const ROOT: BundleNode = { type: 'directory', target: 'directory', inside: true 
  * will hold, so a script or an appspec that an exclude drops is missing here as it will be on the
  * instance. Links are followed inside the bundle; the walk has refused those that leave it.
  */
-export function walkedTree(tree: Tree): BundleTree {
+export function walkedTree(tree: Pick<Tree, 'entries'>): BundleTree {
   const byPath = new Map(tree.entries.map((entry) => [entry.path, entry]));
   const children = new Map<string, string[]>();
   for (const { path } of tree.entries) {

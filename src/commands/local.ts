@@ -66,11 +66,15 @@ const local: CommandHandler = async (argv) => {
   const dataDir = flags.data
     ? resolve(flags.data)
     : join(tmpdir(), 'codedeploy-local', createHash('sha256').update(workspace).digest('hex').slice(0, 12));
-  const s3 = await startEmbeddedS3({ dataDir, buckets: [config.revision.bucket] });
+  const { revision } = config;
+  const bucket = revision.type === 's3' ? revision.bucket : revision.records?.bucket;
+  const s3 = await startEmbeddedS3({ dataDir, buckets: bucket ? [bucket] : [] });
   const codedeploy = await startLocalCodeDeploy({
     dataDir,
     instancesPerGroup: instances,
     s3: { endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS },
+    // GitHub revisions of this rehearsal are the workspace's own commits, from its .git.
+    gitHubRepository: async () => workspace,
   }).catch(async (error: unknown) => {
     await s3.stop();
     throw error;

@@ -3,7 +3,7 @@ import * as __ajvRuntime0 from "ajv/dist/runtime/ucs2length.js";
 import * as __ajvRuntime1 from "ajv/dist/runtime/equal.js";
 const validate = validate10;
 var stdin_default = validate10;
-const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/codedeploy-gitops/codedeploy-gitops/schema/codedeploy.schema.json", "title": "codedeploy-gitops configuration", "description": "Maps git branches, tags and pull requests to AWS CodeDeploy deployment groups. Reference: docs/config.md", "type": "object", "additionalProperties": false, "required": ["application", "revision"], "properties": { "$schema": { "type": "string" }, "application": { "description": "The CodeDeploy application (compute platform Server) that owns the deployment groups.", "$ref": "#/definitions/awsName" }, "createApplication": { "description": "Create the application when it does not exist (otherwise a missing application is an error).", "type": "boolean" }, "revision": { "description": "Where and how the workspace is archived and uploaded.", "type": "object", "additionalProperties": false, "required": ["bucket"], "properties": { "bucket": { "description": "S3 bucket that holds the revisions (in the same region as CodeDeploy).", "type": "string", "pattern": "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "errorHint": "an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-'" }, "prefix": { "description": "S3 key prefix, for example 'revisions/'. Revisions are stored at {prefix}{application}/{digest}.{ext}.", "type": "string", "maxLength": 512, "pattern": "^([^/].*/)?$", "errorHint": "a key prefix that does not start with '/' and ends with '/', for example 'builds/'" }, "bundleType": { "description": "Archive format: zip (the CodeDeploy default), tgz or tar. All three keep unix permissions and symlinks.", "enum": ["zip", "tgz", "tar"] }, "source": { "description": "Folder to archive, relative to the workspace. Its root must hold appspec.yml.", "type": "string", "minLength": 1 }, "exclude": { "description": "Extra exclude patterns in gitignore syntax, relative to source, on top of .git/ and an optional .codedeployignore.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "allowSecretFiles": { "description": "Secret-looking files (.env, keys, credentials) that are meant for the servers, in gitignore syntax relative to source: the warning about secrets in the bundle leaves them out.", "type": "array", "items": { "type": "string", "minLength": 1 } } } }, "defaults": { "description": "Deployment settings for every mapping; each one can be overridden per mapping.", "type": "object", "additionalProperties": false, "properties": { "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "unmatched": { "description": "What a ref that no entry matches does: skip (succeed without deploying) or fail.", "enum": ["skip", "fail"] }, "branches": { "description": "Branch name or glob pattern -> deployment group(s). An exact name beats a pattern; among patterns the first in file order wins; ~ skips.", "$ref": "#/definitions/refMap" }, "tags": { "description": "Tag name or glob pattern -> deployment group(s), for pushes of refs/tags/*.", "$ref": "#/definitions/refMap" }, "pullRequests": { "description": "Preview deployments for pull requests.", "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" }, "deleteOnClose": { "description": "When the pull request closes, delete the preview group if codedeploy-gitops created it.", "type": "boolean" }, "forks": { "description": "Pull requests from forks: deny (default) skips them; allow deploys fork code.", "enum": ["deny", "allow"] }, "pullRequestTarget": { "description": "pull_request_target runs with the base repository's secrets: deny (default) refuses it.", "enum": ["deny", "allow"] } } } }, "definitions": { "awsName": { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9._+=,@-]+$", "errorHint": "1-100 characters of A-Z a-z 0-9 . _ + = , @ -" }, "groupTemplate": { "description": "A deployment group name. Placeholders: {branch} {name} {tag} {ref} {pr} {sha} {shortSha} {repo}; the result is made safe for CodeDeploy.", "type": "string", "minLength": 1, "pattern": "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$", "errorHint": "characters A-Z a-z 0-9 . _ + = , @ - and placeholders such as {branch}" }, "groupTemplateList": { "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/groupTemplate" } }, "create": { "description": "Create the group when it is missing, copying the settings of an existing template group.", "type": "object", "additionalProperties": false, "required": ["from"], "properties": { "from": { "$ref": "#/definitions/awsName" } } }, "environment": { "description": "GitHub environment name for this mapping (default: the group name). Placeholders allowed.", "type": "string", "minLength": 1, "maxLength": 255 }, "dispatch": { "description": "Groups a workflow_dispatch on a ref this entry matches may also name in the deployment-groups input; without it, only the entry's own groups.", "type": "object", "additionalProperties": false, "required": ["groups"], "properties": { "groups": { "description": "Deployment group names, without placeholders.", "type": "array", "minItems": 1, "errorHint": "the names of one or more deployment groups, or remove dispatch", "uniqueItems": true, "items": { "$ref": "#/definitions/awsName" } } } }, "environmentUrl": { "description": "URL shown on the GitHub deployment and the pull-request comment. Placeholders allowed.", "type": "string", "pattern": "^https?://", "errorHint": "an http:// or https:// URL, for example https://{branch}.preview.example.com" }, "deploymentConfig": { "description": "Deployment config name, for example CodeDeployDefault.OneAtATime. Default: the group's own.", "$ref": "#/definitions/awsName" }, "fileExistsBehavior": { "description": "What the agent does with files in a destination that the previous deployment did not write.", "enum": ["DISALLOW", "OVERWRITE", "RETAIN"] }, "autoRollback": { "description": "Events that roll back automatically to the last good revision, or false.", "oneOf": [{ "const": false }, { "type": "array", "uniqueItems": true, "items": { "enum": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"] } }], "errorHint": "false, or a list of DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST" }, "ignoreApplicationStopFailures": { "description": "Go on when the ApplicationStop hook of the previous revision fails.", "type": "boolean" }, "wait": { "description": "How long to follow the deployments, like 30m, 1h30m or 90s; false creates them and returns.", "oneOf": [{ "const": false }, { "type": "string", "pattern": "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }], "errorHint": "a duration such as 30m, 1h30m or 90s, or false" }, "onActiveDeployment": { "description": "When the group already has a deployment running: wait for it, stop it, or fail.", "enum": ["wait", "stop", "fail"] }, "strategy": { "description": "parallel deploys every group at once; sequential stops at the first failure.", "enum": ["parallel", "sequential"] }, "mappingObject": { "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "dispatch": { "$ref": "#/definitions/dispatch" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "mapping": { "description": "A group name, a list of group names, a mapping with deploymentGroup(s) and settings, or ~ to skip.", "if": { "type": "string" }, "then": { "$ref": "#/definitions/groupTemplate" }, "else": { "if": { "type": "array" }, "then": { "$ref": "#/definitions/groupTemplateList" }, "else": { "if": { "type": "object" }, "then": { "$ref": "#/definitions/mappingObject" }, "else": { "type": "null", "errorHint": "a group name, a list of group names, a mapping with deploymentGroup, or ~ to skip" } } } }, "refMap": { "type": "object", "additionalProperties": { "$ref": "#/definitions/mapping" } } } };
+const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/codedeploy-gitops/codedeploy-gitops/schema/codedeploy.schema.json", "title": "codedeploy-gitops configuration", "description": "Maps git branches, tags and pull requests to AWS CodeDeploy deployment groups. Reference: docs/config.md", "type": "object", "additionalProperties": false, "required": ["application", "revision"], "properties": { "$schema": { "type": "string" }, "application": { "description": "The CodeDeploy application (compute platform Server) that owns the deployment groups.", "$ref": "#/definitions/awsName" }, "createApplication": { "description": "Create the application when it does not exist (otherwise a missing application is an error).", "type": "boolean" }, "revision": { "description": "What becomes the revision and where CodeDeploy gets it: an archive in S3 (a folder the action archives, or an archive the build made), or this repository's commit on GitHub.", "type": "object", "additionalProperties": false, "properties": { "type": { "description": "s3 (default): an archive uploaded to the bucket. github: CodeDeploy downloads the workflow's commit from GitHub itself; nothing is archived or uploaded.", "enum": ["s3", "github"] }, "bucket": { "description": "S3 bucket that holds the revisions (in the same region as CodeDeploy). With type github, optional: where the action records the deployment groups it creates.", "type": "string", "pattern": "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "errorHint": "an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-'" }, "prefix": { "description": "S3 key prefix, for example 'revisions/'. Revisions are stored at {prefix}{application}/{digest}.{ext}.", "type": "string", "maxLength": 512, "pattern": "^([^/].*/)?$", "errorHint": "a key prefix that does not start with '/' and ends with '/', for example 'builds/'" }, "bundleType": { "description": "Archive format: zip (the CodeDeploy default), tgz or tar. All three keep unix permissions and symlinks. With archive, the format of that file (by default its extension says).", "enum": ["zip", "tgz", "tar"] }, "source": { "description": "Folder to archive, relative to the workspace. Its root must hold appspec.yml.", "type": "string", "minLength": 1 }, "archive": { "description": "An archive the build made (.zip, .tgz, .tar.gz or .tar), relative to the workspace, uploaded as it is instead of archiving source. Its root (or a single top folder) must hold appspec.yml.", "type": "string", "minLength": 1 }, "exclude": { "description": "Extra exclude patterns in gitignore syntax, relative to source, on top of .git/ and an optional .codedeployignore.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "allowSecretFiles": { "description": "Secret-looking files (.env, keys, credentials) that are meant for the servers, in gitignore syntax relative to source (or to the archive's root): the warning about secrets in the bundle leaves them out.", "type": "array", "items": { "type": "string", "minLength": 1 } } }, "if": { "properties": { "type": { "const": "github" } }, "required": ["type"] }, "else": { "required": ["bucket"], "properties": { "bucket": { "description": 'The S3 bucket that holds the revisions (or "type: github": CodeDeploy gets the commit from GitHub)' } } } }, "defaults": { "description": "Deployment settings for every mapping; each one can be overridden per mapping.", "type": "object", "additionalProperties": false, "properties": { "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "unmatched": { "description": "What a ref that no entry matches does: skip (succeed without deploying) or fail.", "enum": ["skip", "fail"] }, "branches": { "description": "Branch name or glob pattern -> deployment group(s). An exact name beats a pattern; among patterns the first in file order wins; ~ skips.", "$ref": "#/definitions/refMap" }, "tags": { "description": "Tag name or glob pattern -> deployment group(s), for pushes of refs/tags/*.", "$ref": "#/definitions/refMap" }, "pullRequests": { "description": "Preview deployments for pull requests.", "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" }, "deleteOnClose": { "description": "When the pull request closes, delete the preview group if codedeploy-gitops created it.", "type": "boolean" }, "forks": { "description": "Pull requests from forks: deny (default) skips them; allow deploys fork code.", "enum": ["deny", "allow"] }, "pullRequestTarget": { "description": "pull_request_target runs with the base repository's secrets: deny (default) refuses it.", "enum": ["deny", "allow"] } } } }, "definitions": { "awsName": { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9._+=,@-]+$", "errorHint": "1-100 characters of A-Z a-z 0-9 . _ + = , @ -" }, "groupTemplate": { "description": "A deployment group name. Placeholders: {branch} {name} {tag} {ref} {pr} {sha} {shortSha} {repo}; the result is made safe for CodeDeploy.", "type": "string", "minLength": 1, "pattern": "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$", "errorHint": "characters A-Z a-z 0-9 . _ + = , @ - and placeholders such as {branch}" }, "groupTemplateList": { "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/groupTemplate" } }, "create": { "description": "Create the group when it is missing, copying the settings of an existing template group.", "type": "object", "additionalProperties": false, "required": ["from"], "properties": { "from": { "$ref": "#/definitions/awsName" } } }, "environment": { "description": "GitHub environment name for this mapping (default: the group name). Placeholders allowed.", "type": "string", "minLength": 1, "maxLength": 255 }, "dispatch": { "description": "Groups a workflow_dispatch on a ref this entry matches may also name in the deployment-groups input; without it, only the entry's own groups.", "type": "object", "additionalProperties": false, "required": ["groups"], "properties": { "groups": { "description": "Deployment group names, without placeholders.", "type": "array", "minItems": 1, "errorHint": "the names of one or more deployment groups, or remove dispatch", "uniqueItems": true, "items": { "$ref": "#/definitions/awsName" } } } }, "environmentUrl": { "description": "URL shown on the GitHub deployment and the pull-request comment. Placeholders allowed.", "type": "string", "pattern": "^https?://", "errorHint": "an http:// or https:// URL, for example https://{branch}.preview.example.com" }, "deploymentConfig": { "description": "Deployment config name, for example CodeDeployDefault.OneAtATime. Default: the group's own.", "$ref": "#/definitions/awsName" }, "fileExistsBehavior": { "description": "What the agent does with files in a destination that the previous deployment did not write.", "enum": ["DISALLOW", "OVERWRITE", "RETAIN"] }, "autoRollback": { "description": "Events that roll back automatically to the last good revision, or false.", "oneOf": [{ "const": false }, { "type": "array", "uniqueItems": true, "items": { "enum": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"] } }], "errorHint": "false, or a list of DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST" }, "ignoreApplicationStopFailures": { "description": "Go on when the ApplicationStop hook of the previous revision fails.", "type": "boolean" }, "wait": { "description": "How long to follow the deployments, like 30m, 1h30m or 90s; false creates them and returns.", "oneOf": [{ "const": false }, { "type": "string", "pattern": "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }], "errorHint": "a duration such as 30m, 1h30m or 90s, or false" }, "onActiveDeployment": { "description": "When the group already has a deployment running: wait for it, stop it, or fail.", "enum": ["wait", "stop", "fail"] }, "strategy": { "description": "parallel deploys every group at once; sequential stops at the first failure.", "enum": ["parallel", "sequential"] }, "mappingObject": { "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "dispatch": { "$ref": "#/definitions/dispatch" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "mapping": { "description": "A group name, a list of group names, a mapping with deploymentGroup(s) and settings, or ~ to skip.", "if": { "type": "string" }, "then": { "$ref": "#/definitions/groupTemplate" }, "else": { "if": { "type": "array" }, "then": { "$ref": "#/definitions/groupTemplateList" }, "else": { "if": { "type": "object" }, "then": { "$ref": "#/definitions/mappingObject" }, "else": { "type": "null", "errorHint": "a group name, a list of group names, a mapping with deploymentGroup, or ~ to skip" } } } }, "refMap": { "type": "object", "additionalProperties": { "$ref": "#/definitions/mapping" } } } };
 const schema12 = { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9._+=,@-]+$", "errorHint": "1-100 characters of A-Z a-z 0-9 . _ + = , @ -" };
 const schema14 = { "description": "What the agent does with files in a destination that the previous deployment did not write.", "enum": ["DISALLOW", "OVERWRITE", "RETAIN"] };
 const schema15 = { "description": "Events that roll back automatically to the last good revision, or false.", "oneOf": [{ "const": false }, { "type": "array", "uniqueItems": true, "items": { "enum": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"] } }], "errorHint": "false, or a list of DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST" };
@@ -955,84 +955,105 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.revision !== void 0) {
       let data3 = data.revision;
+      const _errs11 = errors;
+      let valid2 = true;
+      const _errs12 = errors;
       if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-        if (data3.bucket === void 0) {
-          const err9 = { instancePath: instancePath + "/revision", schemaPath: "#/properties/revision/required", keyword: "required", params: { missingProperty: "bucket" }, message: "must have required property 'bucket'", schema: schema11.properties.revision.required, parentSchema: schema11.properties.revision, data: data3 };
+        let missing0;
+        if (data3.type === void 0 && (missing0 = "type")) {
+          const err9 = {};
           if (vErrors === null) {
             vErrors = [err9];
           } else {
             vErrors.push(err9);
           }
           errors++;
+        } else {
+          if (data3.type !== void 0) {
+            if ("github" !== data3.type) {
+              const err10 = {};
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+          }
         }
-        for (const key1 in data3) {
-          if (!(key1 === "bucket" || key1 === "prefix" || key1 === "bundleType" || key1 === "source" || key1 === "exclude" || key1 === "allowSecretFiles")) {
-            const err10 = { instancePath: instancePath + "/revision", schemaPath: "#/properties/revision/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.revision, data: data3 };
+      }
+      var _valid0 = _errs12 === errors;
+      errors = _errs11;
+      if (vErrors !== null) {
+        if (_errs11) {
+          vErrors.length = _errs11;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (!_valid0) {
+        const _errs14 = errors;
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          if (data3.bucket === void 0) {
+            const err11 = { instancePath: instancePath + "/revision", schemaPath: "#/properties/revision/else/required", keyword: "required", params: { missingProperty: "bucket" }, message: "must have required property 'bucket'", schema: schema11.properties.revision.else.required, parentSchema: schema11.properties.revision.else, data: data3 };
             if (vErrors === null) {
-              vErrors = [err10];
+              vErrors = [err11];
             } else {
-              vErrors.push(err10);
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+        var _valid0 = _errs14 === errors;
+        valid2 = _valid0;
+      }
+      if (!valid2) {
+        const err12 = { instancePath: instancePath + "/revision", schemaPath: "#/properties/revision/if", keyword: "if", params: { failingKeyword: "else" }, message: 'must match "else" schema', schema: schema11.properties.revision.if, parentSchema: schema11.properties.revision, data: data3 };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+      if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+        for (const key1 in data3) {
+          if (!(key1 === "type" || key1 === "bucket" || key1 === "prefix" || key1 === "bundleType" || key1 === "source" || key1 === "archive" || key1 === "exclude" || key1 === "allowSecretFiles")) {
+            const err13 = { instancePath: instancePath + "/revision", schemaPath: "#/properties/revision/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.revision, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+        }
+        if (data3.type !== void 0) {
+          let data5 = data3.type;
+          if (!(data5 === "s3" || data5 === "github")) {
+            const err14 = { instancePath: instancePath + "/revision/type", schemaPath: "#/properties/revision/properties/type/enum", keyword: "enum", params: { allowedValues: schema11.properties.revision.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.revision.properties.type.enum, parentSchema: schema11.properties.revision.properties.type, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
             }
             errors++;
           }
         }
         if (data3.bucket !== void 0) {
-          let data4 = data3.bucket;
-          if (typeof data4 === "string") {
-            if (!pattern1.test(data4)) {
-              const err11 = { instancePath: instancePath + "/revision/bucket", schemaPath: "#/properties/revision/properties/bucket/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$" }, message: 'must match pattern "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"', schema: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", parentSchema: schema11.properties.revision.properties.bucket, data: data4 };
+          let data6 = data3.bucket;
+          if (typeof data6 === "string") {
+            if (!pattern1.test(data6)) {
+              const err15 = { instancePath: instancePath + "/revision/bucket", schemaPath: "#/properties/revision/properties/bucket/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$" }, message: 'must match pattern "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"', schema: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", parentSchema: schema11.properties.revision.properties.bucket, data: data6 };
               if (vErrors === null) {
-                vErrors = [err11];
+                vErrors = [err15];
               } else {
-                vErrors.push(err11);
+                vErrors.push(err15);
               }
               errors++;
             }
           } else {
-            const err12 = { instancePath: instancePath + "/revision/bucket", schemaPath: "#/properties/revision/properties/bucket/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.bucket.type, parentSchema: schema11.properties.revision.properties.bucket, data: data4 };
-            if (vErrors === null) {
-              vErrors = [err12];
-            } else {
-              vErrors.push(err12);
-            }
-            errors++;
-          }
-        }
-        if (data3.prefix !== void 0) {
-          let data5 = data3.prefix;
-          if (typeof data5 === "string") {
-            if (func3(data5) > 512) {
-              const err13 = { instancePath: instancePath + "/revision/prefix", schemaPath: "#/properties/revision/properties/prefix/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema11.properties.revision.properties.prefix, data: data5 };
-              if (vErrors === null) {
-                vErrors = [err13];
-              } else {
-                vErrors.push(err13);
-              }
-              errors++;
-            }
-            if (!pattern2.test(data5)) {
-              const err14 = { instancePath: instancePath + "/revision/prefix", schemaPath: "#/properties/revision/properties/prefix/pattern", keyword: "pattern", params: { pattern: "^([^/].*/)?$" }, message: 'must match pattern "^([^/].*/)?$"', schema: "^([^/].*/)?$", parentSchema: schema11.properties.revision.properties.prefix, data: data5 };
-              if (vErrors === null) {
-                vErrors = [err14];
-              } else {
-                vErrors.push(err14);
-              }
-              errors++;
-            }
-          } else {
-            const err15 = { instancePath: instancePath + "/revision/prefix", schemaPath: "#/properties/revision/properties/prefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.prefix.type, parentSchema: schema11.properties.revision.properties.prefix, data: data5 };
-            if (vErrors === null) {
-              vErrors = [err15];
-            } else {
-              vErrors.push(err15);
-            }
-            errors++;
-          }
-        }
-        if (data3.bundleType !== void 0) {
-          let data6 = data3.bundleType;
-          if (!(data6 === "zip" || data6 === "tgz" || data6 === "tar")) {
-            const err16 = { instancePath: instancePath + "/revision/bundleType", schemaPath: "#/properties/revision/properties/bundleType/enum", keyword: "enum", params: { allowedValues: schema11.properties.revision.properties.bundleType.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.revision.properties.bundleType.enum, parentSchema: schema11.properties.revision.properties.bundleType, data: data6 };
+            const err16 = { instancePath: instancePath + "/revision/bucket", schemaPath: "#/properties/revision/properties/bucket/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.bucket.type, parentSchema: schema11.properties.revision.properties.bucket, data: data6 };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -1041,11 +1062,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data3.source !== void 0) {
-          let data7 = data3.source;
+        if (data3.prefix !== void 0) {
+          let data7 = data3.prefix;
           if (typeof data7 === "string") {
-            if (func3(data7) < 1) {
-              const err17 = { instancePath: instancePath + "/revision/source", schemaPath: "#/properties/revision/properties/source/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.revision.properties.source, data: data7 };
+            if (func3(data7) > 512) {
+              const err17 = { instancePath: instancePath + "/revision/prefix", schemaPath: "#/properties/revision/properties/prefix/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema11.properties.revision.properties.prefix, data: data7 };
               if (vErrors === null) {
                 vErrors = [err17];
               } else {
@@ -1053,80 +1074,73 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
+            if (!pattern2.test(data7)) {
+              const err18 = { instancePath: instancePath + "/revision/prefix", schemaPath: "#/properties/revision/properties/prefix/pattern", keyword: "pattern", params: { pattern: "^([^/].*/)?$" }, message: 'must match pattern "^([^/].*/)?$"', schema: "^([^/].*/)?$", parentSchema: schema11.properties.revision.properties.prefix, data: data7 };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
           } else {
-            const err18 = { instancePath: instancePath + "/revision/source", schemaPath: "#/properties/revision/properties/source/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.source.type, parentSchema: schema11.properties.revision.properties.source, data: data7 };
+            const err19 = { instancePath: instancePath + "/revision/prefix", schemaPath: "#/properties/revision/properties/prefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.prefix.type, parentSchema: schema11.properties.revision.properties.prefix, data: data7 };
             if (vErrors === null) {
-              vErrors = [err18];
+              vErrors = [err19];
             } else {
-              vErrors.push(err18);
+              vErrors.push(err19);
             }
             errors++;
           }
         }
-        if (data3.exclude !== void 0) {
-          let data8 = data3.exclude;
-          if (Array.isArray(data8)) {
-            const len0 = data8.length;
-            for (let i0 = 0; i0 < len0; i0++) {
-              let data9 = data8[i0];
-              if (typeof data9 === "string") {
-                if (func3(data9) < 1) {
-                  const err19 = { instancePath: instancePath + "/revision/exclude/" + i0, schemaPath: "#/properties/revision/properties/exclude/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.revision.properties.exclude.items, data: data9 };
-                  if (vErrors === null) {
-                    vErrors = [err19];
-                  } else {
-                    vErrors.push(err19);
-                  }
-                  errors++;
-                }
-              } else {
-                const err20 = { instancePath: instancePath + "/revision/exclude/" + i0, schemaPath: "#/properties/revision/properties/exclude/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.exclude.items.type, parentSchema: schema11.properties.revision.properties.exclude.items, data: data9 };
-                if (vErrors === null) {
-                  vErrors = [err20];
-                } else {
-                  vErrors.push(err20);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err21 = { instancePath: instancePath + "/revision/exclude", schemaPath: "#/properties/revision/properties/exclude/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema11.properties.revision.properties.exclude.type, parentSchema: schema11.properties.revision.properties.exclude, data: data8 };
+        if (data3.bundleType !== void 0) {
+          let data8 = data3.bundleType;
+          if (!(data8 === "zip" || data8 === "tgz" || data8 === "tar")) {
+            const err20 = { instancePath: instancePath + "/revision/bundleType", schemaPath: "#/properties/revision/properties/bundleType/enum", keyword: "enum", params: { allowedValues: schema11.properties.revision.properties.bundleType.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.revision.properties.bundleType.enum, parentSchema: schema11.properties.revision.properties.bundleType, data: data8 };
             if (vErrors === null) {
-              vErrors = [err21];
+              vErrors = [err20];
             } else {
-              vErrors.push(err21);
+              vErrors.push(err20);
             }
             errors++;
           }
         }
-        if (data3.allowSecretFiles !== void 0) {
-          let data10 = data3.allowSecretFiles;
-          if (Array.isArray(data10)) {
-            const len1 = data10.length;
-            for (let i1 = 0; i1 < len1; i1++) {
-              let data11 = data10[i1];
-              if (typeof data11 === "string") {
-                if (func3(data11) < 1) {
-                  const err22 = { instancePath: instancePath + "/revision/allowSecretFiles/" + i1, schemaPath: "#/properties/revision/properties/allowSecretFiles/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.revision.properties.allowSecretFiles.items, data: data11 };
-                  if (vErrors === null) {
-                    vErrors = [err22];
-                  } else {
-                    vErrors.push(err22);
-                  }
-                  errors++;
-                }
+        if (data3.source !== void 0) {
+          let data9 = data3.source;
+          if (typeof data9 === "string") {
+            if (func3(data9) < 1) {
+              const err21 = { instancePath: instancePath + "/revision/source", schemaPath: "#/properties/revision/properties/source/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.revision.properties.source, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err21];
               } else {
-                const err23 = { instancePath: instancePath + "/revision/allowSecretFiles/" + i1, schemaPath: "#/properties/revision/properties/allowSecretFiles/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.allowSecretFiles.items.type, parentSchema: schema11.properties.revision.properties.allowSecretFiles.items, data: data11 };
-                if (vErrors === null) {
-                  vErrors = [err23];
-                } else {
-                  vErrors.push(err23);
-                }
-                errors++;
+                vErrors.push(err21);
               }
+              errors++;
             }
           } else {
-            const err24 = { instancePath: instancePath + "/revision/allowSecretFiles", schemaPath: "#/properties/revision/properties/allowSecretFiles/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema11.properties.revision.properties.allowSecretFiles.type, parentSchema: schema11.properties.revision.properties.allowSecretFiles, data: data10 };
+            const err22 = { instancePath: instancePath + "/revision/source", schemaPath: "#/properties/revision/properties/source/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.source.type, parentSchema: schema11.properties.revision.properties.source, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+        if (data3.archive !== void 0) {
+          let data10 = data3.archive;
+          if (typeof data10 === "string") {
+            if (func3(data10) < 1) {
+              const err23 = { instancePath: instancePath + "/revision/archive", schemaPath: "#/properties/revision/properties/archive/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.revision.properties.archive, data: data10 };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
+              }
+              errors++;
+            }
+          } else {
+            const err24 = { instancePath: instancePath + "/revision/archive", schemaPath: "#/properties/revision/properties/archive/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.archive.type, parentSchema: schema11.properties.revision.properties.archive, data: data10 };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -1135,62 +1149,70 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-      } else {
-        const err25 = { instancePath: instancePath + "/revision", schemaPath: "#/properties/revision/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.revision.type, parentSchema: schema11.properties.revision, data: data3 };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
-        errors++;
-      }
-    }
-    if (data.defaults !== void 0) {
-      let data12 = data.defaults;
-      if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
-        for (const key2 in data12) {
-          if (!(key2 === "deploymentConfig" || key2 === "fileExistsBehavior" || key2 === "autoRollback" || key2 === "ignoreApplicationStopFailures" || key2 === "wait" || key2 === "onActiveDeployment" || key2 === "strategy")) {
-            const err26 = { instancePath: instancePath + "/defaults", schemaPath: "#/properties/defaults/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.defaults, data: data12 };
+        if (data3.exclude !== void 0) {
+          let data11 = data3.exclude;
+          if (Array.isArray(data11)) {
+            const len0 = data11.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data12 = data11[i0];
+              if (typeof data12 === "string") {
+                if (func3(data12) < 1) {
+                  const err25 = { instancePath: instancePath + "/revision/exclude/" + i0, schemaPath: "#/properties/revision/properties/exclude/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.revision.properties.exclude.items, data: data12 };
+                  if (vErrors === null) {
+                    vErrors = [err25];
+                  } else {
+                    vErrors.push(err25);
+                  }
+                  errors++;
+                }
+              } else {
+                const err26 = { instancePath: instancePath + "/revision/exclude/" + i0, schemaPath: "#/properties/revision/properties/exclude/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.exclude.items.type, parentSchema: schema11.properties.revision.properties.exclude.items, data: data12 };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err27 = { instancePath: instancePath + "/revision/exclude", schemaPath: "#/properties/revision/properties/exclude/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema11.properties.revision.properties.exclude.type, parentSchema: schema11.properties.revision.properties.exclude, data: data11 };
             if (vErrors === null) {
-              vErrors = [err26];
+              vErrors = [err27];
             } else {
-              vErrors.push(err26);
+              vErrors.push(err27);
             }
             errors++;
           }
         }
-        if (data12.deploymentConfig !== void 0) {
-          let data13 = data12.deploymentConfig;
-          if (typeof data13 === "string") {
-            if (func3(data13) > 100) {
-              const err27 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema12, data: data13 };
-              if (vErrors === null) {
-                vErrors = [err27];
+        if (data3.allowSecretFiles !== void 0) {
+          let data13 = data3.allowSecretFiles;
+          if (Array.isArray(data13)) {
+            const len1 = data13.length;
+            for (let i1 = 0; i1 < len1; i1++) {
+              let data14 = data13[i1];
+              if (typeof data14 === "string") {
+                if (func3(data14) < 1) {
+                  const err28 = { instancePath: instancePath + "/revision/allowSecretFiles/" + i1, schemaPath: "#/properties/revision/properties/allowSecretFiles/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.revision.properties.allowSecretFiles.items, data: data14 };
+                  if (vErrors === null) {
+                    vErrors = [err28];
+                  } else {
+                    vErrors.push(err28);
+                  }
+                  errors++;
+                }
               } else {
-                vErrors.push(err27);
+                const err29 = { instancePath: instancePath + "/revision/allowSecretFiles/" + i1, schemaPath: "#/properties/revision/properties/allowSecretFiles/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.allowSecretFiles.items.type, parentSchema: schema11.properties.revision.properties.allowSecretFiles.items, data: data14 };
+                if (vErrors === null) {
+                  vErrors = [err29];
+                } else {
+                  vErrors.push(err29);
+                }
+                errors++;
               }
-              errors++;
-            }
-            if (func3(data13) < 1) {
-              const err28 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12, data: data13 };
-              if (vErrors === null) {
-                vErrors = [err28];
-              } else {
-                vErrors.push(err28);
-              }
-              errors++;
-            }
-            if (!pattern0.test(data13)) {
-              const err29 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+=,@-]+$" }, message: 'must match pattern "^[A-Za-z0-9._+=,@-]+$"', schema: "^[A-Za-z0-9._+=,@-]+$", parentSchema: schema12, data: data13 };
-              if (vErrors === null) {
-                vErrors = [err29];
-              } else {
-                vErrors.push(err29);
-              }
-              errors++;
             }
           } else {
-            const err30 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data13 };
+            const err30 = { instancePath: instancePath + "/revision/allowSecretFiles", schemaPath: "#/properties/revision/properties/allowSecretFiles/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema11.properties.revision.properties.allowSecretFiles.type, parentSchema: schema11.properties.revision.properties.allowSecretFiles, data: data13 };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -1199,26 +1221,22 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data12.fileExistsBehavior !== void 0) {
-          let data14 = data12.fileExistsBehavior;
-          if (!(data14 === "DISALLOW" || data14 === "OVERWRITE" || data14 === "RETAIN")) {
-            const err31 = { instancePath: instancePath + "/defaults/fileExistsBehavior", schemaPath: "#/definitions/fileExistsBehavior/enum", keyword: "enum", params: { allowedValues: schema14.enum }, message: "must be equal to one of the allowed values", schema: schema14.enum, parentSchema: schema14, data: data14 };
-            if (vErrors === null) {
-              vErrors = [err31];
-            } else {
-              vErrors.push(err31);
-            }
-            errors++;
-          }
+      } else {
+        const err31 = { instancePath: instancePath + "/revision", schemaPath: "#/properties/revision/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.revision.type, parentSchema: schema11.properties.revision, data: data3 };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
         }
-        if (data12.autoRollback !== void 0) {
-          let data15 = data12.autoRollback;
-          const _errs37 = errors;
-          let valid11 = false;
-          let passing0 = null;
-          const _errs38 = errors;
-          if (false !== data15) {
-            const err32 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema15.oneOf[0], data: data15 };
+        errors++;
+      }
+    }
+    if (data.defaults !== void 0) {
+      let data15 = data.defaults;
+      if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
+        for (const key2 in data15) {
+          if (!(key2 === "deploymentConfig" || key2 === "fileExistsBehavior" || key2 === "autoRollback" || key2 === "ignoreApplicationStopFailures" || key2 === "wait" || key2 === "onActiveDeployment" || key2 === "strategy")) {
+            const err32 = { instancePath: instancePath + "/defaults", schemaPath: "#/properties/defaults/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.defaults, data: data15 };
             if (vErrors === null) {
               vErrors = [err32];
             } else {
@@ -1226,86 +1244,51 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid0 = _errs38 === errors;
-          if (_valid0) {
-            valid11 = true;
-            passing0 = 0;
-          }
-          const _errs39 = errors;
-          if (Array.isArray(data15)) {
-            const len2 = data15.length;
-            for (let i2 = 0; i2 < len2; i2++) {
-              let data16 = data15[i2];
-              if (!(data16 === "DEPLOYMENT_FAILURE" || data16 === "DEPLOYMENT_STOP_ON_ALARM" || data16 === "DEPLOYMENT_STOP_ON_REQUEST")) {
-                const err33 = { instancePath: instancePath + "/defaults/autoRollback/" + i2, schemaPath: "#/definitions/autoRollback/oneOf/1/items/enum", keyword: "enum", params: { allowedValues: schema15.oneOf[1].items.enum }, message: "must be equal to one of the allowed values", schema: schema15.oneOf[1].items.enum, parentSchema: schema15.oneOf[1].items, data: data16 };
-                if (vErrors === null) {
-                  vErrors = [err33];
-                } else {
-                  vErrors.push(err33);
-                }
-                errors++;
+        }
+        if (data15.deploymentConfig !== void 0) {
+          let data16 = data15.deploymentConfig;
+          if (typeof data16 === "string") {
+            if (func3(data16) > 100) {
+              const err33 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema12, data: data16 };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
               }
+              errors++;
             }
-            let i3 = data15.length;
-            let j0;
-            if (i3 > 1) {
-              outer0: for (; i3--; ) {
-                for (j0 = i3; j0--; ) {
-                  if (func0(data15[i3], data15[j0])) {
-                    const err34 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i3 + " are identical)", schema: true, parentSchema: schema15.oneOf[1], data: data15 };
-                    if (vErrors === null) {
-                      vErrors = [err34];
-                    } else {
-                      vErrors.push(err34);
-                    }
-                    errors++;
-                    break outer0;
-                  }
-                }
+            if (func3(data16) < 1) {
+              const err34 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12, data: data16 };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
               }
+              errors++;
+            }
+            if (!pattern0.test(data16)) {
+              const err35 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+=,@-]+$" }, message: 'must match pattern "^[A-Za-z0-9._+=,@-]+$"', schema: "^[A-Za-z0-9._+=,@-]+$", parentSchema: schema12, data: data16 };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
             }
           } else {
-            const err35 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.oneOf[1].type, parentSchema: schema15.oneOf[1], data: data15 };
-            if (vErrors === null) {
-              vErrors = [err35];
-            } else {
-              vErrors.push(err35);
-            }
-            errors++;
-          }
-          var _valid0 = _errs39 === errors;
-          if (_valid0 && valid11) {
-            valid11 = false;
-            passing0 = [passing0, 1];
-          } else {
-            if (_valid0) {
-              valid11 = true;
-              passing0 = 1;
-            }
-          }
-          if (!valid11) {
-            const err36 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema15.oneOf, parentSchema: schema15, data: data15 };
+            const err36 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data16 };
             if (vErrors === null) {
               vErrors = [err36];
             } else {
               vErrors.push(err36);
             }
             errors++;
-          } else {
-            errors = _errs37;
-            if (vErrors !== null) {
-              if (_errs37) {
-                vErrors.length = _errs37;
-              } else {
-                vErrors = null;
-              }
-            }
           }
         }
-        if (data12.ignoreApplicationStopFailures !== void 0) {
-          let data17 = data12.ignoreApplicationStopFailures;
-          if (typeof data17 !== "boolean") {
-            const err37 = { instancePath: instancePath + "/defaults/ignoreApplicationStopFailures", schemaPath: "#/definitions/ignoreApplicationStopFailures/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema16.type, parentSchema: schema16, data: data17 };
+        if (data15.fileExistsBehavior !== void 0) {
+          let data17 = data15.fileExistsBehavior;
+          if (!(data17 === "DISALLOW" || data17 === "OVERWRITE" || data17 === "RETAIN")) {
+            const err37 = { instancePath: instancePath + "/defaults/fileExistsBehavior", schemaPath: "#/definitions/fileExistsBehavior/enum", keyword: "enum", params: { allowedValues: schema14.enum }, message: "must be equal to one of the allowed values", schema: schema14.enum, parentSchema: schema14, data: data17 };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -1314,14 +1297,14 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data12.wait !== void 0) {
-          let data18 = data12.wait;
-          const _errs47 = errors;
-          let valid17 = false;
-          let passing1 = null;
-          const _errs48 = errors;
+        if (data15.autoRollback !== void 0) {
+          let data18 = data15.autoRollback;
+          const _errs44 = errors;
+          let valid13 = false;
+          let passing0 = null;
+          const _errs45 = errors;
           if (false !== data18) {
-            const err38 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema17.oneOf[0], data: data18 };
+            const err38 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema15.oneOf[0], data: data18 };
             if (vErrors === null) {
               vErrors = [err38];
             } else {
@@ -1329,76 +1312,86 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid1 = _errs48 === errors;
+          var _valid1 = _errs45 === errors;
           if (_valid1) {
-            valid17 = true;
-            passing1 = 0;
+            valid13 = true;
+            passing0 = 0;
           }
-          const _errs49 = errors;
-          if (typeof data18 === "string") {
-            if (!pattern4.test(data18)) {
-              const err39 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }, message: 'must match pattern "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$"', schema: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$", parentSchema: schema17.oneOf[1], data: data18 };
-              if (vErrors === null) {
-                vErrors = [err39];
-              } else {
-                vErrors.push(err39);
+          const _errs46 = errors;
+          if (Array.isArray(data18)) {
+            const len2 = data18.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data19 = data18[i2];
+              if (!(data19 === "DEPLOYMENT_FAILURE" || data19 === "DEPLOYMENT_STOP_ON_ALARM" || data19 === "DEPLOYMENT_STOP_ON_REQUEST")) {
+                const err39 = { instancePath: instancePath + "/defaults/autoRollback/" + i2, schemaPath: "#/definitions/autoRollback/oneOf/1/items/enum", keyword: "enum", params: { allowedValues: schema15.oneOf[1].items.enum }, message: "must be equal to one of the allowed values", schema: schema15.oneOf[1].items.enum, parentSchema: schema15.oneOf[1].items, data: data19 };
+                if (vErrors === null) {
+                  vErrors = [err39];
+                } else {
+                  vErrors.push(err39);
+                }
+                errors++;
               }
-              errors++;
+            }
+            let i3 = data18.length;
+            let j0;
+            if (i3 > 1) {
+              outer0: for (; i3--; ) {
+                for (j0 = i3; j0--; ) {
+                  if (func0(data18[i3], data18[j0])) {
+                    const err40 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i3 + " are identical)", schema: true, parentSchema: schema15.oneOf[1], data: data18 };
+                    if (vErrors === null) {
+                      vErrors = [err40];
+                    } else {
+                      vErrors.push(err40);
+                    }
+                    errors++;
+                    break outer0;
+                  }
+                }
+              }
             }
           } else {
-            const err40 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.oneOf[1].type, parentSchema: schema17.oneOf[1], data: data18 };
-            if (vErrors === null) {
-              vErrors = [err40];
-            } else {
-              vErrors.push(err40);
-            }
-            errors++;
-          }
-          var _valid1 = _errs49 === errors;
-          if (_valid1 && valid17) {
-            valid17 = false;
-            passing1 = [passing1, 1];
-          } else {
-            if (_valid1) {
-              valid17 = true;
-              passing1 = 1;
-            }
-          }
-          if (!valid17) {
-            const err41 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema17.oneOf, parentSchema: schema17, data: data18 };
+            const err41 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.oneOf[1].type, parentSchema: schema15.oneOf[1], data: data18 };
             if (vErrors === null) {
               vErrors = [err41];
             } else {
               vErrors.push(err41);
             }
             errors++;
+          }
+          var _valid1 = _errs46 === errors;
+          if (_valid1 && valid13) {
+            valid13 = false;
+            passing0 = [passing0, 1];
           } else {
-            errors = _errs47;
-            if (vErrors !== null) {
-              if (_errs47) {
-                vErrors.length = _errs47;
-              } else {
-                vErrors = null;
-              }
+            if (_valid1) {
+              valid13 = true;
+              passing0 = 1;
             }
           }
-        }
-        if (data12.onActiveDeployment !== void 0) {
-          let data19 = data12.onActiveDeployment;
-          if (!(data19 === "wait" || data19 === "stop" || data19 === "fail")) {
-            const err42 = { instancePath: instancePath + "/defaults/onActiveDeployment", schemaPath: "#/definitions/onActiveDeployment/enum", keyword: "enum", params: { allowedValues: schema18.enum }, message: "must be equal to one of the allowed values", schema: schema18.enum, parentSchema: schema18, data: data19 };
+          if (!valid13) {
+            const err42 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema15.oneOf, parentSchema: schema15, data: data18 };
             if (vErrors === null) {
               vErrors = [err42];
             } else {
               vErrors.push(err42);
             }
             errors++;
+          } else {
+            errors = _errs44;
+            if (vErrors !== null) {
+              if (_errs44) {
+                vErrors.length = _errs44;
+              } else {
+                vErrors = null;
+              }
+            }
           }
         }
-        if (data12.strategy !== void 0) {
-          let data20 = data12.strategy;
-          if (!(data20 === "parallel" || data20 === "sequential")) {
-            const err43 = { instancePath: instancePath + "/defaults/strategy", schemaPath: "#/definitions/strategy/enum", keyword: "enum", params: { allowedValues: schema19.enum }, message: "must be equal to one of the allowed values", schema: schema19.enum, parentSchema: schema19, data: data20 };
+        if (data15.ignoreApplicationStopFailures !== void 0) {
+          let data20 = data15.ignoreApplicationStopFailures;
+          if (typeof data20 !== "boolean") {
+            const err43 = { instancePath: instancePath + "/defaults/ignoreApplicationStopFailures", schemaPath: "#/definitions/ignoreApplicationStopFailures/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema16.type, parentSchema: schema16, data: data20 };
             if (vErrors === null) {
               vErrors = [err43];
             } else {
@@ -1407,24 +1400,117 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data15.wait !== void 0) {
+          let data21 = data15.wait;
+          const _errs54 = errors;
+          let valid19 = false;
+          let passing1 = null;
+          const _errs55 = errors;
+          if (false !== data21) {
+            const err44 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema17.oneOf[0], data: data21 };
+            if (vErrors === null) {
+              vErrors = [err44];
+            } else {
+              vErrors.push(err44);
+            }
+            errors++;
+          }
+          var _valid2 = _errs55 === errors;
+          if (_valid2) {
+            valid19 = true;
+            passing1 = 0;
+          }
+          const _errs56 = errors;
+          if (typeof data21 === "string") {
+            if (!pattern4.test(data21)) {
+              const err45 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }, message: 'must match pattern "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$"', schema: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$", parentSchema: schema17.oneOf[1], data: data21 };
+              if (vErrors === null) {
+                vErrors = [err45];
+              } else {
+                vErrors.push(err45);
+              }
+              errors++;
+            }
+          } else {
+            const err46 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.oneOf[1].type, parentSchema: schema17.oneOf[1], data: data21 };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+          var _valid2 = _errs56 === errors;
+          if (_valid2 && valid19) {
+            valid19 = false;
+            passing1 = [passing1, 1];
+          } else {
+            if (_valid2) {
+              valid19 = true;
+              passing1 = 1;
+            }
+          }
+          if (!valid19) {
+            const err47 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema17.oneOf, parentSchema: schema17, data: data21 };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          } else {
+            errors = _errs54;
+            if (vErrors !== null) {
+              if (_errs54) {
+                vErrors.length = _errs54;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data15.onActiveDeployment !== void 0) {
+          let data22 = data15.onActiveDeployment;
+          if (!(data22 === "wait" || data22 === "stop" || data22 === "fail")) {
+            const err48 = { instancePath: instancePath + "/defaults/onActiveDeployment", schemaPath: "#/definitions/onActiveDeployment/enum", keyword: "enum", params: { allowedValues: schema18.enum }, message: "must be equal to one of the allowed values", schema: schema18.enum, parentSchema: schema18, data: data22 };
+            if (vErrors === null) {
+              vErrors = [err48];
+            } else {
+              vErrors.push(err48);
+            }
+            errors++;
+          }
+        }
+        if (data15.strategy !== void 0) {
+          let data23 = data15.strategy;
+          if (!(data23 === "parallel" || data23 === "sequential")) {
+            const err49 = { instancePath: instancePath + "/defaults/strategy", schemaPath: "#/definitions/strategy/enum", keyword: "enum", params: { allowedValues: schema19.enum }, message: "must be equal to one of the allowed values", schema: schema19.enum, parentSchema: schema19, data: data23 };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err44 = { instancePath: instancePath + "/defaults", schemaPath: "#/properties/defaults/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.defaults.type, parentSchema: schema11.properties.defaults, data: data12 };
+        const err50 = { instancePath: instancePath + "/defaults", schemaPath: "#/properties/defaults/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.defaults.type, parentSchema: schema11.properties.defaults, data: data15 };
         if (vErrors === null) {
-          vErrors = [err44];
+          vErrors = [err50];
         } else {
-          vErrors.push(err44);
+          vErrors.push(err50);
         }
         errors++;
       }
     }
     if (data.unmatched !== void 0) {
-      let data21 = data.unmatched;
-      if (!(data21 === "skip" || data21 === "fail")) {
-        const err45 = { instancePath: instancePath + "/unmatched", schemaPath: "#/properties/unmatched/enum", keyword: "enum", params: { allowedValues: schema11.properties.unmatched.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.unmatched.enum, parentSchema: schema11.properties.unmatched, data: data21 };
+      let data24 = data.unmatched;
+      if (!(data24 === "skip" || data24 === "fail")) {
+        const err51 = { instancePath: instancePath + "/unmatched", schemaPath: "#/properties/unmatched/enum", keyword: "enum", params: { allowedValues: schema11.properties.unmatched.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.unmatched.enum, parentSchema: schema11.properties.unmatched, data: data24 };
         if (vErrors === null) {
-          vErrors = [err45];
+          vErrors = [err51];
         } else {
-          vErrors.push(err45);
+          vErrors.push(err51);
         }
         errors++;
       }
@@ -1442,85 +1528,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.pullRequests !== void 0) {
-      let data24 = data.pullRequests;
-      if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
-        for (const key3 in data24) {
+      let data27 = data.pullRequests;
+      if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
+        for (const key3 in data27) {
           if (!func2.call(schema11.properties.pullRequests.properties, key3)) {
-            const err46 = { instancePath: instancePath + "/pullRequests", schemaPath: "#/properties/pullRequests/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.pullRequests, data: data24 };
-            if (vErrors === null) {
-              vErrors = [err46];
-            } else {
-              vErrors.push(err46);
-            }
-            errors++;
-          }
-        }
-        if (data24.deploymentGroup !== void 0) {
-          let data25 = data24.deploymentGroup;
-          if (typeof data25 === "string") {
-            if (func3(data25) < 1) {
-              const err47 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema22, data: data25 };
-              if (vErrors === null) {
-                vErrors = [err47];
-              } else {
-                vErrors.push(err47);
-              }
-              errors++;
-            }
-            if (!pattern5.test(data25)) {
-              const err48 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/pattern", keyword: "pattern", params: { pattern: "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$" }, message: 'must match pattern "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$"', schema: "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$", parentSchema: schema22, data: data25 };
-              if (vErrors === null) {
-                vErrors = [err48];
-              } else {
-                vErrors.push(err48);
-              }
-              errors++;
-            }
-          } else {
-            const err49 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema22.type, parentSchema: schema22, data: data25 };
-            if (vErrors === null) {
-              vErrors = [err49];
-            } else {
-              vErrors.push(err49);
-            }
-            errors++;
-          }
-        }
-        if (data24.deploymentGroups !== void 0) {
-          if (!validate13(data24.deploymentGroups, { instancePath: instancePath + "/pullRequests/deploymentGroups", parentData: data24, parentDataProperty: "deploymentGroups", rootData })) {
-            vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
-            errors = vErrors.length;
-          }
-        }
-        if (data24.create !== void 0) {
-          if (!validate17(data24.create, { instancePath: instancePath + "/pullRequests/create", parentData: data24, parentDataProperty: "create", rootData })) {
-            vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
-            errors = vErrors.length;
-          }
-        }
-        if (data24.environment !== void 0) {
-          let data28 = data24.environment;
-          if (typeof data28 === "string") {
-            if (func3(data28) > 255) {
-              const err50 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters", schema: 255, parentSchema: schema29, data: data28 };
-              if (vErrors === null) {
-                vErrors = [err50];
-              } else {
-                vErrors.push(err50);
-              }
-              errors++;
-            }
-            if (func3(data28) < 1) {
-              const err51 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema29, data: data28 };
-              if (vErrors === null) {
-                vErrors = [err51];
-              } else {
-                vErrors.push(err51);
-              }
-              errors++;
-            }
-          } else {
-            const err52 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema29.type, parentSchema: schema29, data: data28 };
+            const err52 = { instancePath: instancePath + "/pullRequests", schemaPath: "#/properties/pullRequests/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.pullRequests, data: data27 };
             if (vErrors === null) {
               vErrors = [err52];
             } else {
@@ -1529,11 +1541,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data24.environmentUrl !== void 0) {
-          let data29 = data24.environmentUrl;
-          if (typeof data29 === "string") {
-            if (!pattern9.test(data29)) {
-              const err53 = { instancePath: instancePath + "/pullRequests/environmentUrl", schemaPath: "#/definitions/environmentUrl/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema30, data: data29 };
+        if (data27.deploymentGroup !== void 0) {
+          let data28 = data27.deploymentGroup;
+          if (typeof data28 === "string") {
+            if (func3(data28) < 1) {
+              const err53 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema22, data: data28 };
               if (vErrors === null) {
                 vErrors = [err53];
               } else {
@@ -1541,30 +1553,42 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
+            if (!pattern5.test(data28)) {
+              const err54 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/pattern", keyword: "pattern", params: { pattern: "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$" }, message: 'must match pattern "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$"', schema: "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$", parentSchema: schema22, data: data28 };
+              if (vErrors === null) {
+                vErrors = [err54];
+              } else {
+                vErrors.push(err54);
+              }
+              errors++;
+            }
           } else {
-            const err54 = { instancePath: instancePath + "/pullRequests/environmentUrl", schemaPath: "#/definitions/environmentUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema30.type, parentSchema: schema30, data: data29 };
+            const err55 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema22.type, parentSchema: schema22, data: data28 };
             if (vErrors === null) {
-              vErrors = [err54];
+              vErrors = [err55];
             } else {
-              vErrors.push(err54);
+              vErrors.push(err55);
             }
             errors++;
           }
         }
-        if (data24.deploymentConfig !== void 0) {
-          let data30 = data24.deploymentConfig;
-          if (typeof data30 === "string") {
-            if (func3(data30) > 100) {
-              const err55 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema12, data: data30 };
-              if (vErrors === null) {
-                vErrors = [err55];
-              } else {
-                vErrors.push(err55);
-              }
-              errors++;
-            }
-            if (func3(data30) < 1) {
-              const err56 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12, data: data30 };
+        if (data27.deploymentGroups !== void 0) {
+          if (!validate13(data27.deploymentGroups, { instancePath: instancePath + "/pullRequests/deploymentGroups", parentData: data27, parentDataProperty: "deploymentGroups", rootData })) {
+            vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data27.create !== void 0) {
+          if (!validate17(data27.create, { instancePath: instancePath + "/pullRequests/create", parentData: data27, parentDataProperty: "create", rootData })) {
+            vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data27.environment !== void 0) {
+          let data31 = data27.environment;
+          if (typeof data31 === "string") {
+            if (func3(data31) > 255) {
+              const err56 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters", schema: 255, parentSchema: schema29, data: data31 };
               if (vErrors === null) {
                 vErrors = [err56];
               } else {
@@ -1572,8 +1596,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (!pattern0.test(data30)) {
-              const err57 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+=,@-]+$" }, message: 'must match pattern "^[A-Za-z0-9._+=,@-]+$"', schema: "^[A-Za-z0-9._+=,@-]+$", parentSchema: schema12, data: data30 };
+            if (func3(data31) < 1) {
+              const err57 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema29, data: data31 };
               if (vErrors === null) {
                 vErrors = [err57];
               } else {
@@ -1582,7 +1606,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err58 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data30 };
+            const err58 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema29.type, parentSchema: schema29, data: data31 };
             if (vErrors === null) {
               vErrors = [err58];
             } else {
@@ -1591,26 +1615,20 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data24.fileExistsBehavior !== void 0) {
-          let data31 = data24.fileExistsBehavior;
-          if (!(data31 === "DISALLOW" || data31 === "OVERWRITE" || data31 === "RETAIN")) {
-            const err59 = { instancePath: instancePath + "/pullRequests/fileExistsBehavior", schemaPath: "#/definitions/fileExistsBehavior/enum", keyword: "enum", params: { allowedValues: schema14.enum }, message: "must be equal to one of the allowed values", schema: schema14.enum, parentSchema: schema14, data: data31 };
-            if (vErrors === null) {
-              vErrors = [err59];
-            } else {
-              vErrors.push(err59);
+        if (data27.environmentUrl !== void 0) {
+          let data32 = data27.environmentUrl;
+          if (typeof data32 === "string") {
+            if (!pattern9.test(data32)) {
+              const err59 = { instancePath: instancePath + "/pullRequests/environmentUrl", schemaPath: "#/definitions/environmentUrl/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema30, data: data32 };
+              if (vErrors === null) {
+                vErrors = [err59];
+              } else {
+                vErrors.push(err59);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        if (data24.autoRollback !== void 0) {
-          let data32 = data24.autoRollback;
-          const _errs79 = errors;
-          let valid27 = false;
-          let passing2 = null;
-          const _errs80 = errors;
-          if (false !== data32) {
-            const err60 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema15.oneOf[0], data: data32 };
+          } else {
+            const err60 = { instancePath: instancePath + "/pullRequests/environmentUrl", schemaPath: "#/definitions/environmentUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema30.type, parentSchema: schema30, data: data32 };
             if (vErrors === null) {
               vErrors = [err60];
             } else {
@@ -1618,86 +1636,51 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid2 = _errs80 === errors;
-          if (_valid2) {
-            valid27 = true;
-            passing2 = 0;
-          }
-          const _errs81 = errors;
-          if (Array.isArray(data32)) {
-            const len3 = data32.length;
-            for (let i4 = 0; i4 < len3; i4++) {
-              let data33 = data32[i4];
-              if (!(data33 === "DEPLOYMENT_FAILURE" || data33 === "DEPLOYMENT_STOP_ON_ALARM" || data33 === "DEPLOYMENT_STOP_ON_REQUEST")) {
-                const err61 = { instancePath: instancePath + "/pullRequests/autoRollback/" + i4, schemaPath: "#/definitions/autoRollback/oneOf/1/items/enum", keyword: "enum", params: { allowedValues: schema15.oneOf[1].items.enum }, message: "must be equal to one of the allowed values", schema: schema15.oneOf[1].items.enum, parentSchema: schema15.oneOf[1].items, data: data33 };
-                if (vErrors === null) {
-                  vErrors = [err61];
-                } else {
-                  vErrors.push(err61);
-                }
-                errors++;
+        }
+        if (data27.deploymentConfig !== void 0) {
+          let data33 = data27.deploymentConfig;
+          if (typeof data33 === "string") {
+            if (func3(data33) > 100) {
+              const err61 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema12, data: data33 };
+              if (vErrors === null) {
+                vErrors = [err61];
+              } else {
+                vErrors.push(err61);
               }
+              errors++;
             }
-            let i5 = data32.length;
-            let j1;
-            if (i5 > 1) {
-              outer1: for (; i5--; ) {
-                for (j1 = i5; j1--; ) {
-                  if (func0(data32[i5], data32[j1])) {
-                    const err62 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i5 + " are identical)", schema: true, parentSchema: schema15.oneOf[1], data: data32 };
-                    if (vErrors === null) {
-                      vErrors = [err62];
-                    } else {
-                      vErrors.push(err62);
-                    }
-                    errors++;
-                    break outer1;
-                  }
-                }
+            if (func3(data33) < 1) {
+              const err62 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12, data: data33 };
+              if (vErrors === null) {
+                vErrors = [err62];
+              } else {
+                vErrors.push(err62);
               }
+              errors++;
+            }
+            if (!pattern0.test(data33)) {
+              const err63 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+=,@-]+$" }, message: 'must match pattern "^[A-Za-z0-9._+=,@-]+$"', schema: "^[A-Za-z0-9._+=,@-]+$", parentSchema: schema12, data: data33 };
+              if (vErrors === null) {
+                vErrors = [err63];
+              } else {
+                vErrors.push(err63);
+              }
+              errors++;
             }
           } else {
-            const err63 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.oneOf[1].type, parentSchema: schema15.oneOf[1], data: data32 };
-            if (vErrors === null) {
-              vErrors = [err63];
-            } else {
-              vErrors.push(err63);
-            }
-            errors++;
-          }
-          var _valid2 = _errs81 === errors;
-          if (_valid2 && valid27) {
-            valid27 = false;
-            passing2 = [passing2, 1];
-          } else {
-            if (_valid2) {
-              valid27 = true;
-              passing2 = 1;
-            }
-          }
-          if (!valid27) {
-            const err64 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf", keyword: "oneOf", params: { passingSchemas: passing2 }, message: "must match exactly one schema in oneOf", schema: schema15.oneOf, parentSchema: schema15, data: data32 };
+            const err64 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data33 };
             if (vErrors === null) {
               vErrors = [err64];
             } else {
               vErrors.push(err64);
             }
             errors++;
-          } else {
-            errors = _errs79;
-            if (vErrors !== null) {
-              if (_errs79) {
-                vErrors.length = _errs79;
-              } else {
-                vErrors = null;
-              }
-            }
           }
         }
-        if (data24.ignoreApplicationStopFailures !== void 0) {
-          let data34 = data24.ignoreApplicationStopFailures;
-          if (typeof data34 !== "boolean") {
-            const err65 = { instancePath: instancePath + "/pullRequests/ignoreApplicationStopFailures", schemaPath: "#/definitions/ignoreApplicationStopFailures/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema16.type, parentSchema: schema16, data: data34 };
+        if (data27.fileExistsBehavior !== void 0) {
+          let data34 = data27.fileExistsBehavior;
+          if (!(data34 === "DISALLOW" || data34 === "OVERWRITE" || data34 === "RETAIN")) {
+            const err65 = { instancePath: instancePath + "/pullRequests/fileExistsBehavior", schemaPath: "#/definitions/fileExistsBehavior/enum", keyword: "enum", params: { allowedValues: schema14.enum }, message: "must be equal to one of the allowed values", schema: schema14.enum, parentSchema: schema14, data: data34 };
             if (vErrors === null) {
               vErrors = [err65];
             } else {
@@ -1706,14 +1689,14 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data24.wait !== void 0) {
-          let data35 = data24.wait;
-          const _errs89 = errors;
-          let valid33 = false;
-          let passing3 = null;
-          const _errs90 = errors;
+        if (data27.autoRollback !== void 0) {
+          let data35 = data27.autoRollback;
+          const _errs86 = errors;
+          let valid29 = false;
+          let passing2 = null;
+          const _errs87 = errors;
           if (false !== data35) {
-            const err66 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema17.oneOf[0], data: data35 };
+            const err66 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema15.oneOf[0], data: data35 };
             if (vErrors === null) {
               vErrors = [err66];
             } else {
@@ -1721,76 +1704,86 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid3 = _errs90 === errors;
+          var _valid3 = _errs87 === errors;
           if (_valid3) {
-            valid33 = true;
-            passing3 = 0;
+            valid29 = true;
+            passing2 = 0;
           }
-          const _errs91 = errors;
-          if (typeof data35 === "string") {
-            if (!pattern4.test(data35)) {
-              const err67 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }, message: 'must match pattern "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$"', schema: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$", parentSchema: schema17.oneOf[1], data: data35 };
-              if (vErrors === null) {
-                vErrors = [err67];
-              } else {
-                vErrors.push(err67);
+          const _errs88 = errors;
+          if (Array.isArray(data35)) {
+            const len3 = data35.length;
+            for (let i4 = 0; i4 < len3; i4++) {
+              let data36 = data35[i4];
+              if (!(data36 === "DEPLOYMENT_FAILURE" || data36 === "DEPLOYMENT_STOP_ON_ALARM" || data36 === "DEPLOYMENT_STOP_ON_REQUEST")) {
+                const err67 = { instancePath: instancePath + "/pullRequests/autoRollback/" + i4, schemaPath: "#/definitions/autoRollback/oneOf/1/items/enum", keyword: "enum", params: { allowedValues: schema15.oneOf[1].items.enum }, message: "must be equal to one of the allowed values", schema: schema15.oneOf[1].items.enum, parentSchema: schema15.oneOf[1].items, data: data36 };
+                if (vErrors === null) {
+                  vErrors = [err67];
+                } else {
+                  vErrors.push(err67);
+                }
+                errors++;
               }
-              errors++;
+            }
+            let i5 = data35.length;
+            let j1;
+            if (i5 > 1) {
+              outer1: for (; i5--; ) {
+                for (j1 = i5; j1--; ) {
+                  if (func0(data35[i5], data35[j1])) {
+                    const err68 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i5 + " are identical)", schema: true, parentSchema: schema15.oneOf[1], data: data35 };
+                    if (vErrors === null) {
+                      vErrors = [err68];
+                    } else {
+                      vErrors.push(err68);
+                    }
+                    errors++;
+                    break outer1;
+                  }
+                }
+              }
             }
           } else {
-            const err68 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.oneOf[1].type, parentSchema: schema17.oneOf[1], data: data35 };
-            if (vErrors === null) {
-              vErrors = [err68];
-            } else {
-              vErrors.push(err68);
-            }
-            errors++;
-          }
-          var _valid3 = _errs91 === errors;
-          if (_valid3 && valid33) {
-            valid33 = false;
-            passing3 = [passing3, 1];
-          } else {
-            if (_valid3) {
-              valid33 = true;
-              passing3 = 1;
-            }
-          }
-          if (!valid33) {
-            const err69 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf", keyword: "oneOf", params: { passingSchemas: passing3 }, message: "must match exactly one schema in oneOf", schema: schema17.oneOf, parentSchema: schema17, data: data35 };
+            const err69 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.oneOf[1].type, parentSchema: schema15.oneOf[1], data: data35 };
             if (vErrors === null) {
               vErrors = [err69];
             } else {
               vErrors.push(err69);
             }
             errors++;
+          }
+          var _valid3 = _errs88 === errors;
+          if (_valid3 && valid29) {
+            valid29 = false;
+            passing2 = [passing2, 1];
           } else {
-            errors = _errs89;
-            if (vErrors !== null) {
-              if (_errs89) {
-                vErrors.length = _errs89;
-              } else {
-                vErrors = null;
-              }
+            if (_valid3) {
+              valid29 = true;
+              passing2 = 1;
             }
           }
-        }
-        if (data24.onActiveDeployment !== void 0) {
-          let data36 = data24.onActiveDeployment;
-          if (!(data36 === "wait" || data36 === "stop" || data36 === "fail")) {
-            const err70 = { instancePath: instancePath + "/pullRequests/onActiveDeployment", schemaPath: "#/definitions/onActiveDeployment/enum", keyword: "enum", params: { allowedValues: schema18.enum }, message: "must be equal to one of the allowed values", schema: schema18.enum, parentSchema: schema18, data: data36 };
+          if (!valid29) {
+            const err70 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf", keyword: "oneOf", params: { passingSchemas: passing2 }, message: "must match exactly one schema in oneOf", schema: schema15.oneOf, parentSchema: schema15, data: data35 };
             if (vErrors === null) {
               vErrors = [err70];
             } else {
               vErrors.push(err70);
             }
             errors++;
+          } else {
+            errors = _errs86;
+            if (vErrors !== null) {
+              if (_errs86) {
+                vErrors.length = _errs86;
+              } else {
+                vErrors = null;
+              }
+            }
           }
         }
-        if (data24.strategy !== void 0) {
-          let data37 = data24.strategy;
-          if (!(data37 === "parallel" || data37 === "sequential")) {
-            const err71 = { instancePath: instancePath + "/pullRequests/strategy", schemaPath: "#/definitions/strategy/enum", keyword: "enum", params: { allowedValues: schema19.enum }, message: "must be equal to one of the allowed values", schema: schema19.enum, parentSchema: schema19, data: data37 };
+        if (data27.ignoreApplicationStopFailures !== void 0) {
+          let data37 = data27.ignoreApplicationStopFailures;
+          if (typeof data37 !== "boolean") {
+            const err71 = { instancePath: instancePath + "/pullRequests/ignoreApplicationStopFailures", schemaPath: "#/definitions/ignoreApplicationStopFailures/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema16.type, parentSchema: schema16, data: data37 };
             if (vErrors === null) {
               vErrors = [err71];
             } else {
@@ -1799,10 +1792,14 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data24.deleteOnClose !== void 0) {
-          let data38 = data24.deleteOnClose;
-          if (typeof data38 !== "boolean") {
-            const err72 = { instancePath: instancePath + "/pullRequests/deleteOnClose", schemaPath: "#/properties/pullRequests/properties/deleteOnClose/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.pullRequests.properties.deleteOnClose.type, parentSchema: schema11.properties.pullRequests.properties.deleteOnClose, data: data38 };
+        if (data27.wait !== void 0) {
+          let data38 = data27.wait;
+          const _errs96 = errors;
+          let valid35 = false;
+          let passing3 = null;
+          const _errs97 = errors;
+          if (false !== data38) {
+            const err72 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema17.oneOf[0], data: data38 };
             if (vErrors === null) {
               vErrors = [err72];
             } else {
@@ -1810,23 +1807,24 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-        }
-        if (data24.forks !== void 0) {
-          let data39 = data24.forks;
-          if (!(data39 === "deny" || data39 === "allow")) {
-            const err73 = { instancePath: instancePath + "/pullRequests/forks", schemaPath: "#/properties/pullRequests/properties/forks/enum", keyword: "enum", params: { allowedValues: schema11.properties.pullRequests.properties.forks.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.pullRequests.properties.forks.enum, parentSchema: schema11.properties.pullRequests.properties.forks, data: data39 };
-            if (vErrors === null) {
-              vErrors = [err73];
-            } else {
-              vErrors.push(err73);
-            }
-            errors++;
+          var _valid4 = _errs97 === errors;
+          if (_valid4) {
+            valid35 = true;
+            passing3 = 0;
           }
-        }
-        if (data24.pullRequestTarget !== void 0) {
-          let data40 = data24.pullRequestTarget;
-          if (!(data40 === "deny" || data40 === "allow")) {
-            const err74 = { instancePath: instancePath + "/pullRequests/pullRequestTarget", schemaPath: "#/properties/pullRequests/properties/pullRequestTarget/enum", keyword: "enum", params: { allowedValues: schema11.properties.pullRequests.properties.pullRequestTarget.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.pullRequests.properties.pullRequestTarget.enum, parentSchema: schema11.properties.pullRequests.properties.pullRequestTarget, data: data40 };
+          const _errs98 = errors;
+          if (typeof data38 === "string") {
+            if (!pattern4.test(data38)) {
+              const err73 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }, message: 'must match pattern "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$"', schema: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$", parentSchema: schema17.oneOf[1], data: data38 };
+              if (vErrors === null) {
+                vErrors = [err73];
+              } else {
+                vErrors.push(err73);
+              }
+              errors++;
+            }
+          } else {
+            const err74 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.oneOf[1].type, parentSchema: schema17.oneOf[1], data: data38 };
             if (vErrors === null) {
               vErrors = [err74];
             } else {
@@ -1834,23 +1832,111 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
+          var _valid4 = _errs98 === errors;
+          if (_valid4 && valid35) {
+            valid35 = false;
+            passing3 = [passing3, 1];
+          } else {
+            if (_valid4) {
+              valid35 = true;
+              passing3 = 1;
+            }
+          }
+          if (!valid35) {
+            const err75 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf", keyword: "oneOf", params: { passingSchemas: passing3 }, message: "must match exactly one schema in oneOf", schema: schema17.oneOf, parentSchema: schema17, data: data38 };
+            if (vErrors === null) {
+              vErrors = [err75];
+            } else {
+              vErrors.push(err75);
+            }
+            errors++;
+          } else {
+            errors = _errs96;
+            if (vErrors !== null) {
+              if (_errs96) {
+                vErrors.length = _errs96;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data27.onActiveDeployment !== void 0) {
+          let data39 = data27.onActiveDeployment;
+          if (!(data39 === "wait" || data39 === "stop" || data39 === "fail")) {
+            const err76 = { instancePath: instancePath + "/pullRequests/onActiveDeployment", schemaPath: "#/definitions/onActiveDeployment/enum", keyword: "enum", params: { allowedValues: schema18.enum }, message: "must be equal to one of the allowed values", schema: schema18.enum, parentSchema: schema18, data: data39 };
+            if (vErrors === null) {
+              vErrors = [err76];
+            } else {
+              vErrors.push(err76);
+            }
+            errors++;
+          }
+        }
+        if (data27.strategy !== void 0) {
+          let data40 = data27.strategy;
+          if (!(data40 === "parallel" || data40 === "sequential")) {
+            const err77 = { instancePath: instancePath + "/pullRequests/strategy", schemaPath: "#/definitions/strategy/enum", keyword: "enum", params: { allowedValues: schema19.enum }, message: "must be equal to one of the allowed values", schema: schema19.enum, parentSchema: schema19, data: data40 };
+            if (vErrors === null) {
+              vErrors = [err77];
+            } else {
+              vErrors.push(err77);
+            }
+            errors++;
+          }
+        }
+        if (data27.deleteOnClose !== void 0) {
+          let data41 = data27.deleteOnClose;
+          if (typeof data41 !== "boolean") {
+            const err78 = { instancePath: instancePath + "/pullRequests/deleteOnClose", schemaPath: "#/properties/pullRequests/properties/deleteOnClose/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.pullRequests.properties.deleteOnClose.type, parentSchema: schema11.properties.pullRequests.properties.deleteOnClose, data: data41 };
+            if (vErrors === null) {
+              vErrors = [err78];
+            } else {
+              vErrors.push(err78);
+            }
+            errors++;
+          }
+        }
+        if (data27.forks !== void 0) {
+          let data42 = data27.forks;
+          if (!(data42 === "deny" || data42 === "allow")) {
+            const err79 = { instancePath: instancePath + "/pullRequests/forks", schemaPath: "#/properties/pullRequests/properties/forks/enum", keyword: "enum", params: { allowedValues: schema11.properties.pullRequests.properties.forks.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.pullRequests.properties.forks.enum, parentSchema: schema11.properties.pullRequests.properties.forks, data: data42 };
+            if (vErrors === null) {
+              vErrors = [err79];
+            } else {
+              vErrors.push(err79);
+            }
+            errors++;
+          }
+        }
+        if (data27.pullRequestTarget !== void 0) {
+          let data43 = data27.pullRequestTarget;
+          if (!(data43 === "deny" || data43 === "allow")) {
+            const err80 = { instancePath: instancePath + "/pullRequests/pullRequestTarget", schemaPath: "#/properties/pullRequests/properties/pullRequestTarget/enum", keyword: "enum", params: { allowedValues: schema11.properties.pullRequests.properties.pullRequestTarget.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.pullRequests.properties.pullRequestTarget.enum, parentSchema: schema11.properties.pullRequests.properties.pullRequestTarget, data: data43 };
+            if (vErrors === null) {
+              vErrors = [err80];
+            } else {
+              vErrors.push(err80);
+            }
+            errors++;
+          }
         }
       } else {
-        const err75 = { instancePath: instancePath + "/pullRequests", schemaPath: "#/properties/pullRequests/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.pullRequests.type, parentSchema: schema11.properties.pullRequests, data: data24 };
+        const err81 = { instancePath: instancePath + "/pullRequests", schemaPath: "#/properties/pullRequests/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.pullRequests.type, parentSchema: schema11.properties.pullRequests, data: data27 };
         if (vErrors === null) {
-          vErrors = [err75];
+          vErrors = [err81];
         } else {
-          vErrors.push(err75);
+          vErrors.push(err81);
         }
         errors++;
       }
     }
   } else {
-    const err76 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
+    const err82 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
     if (vErrors === null) {
-      vErrors = [err76];
+      vErrors = [err82];
     } else {
-      vErrors.push(err76);
+      vErrors.push(err82);
     }
     errors++;
   }

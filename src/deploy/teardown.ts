@@ -47,9 +47,12 @@ export async function teardown(request: DeployRequest, deps: DeployDeps): Promis
     report.outcome = 'torn-down';
     if (!plan.deleteOnClose) {
       report.note = 'kept: deleteOnClose is off';
-    } else if (await deps.ledger.createdByUs(group, info.deploymentGroupId)) {
+    } else if (!deps.bucket) {
+      report.note = 'kept: the config names no bucket where codedeploy-gitops records the groups it creates';
+      log.info(`${group}: kept, because no record says codedeploy-gitops created it (no bucket)`);
+    } else if (await deps.bucket.ledger.createdByUs(group, info.deploymentGroupId)) {
       await codedeploy.deleteGroup(group);
-      await deps.ledger.forget(group);
+      await deps.bucket.ledger.forget(group);
       report.note = 'deleted the preview group';
       log.info(`${group}: deleted (codedeploy-gitops created it)`);
     } else {

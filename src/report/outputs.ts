@@ -1,5 +1,5 @@
 import type { GroupOutcome, RunResult } from '../deploy/results.js';
-import { s3Uri } from '../deploy/results.js';
+import { describeRevision } from '../deploy/results.js';
 import { planToJson } from '../plan/plan.js';
 
 /** One element of the `deployments` output. */
@@ -28,9 +28,9 @@ export function actionOutputs(result: RunResult): Record<string, string> {
     'deployment-groups': (plan.skipped ? [] : plan.deployments).map((d) => d.deploymentGroup).join(','),
     'deployment-ids': deployments.flatMap((d) => (d.id ? [d.id] : [])).join(','),
     deployments: JSON.stringify(deployments),
-    'revision-location': revision ? s3Uri(revision) : '',
-    'revision-etag': revision?.eTag ?? '',
-    'revision-digest': revision?.digest ?? '',
+    'revision-location': revision ? describeRevision(revision) : '',
+    'revision-etag': revision?.type === 's3' ? revision.eTag : '',
+    'revision-digest': revision?.type === 's3' ? revision.digest : '',
     plan: JSON.stringify(planToJson(plan)),
   };
 }

@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream';
-import type { RevisionSettings } from '../../src/config/types.js';
+import type { GitHubRevisionSettings, S3RevisionSettings } from '../../src/config/types.js';
 import { MemoryLogger } from '../../src/core/log.js';
+import { UserError } from '../../src/core/problems.js';
 import type {
   CommitMetadata,
   CommitRecords,
+  GitHubRevision,
   GroupLedger,
   PreparedRevision,
   RecordedCommit,
@@ -17,11 +19,21 @@ import type {
 import { steppingClock } from './clock.js';
 import { FakeCodeDeploy } from './fake-codedeploy.js';
 
-/** The workspace as a revision source: every prepare gives the same digest; nothing is read from disk. */
+/**
+ * The workspace as a revision source: every prepare gives the same digest; nothing is read from disk.
+ * `checkoutAt` is the commit a GitHub revision's check finds checked out (by default the one asked for).
+ */
 export class MemoryRevisionSource implements RevisionSource {
-  prepared: RevisionSettings[] = [];
+  prepared: S3RevisionSettings[] = [];
+  checkedCommits: GitHubRevision[] = [];
+  checkoutAt: string | undefined;
   closed = 0;
-  async prepare(settings: RevisionSettings): Promise<PreparedRevision> {
+  async checkCommit(_settings: GitHubRevisionSettings, revision: GitHubRevision): Promise<void> {
+    this.checkedCommits.push(revision);
+    if (this.checkoutAt !== undefined && this.checkoutAt !== revision.commitId)
+      throw new UserError(`the checkout is at commit ${this.checkoutAt.slice(0, 7)}`);
+  }
+  async prepare(settings: S3RevisionSettings): Promise<PreparedRevision> {
     this.prepared.push(settings);
     return {
       bundleType: settings.bundleType,
@@ -49,6 +61,7 @@ export class MemoryRevisionStore implements RevisionStore {
     const known = this.objects.get(key);
     if (known) return { ...known, uploaded: false };
     const stored: StoredRevision = {
+      type: 's3',
       bucket: this.bucket,
       key,
       bundleType: revision.bundleType,
@@ -115,6 +128,8 @@ export function memoryEdges(configText: string) {
     ledger: new MemoryLedger(),
     reporter: new RecordingReporter(),
     cancel: new AbortController(),
+    /** false: the edges have no bucket, as for GitHub revisions without one. */
+    withBucket: true,
     connected: 0,
     closed: 0,
   };
@@ -130,9 +145,9 @@ export function memoryEdges(configText: string) {
       parts.connected += 1;
       return {
         codedeploy,
-        revisions: parts.store,
-        commits: parts.commits,
-        ledger: parts.ledger,
+        ...(parts.withBucket
+          ? { bucket: { revisions: parts.store, commits: parts.commits, ledger: parts.ledger } }
+          : {}),
         deploymentUrl: (id) => `https://console.example/${id}`,
         close: () => {
           parts.closed += 1;

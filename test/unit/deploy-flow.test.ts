@@ -254,6 +254,7 @@ describe('the deployment flow on in-memory edges', () => {
 
   describe('a redeploy by sha (revision input)', () => {
     const EARLIER = {
+      type: 's3' as const,
       bucket: 'artifacts',
       key: 'app/earlier.zip',
       bundleType: 'zip' as const,
@@ -280,7 +281,7 @@ describe('the deployment flow on in-memory edges', () => {
       };
       const result = await runDeployment(options(dispatchOn('develop'), bySha), edges);
       expect(result.status).toBe('succeeded');
-      expect(result.revision?.key).toBe('app/earlier.zip');
+      expect(result.revision).toMatchObject({ key: 'app/earlier.zip' });
       expect(source.prepared).toEqual([]);
       expect(codedeploy.created()).toHaveLength(2);
       expect(asked).toEqual([`${OTHER_SHA}...${SHA}`]);

@@ -1,0 +1,224 @@
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import tar from 'tar-stream';
+import yauzl from 'yauzl';
+import { Cancelled, throwIfCancelled } from '../core/cancel.js';
+import type { HeaderEntry } from './listing.js';
+
+/**
+ * Reads an archive's listing without unpacking it: a zip's central directory (random access, nothing
+ * else is read), a tar's headers as the stream goes by (its data skipped). The bytes of one entry (the
+ * appspec, a zip's symlink target) are read on demand, never more than asked for.
+ */
+export interface ArchiveReader {
+  /** In archive order; `data` of an entry is its index here. */
+  headers: HeaderEntry[];
+  /** Up to `limit` bytes of the entry at `index` (a file: what unpacking it writes). */
+  read(index: number, limit: number): Promise<Buffer>;
+  close(): void;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeName(raw: Buffer): string | undefined {
+  try {
+    return utf8.decode(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A symlink target is a path: longer than PATH_MAX it is no target the instance's kernel follows. */
+const MAX_LINK_TARGET = 4096;
+
+const S_IFMT = 0o170000;
+const UNIX_TYPES: Record<number, Pick<HeaderEntry, 'type' | 'kind'>> = {
+  9604: { type: 'dir' },
+  16807: { type: 'file' },
+  21609: { type: 'symlink' },
+  2401: { type: 'other', kind: 'named pipe (fifo)' },
+  4802: { type: 'other', kind: 'character device' },
+  14406: { type: 'other', kind: 'block device' },
+  26411: { type: 'other', kind: 'socket' },
+};
+/** "Version made by" 3: the external attributes hold a unix mode, which unzip restores. */
+const MADE_BY_UNIX = 3;
+
+/**
+ * A zip's central directory. Names are taken as UTF-8 bytes (the walk's rule: anything else is
+ * mangled by unzip); an entry made on unix carries its mode and type (a symlink's target is its
+ * data), one made elsewhere is a folder when its name ends in "/" and a file unzip creates 0644.
+ */
+export async function readZip(file: string): Promise<ArchiveReader> {
+  const zip = await yauzl.openPromise(file, {
+    lazyEntries: true,
+    autoClose: false,
+    decodeStrings: false,
+    validateEntrySizes: true,
+  });
+  const entries: yauzl.Entry[] = [];
+  const read = async (index: number, limit: number): Promise<Buffer> => {
+    const stream = await zip.openReadStreamPromise(entries[index]!);
+    return readUpTo(stream, limit);
+  };
+  try {
+    const headers: HeaderEntry[] = [];
+    for await (const entry of zip.eachEntry()) {
+      const raw = entry.fileNameRaw;
+      const name = decodeName(raw);
+      const unix = entry.versionMadeBy >> 8 === MADE_BY_UNIX ? entry.externalFileAttributes >>> 16 : 0;
+      const folder = name?.endsWith('/') === true;
+      const typed = folder
+        ? { type: 'dir' as const }
+        : (UNIX_TYPES[unix & S_IFMT] ?? { type: 'file' as const });
+      const header: HeaderEntry = {
+        name,
+        raw,
+        ...(entry.isEncrypted() ? { type: 'other', kind: 'encrypted entry (unzip has no password)' } : typed),
+        mode: unix & 0o777 || (folder ? 0o755 : 0o644),
+        size: entry.uncompressedSize,
+      };
+      entries.push(entry);
+      headers.push(header);
+      if (header.type === 'symlink') {
+        header.linkTarget = decodeName(await read(entries.length - 1, MAX_LINK_TARGET)) ?? '';
+      }
+    }
+    return { headers, read, close: () => zip.close() };
+  } catch (error) {
+    zip.close();
+    throw error;
+  }
+}
+
+const TAR_TYPES: Record<string, Pick<HeaderEntry, 'type' | 'kind'>> = {
+  file: { type: 'file' },
+  'contiguous-file': { type: 'file' },
+  directory: { type: 'dir' },
+  symlink: { type: 'symlink' },
+  link: { type: 'hardlink' },
+  fifo: { type: 'other', kind: 'named pipe (fifo)' },
+  'character-device': { type: 'other', kind: 'character device' },
+  'block-device': { type: 'other', kind: 'block device' },
+};
+
+export interface TarOptions {
+  /** A new stream of the tar (gunzipped already for tgz), for each pass. */
+  open: () => Readable;
+  /**
+   * Entries whose data is kept from the listing's pass, up to `limit` bytes each and `budget` in all:
+   * reading them later costs no second pass over the stream.
+   */
+  keep?: { wanted: (header: HeaderEntry) => boolean; limit: number; budget: number };
+  /** Stops a pass (a cancelled workflow). */
+  cancel?: AbortSignal;
+}
+
+/**
+ * A tar's headers, read as the stream goes by. Names come from the pax header when there is one
+ * (UTF-8 by definition), else from the ustar or GNU long-name fields as bytes, taken as UTF-8.
+ */
+export async function readTar(options: TarOptions): Promise<ArchiveReader> {
+  const headers: HeaderEntry[] = [];
+  const kept = new Map<number, Buffer>();
+  let budget = options.keep?.budget ?? 0;
+  await eachTarEntry(options, async (index, header, data) => {
+    headers.push(header);
+    const keep = options.keep;
+    if (
+      keep &&
+      header.type === 'file' &&
+      header.size <= Math.min(keep.limit, budget) &&
+      keep.wanted(header)
+    ) {
+      budget -= header.size;
+      kept.set(index, await readUpTo(data, header.size));
+    }
+    return true;
+  });
+  return {
+    headers,
+    async read(index, limit) {
+      const known = kept.get(index);
+      if (known) return known.subarray(0, limit);
+      let found: Buffer | undefined;
+      await eachTarEntry(options, async (at, _header, data) => {
+        if (at !== index) return true;
+        found = await readUpTo(data, limit);
+        return false;
+      });
+      return found ?? Buffer.alloc(0);
+    },
+    close: () => undefined,
+  };
+}
+
+/**
+ * One pass over the tar: `visit` gets each entry with its data stream, which it may read (or leave:
+ * it is skipped), and returns false to stop the pass there.
+ */
+async function eachTarEntry(
+  options: TarOptions,
+  visit: (index: number, header: HeaderEntry, data: Readable) => Promise<boolean>,
+): Promise<void> {
+  const source = options.open();
+  // Names as bytes (latin1 keeps each byte), decoded below: tar-stream's UTF-8 default would hide bad ones.
+  const extract = tar.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tar.extract>[0]);
+  const stop = () => source.destroy(new Cancelled());
+  options.cancel?.addEventListener('abort', stop, { once: true });
+  const feeding = pipeline(source, extract).catch((error: unknown) => error);
+  let stoppedEarly = false;
+  try {
+    let index = 0;
+    for await (const entry of extract) {
+      if (!(await visit(index++, headerOf(entry.header), entry as unknown as Readable))) {
+        stoppedEarly = true;
+        source.destroy();
+        break;
+      }
+      entry.resume();
+    }
+  } catch (error) {
+    throwIfCancelled(options.cancel);
+    throw error;
+  } finally {
+    options.cancel?.removeEventListener('abort', stop);
+  }
+  throwIfCancelled(options.cancel);
+  const failed = stoppedEarly ? undefined : await feeding;
+  if (failed) throw failed;
+}
+
+/** Names come from the pax header when there is one (UTF-8 by definition), else as bytes. */
+function headerOf(header: tar.Header): HeaderEntry {
+  const pax = (header.pax ?? {}) as { path?: string; linkpath?: string };
+  const raw = pax.path ? Buffer.from(pax.path) : Buffer.from(header.name, 'latin1');
+  const target = header.linkname ?? undefined;
+  const typed = TAR_TYPES[header.type ?? 'file'] ?? {
+    type: 'other' as const,
+    kind: `tar entry of type ${header.type}`,
+  };
+  return {
+    name: decodeName(raw),
+    raw,
+    ...typed,
+    mode: header.mode ?? 0o644,
+    size: header.size ?? 0,
+    ...(target !== undefined
+      ? { linkTarget: pax.linkpath ?? decodeName(Buffer.from(target, 'latin1')) ?? '' }
+      : {}),
+  };
+}
+
+/** At most `limit` bytes of a stream; the rest is not read. */
+async function readUpTo(stream: Readable, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    length += chunk.length;
+    if (length >= limit) break;
+  }
+  stream.destroy();
+  return Buffer.concat(chunks).subarray(0, limit);
+}
