@@ -48,6 +48,7 @@ export function checkListing(
   display: string,
   log: Logger,
   fix: string,
+  maxEntries = MAX_ENTRIES,
 ): CheckedListing {
   const at = { file: display };
   const problems: Problem[] = [];
@@ -55,9 +56,9 @@ export function checkListing(
   const dataOf = new Map<string, number>();
   let index = -1;
   for (const header of headers) {
-    if (++index >= MAX_ENTRIES) {
+    if (++index >= maxEntries) {
       problems.push(
-        problem(`${display} has more than ${MAX_ENTRIES} entries`, at, 'deploy fewer files in one revision'),
+        problem(`${display} has more than ${maxEntries} entries`, at, 'deploy fewer files in one revision'),
       );
       break;
     }

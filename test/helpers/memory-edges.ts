@@ -42,6 +42,7 @@ export class MemoryRevisionSource implements RevisionSource {
         files: 3,
         bytes: 300,
         entries: 4,
+        made: 'archived',
         archive: () => Readable.from([Buffer.from('archive')]),
       }),
       close: async () => {
@@ -142,18 +143,20 @@ export function memoryEdges(configText: string) {
     revisionSource: parts.source,
     reporter: parts.reporter,
     connectAws: async () => {
-      parts.connected += 1;
+      memory.connected += 1;
       return {
         codedeploy,
-        ...(parts.withBucket
+        ...(memory.withBucket
           ? { bucket: { revisions: parts.store, commits: parts.commits, ledger: parts.ledger } }
           : {}),
         deploymentUrl: (id) => `https://console.example/${id}`,
         close: () => {
-          parts.closed += 1;
+          memory.closed += 1;
         },
       };
     },
   };
-  return { ...parts, edges };
+  // The counters and switches are read and written on what the caller holds.
+  const memory = { ...parts, edges };
+  return memory;
 }
