@@ -24,12 +24,16 @@ import { awsErrorName, isDefiniteRejection, isMalformedAnswer, isTransient } fro
 import { describeS3Error, isNotFound, isS3Status } from './s3-errors.js';
 
 /**
- * lib-storage holds about (QUEUE_SIZE + 1) parts: those being sent and the one being filled. S3's
+ * lib-storage holds about (queue size + 1) parts: those being sent and the one being filled. S3's
  * smallest part (5 MiB) and two parts in flight keep ahead of the archive, which the CPU limits to tens
  * of MB/s on a 2-core runner; a tree too large for 10,000 such parts gets larger ones (partSizeFor).
+ * A pre-built archive is read from disk faster than S3 takes it: more parts in flight (as the AWS
+ * CLI's 10), ~70 MiB held whatever its size (docs/performance.md has the measurements).
  */
 export const PART_SIZE = 5 * 1024 * 1024;
 export const QUEUE_SIZE = 2;
+const FILE_PART_SIZE = 8 * 1024 * 1024;
+const FILE_QUEUE_SIZE = 8;
 const MAX_PARTS = 10_000;
 /** Tries of the whole upload when one fails in a way that may pass (a lost answer, a garbled one). */
 const UPLOAD_ATTEMPTS = 2;
@@ -151,8 +155,9 @@ export class S3RevisionStore implements RevisionStore {
         ContentType: CONTENT_TYPES[bundleType],
         Metadata: objectMetadata(digested.digest, digested.files, commit),
       },
-      partSize: partSizeFor(digested.bytes, digested.entries),
-      queueSize: QUEUE_SIZE,
+      ...(digested.made === 'file'
+        ? { partSize: Math.max(FILE_PART_SIZE, partSizeFor(digested.bytes, 0)), queueSize: FILE_QUEUE_SIZE }
+        : { partSize: partSizeFor(digested.bytes, digested.entries), queueSize: QUEUE_SIZE }),
       leavePartsOnError: false,
     });
     let loaded = 0;

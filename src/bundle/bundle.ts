@@ -117,6 +117,7 @@ function digestedRevision(
     files: digest.files,
     bytes: digest.bytes,
     entries: tree.entries.length,
+    made: 'archived',
     archive: (onFileDone?: (bytes: number) => void): Readable =>
       createArchive(tree, bundleType, {
         fileHashes: digest.fileHashes,

@@ -243,6 +243,7 @@ async function digestArchive(
     files,
     bytes,
     entries: listing.entries.length,
+    made: 'file',
     archive: (onRead) => {
       const check = verifiedBytes(sha256, bytes, display, onRead);
       const stream = createReadStream(file);

@@ -108,6 +108,11 @@ export interface PreparedRevision {
 export interface DigestedRevision extends BundleDigest {
   /** Entries of the archive: files, folders and links. */
   entries: number;
+  /**
+   * How its bytes come: archived as they are read (the CPU sets the pace: a few parts in flight keep
+   * ahead), or read from a file the build made (the upload sets the pace: more parts in flight).
+   */
+  made: 'archived' | 'file';
   /** A new stream of the archive, its bytes checked against the digest as they are read; told each file's (or chunk's) bytes. */
   archive(onRead?: (bytes: number) => void): Readable;
 }
