@@ -32,15 +32,15 @@ function decodeName(raw: Buffer): string | undefined {
 const MAX_LINK_TARGET = 4096;
 
 const S_IFMT = 0o170000;
-const UNIX_TYPES: Record<number, Pick<HeaderEntry, 'type' | 'kind'>> = {
-  9604: { type: 'dir' },
-  16807: { type: 'file' },
-  21609: { type: 'symlink' },
-  2401: { type: 'other', kind: 'named pipe (fifo)' },
-  4802: { type: 'other', kind: 'character device' },
-  14406: { type: 'other', kind: 'block device' },
-  26411: { type: 'other', kind: 'socket' },
-};
+const UNIX_TYPES = new Map<number, Pick<HeaderEntry, 'type' | 'kind'>>([
+  [0o040000, { type: 'dir' }],
+  [0o100000, { type: 'file' }],
+  [0o120000, { type: 'symlink' }],
+  [0o010000, { type: 'other', kind: 'named pipe (fifo)' }],
+  [0o020000, { type: 'other', kind: 'character device' }],
+  [0o060000, { type: 'other', kind: 'block device' }],
+  [0o140000, { type: 'other', kind: 'socket' }],
+]);
 /** "Version made by" 3: the external attributes hold a unix mode, which unzip restores. */
 const MADE_BY_UNIX = 3;
 
@@ -70,7 +70,7 @@ export async function readZip(file: string): Promise<ArchiveReader> {
       const folder = name?.endsWith('/') === true;
       const typed = folder
         ? { type: 'dir' as const }
-        : (UNIX_TYPES[unix & S_IFMT] ?? { type: 'file' as const });
+        : (UNIX_TYPES.get(unix & S_IFMT) ?? { type: 'file' as const });
       const header: HeaderEntry = {
         name,
         raw,

@@ -114,7 +114,7 @@ async function openReader(
     if (options.cancel?.aborted) throw error;
     throw new UserError(
       problem(
-        `${options.display} cannot be read as ${source.bundleType}: ${errorMessage(error)}`,
+        `cannot be read as ${source.bundleType}: ${errorMessage(error)}`,
         { file: options.display },
         source.bundleType === 'zip'
           ? 'check that the build wrote a whole zip archive there, and that revision.bundleType says what it is'
