@@ -34,6 +34,8 @@ await build({
   entryPoints: { 'bundle-run': 'bench/bundle-run.ts', 'file-worker': 'src/bundle/file-worker.ts' },
   outdir: work,
   bundle: true,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   format: 'esm',
   platform: 'node',
   target: 'node20',

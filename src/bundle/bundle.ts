@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -7,7 +7,12 @@ import type { BundleType, FolderContent } from '../config/types.js';
 import { formatBytes } from '../core/format.js';
 import type { Logger } from '../core/log.js';
 import { throwIfErrors } from '../core/problems.js';
-import type { DigestedRevision, PreparedRevision, RevisionSource } from '../deploy/ports.js';
+import type {
+  ArchivedRevision,
+  DigestedRevision,
+  PreparedRevision,
+  RevisionSource,
+} from '../deploy/ports.js';
 import { loadAppSpecFromTree } from './appspec-fs.js';
 import { createArchive } from './archive.js';
 import { checkCommit } from './commit.js';
@@ -63,7 +68,7 @@ export async function prepareBundle(
   settings: BundleSettings,
   log: Logger,
   cancel?: AbortSignal,
-): Promise<PreparedRevision & { tree: Tree }> {
+): Promise<PreparedRevision & { tree: Tree; digest(): Promise<ArchivedRevision> }> {
   const pool = new FilePool();
   const started = performance.now();
   let tree: Tree;
@@ -82,7 +87,7 @@ export async function prepareBundle(
   }
   const walkMs = performance.now() - started;
   const { bundleType } = settings;
-  let digested: Promise<DigestedRevision> | undefined;
+  let digested: Promise<ArchivedRevision> | undefined;
   return {
     bundleType,
     tree,
@@ -111,7 +116,7 @@ function digestedRevision(
   bundleType: BundleType,
   digest: TreeDigest,
   pool: FilePool,
-): DigestedRevision {
+): ArchivedRevision {
   return {
     digest: digest.digest,
     files: digest.files,
@@ -126,6 +131,24 @@ function digestedRevision(
       }),
   };
 }
+
+/** The archive's bytes into a file: the folder's archive as it is made, the build's archive part by part. */
+async function writeArchive(digested: DigestedRevision, path: string): Promise<void> {
+  if (digested.made === 'archived') {
+    await pipeline(digested.archive(), createWriteStream(path));
+    return;
+  }
+  const handle = await open(path, 'w');
+  try {
+    for await (const part of digested.parts(CHUNK, 1)) {
+      await handle.write(part.bytes);
+      part.release();
+    }
+  } finally {
+    await handle.close();
+  }
+}
+const CHUNK = 1024 * 1024;
 
 export interface BundleFileResult {
   digest: string;
@@ -168,18 +191,14 @@ export async function writeRevision(prepared: PreparedRevision, out?: string): P
     const result = { digest: digested.digest, bundleType: prepared.bundleType, files: digested.files };
     if (out === undefined) return { ...result, bytes: digested.bytes };
     const partial = `${out}.partial`;
-    let bytes = 0;
-    const archive = digested.archive();
-    archive.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-    });
     try {
-      await pipeline(archive, createWriteStream(partial));
+      await writeArchive(digested, partial);
       await rename(partial, out);
     } catch (error) {
       await rm(partial, { force: true });
       throw error;
     }
+    const { size: bytes } = await stat(out);
     return { ...result, bytes };
   } finally {
     await prepared.close();

@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { type FileHandle, open, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { ArchiveContent, BundleType } from '../config/types.js';
+import { throwIfCancelled } from '../core/cancel.js';
 import { formatBytes } from '../core/format.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage, problem, throwIfErrors, UserError } from '../core/problems.js';
-import type { DigestedRevision, PreparedRevision } from '../deploy/ports.js';
+import type { FilePart, FileRevision, PreparedRevision } from '../deploy/ports.js';
 import { APPSPEC_MAX_BYTES, appSpecTooLarge, type BundleTree } from './appspec/index.js';
 import {
   appSpecText,
@@ -158,8 +157,8 @@ export async function loadArchive(
 
 /**
  * The build's archive as the revision: listed and its appspec checked now (UserError on what the
- * agent would fail on; warnings logged), digested (its bytes' sha256) after preflight, and uploaded
- * as it is, each byte checked against the digest on the way.
+ * agent would fail on; warnings logged), digested (its bytes' sha256) meanwhile, and uploaded as it
+ * is, from the very version of the file that was digested.
  */
 export async function preparePrebuilt(
   workspace: string,
@@ -176,14 +175,16 @@ export async function preparePrebuilt(
     listing.close();
     throw error;
   }
-  let digested: Promise<DigestedRevision> | undefined;
+  // Started now: the hash of the archive runs while the AWS SDK loads and preflight asks CodeDeploy.
+  const digested = digestArchive(path, content.archive, listing, log, cancel);
+  digested.catch(() => undefined);
   return {
     bundleType,
-    digest: () => {
-      digested ??= digestArchive(path, content.archive, listing, log, cancel);
-      return digested;
+    digest: () => digested,
+    close: async () => {
+      await digested.catch(() => undefined);
+      listing.close();
     },
-    close: async () => listing.close(),
   };
 }
 
@@ -218,71 +219,115 @@ async function digestArchive(
   listing: ListedArchive,
   log: Logger,
   cancel?: AbortSignal,
-): Promise<DigestedRevision> {
+): Promise<FileRevision> {
   const started = performance.now();
   const hash = createHash('sha256');
-  let bytes = 0;
-  await pipeline(
-    createReadStream(file),
-    async (source: AsyncIterable<Buffer>) => {
-      for await (const chunk of source) {
-        hash.update(chunk);
-        bytes += chunk.length;
-      }
-    },
-    ...(cancel ? [{ signal: cancel }] : []),
-  );
-  const sha256 = hash.digest();
-  const digest = base32(sha256.subarray(0, 20));
+  const handle = await open(file, 'r');
+  let version: FileVersion;
+  try {
+    version = await versionOf(handle);
+    // One buffer for the whole file: no garbage whatever its size.
+    const buffer = Buffer.allocUnsafe(1024 * 1024);
+    for (let position = 0; ; ) {
+      throwIfCancelled(cancel);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+      position += bytesRead;
+    }
+    await unchanged(handle, version, display);
+  } finally {
+    await handle.close();
+  }
+  const digest = base32(hash.digest().subarray(0, 20));
   const files = listing.entries.filter((entry) => entry.type === 'file').length;
+  const bytes = Number(version.size);
   log.info(
     `archive ${display}: ${files} files, ${formatBytes(bytes)}, digest ${digest} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
   return {
+    made: 'file',
     digest,
     files,
     bytes,
     entries: listing.entries.length,
-    made: 'file',
-    archive: (onRead) => {
-      const check = verifiedBytes(sha256, bytes, display, onRead);
-      const stream = createReadStream(file);
-      stream.on('error', (error) => check.destroy(error));
-      return stream.pipe(check);
-    },
+    parts: (partSize, buffers) => readParts({ file, display, version }, partSize, buffers),
   };
 }
 
 /**
- * Passes the archive's bytes on, and fails before their end when they are not the digested ones: an
- * archive rewritten since (a step still writing it) would be stored under a key naming other content.
+ * Which version of the file was digested: any write changes its change time (which a program cannot
+ * set back), as a replacement changes its inode. The same version is the same bytes, without reading
+ * them a second time for a hash.
  */
-function verifiedBytes(
-  sha256: Buffer,
-  size: number,
-  display: string,
-  onRead?: (bytes: number) => void,
-): Transform {
-  const hash = createHash('sha256');
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      seen += chunk.length;
-      onRead?.(chunk.length);
-      callback(null, chunk);
-    },
-    flush(callback) {
-      if (seen === size && hash.digest().equals(sha256)) return callback();
-      callback(
-        new UserError(
-          problem(
-            `${display} changed while it was being uploaded (${seen === size ? 'other bytes' : `${seen} bytes instead of ${size}`})`,
-            { file: display },
-            'make sure no other step writes the archive while the action runs',
-          ),
-        ),
-      );
-    },
-  });
+interface FileVersion {
+  ino: bigint;
+  size: bigint;
+  ctimeNs: bigint;
+  mtimeNs: bigint;
+}
+
+async function versionOf(handle: FileHandle): Promise<FileVersion> {
+  const { ino, size, ctimeNs, mtimeNs } = await handle.stat({ bigint: true });
+  return { ino, size, ctimeNs, mtimeNs };
+}
+
+/** Throws when the file is no longer the version that was digested. */
+async function unchanged(handle: FileHandle, version: FileVersion, display: string): Promise<void> {
+  const now = await versionOf(handle);
+  const same = (Object.keys(version) as Array<keyof FileVersion>).every((key) => now[key] === version[key]);
+  if (same) return;
+  throw new UserError(
+    problem(
+      `${display} changed after its digest was computed (${now.size === version.size ? 'rewritten' : `${now.size} bytes instead of ${version.size}`})`,
+      { file: display },
+      'make sure no other step writes the archive while the action runs',
+    ),
+  );
+}
+
+/**
+ * The archive's bytes in parts, read in order into reused buffers, from the version of the file that
+ * was digested: one rewritten or replaced since (a step still writing it) fails, at the latest after
+ * the last part, before the caller completes anything with them, as a key naming other content would
+ * be reused by later runs.
+ */
+async function* readParts(
+  archive: { file: string; display: string; version: FileVersion },
+  partSize: number,
+  buffers: number,
+): AsyncGenerator<FilePart> {
+  const { display, version } = archive;
+  const size = Number(version.size);
+  const free = Array.from({ length: buffers }, () => Buffer.allocUnsafe(partSize));
+  const waiting: Array<() => void> = [];
+  const handle = await open(archive.file, 'r');
+  try {
+    await unchanged(handle, version, display);
+    for (let number = 1, position = 0; position < size; number++) {
+      while (free.length === 0) await new Promise<void>((resolve) => waiting.push(resolve));
+      const buffer = free.pop()!;
+      const length = Math.min(partSize, size - position);
+      for (let read = 0; read < length; ) {
+        const { bytesRead } = await handle.read(buffer, read, length - read, position + read);
+        if (bytesRead === 0) break;
+        read += bytesRead;
+      }
+      position += length;
+      let released = false;
+      yield {
+        number,
+        bytes: buffer.subarray(0, length),
+        release: () => {
+          if (released) return;
+          released = true;
+          free.push(buffer);
+          waiting.shift()?.();
+        },
+      };
+    }
+    await unchanged(handle, version, display);
+  } finally {
+    await handle.close();
+  }
 }

@@ -105,16 +105,37 @@ export interface PreparedRevision {
   close(): Promise<void>;
 }
 
-export interface DigestedRevision extends BundleDigest {
+/** A revision digested, ready to upload: a folder's archive, or the build's archive file. */
+export type DigestedRevision = ArchivedRevision | FileRevision;
+
+interface Digested extends BundleDigest {
   /** Entries of the archive: files, folders and links. */
   entries: number;
+}
+
+/** A folder's archive, made as it is read: the CPU sets the pace. */
+export interface ArchivedRevision extends Digested {
+  made: 'archived';
+  /** A new stream of the archive, each file checked against the digest as it is read. */
+  archive(onFileDone?: (bytes: number) => void): Readable;
+}
+
+/** The build's archive: a file, read faster than S3 takes it, so the upload sets the pace. */
+export interface FileRevision extends Digested {
+  made: 'file';
   /**
-   * How its bytes come: archived as they are read (the CPU sets the pace: a few parts in flight keep
-   * ahead), or read from a file the build made (the upload sets the pace: more parts in flight).
+   * The archive's bytes in order, in parts of `partSize` (the last shorter), each read into one of
+   * `buffers` buffers allocated once: a part's bytes are good until it is released, and the next
+   * part waits for a free buffer. Throws after the last part when the bytes are not the digested ones.
    */
-  made: 'archived' | 'file';
-  /** A new stream of the archive, its bytes checked against the digest as they are read; told each file's (or chunk's) bytes. */
-  archive(onRead?: (bytes: number) => void): Readable;
+  parts(partSize: number, buffers: number): AsyncIterable<FilePart>;
+}
+
+export interface FilePart {
+  /** 1, 2, …: S3's part numbers. */
+  number: number;
+  bytes: Buffer;
+  release(): void;
 }
 
 /** The workspace (the checkout) that becomes the revision. */

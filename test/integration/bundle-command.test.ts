@@ -97,9 +97,7 @@ describe('bundle command', () => {
       });
       stdout = '';
       expect(await bundle(['--config', config, '--out', join(dir, 'copy.zip')])).toBe(0);
-      expect(stdout).toMatch(
-        /^app\.zip, copied to .*copy\.zip: zip, 3 files, \d+ B, digest [a-z2-7]{32}\n$/,
-      );
+      expect(stdout).toMatch(/^app\.zip, copied to .*copy\.zip: zip, 3 files, \d+ B, digest [a-z2-7]{32}\n$/);
       expect((await readFile(join(dir, 'copy.zip'))).equals(bytes)).toBe(true);
       await expect(bundle(['--config', config, '--bundle-type', 'tar'])).rejects.toBeInstanceOf(UsageError);
     } finally {
