@@ -40,7 +40,11 @@ export async function chooseRevisions(
     const found = await earlierCommit(choice.sha, request, deps);
     await refuseUnprovenRedeploy(found, request, tasks, deps);
     revision = found.revision;
-    deps.log.info(`Redeploying ${describeRevision(revision)}, the revision of commit ${choice.sha}`);
+    deps.log.info(
+      revision.type === 'github'
+        ? `Redeploying commit ${revision.commitId} as a GitHub revision of ${revision.repository}`
+        : `Redeploying ${describeRevision(revision)}, the revision commit ${choice.sha} deployed`,
+    );
   } else if (choice.kind === 'commit') {
     revision = choice.revision;
   } else {

@@ -19,6 +19,7 @@ import { realClock } from '../../src/core/clock.js';
 import { MemoryLogger } from '../../src/core/log.js';
 import { formatProblem, UserError } from '../../src/core/problems.js';
 import type { FileRevision } from '../../src/deploy/ports.js';
+import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { tempDir, writeTree } from '../helpers/tree.js';
 
 /**
@@ -320,6 +321,70 @@ describe('uploading a pre-built archive to moto’s S3', () => {
       'changed after its digest was computed (rewritten)',
     );
     expect(await uploads(name)).toBe(0);
+  });
+
+  it('finds its upload when CompleteMultipartUpload went through but its answer was lost', async () => {
+    const name = await bucket();
+    let completes = 0;
+    const proxy = await startFaultProxy(endpoint, ({ method, url }) => {
+      if (method !== 'POST' || !url.includes('uploadId=')) return { kind: 'pass' };
+      completes += 1;
+      return completes === 1 ? { kind: 'lose-response' } : { kind: 'pass' };
+    });
+    try {
+      const through = createS3Client(
+        { region: 'us-east-1', endpoints: { s3: proxy.endpoint } },
+        { maxAttempts: 1 },
+      );
+      const log = new MemoryLogger();
+      const stored = await new S3RevisionStore(
+        { s3: through, bucket: name, prefix: 'builds/', application: 'web' },
+        log,
+        realClock,
+        new AbortController().signal,
+      ).store(await preparePrebuilt(ws, content('build/big.zip'), 'zip', log), commit);
+      expect(stored.uploaded).toBe(true);
+      expect(completes).toBe(1);
+      expect(log.text()).toContain('holds the bundle after all');
+      expect(await uploads(name)).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('sends a part again when its connection is reset, and leaves nothing when it keeps failing', async () => {
+    const name = await bucket();
+    let resets = 0;
+    const proxy = await startFaultProxy(endpoint, ({ method, url }) =>
+      method === 'PUT' && url.includes('partNumber=2&') && resets++ < 5
+        ? { kind: 'reset', afterBytes: 64 * 1024 }
+        : { kind: 'pass' },
+    );
+    try {
+      const through = (attempts: number) =>
+        new S3RevisionStore(
+          {
+            s3: createS3Client(
+              { region: 'us-east-1', endpoints: { s3: proxy.endpoint } },
+              { maxAttempts: attempts },
+            ),
+            bucket: name,
+            prefix: 'builds/',
+            application: 'web',
+          },
+          new MemoryLogger(),
+          realClock,
+          new AbortController().signal,
+        );
+      const prepare = () => preparePrebuilt(ws, content('build/big.zip'), 'zip', new MemoryLogger());
+      await expect(through(2).store(await prepare(), commit)).rejects.toThrow(/s3:\/\/.*builds\/web\//);
+      expect(await uploads(name)).toBe(0);
+      // Reset 3 times more, then passed: the SDK's own retries carry the part through.
+      expect((await through(5).store(await prepare(), commit)).uploaded).toBe(true);
+      expect(await uploads(name)).toBe(0);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('aborts the upload when the workflow is cancelled, leaving no multipart upload', async () => {
