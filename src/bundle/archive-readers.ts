@@ -51,31 +51,29 @@ const MADE_BY_UNIX = 3;
  * mangled by unzip); an entry made on unix carries its mode and type (a symlink's target is its
  * data), one made elsewhere is a folder when its name ends in "/" and a file unzip creates 0644.
  */
-export async function readZip(file: string): Promise<ArchiveReader> {
-  const handle = await open(file, 'r');
-  let zip: yauzl.ZipFile;
-  try {
-    const { size } = await handle.stat();
-    zip = await yauzl.fromRandomAccessReaderPromise(new BlockReader(handle, file), size, {
-      lazyEntries: true,
-      autoClose: false,
-      decodeStrings: false,
-      validateEntrySizes: true,
-    });
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
-  const entries: yauzl.Entry[] = [];
+export async function readZip(file: string, keep: (header: HeaderEntry) => boolean): Promise<ArchiveReader> {
+  const zip = await openZip(file);
+  // Only the entries whose data may be read are kept (a yauzl entry holds its header's bytes); any
+  // other is found again by a second pass over the central directory.
+  const kept = new Map<number, yauzl.Entry>();
   const read = async (index: number, limit: number): Promise<Buffer> => {
-    const stream = await zip.openReadStreamPromise(entries[index]!);
-    return readUpTo(stream, limit);
+    const entry = kept.get(index);
+    if (entry) return readUpTo(await zip.openReadStreamPromise(entry), limit);
+    const again = await openZip(file);
+    try {
+      let at = 0;
+      for await (const other of again.eachEntry()) {
+        if (at++ === index) return await readUpTo(await again.openReadStreamPromise(other), limit);
+      }
+      throw new Error(`the archive has no entry ${index} any more`);
+    } finally {
+      again.close();
+    }
   };
   try {
     const headers: HeaderEntry[] = [];
     for await (const entry of zip.eachEntry()) {
-      const raw = entry.fileNameRaw;
-      const name = decodeName(raw);
+      const name = decodeName(entry.fileNameRaw);
       const unix = entry.versionMadeBy >> 8 === MADE_BY_UNIX ? entry.externalFileAttributes >>> 16 : 0;
       const folder = name?.endsWith('/') === true;
       const typed = folder
@@ -83,20 +81,36 @@ export async function readZip(file: string): Promise<ArchiveReader> {
         : (UNIX_TYPES.get(unix & S_IFMT) ?? { type: 'file' as const });
       const header: HeaderEntry = {
         name,
-        raw,
+        ...(name === undefined ? { raw: Buffer.from(entry.fileNameRaw) } : {}),
         ...(entry.isEncrypted() ? { type: 'other', kind: 'encrypted entry (unzip has no password)' } : typed),
         mode: unix & 0o777 || (folder ? 0o755 : 0o644),
         size: entry.uncompressedSize,
       };
-      entries.push(entry);
-      headers.push(header);
+      const index = headers.push(header) - 1;
       if (header.type === 'symlink') {
-        header.linkTarget = decodeName(await read(entries.length - 1, MAX_LINK_TARGET)) ?? '';
-      }
+        header.linkTarget =
+          decodeName(await readUpTo(await zip.openReadStreamPromise(entry), MAX_LINK_TARGET)) ?? '';
+      } else if (keep(header)) kept.set(index, entry);
     }
     return { headers, read, close: () => zip.close() };
   } catch (error) {
     zip.close();
+    throw error;
+  }
+}
+
+async function openZip(file: string): Promise<yauzl.ZipFile> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    return await yauzl.fromRandomAccessReaderPromise(new BlockReader(handle, file), size, {
+      lazyEntries: true,
+      autoClose: false,
+      decodeStrings: false,
+      validateEntrySizes: true,
+    });
+  } catch (error) {
+    await handle.close();
     throw error;
   }
 }
@@ -277,9 +291,10 @@ function headerOf(header: tar.Header): HeaderEntry {
     type: 'other' as const,
     kind: `tar entry of type ${header.type}`,
   };
+  const name = decodeName(raw);
   return {
-    name: decodeName(raw),
-    raw,
+    name,
+    ...(name === undefined ? { raw } : {}),
     ...typed,
     mode: header.mode ?? 0o644,
     size: header.size ?? 0,

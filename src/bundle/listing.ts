@@ -11,10 +11,9 @@ import { type BundleEntry, checkName, checkSymlinks, comparePaths, type EntryTyp
 
 /** An entry as the archive's header says, before any check. */
 export interface HeaderEntry {
-  /** The name as written; undefined when its bytes are not UTF-8. */
+  /** The name as written; undefined when its bytes are not UTF-8 (`raw` holds them then, for the message). */
   name: string | undefined;
-  /** The name's bytes, for a message about a name that is not UTF-8. */
-  raw: Buffer;
+  raw?: Buffer;
   /** `hardlink`: tar's link to an earlier member; `other`: `kind` says what (a fifo, a device...). */
   type: EntryType | 'hardlink' | 'other';
   kind?: string;
@@ -112,7 +111,7 @@ function entryPath(
   header: Pick<HeaderEntry, 'name' | 'raw'>,
 ): { path: string } | { why: string; hint?: string } {
   const { name } = header;
-  const shown = name ?? header.raw.toString('hex');
+  const shown = name ?? header.raw?.toString('hex');
   if (name === undefined) return { why: `an entry's name is not valid UTF-8 (bytes ${shown})` };
   if (name.startsWith('/'))
     return {

@@ -19,7 +19,7 @@ import {
 } from './appspec-fs.js';
 import { type ArchiveReader, readTar, readZip, type TarOptions } from './archive-readers.js';
 import { base32 } from './digest.js';
-import { checkListing } from './listing.js';
+import { checkListing, type HeaderEntry } from './listing.js';
 import { type BundleEntry, capped, resolveInBundle, warnAboutSecrets } from './walk.js';
 import { walkedTree } from './walked-tree.js';
 
@@ -96,16 +96,13 @@ async function openReader(
   source: ArchiveSource,
   options: { display: string; cancel?: AbortSignal },
 ): Promise<ArchiveReader> {
-  const keep = {
-    wanted: (h: { name?: string }) => APPSPEC_NAME.test(h.name ?? ''),
-    limit: APPSPEC_MAX_BYTES + 1,
-    budget: KEEP_BUDGET,
-  };
+  const wanted = (header: HeaderEntry) => header.type === 'file' && APPSPEC_NAME.test(header.name ?? '');
+  const keep = { wanted, limit: APPSPEC_MAX_BYTES + 1, budget: KEEP_BUDGET };
   const cancel = options.cancel ? { cancel: options.cancel } : {};
   try {
     if ('open' in source) return await readTar({ open: source.open, keep, ...cancel });
     const { file, bundleType } = source;
-    if (bundleType === 'zip') return await readZip(file);
+    if (bundleType === 'zip') return await readZip(file, wanted);
     const open =
       bundleType === 'tgz' ? () => createReadStream(file).pipe(createGunzip()) : () => createReadStream(file);
     return await readTar({ open, keep, ...cancel });

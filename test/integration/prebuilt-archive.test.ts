@@ -159,6 +159,17 @@ describe('listing an archive the build made, never unpacking it', () => {
     ]);
   });
 
+  it('reads an appspec that is a symlink from the file it leads to (a second pass over the zip)', async () => {
+    const file = python('build/linked.zip', ZIP, [
+      ['conf/spec.yml', 'version: 0.0\nos: linux\n', 0o644],
+      ['appspec.yml', '-> conf/spec.yml', 0o777],
+    ]);
+    const loaded = await loadArchive(ws, content(file), 'zip', new MemoryLogger());
+    loaded.listing.close();
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.appspec).toMatchObject({ version: '0.0', os: 'linux' });
+  });
+
   it('says so for a file that is not the archive its name says', async () => {
     await writeFile(join(ws, 'build/not.zip'), 'this is no zip\n');
     await expect(loadArchive(ws, content('build/not.zip'), 'zip', new MemoryLogger())).rejects.toThrow(
