@@ -1,6 +1,7 @@
 // Bundle benchmark: our archive + upload vs `zip -qry` + `aws s3 cp` vs `aws deploy push`, and our redeploy
-// of an unchanged tree, on a seeded synthetic workspace, against moto's S3 on 127.0.0.1.
-// Usage: npm run bench:bundle [-- --sizes 100,400]   (MB; files scale at 50 per MB)
+// of an unchanged tree, on a seeded synthetic workspace, against moto's S3 on 127.0.0.1; then a pre-built
+// zip of the same size (the workspace stored, `zip -0`): our upload of it vs `aws s3 cp` of the same file.
+// Usage: npm run bench:bundle [-- --sizes 100,400] [-- --only tree|prebuilt]   (MB; files scale at 50 per MB)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -9,8 +10,11 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { generateWorkspace } from './workspace.mjs';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100,400' } } });
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '100,400' }, only: { type: 'string' } },
+});
 const sizes = values.sizes.split(',').map(Number);
+const parts = values.only ? [values.only] : ['tree', 'prebuilt'];
 const work = await mkdtemp(join(tmpdir(), 'cdg-bench-'));
 const env = {
   ...process.env,
@@ -30,6 +34,8 @@ await build({
   entryPoints: { 'bundle-run': 'bench/bundle-run.ts', 'file-worker': 'src/bundle/file-worker.ts' },
   outdir: work,
   bundle: true,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -54,95 +60,153 @@ try {
     // Warm the page cache the same way for everyone (a fresh checkout is in the cache too).
     execFileSync('tar', ['-cf', '/dev/null', '.'], { cwd: ws });
 
-    const ours = (name) => {
-      const bucket = bucketFor(name);
-      return { bucket, run: () => timed('node', [runner, ws, bucket, moto.endpoint]) };
-    };
-    const a = ours(`a${mb}`);
-    const ourRun = a.run();
-    const ourResult = JSON.parse(ourRun.stdout);
-    rows.push(row(`${mb} MB`, '(a) ours: archive + upload (zip)', ourRun, ourResult.bytes));
-
-    const zipFile = join(work, `b-${mb}.zip`);
-    const zip = timed('zip', ['-qry', zipFile, '.'], { cwd: ws });
-    const b = bucketFor(`b${mb}`);
-    const cp = timed('aws', [
-      '--endpoint-url',
-      moto.endpoint,
-      's3',
-      'cp',
-      zipFile,
-      `s3://${b}/bundle.zip`,
-      '--only-show-errors',
-    ]);
-    const zipBytes = (await stat(zipFile)).size;
-    rows.push(
-      row(
-        `${mb} MB`,
-        '(b) zip -qry + aws s3 cp',
-        sum(zip, cp),
-        zipBytes,
-        `zip ${zip.seconds.toFixed(1)} s + cp ${cp.seconds.toFixed(1)} s`,
-      ),
-    );
-    await rm(zipFile);
-
-    const c = bucketFor(`c${mb}`);
-    execFileSync(
-      'aws',
-      ['--endpoint-url', moto.endpoint, 'deploy', 'create-application', '--application-name', `bench${mb}`],
-      { env, stdio: 'ignore' },
-    );
-    // push zips (Python zipfile) and uploads, then calls RegisterApplicationRevision, which moto lacks: one
-    // attempt (AWS_MAX_ATTEMPTS=1) so the failing last call costs milliseconds, not retry back-offs.
-    const push = timed(
-      'aws',
-      [
-        'deploy',
-        'push',
-        '--application-name',
-        `bench${mb}`,
-        '--s3-location',
-        `s3://${c}/push.zip`,
-        '--source',
-        ws,
-      ],
-      { env: { ...env, AWS_ENDPOINT_URL: moto.endpoint, AWS_MAX_ATTEMPTS: '1' }, allowFailure: true },
-    );
-    const pushed = execFileSync(
-      'aws',
-      ['--endpoint-url', moto.endpoint, 's3api', 'head-object', '--bucket', c, '--key', 'push.zip'],
-      { env, encoding: 'utf8' },
-    );
-    rows.push(
-      row(`${mb} MB`, '(c) aws deploy push (zip + upload part)', push, JSON.parse(pushed).ContentLength),
-    );
-
-    const d = a.run();
-    const redeploy = JSON.parse(d.stdout);
-    if (redeploy.uploaded) throw new Error('the redeploy uploaded again');
-    rows.push(
-      row(
-        `${mb} MB`,
-        '(d) ours: redeploy, unchanged tree',
-        d,
-        0,
-        `in-process ${redeploy.seconds.toFixed(2)} s`,
-      ),
-    );
-    rows.push({
-      size: `${mb} MB`,
-      what: 'ratio (a)/(b)',
-      wall: (ourRun.seconds / sum(zip, cp).seconds).toFixed(2),
-      rss: '',
-      bytes: '',
-      note: '',
-    });
+    if (parts.includes('tree')) await treeRows(mb, ws);
+    if (parts.includes('prebuilt')) await prebuiltRows(mb, ws);
     await rm(ws, { recursive: true, force: true });
   }
 } finally {
   moto.stop();
   await rm(work, { recursive: true, force: true });
+}
+
+/** (a)-(d): our archive + upload of the tree against zip + aws s3 cp and aws deploy push; our redeploy. */
+async function treeRows(mb, ws) {
+  const ours = (name) => {
+    const bucket = bucketFor(name);
+    return { bucket, run: () => timed('node', [runner, ws, bucket, moto.endpoint]) };
+  };
+  const a = ours(`a${mb}`);
+  const ourRun = a.run();
+  const ourResult = JSON.parse(ourRun.stdout);
+  rows.push(row(`${mb} MB`, '(a) ours: archive + upload (zip)', ourRun, ourResult.bytes));
+
+  const zipFile = join(work, `b-${mb}.zip`);
+  const zip = timed('zip', ['-qry', zipFile, '.'], { cwd: ws });
+  const b = bucketFor(`b${mb}`);
+  const cp = timed('aws', [
+    '--endpoint-url',
+    moto.endpoint,
+    's3',
+    'cp',
+    zipFile,
+    `s3://${b}/bundle.zip`,
+    '--only-show-errors',
+  ]);
+  const zipBytes = (await stat(zipFile)).size;
+  rows.push(
+    row(
+      `${mb} MB`,
+      '(b) zip -qry + aws s3 cp',
+      sum(zip, cp),
+      zipBytes,
+      `zip ${zip.seconds.toFixed(1)} s + cp ${cp.seconds.toFixed(1)} s`,
+    ),
+  );
+  await rm(zipFile);
+
+  const c = bucketFor(`c${mb}`);
+  execFileSync(
+    'aws',
+    ['--endpoint-url', moto.endpoint, 'deploy', 'create-application', '--application-name', `bench${mb}`],
+    { env, stdio: 'ignore' },
+  );
+  // push zips (Python zipfile) and uploads, then calls RegisterApplicationRevision, which moto lacks: one
+  // attempt (AWS_MAX_ATTEMPTS=1) so the failing last call costs milliseconds, not retry back-offs.
+  const push = timed(
+    'aws',
+    [
+      'deploy',
+      'push',
+      '--application-name',
+      `bench${mb}`,
+      '--s3-location',
+      `s3://${c}/push.zip`,
+      '--source',
+      ws,
+    ],
+    { env: { ...env, AWS_ENDPOINT_URL: moto.endpoint, AWS_MAX_ATTEMPTS: '1' }, allowFailure: true },
+  );
+  const pushed = execFileSync(
+    'aws',
+    ['--endpoint-url', moto.endpoint, 's3api', 'head-object', '--bucket', c, '--key', 'push.zip'],
+    { env, encoding: 'utf8' },
+  );
+  rows.push(
+    row(`${mb} MB`, '(c) aws deploy push (zip + upload part)', push, JSON.parse(pushed).ContentLength),
+  );
+
+  const d = a.run();
+  const redeploy = JSON.parse(d.stdout);
+  if (redeploy.uploaded) throw new Error('the redeploy uploaded again');
+  rows.push(
+    row(
+      `${mb} MB`,
+      '(d) ours: redeploy, unchanged tree',
+      d,
+      0,
+      `in-process ${redeploy.seconds.toFixed(2)} s`,
+    ),
+  );
+  rows.push({
+    size: `${mb} MB`,
+    what: 'ratio (a)/(b)',
+    wall: (ourRun.seconds / sum(zip, cp).seconds).toFixed(2),
+    rss: '',
+    bytes: '',
+    note: '',
+  });
+}
+
+/**
+ * (e)-(f): a pre-built zip of the workspace, stored (`zip -0`: an archive of the workspace's size), as a
+ * build's artefact: our path (list and check it, digest, HeadObject, upload as it is) against `aws s3 cp`
+ * of the same file to the same moto, alternately, twice each: the faster of each counts.
+ */
+async function prebuiltRows(mb, ws) {
+  const archive = join(ws, '..', `prebuilt-${mb}.zip`);
+  execFileSync('zip', ['-qry0', archive, '.'], { cwd: ws });
+  const archiveBytes = (await stat(archive)).size;
+  const ourRuns = [];
+  const cpRuns = [];
+  for (let round = 0; round < 2; round++) {
+    const e = bucketFor(`e${mb}${round}`);
+    ourRuns.push(
+      timed('node', [runner, join(ws, '..'), e, moto.endpoint, '--archive', `prebuilt-${mb}.zip`]),
+    );
+    const f = bucketFor(`f${mb}${round}`);
+    cpRuns.push(
+      timed('aws', [
+        '--endpoint-url',
+        moto.endpoint,
+        's3',
+        'cp',
+        archive,
+        `s3://${f}/prebuilt.zip`,
+        '--only-show-errors',
+      ]),
+    );
+  }
+  const fastest = (runs) => runs.reduce((best, run) => (run.seconds < best.seconds ? run : best));
+  const ours = fastest(ourRuns);
+  const cp = fastest(cpRuns);
+  const uploaded = JSON.parse(ours.stdout);
+  if (!uploaded.uploaded || uploaded.bytes !== archiveBytes)
+    throw new Error('the pre-built zip was not uploaded whole');
+  const size = `${mb} MB`;
+  const all = (runs) => runs.map((run) => run.seconds.toFixed(2)).join(', ');
+  rows.push(
+    row(size, '(e) ours: pre-built zip, checked + uploaded', ours, archiveBytes, `runs ${all(ourRuns)} s`),
+  );
+  rows.push(row(size, '(f) aws s3 cp of the same zip', cp, archiveBytes, `runs ${all(cpRuns)} s`));
+  rows.push({
+    size,
+    what: 'ratio (e)/(f)',
+    wall: (ours.seconds / cp.seconds).toFixed(2),
+    rss: '',
+    bytes: '',
+    note: '',
+  });
+  await rm(archive);
 }
 
 const table = [

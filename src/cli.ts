@@ -22,13 +22,19 @@ const commands: Record<string, CommandSpec> = {
     load: () => import('./commands/plan.js'),
   },
   validate: {
-    summary: 'Check the appspec.yml of the revision folder before anything is uploaded (touches nothing)',
-    usage: 'validate [--config FILE | --source DIR]',
+    summary: 'Check the appspec.yml of the revision before anything is uploaded (touches nothing)',
+    usage:
+      'validate [--config FILE | --source DIR | --archive FILE [--bundle-type zip|tgz|tar]]\n' +
+      "         (the config's revision: its folder, its pre-built archive (read, not unpacked),\n" +
+      '          or with type github the checked-out commit as GitHub serves it)',
     load: () => import('./commands/validate.js'),
   },
   bundle: {
     summary: 'Build the revision archive locally (what would be uploaded), print its content digest',
-    usage: 'bundle [--config FILE] [--source DIR] [--bundle-type zip|tgz|tar] --out FILE [--json]',
+    usage:
+      'bundle [--config FILE] [--source DIR] [--bundle-type zip|tgz|tar] --out FILE [--json]\n' +
+      '       (with revision.archive in the config: checks that archive and prints its digest;\n' +
+      '        --out, optional then, copies it)',
     load: () => import('./commands/bundle.js'),
   },
   local: {
@@ -42,7 +48,8 @@ const commands: Record<string, CommandSpec> = {
       "      [--wait 5m|false] (how long to follow each deployment; default: the map's wait)\n" +
       '      [--data DIR] (state, instances and S3 objects; default: a folder per workspace under the\n' +
       "       temp dir, kept between rehearsals, so ApplicationStop runs the last revision's scripts)\n" +
-      '      Missing applications and groups are created on the local CodeDeploy. The hooks run on this\n' +
+      '      Missing applications and groups are created on the local CodeDeploy; GitHub revisions\n' +
+      "      (revision type github) come from this folder's .git. The hooks run on this\n" +
       '      machine as your user: rehearse as an ordinary user, not as root.',
     load: () => import('./commands/local.js'),
   },
@@ -53,6 +60,7 @@ const commands: Record<string, CommandSpec> = {
       '         [--time-scale F] (minute timers of blue/green groups last F × 60 s)\n' +
       '         [--realistic-timing] (deployments stay Created, then Queued, a few seconds)\n' +
       '         [--throttle RATE] (ThrottlingException past RATE API calls per second)\n' +
+      '         [--github-repos DIR] (GitHub revisions of account/repo from the git repository DIR/account/repo)\n' +
       '         The web console is at http://HOST:PORT/console/.',
     load: () => import('./commands/emulator.js'),
   },

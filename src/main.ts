@@ -114,6 +114,8 @@ async function actionEdges(inputs: ActionInputs, options: RunOptions, env: Env):
     },
   };
   const { gitHubEdges } = await import('./github/edges.js');
+  const workspace = async () =>
+    (await import('./bundle/bundle.js')).workspaceRevisions(options.workspace, log, cancel);
   return {
     log,
     clock,
@@ -121,10 +123,8 @@ async function actionEdges(inputs: ActionInputs, options: RunOptions, env: Env):
     cancel,
     // The bundle code and the AWS SDK are parsed only by runs that deploy: a skip or a dry run never loads them.
     revisionSource: {
-      prepare: async (settings) =>
-        (await import('./bundle/bundle.js'))
-          .workspaceRevisions(options.workspace, log, cancel)
-          .prepare(settings),
+      prepare: async (settings) => (await workspace()).prepare(settings),
+      checkCommit: async (settings, revision) => (await workspace()).checkCommit(settings, revision),
     },
     workspaceCommit: () => checkedOutCommit(options.workspace),
     connectAws: async (target) =>

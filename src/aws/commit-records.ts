@@ -151,6 +151,7 @@ async function findRevisionBySha(
     sha: entry.sha,
     ref: entry.ref,
     revision: {
+      type: 's3',
       bucket,
       key: entry.key,
       bundleType: entry.bundleType,

@@ -17,7 +17,8 @@ import { createS3Client } from './s3-client.js';
 
 /**
  * The AWS side of one run, for one application: its CodeDeploy calls (every client sharing one
- * request budget), the revision store, the commit records and the group ledger beside it in S3.
+ * request budget), and, when the config names a bucket, the revision store, the commit records and
+ * the group ledger beside it in S3.
  */
 export function awsEdges(
   connection: AwsConnection,
@@ -41,12 +42,18 @@ export function awsEdges(
       localConsole ??= base;
     });
   }
-  const place = { s3, ...target.revision, application: target.application };
+  const place = target.bucket && { s3, ...target.bucket, application: target.application };
   return {
     codedeploy,
-    revisions: new S3RevisionStore(place, log, clock, cancel),
-    commits: new S3CommitRecords(place, log),
-    ledger: new S3GroupLedger(place),
+    ...(place
+      ? {
+          bucket: {
+            revisions: new S3RevisionStore(place, log, clock, cancel),
+            commits: new S3CommitRecords(place, log),
+            ledger: new S3GroupLedger(place),
+          },
+        }
+      : {}),
     deploymentUrl: (id) => deploymentUrl(id, region, localConsole),
     close() {
       s3.destroy();

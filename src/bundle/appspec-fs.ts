@@ -8,6 +8,7 @@ import {
   type AppSpecProblem,
   appSpecTooLarge,
   type BundleNode,
+  type BundleOrigin,
   type BundleTree,
   checkFoundAppSpec,
   findAppSpec,
@@ -56,7 +57,7 @@ export async function loadAppSpecFromDir(
     };
   }
 
-  return loadFrom(fileSystemTree(root), root, displayRoot);
+  return loadFrom(fileSystemTree(root), fromDisk(root), displayRoot);
 }
 
 /**
@@ -66,8 +67,8 @@ export async function loadAppSpecFromDir(
  */
 export async function loadAppSpecFromTree(tree: Tree, displayRoot: string): Promise<LoadedAppSpec> {
   const [archived, folder] = await Promise.all([
-    loadFrom(walkedTree(tree), tree.root, displayRoot),
-    loadFrom(fileSystemTree(tree.root), tree.root, displayRoot),
+    loadFrom(walkedTree(tree), fromDisk(tree.root), displayRoot),
+    loadFrom(fileSystemTree(tree.root), fromDisk(tree.root), displayRoot),
   ]);
   const inFolder = new Set(folder.problems.map(formatProblem));
   return {
@@ -81,46 +82,74 @@ export async function loadAppSpecFromTree(tree: Tree, displayRoot: string): Prom
 const EXCLUDED_HINT =
   'the folder has it, but revision.exclude or .codedeployignore leaves it out of the archive: stop excluding it';
 
-async function loadFrom(bundle: BundleTree, root: string, displayRoot: string): Promise<LoadedAppSpec> {
-  const found = findAppSpec(bundle, displayRoot);
+/**
+ * The same checks on an archive's listing (a pre-built archive, or `git archive` of a commit): the
+ * appspec's bytes are read from the archive, never unpacked. `displayRoot` names the archive ('.' for
+ * a commit: its files are the checkout's).
+ */
+export async function loadAppSpecFromListing(
+  listing: { tree: BundleTree; read: ReadText },
+  displayRoot: string,
+  origin: BundleOrigin,
+): Promise<LoadedAppSpec> {
+  return loadFrom(listing.tree, listing.read, displayRoot, origin);
+}
+
+/** The appspec's text at a bundle path, shown as `file` in messages; or why it cannot be read. */
+export type ReadText = (path: string, file: string) => Promise<AppSpecText>;
+type AppSpecText = { text: string } | { problem: AppSpecProblem };
+
+async function loadFrom(
+  bundle: BundleTree,
+  read: ReadText,
+  displayRoot: string,
+  origin: BundleOrigin = 'folder',
+): Promise<LoadedAppSpec> {
+  const found = findAppSpec(bundle, displayRoot, origin);
   if (found.path === undefined) return { problems: found.problems };
   const file = displayRoot === '.' ? found.path : `${displayRoot}/${found.path}`;
-  const read = await readAppSpecText(join(root, found.path), file);
-  if ('problem' in read) return { problems: [...found.problems, read.problem], file };
-  const { problems, appspec } = checkFoundAppSpec(found, read.text, file);
+  const text = await read(found.path, file);
+  if ('problem' in text) return { problems: [...found.problems, text.problem], file };
+  const { problems, appspec } = checkFoundAppSpec(found, text.text, file);
   return { problems, ...(appspec ? { appspec } : {}), file };
+}
+
+function fromDisk(root: string): ReadText {
+  return (path, file) => readAppSpecText(join(root, path), file);
 }
 
 const SOURCE_HINT = 'revision.source in the config (or --source) is a folder relative to the workspace';
 
 /** The appspec's text; the size is checked on the open file before reading, so a huge file is never loaded. */
-export async function readAppSpecText(
-  path: string,
-  file: string,
-): Promise<{ text: string } | { problem: AppSpecProblem }> {
-  const cannot = (message: string, hint?: string) => ({
-    problem: { ...problem(message, { file }, hint), agent: refusedOnRead(message) },
-  });
+export async function readAppSpecText(path: string, file: string): Promise<AppSpecText> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    return cannot(`cannot read the appspec: ${errorMessage(error)}`);
+    return cannotRead(file, `cannot read the appspec: ${errorMessage(error)}`);
   }
   try {
     const { size } = await handle.stat();
     if (size > APPSPEC_MAX_BYTES) return { problem: appSpecTooLarge(file, size) };
-    const bytes = await handle.readFile();
-    try {
-      return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-    } catch {
-      return cannot('the appspec is not UTF-8 text', 'save it as UTF-8 (or plain ASCII)');
-    }
+    return appSpecText(await handle.readFile(), file);
   } catch (error) {
-    return cannot(`cannot read the appspec: ${errorMessage(error)}`);
+    return cannotRead(file, `cannot read the appspec: ${errorMessage(error)}`);
   } finally {
     await handle.close();
   }
+}
+
+/** The appspec's bytes as text: UTF-8, or a problem the agent fails on too. */
+export function appSpecText(bytes: Buffer, file: string): AppSpecText {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return cannotRead(file, 'the appspec is not UTF-8 text', 'save it as UTF-8 (or plain ASCII)');
+  }
+}
+
+export function cannotRead(file: string, message: string, hint?: string): { problem: AppSpecProblem } {
+  return { problem: { ...problem(message, { file }, hint), agent: refusedOnRead(message) } };
 }
 
 function displayPath(dir: string): string {

@@ -1,33 +1,47 @@
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BundleType, RevisionSettings } from '../config/types.js';
+import type { BundleType, FolderContent } from '../config/types.js';
 import { formatBytes } from '../core/format.js';
 import type { Logger } from '../core/log.js';
 import type { Problem } from '../core/problems.js';
-import type { DigestedRevision, PreparedRevision, RevisionSource } from '../deploy/ports.js';
+import type {
+  ArchivedRevision,
+  DigestedRevision,
+  PreparedRevision,
+  RevisionSource,
+} from '../deploy/ports.js';
 import { loadAppSpecFromTree } from './appspec-fs.js';
 import { createArchive } from './archive.js';
+import { checkCommit } from './commit.js';
 import { digestTree, type TreeDigest } from './digest.js';
+import { preparePrebuilt } from './prebuilt.js';
 import { type Tree, walkSource } from './walk.js';
 import { FilePool } from './workers.js';
 
-type BundleSettings = Pick<RevisionSettings, 'source' | 'exclude' | 'bundleType' | 'allowSecretFiles'>;
+/** A folder to archive, and how. */
+export type BundleSettings = Omit<FolderContent, 'kind'> & { bundleType: BundleType };
 
 /**
- * The workspace's files as the deployment flow's revision source: walked (excludes applied), and the
- * appspec checked against exactly what the archive will hold. A cancel stops the walk and the digest.
+ * The workspace as the deployment flow's revision source. An S3 revision is a folder, walked
+ * (excludes applied) and its appspec checked against exactly what the archive will hold, or the
+ * build's archive, listed and checked (prebuilt.ts); a GitHub revision is the checked-out commit
+ * (commit.ts). A cancel stops the walk, the listing and the digest.
  */
 export function workspaceRevisions(workspace: string, log: Logger, cancel?: AbortSignal): RevisionSource {
   return {
-    // A broken appspec only fails on the instances, minutes later: refuse it before anything leaves the machine.
-    prepare: (settings) =>
-      prepareBundle(workspace, settings, log, cancel, async (tree) => {
-        const { problems } = await loadAppSpecFromTree(tree, displayRootOf(workspace, settings.source));
+    async prepare(settings) {
+      const { content, bundleType } = settings;
+      if (content.kind === 'archive') return preparePrebuilt(workspace, content, bundleType, log, cancel);
+      // A broken appspec only fails on the instances, minutes later: refuse it before anything leaves the machine.
+      return prepareBundle(workspace, { ...content, bundleType }, log, cancel, async (tree) => {
+        const { problems } = await loadAppSpecFromTree(tree, displayRootOf(workspace, content.source));
         return problems;
-      }),
+      });
+    },
+    checkCommit: (settings, revision) => checkCommit(workspace, settings, revision, log, cancel),
   };
 }
 
@@ -46,7 +60,7 @@ export async function prepareBundle(
   log: Logger,
   cancel?: AbortSignal,
   inspect?: (tree: Tree) => Promise<Problem[]>,
-): Promise<PreparedRevision & { tree: Tree }> {
+): Promise<PreparedRevision & { tree: Tree; digest(): Promise<ArchivedRevision> }> {
   const pool = new FilePool();
   const started = performance.now();
   let tree: Tree;
@@ -66,7 +80,7 @@ export async function prepareBundle(
   }
   const walkMs = performance.now() - started;
   const { bundleType } = settings;
-  let digested: Promise<DigestedRevision> | undefined;
+  let digested: Promise<ArchivedRevision> | undefined;
   return {
     bundleType,
     tree,
@@ -95,12 +109,13 @@ function digestedRevision(
   bundleType: BundleType,
   digest: TreeDigest,
   pool: FilePool,
-): DigestedRevision {
+): ArchivedRevision {
   return {
     digest: digest.digest,
     files: digest.files,
     bytes: digest.bytes,
     entries: tree.entries.length,
+    made: 'archived',
     archive: (onFileDone?: (bytes: number) => void): Readable =>
       createArchive(tree, bundleType, {
         fileHashes: digest.fileHashes,
@@ -109,6 +124,24 @@ function digestedRevision(
       }),
   };
 }
+
+/** The archive's bytes into a file: the folder's archive as it is made, the build's archive part by part. */
+async function writeArchive(digested: DigestedRevision, path: string): Promise<void> {
+  if (digested.made === 'archived') {
+    await pipeline(digested.archive(), createWriteStream(path));
+    return;
+  }
+  const handle = await open(path, 'w');
+  try {
+    for await (const part of digested.parts(CHUNK, 1)) {
+      await handle.write(part.bytes);
+      part.release();
+    }
+  } finally {
+    await handle.close();
+  }
+}
+const CHUNK = 1024 * 1024;
 
 export interface BundleFileResult {
   digest: string;
@@ -125,7 +158,6 @@ export async function writeBundleToFile(options: {
   out: string;
   log: Logger;
 }): Promise<BundleFileResult> {
-  const partial = `${options.out}.partial`;
   // An archive written inside the folder it archives must not end up in the next one.
   const inside = relative(resolve(options.workspace, options.revision.source), resolve(options.out));
   const exclude =
@@ -136,22 +168,31 @@ export async function writeBundleToFile(options: {
           `/${inside.split(sep).join('/')}.partial`,
         ]
       : options.revision.exclude;
-  const prepared = await prepareBundle(options.workspace, { ...options.revision, exclude }, options.log);
+  return writeRevision(
+    await prepareBundle(options.workspace, { ...options.revision, exclude }, options.log),
+    options.out,
+  );
+}
+
+/**
+ * The revision's archive, digested, written to `out` (aside, then renamed) unless `out` is omitted:
+ * the exact bytes the action uploads.
+ */
+export async function writeRevision(prepared: PreparedRevision, out?: string): Promise<BundleFileResult> {
   try {
     const digested = await prepared.digest();
-    let bytes = 0;
-    const archive = digested.archive();
-    archive.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-    });
+    const result = { digest: digested.digest, bundleType: prepared.bundleType, files: digested.files };
+    if (out === undefined) return { ...result, bytes: digested.bytes };
+    const partial = `${out}.partial`;
     try {
-      await pipeline(archive, createWriteStream(partial));
-      await rename(partial, options.out);
+      await writeArchive(digested, partial);
+      await rename(partial, out);
     } catch (error) {
       await rm(partial, { force: true });
       throw error;
     }
-    return { digest: digested.digest, bundleType: prepared.bundleType, bytes, files: digested.files };
+    const { size: bytes } = await stat(out);
+    return { ...result, bytes };
   } finally {
     await prepared.close();
   }

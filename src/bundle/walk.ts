@@ -177,12 +177,17 @@ export async function walkSource(options: WalkOptions): Promise<Tree> {
 
   entries.sort(comparePaths);
   const tree = { root, prefix, entries };
-  const linkProblems = checkSymlinks(entries, where, options.log);
+  const linkProblems = checkSymlinks(entries, where, options.log, 'or exclude the link');
   // A refused name, an unreadable file or a socket leaves a gap the caller's checks would blame instead.
   const inspected = problems.length === 0 && options.inspect ? await options.inspect(tree) : [];
   for (const found of inspected.filter((p) => p.severity === 'warning')) options.log.warn(found);
   throwIfErrors(capped([...problems, ...inspected, ...linkProblems]));
-  warnAboutSecrets(entries, where, options);
+  warnAboutSecrets(
+    entries,
+    where,
+    options,
+    'if they are not meant for the servers, add them to revision.exclude or .codedeployignore',
+  );
   return tree;
 }
 
@@ -319,8 +324,14 @@ function specialKind(stats: Stats): string {
 /**
  * Resolves each symlink inside the bundle the way the kernel will on the instance, following links to
  * links, and refuses those that leave the bundle: the agent would deploy a link into the host's files.
+ * `orElse` ends the fix: what else can be done about such a link where the bundle comes from.
  */
-function checkSymlinks(entries: BundleEntry[], where: (path: string) => string, log: Logger): Problem[] {
+export function checkSymlinks(
+  entries: BundleEntry[],
+  where: (path: string) => string,
+  log: Logger,
+  orElse: string,
+): Problem[] {
   const byPath = new Map(entries.map((entry) => [entry.path, entry]));
   const problems: Problem[] = [];
   for (const entry of entries) {
@@ -328,7 +339,7 @@ function checkSymlinks(entries: BundleEntry[], where: (path: string) => string, 
     const result = resolveLink(entry, byPath);
     const target = entry.linkTarget;
     const at = { file: where(entry.path) };
-    const hint = 'use a relative link to a file inside the bundle, or exclude the link';
+    const hint = `use a relative link to a file inside the bundle, ${orElse}`;
     if (result === 'absolute')
       problems.push(problem(`symlink points to the absolute path "${target}"`, at, hint));
     else if (result === 'outside')
@@ -390,10 +401,12 @@ const SECRET_HINTS = SECRET_PATTERNS.filter((pattern) => !pattern.startsWith('!'
   pattern.replaceAll('*', ''),
 );
 
-function warnAboutSecrets(
+/** Warns about secret-looking files; `leaveOut` says how to keep them out of where the bundle comes from. */
+export function warnAboutSecrets(
   entries: BundleEntry[],
   where: (path: string) => string,
   options: Pick<WalkOptions, 'log' | 'allowSecretFiles'>,
+  leaveOut: string,
 ): void {
   const secrets: Ignore = ignore().add(SECRET_PATTERNS);
   const allowed: Ignore = ignore().add([...(options.allowSecretFiles ?? [])]);
@@ -416,12 +429,13 @@ function warnAboutSecrets(
     warning(
       `the bundle will contain files that often hold secrets: ${listed}`,
       undefined,
-      'if they are not meant for the servers, add them to revision.exclude or .codedeployignore; if they are, list them in revision.allowSecretFiles',
+      `${leaveOut}; if they are, list them in revision.allowSecretFiles`,
     ),
   );
 }
 
-function capped(problems: Problem[]): Problem[] {
+/** At most MAX_LISTED problems, and a last one counting the rest. */
+export function capped(problems: Problem[]): Problem[] {
   if (problems.length <= MAX_LISTED) return problems;
   return [
     ...problems.slice(0, MAX_LISTED),

@@ -9,7 +9,7 @@ const ROOT: BundleNode = { type: 'directory', target: 'directory', inside: true 
  * instance. Links are followed inside the bundle; one that leaves it is judged by where it leads
  * (the walk refuses it too, in the same refusal).
  */
-export function walkedTree(tree: Tree): BundleTree {
+export function walkedTree(tree: Pick<Tree, 'entries'>): BundleTree {
   const byPath = new Map(tree.entries.map((entry) => [entry.path, entry]));
   const children = new Map<string, string[]>();
   for (const { path } of tree.entries) {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { abortOnSignals } from '../core/signals.js';
 import { parseFlags, wholeNumber } from './args.js';
 import { type CommandHandler, UsageError } from './command.js';
@@ -29,6 +30,7 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
     'time-scale': { type: 'string' },
     'realistic-timing': { type: 'boolean' },
     throttle: { type: 'string' },
+    'github-repos': { type: 'string' },
   });
   const dataDir = values.data;
   if (!dataDir)
@@ -47,7 +49,10 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
     throw new UsageError(`--s3-endpoint needs an http(s):// URL or "aws" (got "${s3Endpoint}")`);
   }
 
-  const { REALISTIC_TIMING, startEmbeddedS3, startLocalCodeDeploy } = await import('../local/index.js');
+  const { REALISTIC_TIMING, repositoriesIn, startEmbeddedS3, startLocalCodeDeploy } = await import(
+    '../local/index.js'
+  );
+  const gitHubRepos = values['github-repos'];
   const embedded = s3Endpoint === undefined ? await startEmbeddedS3({ dataDir, port: s3Port }) : undefined;
   const endpoint = embedded?.endpoint ?? (s3Endpoint === 'aws' ? undefined : s3Endpoint);
   const { out } = io;
@@ -58,6 +63,7 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
     ...(timeScale !== undefined ? { timeScale } : {}),
     ...(throttle !== undefined ? { throttle } : {}),
     ...(values['realistic-timing'] ? REALISTIC_TIMING : {}),
+    ...(gitHubRepos !== undefined ? { gitHubRepository: repositoriesIn(gitHubRepos) } : {}),
     s3: endpoint ? { endpoint } : {},
     onRouter: (router) =>
       out(`router of ${router.applicationName}/${router.deploymentGroupName} on ${router.url}`),
@@ -79,6 +85,10 @@ export async function runEmulator(argv: string[], io: EmulatorIo): Promise<numbe
     );
   }
   if (throttle !== undefined) out(`throttling: past ${throttle} API calls per second, ThrottlingException`);
+  if (gitHubRepos !== undefined)
+    out(
+      `GitHub revisions of account/repository: from the git repository ${resolve(gitHubRepos)}/account/repository`,
+    );
   out(
     `S3: ${embedded ? `embedded, on ${embedded.endpoint}` : (endpoint ?? 'AWS, with the default credentials')}`,
   );

@@ -75,14 +75,18 @@ const local: CommandHandler = async (argv) => {
   const dataDir = flags.data
     ? resolve(flags.data)
     : join(tmpdir(), 'codedeploy-local', createHash('sha256').update(workspace).digest('hex').slice(0, 12));
-  const s3 = await startEmbeddedS3({
-    dataDir,
-    buckets: [...new Set(configs.map((config) => config.revision.bucket))],
+  // GitHub revisions need a bucket only for the ledger of the groups a run creates.
+  const buckets = configs.flatMap(({ revision }) => {
+    const bucket = revision.type === 's3' ? revision.bucket : revision.records?.bucket;
+    return bucket ? [bucket] : [];
   });
+  const s3 = await startEmbeddedS3({ dataDir, buckets: [...new Set(buckets)] });
   const codedeploy = await startLocalCodeDeploy({
     dataDir,
     instancesPerGroup: instances,
     s3: { endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS },
+    // GitHub revisions of this rehearsal are the workspace's own commits, from its .git.
+    gitHubRepository: async () => workspace,
   }).catch(async (error: unknown) => {
     await s3.stop();
     throw error;

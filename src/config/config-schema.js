@@ -3,7 +3,7 @@ import * as __ajvRuntime0 from "ajv/dist/runtime/ucs2length.js";
 import * as __ajvRuntime1 from "ajv/dist/runtime/equal.js";
 const validate = validate10;
 var stdin_default = validate10;
-const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/codedeploy-gitops/codedeploy-gitops/schema/codedeploy.schema.json", "title": "codedeploy-gitops configuration", "description": "Maps git branches, tags and pull requests to AWS CodeDeploy deployment groups. Reference: docs/config.md", "type": "object", "additionalProperties": false, "required": ["application", "revision"], "properties": { "$schema": { "type": "string" }, "application": { "description": "The CodeDeploy application (compute platform Server) that owns the deployment groups.", "$ref": "#/definitions/awsName" }, "createApplication": { "description": "Create the application when it does not exist (otherwise a missing application is an error).", "type": "boolean" }, "revision": { "description": "Where and how the workspace is archived and uploaded.", "type": "object", "additionalProperties": false, "required": ["bucket"], "properties": { "bucket": { "description": "S3 bucket that holds the revisions (in the same region as CodeDeploy).", "type": "string", "pattern": "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "errorHint": "an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-'" }, "prefix": { "description": "S3 key prefix, for example 'revisions/'. Revisions are stored at {prefix}{application}/{digest}.{ext}.", "type": "string", "maxLength": 512, "pattern": "^([^/].*/)?$", "errorHint": "a key prefix that does not start with '/' and ends with '/', for example 'builds/'" }, "bundleType": { "description": "Archive format: zip (the CodeDeploy default), tgz or tar. All three keep unix permissions and symlinks.", "enum": ["zip", "tgz", "tar"] }, "source": { "description": "Folder to archive, relative to the workspace. Its root must hold appspec.yml.", "type": "string", "minLength": 1 }, "exclude": { "description": "Extra exclude patterns in gitignore syntax, relative to source, on top of .git/ and an optional .codedeployignore.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "allowSecretFiles": { "description": "Secret-looking files (.env, keys, credentials) that are meant for the servers, in gitignore syntax relative to source: the warning about secrets in the bundle leaves them out.", "type": "array", "items": { "type": "string", "minLength": 1 } } } }, "defaults": { "description": "Deployment settings for every mapping; each one can be overridden per mapping.", "type": "object", "additionalProperties": false, "properties": { "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "paths": { "description": 'Files of the repository this application is built from: patterns in gitignore syntax, from the repository root, read in order, the last that matches a file deciding ("!shop/**/*.md" takes files back out). A push deploys the application only when it changed one of them; without paths, every push does. See docs/config.md, "Several applications in one repository".', "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "errorHint": 'a list of patterns such as ["app/**", "!app/**/*.md"]' }, "unmatched": { "description": "What a ref that no entry matches does: skip (succeed without deploying) or fail.", "enum": ["skip", "fail"] }, "branches": { "description": "Branch name or glob pattern -> deployment group(s). An exact name beats a pattern; among patterns the first in file order wins; ~ skips.", "$ref": "#/definitions/branchMap" }, "tags": { "description": "Tag name or glob pattern -> deployment group(s), for pushes of refs/tags/* and published GitHub releases.", "$ref": "#/definitions/tagMap" }, "pullRequests": { "description": "Preview deployments for pull requests.", "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" }, "deleteOnClose": { "description": "When the pull request closes, delete the preview group if codedeploy-gitops created it.", "type": "boolean" }, "forks": { "description": "Pull requests from forks: deny (default) skips them; allow deploys fork code.", "enum": ["deny", "allow"] }, "pullRequestTarget": { "description": "pull_request_target runs with the base repository's secrets: deny (default) refuses it.", "enum": ["deny", "allow"] } } } }, "definitions": { "awsName": { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9._+=,@-]+$", "errorHint": "1-100 characters of A-Z a-z 0-9 . _ + = , @ -" }, "groupTemplate": { "description": "A deployment group name. Placeholders: {branch} {name} {tag} {ref} {pr} {sha} {shortSha} {repo}; the result is made safe for CodeDeploy.", "type": "string", "minLength": 1, "pattern": "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$", "errorHint": "characters A-Z a-z 0-9 . _ + = , @ - and placeholders such as {branch}" }, "groupTemplateList": { "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/groupTemplate" } }, "create": { "description": "Create the group when it is missing, copying the settings of an existing template group.", "type": "object", "additionalProperties": false, "required": ["from"], "properties": { "from": { "$ref": "#/definitions/awsName" } } }, "environment": { "description": "GitHub environment name for this mapping (default: the group name). Placeholders allowed.", "type": "string", "minLength": 1, "maxLength": 255 }, "dispatch": { "description": "Groups a workflow_dispatch on a ref this entry matches may also name in the deployment-groups input; without it, only the entry's own groups.", "type": "object", "additionalProperties": false, "required": ["groups"], "properties": { "groups": { "description": "Deployment group names, without placeholders.", "type": "array", "minItems": 1, "errorHint": "the names of one or more deployment groups, or remove dispatch", "uniqueItems": true, "items": { "$ref": "#/definitions/awsName" } } } }, "environmentUrl": { "description": "URL shown on the GitHub deployment and the pull-request comment. Placeholders allowed.", "type": "string", "pattern": "^https?://", "errorHint": "an http:// or https:// URL, for example https://{branch}.preview.example.com" }, "deploymentConfig": { "description": "Deployment config name, for example CodeDeployDefault.OneAtATime. Default: the group's own.", "$ref": "#/definitions/awsName" }, "fileExistsBehavior": { "description": "What the agent does with files in a destination that the previous deployment did not write.", "enum": ["DISALLOW", "OVERWRITE", "RETAIN"] }, "autoRollback": { "description": "Events that roll back automatically to the last good revision, or false.", "oneOf": [{ "const": false }, { "type": "array", "uniqueItems": true, "items": { "enum": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"] } }], "errorHint": "false, or a list of DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST" }, "ignoreApplicationStopFailures": { "description": "Go on when the ApplicationStop hook of the previous revision fails.", "type": "boolean" }, "wait": { "description": "How long to follow the deployments, like 30m, 1h30m or 90s; false creates them and returns.", "oneOf": [{ "const": false }, { "type": "string", "pattern": "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }], "errorHint": "a duration such as 30m, 1h30m or 90s, or false" }, "onActiveDeployment": { "description": "When the group already has a deployment running: wait for it, stop it, or fail.", "enum": ["wait", "stop", "fail"] }, "strategy": { "description": "parallel deploys every group at once; sequential stops at the first failure.", "enum": ["parallel", "sequential"] }, "branchMappingObject": { "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "dispatch": { "$ref": "#/definitions/dispatch" }, "deleteOnBranchDelete": { "description": "When a branch this entry matches is deleted (a delete event, or a push that deletes it), tear its groups down: stop what runs there, delete the groups codedeploy-gitops created. Needs create; under a pattern the group names must hold {name}, {branch} or {ref}, and none {sha} or {shortSha}.", "type": "boolean", "errorHint": "true (deleting a matching branch tears its groups down) or false" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "tagMappingObject": { "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "dispatch": { "$ref": "#/definitions/dispatch" }, "prereleases": { "description": "A GitHub release marked pre-release deploys too (default false: skipped).", "type": "boolean", "errorHint": "true (a GitHub pre-release of a matching tag deploys) or false" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "mappingShorthand": { "description": "A group name, a list of group names, or ~ to skip.", "if": { "type": "string" }, "then": { "$ref": "#/definitions/groupTemplate" }, "else": { "if": { "type": "array" }, "then": { "$ref": "#/definitions/groupTemplateList" }, "else": { "type": "null", "errorHint": "a group name, a list of group names, a mapping with deploymentGroup, or ~ to skip" } } }, "branchMapping": { "description": "A group name, a list of group names, a mapping with deploymentGroup(s) and settings, or ~ to skip.", "if": { "type": "object" }, "then": { "$ref": "#/definitions/branchMappingObject" }, "else": { "$ref": "#/definitions/mappingShorthand" } }, "tagMapping": { "description": "A group name, a list of group names, a mapping with deploymentGroup(s) and settings, or ~ to skip.", "if": { "type": "object" }, "then": { "$ref": "#/definitions/tagMappingObject" }, "else": { "$ref": "#/definitions/mappingShorthand" } }, "branchMap": { "type": "object", "additionalProperties": { "$ref": "#/definitions/branchMapping" } }, "tagMap": { "type": "object", "additionalProperties": { "$ref": "#/definitions/tagMapping" } } } };
+const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/codedeploy-gitops/codedeploy-gitops/schema/codedeploy.schema.json", "title": "codedeploy-gitops configuration", "description": "Maps git branches, tags and pull requests to AWS CodeDeploy deployment groups. Reference: docs/config.md", "type": "object", "additionalProperties": false, "required": ["application", "revision"], "properties": { "$schema": { "type": "string" }, "application": { "description": "The CodeDeploy application (compute platform Server) that owns the deployment groups.", "$ref": "#/definitions/awsName" }, "createApplication": { "description": "Create the application when it does not exist (otherwise a missing application is an error).", "type": "boolean" }, "revision": { "description": "What becomes the revision and where CodeDeploy gets it: an archive in S3 (a folder the action archives, or an archive the build made), or this repository's commit on GitHub.", "type": "object", "additionalProperties": false, "properties": { "type": { "description": "s3 (default): an archive uploaded to the bucket. github: CodeDeploy downloads the workflow's commit from GitHub itself; nothing is archived or uploaded.", "enum": ["s3", "github"] }, "bucket": { "description": "S3 bucket that holds the revisions (in the same region as CodeDeploy). With type github, optional: where the action records the deployment groups it creates.", "type": "string", "pattern": "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "errorHint": "an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-'" }, "prefix": { "description": "S3 key prefix, for example 'revisions/'. Revisions are stored at {prefix}{application}/{digest}.{ext}.", "type": "string", "maxLength": 512, "pattern": "^([^/].*/)?$", "errorHint": "a key prefix that does not start with '/' and ends with '/', for example 'builds/'" }, "bundleType": { "description": "Archive format: zip (the CodeDeploy default), tgz or tar. All three keep unix permissions and symlinks. With archive, the format of that file (by default its extension says).", "enum": ["zip", "tgz", "tar"] }, "source": { "description": "Folder to archive, relative to the workspace. Its root must hold appspec.yml.", "type": "string", "minLength": 1 }, "archive": { "description": "An archive the build made (.zip, .tgz, .tar.gz or .tar), relative to the workspace, uploaded as it is instead of archiving source. Its root (or a single top folder) must hold appspec.yml.", "type": "string", "minLength": 1 }, "exclude": { "description": "Extra exclude patterns in gitignore syntax, relative to source, on top of .git/ and an optional .codedeployignore.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "allowSecretFiles": { "description": "Secret-looking files (.env, keys, credentials) that are meant for the servers, in gitignore syntax relative to source (or to the archive's root): the warning about secrets in the bundle leaves them out.", "type": "array", "items": { "type": "string", "minLength": 1 } } }, "if": { "properties": { "type": { "const": "github" } }, "required": ["type"] }, "else": { "required": ["bucket"], "properties": { "bucket": { "description": 'The S3 bucket that holds the revisions (or "type: github": CodeDeploy gets the commit from GitHub)' } } } }, "defaults": { "description": "Deployment settings for every mapping; each one can be overridden per mapping.", "type": "object", "additionalProperties": false, "properties": { "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "paths": { "description": 'Files of the repository this application is built from: patterns in gitignore syntax, from the repository root, read in order, the last that matches a file deciding ("!shop/**/*.md" takes files back out). A push deploys the application only when it changed one of them; without paths, every push does. See docs/config.md, "Several applications in one repository".', "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "errorHint": 'a list of patterns such as ["app/**", "!app/**/*.md"]' }, "unmatched": { "description": "What a ref that no entry matches does: skip (succeed without deploying) or fail.", "enum": ["skip", "fail"] }, "branches": { "description": "Branch name or glob pattern -> deployment group(s). An exact name beats a pattern; among patterns the first in file order wins; ~ skips.", "$ref": "#/definitions/branchMap" }, "tags": { "description": "Tag name or glob pattern -> deployment group(s), for pushes of refs/tags/* and published GitHub releases.", "$ref": "#/definitions/tagMap" }, "pullRequests": { "description": "Preview deployments for pull requests.", "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" }, "deleteOnClose": { "description": "When the pull request closes, delete the preview group if codedeploy-gitops created it.", "type": "boolean" }, "forks": { "description": "Pull requests from forks: deny (default) skips them; allow deploys fork code.", "enum": ["deny", "allow"] }, "pullRequestTarget": { "description": "pull_request_target runs with the base repository's secrets: deny (default) refuses it.", "enum": ["deny", "allow"] } } } }, "definitions": { "awsName": { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9._+=,@-]+$", "errorHint": "1-100 characters of A-Z a-z 0-9 . _ + = , @ -" }, "groupTemplate": { "description": "A deployment group name. Placeholders: {branch} {name} {tag} {ref} {pr} {sha} {shortSha} {repo}; the result is made safe for CodeDeploy.", "type": "string", "minLength": 1, "pattern": "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$", "errorHint": "characters A-Z a-z 0-9 . _ + = , @ - and placeholders such as {branch}" }, "groupTemplateList": { "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/groupTemplate" } }, "create": { "description": "Create the group when it is missing, copying the settings of an existing template group.", "type": "object", "additionalProperties": false, "required": ["from"], "properties": { "from": { "$ref": "#/definitions/awsName" } } }, "environment": { "description": "GitHub environment name for this mapping (default: the group name). Placeholders allowed.", "type": "string", "minLength": 1, "maxLength": 255 }, "dispatch": { "description": "Groups a workflow_dispatch on a ref this entry matches may also name in the deployment-groups input; without it, only the entry's own groups.", "type": "object", "additionalProperties": false, "required": ["groups"], "properties": { "groups": { "description": "Deployment group names, without placeholders.", "type": "array", "minItems": 1, "errorHint": "the names of one or more deployment groups, or remove dispatch", "uniqueItems": true, "items": { "$ref": "#/definitions/awsName" } } } }, "environmentUrl": { "description": "URL shown on the GitHub deployment and the pull-request comment. Placeholders allowed.", "type": "string", "pattern": "^https?://", "errorHint": "an http:// or https:// URL, for example https://{branch}.preview.example.com" }, "deploymentConfig": { "description": "Deployment config name, for example CodeDeployDefault.OneAtATime. Default: the group's own.", "$ref": "#/definitions/awsName" }, "fileExistsBehavior": { "description": "What the agent does with files in a destination that the previous deployment did not write.", "enum": ["DISALLOW", "OVERWRITE", "RETAIN"] }, "autoRollback": { "description": "Events that roll back automatically to the last good revision, or false.", "oneOf": [{ "const": false }, { "type": "array", "uniqueItems": true, "items": { "enum": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"] } }], "errorHint": "false, or a list of DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST" }, "ignoreApplicationStopFailures": { "description": "Go on when the ApplicationStop hook of the previous revision fails.", "type": "boolean" }, "wait": { "description": "How long to follow the deployments, like 30m, 1h30m or 90s; false creates them and returns.", "oneOf": [{ "const": false }, { "type": "string", "pattern": "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }], "errorHint": "a duration such as 30m, 1h30m or 90s, or false" }, "onActiveDeployment": { "description": "When the group already has a deployment running: wait for it, stop it, or fail.", "enum": ["wait", "stop", "fail"] }, "strategy": { "description": "parallel deploys every group at once; sequential stops at the first failure.", "enum": ["parallel", "sequential"] }, "branchMappingObject": { "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "dispatch": { "$ref": "#/definitions/dispatch" }, "deleteOnBranchDelete": { "description": "When a branch this entry matches is deleted (a delete event, or a push that deletes it), tear its groups down: stop what runs there, delete the groups codedeploy-gitops created. Needs create; under a pattern the group names must hold {name}, {branch} or {ref}, and none {sha} or {shortSha}.", "type": "boolean", "errorHint": "true (deleting a matching branch tears its groups down) or false" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "tagMappingObject": { "type": "object", "additionalProperties": false, "properties": { "deploymentGroup": { "$ref": "#/definitions/groupTemplate" }, "deploymentGroups": { "$ref": "#/definitions/groupTemplateList" }, "create": { "$ref": "#/definitions/create" }, "environment": { "$ref": "#/definitions/environment" }, "environmentUrl": { "$ref": "#/definitions/environmentUrl" }, "dispatch": { "$ref": "#/definitions/dispatch" }, "prereleases": { "description": "A GitHub release marked pre-release deploys too (default false: skipped).", "type": "boolean", "errorHint": "true (a GitHub pre-release of a matching tag deploys) or false" }, "deploymentConfig": { "$ref": "#/definitions/deploymentConfig" }, "fileExistsBehavior": { "$ref": "#/definitions/fileExistsBehavior" }, "autoRollback": { "$ref": "#/definitions/autoRollback" }, "ignoreApplicationStopFailures": { "$ref": "#/definitions/ignoreApplicationStopFailures" }, "wait": { "$ref": "#/definitions/wait" }, "onActiveDeployment": { "$ref": "#/definitions/onActiveDeployment" }, "strategy": { "$ref": "#/definitions/strategy" } } }, "mappingShorthand": { "description": "A group name, a list of group names, or ~ to skip.", "if": { "type": "string" }, "then": { "$ref": "#/definitions/groupTemplate" }, "else": { "if": { "type": "array" }, "then": { "$ref": "#/definitions/groupTemplateList" }, "else": { "type": "null", "errorHint": "a group name, a list of group names, a mapping with deploymentGroup, or ~ to skip" } } }, "branchMapping": { "description": "A group name, a list of group names, a mapping with deploymentGroup(s) and settings, or ~ to skip.", "if": { "type": "object" }, "then": { "$ref": "#/definitions/branchMappingObject" }, "else": { "$ref": "#/definitions/mappingShorthand" } }, "tagMapping": { "description": "A group name, a list of group names, a mapping with deploymentGroup(s) and settings, or ~ to skip.", "if": { "type": "object" }, "then": { "$ref": "#/definitions/tagMappingObject" }, "else": { "$ref": "#/definitions/mappingShorthand" } }, "branchMap": { "type": "object", "additionalProperties": { "$ref": "#/definitions/branchMapping" } }, "tagMap": { "type": "object", "additionalProperties": { "$ref": "#/definitions/tagMapping" } } } };
 const schema12 = { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9._+=,@-]+$", "errorHint": "1-100 characters of A-Z a-z 0-9 . _ + = , @ -" };
 const schema14 = { "description": "What the agent does with files in a destination that the previous deployment did not write.", "enum": ["DISALLOW", "OVERWRITE", "RETAIN"] };
 const schema15 = { "description": "Events that roll back automatically to the last good revision, or false.", "oneOf": [{ "const": false }, { "type": "array", "uniqueItems": true, "items": { "enum": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"] } }], "errorHint": "false, or a list of DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST" };
@@ -1448,84 +1448,105 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.revision !== void 0) {
       let data3 = data.revision;
+      const _errs11 = errors;
+      let valid2 = true;
+      const _errs12 = errors;
       if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-        if (data3.bucket === void 0) {
-          const err9 = { instancePath: instancePath + "/revision", schemaPath: "#/properties/revision/required", keyword: "required", params: { missingProperty: "bucket" }, message: "must have required property 'bucket'", schema: schema11.properties.revision.required, parentSchema: schema11.properties.revision, data: data3 };
+        let missing0;
+        if (data3.type === void 0 && (missing0 = "type")) {
+          const err9 = {};
           if (vErrors === null) {
             vErrors = [err9];
           } else {
             vErrors.push(err9);
           }
           errors++;
+        } else {
+          if (data3.type !== void 0) {
+            if ("github" !== data3.type) {
+              const err10 = {};
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+          }
         }
-        for (const key1 in data3) {
-          if (!(key1 === "bucket" || key1 === "prefix" || key1 === "bundleType" || key1 === "source" || key1 === "exclude" || key1 === "allowSecretFiles")) {
-            const err10 = { instancePath: instancePath + "/revision", schemaPath: "#/properties/revision/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.revision, data: data3 };
+      }
+      var _valid0 = _errs12 === errors;
+      errors = _errs11;
+      if (vErrors !== null) {
+        if (_errs11) {
+          vErrors.length = _errs11;
+        } else {
+          vErrors = null;
+        }
+      }
+      if (!_valid0) {
+        const _errs14 = errors;
+        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+          if (data3.bucket === void 0) {
+            const err11 = { instancePath: instancePath + "/revision", schemaPath: "#/properties/revision/else/required", keyword: "required", params: { missingProperty: "bucket" }, message: "must have required property 'bucket'", schema: schema11.properties.revision.else.required, parentSchema: schema11.properties.revision.else, data: data3 };
             if (vErrors === null) {
-              vErrors = [err10];
+              vErrors = [err11];
             } else {
-              vErrors.push(err10);
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+        var _valid0 = _errs14 === errors;
+        valid2 = _valid0;
+      }
+      if (!valid2) {
+        const err12 = { instancePath: instancePath + "/revision", schemaPath: "#/properties/revision/if", keyword: "if", params: { failingKeyword: "else" }, message: 'must match "else" schema', schema: schema11.properties.revision.if, parentSchema: schema11.properties.revision, data: data3 };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+      if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+        for (const key1 in data3) {
+          if (!(key1 === "type" || key1 === "bucket" || key1 === "prefix" || key1 === "bundleType" || key1 === "source" || key1 === "archive" || key1 === "exclude" || key1 === "allowSecretFiles")) {
+            const err13 = { instancePath: instancePath + "/revision", schemaPath: "#/properties/revision/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.revision, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+        }
+        if (data3.type !== void 0) {
+          let data5 = data3.type;
+          if (!(data5 === "s3" || data5 === "github")) {
+            const err14 = { instancePath: instancePath + "/revision/type", schemaPath: "#/properties/revision/properties/type/enum", keyword: "enum", params: { allowedValues: schema11.properties.revision.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.revision.properties.type.enum, parentSchema: schema11.properties.revision.properties.type, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
             }
             errors++;
           }
         }
         if (data3.bucket !== void 0) {
-          let data4 = data3.bucket;
-          if (typeof data4 === "string") {
-            if (!pattern1.test(data4)) {
-              const err11 = { instancePath: instancePath + "/revision/bucket", schemaPath: "#/properties/revision/properties/bucket/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$" }, message: 'must match pattern "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"', schema: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", parentSchema: schema11.properties.revision.properties.bucket, data: data4 };
+          let data6 = data3.bucket;
+          if (typeof data6 === "string") {
+            if (!pattern1.test(data6)) {
+              const err15 = { instancePath: instancePath + "/revision/bucket", schemaPath: "#/properties/revision/properties/bucket/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$" }, message: 'must match pattern "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"', schema: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", parentSchema: schema11.properties.revision.properties.bucket, data: data6 };
               if (vErrors === null) {
-                vErrors = [err11];
+                vErrors = [err15];
               } else {
-                vErrors.push(err11);
+                vErrors.push(err15);
               }
               errors++;
             }
           } else {
-            const err12 = { instancePath: instancePath + "/revision/bucket", schemaPath: "#/properties/revision/properties/bucket/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.bucket.type, parentSchema: schema11.properties.revision.properties.bucket, data: data4 };
-            if (vErrors === null) {
-              vErrors = [err12];
-            } else {
-              vErrors.push(err12);
-            }
-            errors++;
-          }
-        }
-        if (data3.prefix !== void 0) {
-          let data5 = data3.prefix;
-          if (typeof data5 === "string") {
-            if (func3(data5) > 512) {
-              const err13 = { instancePath: instancePath + "/revision/prefix", schemaPath: "#/properties/revision/properties/prefix/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema11.properties.revision.properties.prefix, data: data5 };
-              if (vErrors === null) {
-                vErrors = [err13];
-              } else {
-                vErrors.push(err13);
-              }
-              errors++;
-            }
-            if (!pattern2.test(data5)) {
-              const err14 = { instancePath: instancePath + "/revision/prefix", schemaPath: "#/properties/revision/properties/prefix/pattern", keyword: "pattern", params: { pattern: "^([^/].*/)?$" }, message: 'must match pattern "^([^/].*/)?$"', schema: "^([^/].*/)?$", parentSchema: schema11.properties.revision.properties.prefix, data: data5 };
-              if (vErrors === null) {
-                vErrors = [err14];
-              } else {
-                vErrors.push(err14);
-              }
-              errors++;
-            }
-          } else {
-            const err15 = { instancePath: instancePath + "/revision/prefix", schemaPath: "#/properties/revision/properties/prefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.prefix.type, parentSchema: schema11.properties.revision.properties.prefix, data: data5 };
-            if (vErrors === null) {
-              vErrors = [err15];
-            } else {
-              vErrors.push(err15);
-            }
-            errors++;
-          }
-        }
-        if (data3.bundleType !== void 0) {
-          let data6 = data3.bundleType;
-          if (!(data6 === "zip" || data6 === "tgz" || data6 === "tar")) {
-            const err16 = { instancePath: instancePath + "/revision/bundleType", schemaPath: "#/properties/revision/properties/bundleType/enum", keyword: "enum", params: { allowedValues: schema11.properties.revision.properties.bundleType.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.revision.properties.bundleType.enum, parentSchema: schema11.properties.revision.properties.bundleType, data: data6 };
+            const err16 = { instancePath: instancePath + "/revision/bucket", schemaPath: "#/properties/revision/properties/bucket/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.bucket.type, parentSchema: schema11.properties.revision.properties.bucket, data: data6 };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -1534,11 +1555,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data3.source !== void 0) {
-          let data7 = data3.source;
+        if (data3.prefix !== void 0) {
+          let data7 = data3.prefix;
           if (typeof data7 === "string") {
-            if (func3(data7) < 1) {
-              const err17 = { instancePath: instancePath + "/revision/source", schemaPath: "#/properties/revision/properties/source/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.revision.properties.source, data: data7 };
+            if (func3(data7) > 512) {
+              const err17 = { instancePath: instancePath + "/revision/prefix", schemaPath: "#/properties/revision/properties/prefix/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema11.properties.revision.properties.prefix, data: data7 };
               if (vErrors === null) {
                 vErrors = [err17];
               } else {
@@ -1546,80 +1567,73 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
+            if (!pattern2.test(data7)) {
+              const err18 = { instancePath: instancePath + "/revision/prefix", schemaPath: "#/properties/revision/properties/prefix/pattern", keyword: "pattern", params: { pattern: "^([^/].*/)?$" }, message: 'must match pattern "^([^/].*/)?$"', schema: "^([^/].*/)?$", parentSchema: schema11.properties.revision.properties.prefix, data: data7 };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
           } else {
-            const err18 = { instancePath: instancePath + "/revision/source", schemaPath: "#/properties/revision/properties/source/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.source.type, parentSchema: schema11.properties.revision.properties.source, data: data7 };
+            const err19 = { instancePath: instancePath + "/revision/prefix", schemaPath: "#/properties/revision/properties/prefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.prefix.type, parentSchema: schema11.properties.revision.properties.prefix, data: data7 };
             if (vErrors === null) {
-              vErrors = [err18];
+              vErrors = [err19];
             } else {
-              vErrors.push(err18);
+              vErrors.push(err19);
             }
             errors++;
           }
         }
-        if (data3.exclude !== void 0) {
-          let data8 = data3.exclude;
-          if (Array.isArray(data8)) {
-            const len0 = data8.length;
-            for (let i0 = 0; i0 < len0; i0++) {
-              let data9 = data8[i0];
-              if (typeof data9 === "string") {
-                if (func3(data9) < 1) {
-                  const err19 = { instancePath: instancePath + "/revision/exclude/" + i0, schemaPath: "#/properties/revision/properties/exclude/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.revision.properties.exclude.items, data: data9 };
-                  if (vErrors === null) {
-                    vErrors = [err19];
-                  } else {
-                    vErrors.push(err19);
-                  }
-                  errors++;
-                }
-              } else {
-                const err20 = { instancePath: instancePath + "/revision/exclude/" + i0, schemaPath: "#/properties/revision/properties/exclude/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.exclude.items.type, parentSchema: schema11.properties.revision.properties.exclude.items, data: data9 };
-                if (vErrors === null) {
-                  vErrors = [err20];
-                } else {
-                  vErrors.push(err20);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err21 = { instancePath: instancePath + "/revision/exclude", schemaPath: "#/properties/revision/properties/exclude/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema11.properties.revision.properties.exclude.type, parentSchema: schema11.properties.revision.properties.exclude, data: data8 };
+        if (data3.bundleType !== void 0) {
+          let data8 = data3.bundleType;
+          if (!(data8 === "zip" || data8 === "tgz" || data8 === "tar")) {
+            const err20 = { instancePath: instancePath + "/revision/bundleType", schemaPath: "#/properties/revision/properties/bundleType/enum", keyword: "enum", params: { allowedValues: schema11.properties.revision.properties.bundleType.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.revision.properties.bundleType.enum, parentSchema: schema11.properties.revision.properties.bundleType, data: data8 };
             if (vErrors === null) {
-              vErrors = [err21];
+              vErrors = [err20];
             } else {
-              vErrors.push(err21);
+              vErrors.push(err20);
             }
             errors++;
           }
         }
-        if (data3.allowSecretFiles !== void 0) {
-          let data10 = data3.allowSecretFiles;
-          if (Array.isArray(data10)) {
-            const len1 = data10.length;
-            for (let i1 = 0; i1 < len1; i1++) {
-              let data11 = data10[i1];
-              if (typeof data11 === "string") {
-                if (func3(data11) < 1) {
-                  const err22 = { instancePath: instancePath + "/revision/allowSecretFiles/" + i1, schemaPath: "#/properties/revision/properties/allowSecretFiles/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.revision.properties.allowSecretFiles.items, data: data11 };
-                  if (vErrors === null) {
-                    vErrors = [err22];
-                  } else {
-                    vErrors.push(err22);
-                  }
-                  errors++;
-                }
+        if (data3.source !== void 0) {
+          let data9 = data3.source;
+          if (typeof data9 === "string") {
+            if (func3(data9) < 1) {
+              const err21 = { instancePath: instancePath + "/revision/source", schemaPath: "#/properties/revision/properties/source/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.revision.properties.source, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err21];
               } else {
-                const err23 = { instancePath: instancePath + "/revision/allowSecretFiles/" + i1, schemaPath: "#/properties/revision/properties/allowSecretFiles/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.allowSecretFiles.items.type, parentSchema: schema11.properties.revision.properties.allowSecretFiles.items, data: data11 };
-                if (vErrors === null) {
-                  vErrors = [err23];
-                } else {
-                  vErrors.push(err23);
-                }
-                errors++;
+                vErrors.push(err21);
               }
+              errors++;
             }
           } else {
-            const err24 = { instancePath: instancePath + "/revision/allowSecretFiles", schemaPath: "#/properties/revision/properties/allowSecretFiles/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema11.properties.revision.properties.allowSecretFiles.type, parentSchema: schema11.properties.revision.properties.allowSecretFiles, data: data10 };
+            const err22 = { instancePath: instancePath + "/revision/source", schemaPath: "#/properties/revision/properties/source/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.source.type, parentSchema: schema11.properties.revision.properties.source, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+        if (data3.archive !== void 0) {
+          let data10 = data3.archive;
+          if (typeof data10 === "string") {
+            if (func3(data10) < 1) {
+              const err23 = { instancePath: instancePath + "/revision/archive", schemaPath: "#/properties/revision/properties/archive/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.revision.properties.archive, data: data10 };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
+              }
+              errors++;
+            }
+          } else {
+            const err24 = { instancePath: instancePath + "/revision/archive", schemaPath: "#/properties/revision/properties/archive/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.archive.type, parentSchema: schema11.properties.revision.properties.archive, data: data10 };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -1628,62 +1642,70 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-      } else {
-        const err25 = { instancePath: instancePath + "/revision", schemaPath: "#/properties/revision/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.revision.type, parentSchema: schema11.properties.revision, data: data3 };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
-        errors++;
-      }
-    }
-    if (data.defaults !== void 0) {
-      let data12 = data.defaults;
-      if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
-        for (const key2 in data12) {
-          if (!(key2 === "deploymentConfig" || key2 === "fileExistsBehavior" || key2 === "autoRollback" || key2 === "ignoreApplicationStopFailures" || key2 === "wait" || key2 === "onActiveDeployment" || key2 === "strategy")) {
-            const err26 = { instancePath: instancePath + "/defaults", schemaPath: "#/properties/defaults/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.defaults, data: data12 };
+        if (data3.exclude !== void 0) {
+          let data11 = data3.exclude;
+          if (Array.isArray(data11)) {
+            const len0 = data11.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data12 = data11[i0];
+              if (typeof data12 === "string") {
+                if (func3(data12) < 1) {
+                  const err25 = { instancePath: instancePath + "/revision/exclude/" + i0, schemaPath: "#/properties/revision/properties/exclude/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.revision.properties.exclude.items, data: data12 };
+                  if (vErrors === null) {
+                    vErrors = [err25];
+                  } else {
+                    vErrors.push(err25);
+                  }
+                  errors++;
+                }
+              } else {
+                const err26 = { instancePath: instancePath + "/revision/exclude/" + i0, schemaPath: "#/properties/revision/properties/exclude/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.exclude.items.type, parentSchema: schema11.properties.revision.properties.exclude.items, data: data12 };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err27 = { instancePath: instancePath + "/revision/exclude", schemaPath: "#/properties/revision/properties/exclude/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema11.properties.revision.properties.exclude.type, parentSchema: schema11.properties.revision.properties.exclude, data: data11 };
             if (vErrors === null) {
-              vErrors = [err26];
+              vErrors = [err27];
             } else {
-              vErrors.push(err26);
+              vErrors.push(err27);
             }
             errors++;
           }
         }
-        if (data12.deploymentConfig !== void 0) {
-          let data13 = data12.deploymentConfig;
-          if (typeof data13 === "string") {
-            if (func3(data13) > 100) {
-              const err27 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema12, data: data13 };
-              if (vErrors === null) {
-                vErrors = [err27];
+        if (data3.allowSecretFiles !== void 0) {
+          let data13 = data3.allowSecretFiles;
+          if (Array.isArray(data13)) {
+            const len1 = data13.length;
+            for (let i1 = 0; i1 < len1; i1++) {
+              let data14 = data13[i1];
+              if (typeof data14 === "string") {
+                if (func3(data14) < 1) {
+                  const err28 = { instancePath: instancePath + "/revision/allowSecretFiles/" + i1, schemaPath: "#/properties/revision/properties/allowSecretFiles/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.revision.properties.allowSecretFiles.items, data: data14 };
+                  if (vErrors === null) {
+                    vErrors = [err28];
+                  } else {
+                    vErrors.push(err28);
+                  }
+                  errors++;
+                }
               } else {
-                vErrors.push(err27);
+                const err29 = { instancePath: instancePath + "/revision/allowSecretFiles/" + i1, schemaPath: "#/properties/revision/properties/allowSecretFiles/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.revision.properties.allowSecretFiles.items.type, parentSchema: schema11.properties.revision.properties.allowSecretFiles.items, data: data14 };
+                if (vErrors === null) {
+                  vErrors = [err29];
+                } else {
+                  vErrors.push(err29);
+                }
+                errors++;
               }
-              errors++;
-            }
-            if (func3(data13) < 1) {
-              const err28 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12, data: data13 };
-              if (vErrors === null) {
-                vErrors = [err28];
-              } else {
-                vErrors.push(err28);
-              }
-              errors++;
-            }
-            if (!pattern0.test(data13)) {
-              const err29 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+=,@-]+$" }, message: 'must match pattern "^[A-Za-z0-9._+=,@-]+$"', schema: "^[A-Za-z0-9._+=,@-]+$", parentSchema: schema12, data: data13 };
-              if (vErrors === null) {
-                vErrors = [err29];
-              } else {
-                vErrors.push(err29);
-              }
-              errors++;
             }
           } else {
-            const err30 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data13 };
+            const err30 = { instancePath: instancePath + "/revision/allowSecretFiles", schemaPath: "#/properties/revision/properties/allowSecretFiles/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema11.properties.revision.properties.allowSecretFiles.type, parentSchema: schema11.properties.revision.properties.allowSecretFiles, data: data13 };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -1692,26 +1714,22 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data12.fileExistsBehavior !== void 0) {
-          let data14 = data12.fileExistsBehavior;
-          if (!(data14 === "DISALLOW" || data14 === "OVERWRITE" || data14 === "RETAIN")) {
-            const err31 = { instancePath: instancePath + "/defaults/fileExistsBehavior", schemaPath: "#/definitions/fileExistsBehavior/enum", keyword: "enum", params: { allowedValues: schema14.enum }, message: "must be equal to one of the allowed values", schema: schema14.enum, parentSchema: schema14, data: data14 };
-            if (vErrors === null) {
-              vErrors = [err31];
-            } else {
-              vErrors.push(err31);
-            }
-            errors++;
-          }
+      } else {
+        const err31 = { instancePath: instancePath + "/revision", schemaPath: "#/properties/revision/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.revision.type, parentSchema: schema11.properties.revision, data: data3 };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
         }
-        if (data12.autoRollback !== void 0) {
-          let data15 = data12.autoRollback;
-          const _errs37 = errors;
-          let valid11 = false;
-          let passing0 = null;
-          const _errs38 = errors;
-          if (false !== data15) {
-            const err32 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema15.oneOf[0], data: data15 };
+        errors++;
+      }
+    }
+    if (data.defaults !== void 0) {
+      let data15 = data.defaults;
+      if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
+        for (const key2 in data15) {
+          if (!(key2 === "deploymentConfig" || key2 === "fileExistsBehavior" || key2 === "autoRollback" || key2 === "ignoreApplicationStopFailures" || key2 === "wait" || key2 === "onActiveDeployment" || key2 === "strategy")) {
+            const err32 = { instancePath: instancePath + "/defaults", schemaPath: "#/properties/defaults/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.defaults, data: data15 };
             if (vErrors === null) {
               vErrors = [err32];
             } else {
@@ -1719,86 +1737,51 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid0 = _errs38 === errors;
-          if (_valid0) {
-            valid11 = true;
-            passing0 = 0;
-          }
-          const _errs39 = errors;
-          if (Array.isArray(data15)) {
-            const len2 = data15.length;
-            for (let i2 = 0; i2 < len2; i2++) {
-              let data16 = data15[i2];
-              if (!(data16 === "DEPLOYMENT_FAILURE" || data16 === "DEPLOYMENT_STOP_ON_ALARM" || data16 === "DEPLOYMENT_STOP_ON_REQUEST")) {
-                const err33 = { instancePath: instancePath + "/defaults/autoRollback/" + i2, schemaPath: "#/definitions/autoRollback/oneOf/1/items/enum", keyword: "enum", params: { allowedValues: schema15.oneOf[1].items.enum }, message: "must be equal to one of the allowed values", schema: schema15.oneOf[1].items.enum, parentSchema: schema15.oneOf[1].items, data: data16 };
-                if (vErrors === null) {
-                  vErrors = [err33];
-                } else {
-                  vErrors.push(err33);
-                }
-                errors++;
+        }
+        if (data15.deploymentConfig !== void 0) {
+          let data16 = data15.deploymentConfig;
+          if (typeof data16 === "string") {
+            if (func3(data16) > 100) {
+              const err33 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema12, data: data16 };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
               }
+              errors++;
             }
-            let i3 = data15.length;
-            let j0;
-            if (i3 > 1) {
-              outer0: for (; i3--; ) {
-                for (j0 = i3; j0--; ) {
-                  if (func0(data15[i3], data15[j0])) {
-                    const err34 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i3 + " are identical)", schema: true, parentSchema: schema15.oneOf[1], data: data15 };
-                    if (vErrors === null) {
-                      vErrors = [err34];
-                    } else {
-                      vErrors.push(err34);
-                    }
-                    errors++;
-                    break outer0;
-                  }
-                }
+            if (func3(data16) < 1) {
+              const err34 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12, data: data16 };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
               }
+              errors++;
+            }
+            if (!pattern0.test(data16)) {
+              const err35 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+=,@-]+$" }, message: 'must match pattern "^[A-Za-z0-9._+=,@-]+$"', schema: "^[A-Za-z0-9._+=,@-]+$", parentSchema: schema12, data: data16 };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
             }
           } else {
-            const err35 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.oneOf[1].type, parentSchema: schema15.oneOf[1], data: data15 };
-            if (vErrors === null) {
-              vErrors = [err35];
-            } else {
-              vErrors.push(err35);
-            }
-            errors++;
-          }
-          var _valid0 = _errs39 === errors;
-          if (_valid0 && valid11) {
-            valid11 = false;
-            passing0 = [passing0, 1];
-          } else {
-            if (_valid0) {
-              valid11 = true;
-              passing0 = 1;
-            }
-          }
-          if (!valid11) {
-            const err36 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema15.oneOf, parentSchema: schema15, data: data15 };
+            const err36 = { instancePath: instancePath + "/defaults/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data16 };
             if (vErrors === null) {
               vErrors = [err36];
             } else {
               vErrors.push(err36);
             }
             errors++;
-          } else {
-            errors = _errs37;
-            if (vErrors !== null) {
-              if (_errs37) {
-                vErrors.length = _errs37;
-              } else {
-                vErrors = null;
-              }
-            }
           }
         }
-        if (data12.ignoreApplicationStopFailures !== void 0) {
-          let data17 = data12.ignoreApplicationStopFailures;
-          if (typeof data17 !== "boolean") {
-            const err37 = { instancePath: instancePath + "/defaults/ignoreApplicationStopFailures", schemaPath: "#/definitions/ignoreApplicationStopFailures/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema16.type, parentSchema: schema16, data: data17 };
+        if (data15.fileExistsBehavior !== void 0) {
+          let data17 = data15.fileExistsBehavior;
+          if (!(data17 === "DISALLOW" || data17 === "OVERWRITE" || data17 === "RETAIN")) {
+            const err37 = { instancePath: instancePath + "/defaults/fileExistsBehavior", schemaPath: "#/definitions/fileExistsBehavior/enum", keyword: "enum", params: { allowedValues: schema14.enum }, message: "must be equal to one of the allowed values", schema: schema14.enum, parentSchema: schema14, data: data17 };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -1807,14 +1790,14 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data12.wait !== void 0) {
-          let data18 = data12.wait;
-          const _errs47 = errors;
-          let valid17 = false;
-          let passing1 = null;
-          const _errs48 = errors;
+        if (data15.autoRollback !== void 0) {
+          let data18 = data15.autoRollback;
+          const _errs44 = errors;
+          let valid13 = false;
+          let passing0 = null;
+          const _errs45 = errors;
           if (false !== data18) {
-            const err38 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema17.oneOf[0], data: data18 };
+            const err38 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema15.oneOf[0], data: data18 };
             if (vErrors === null) {
               vErrors = [err38];
             } else {
@@ -1822,76 +1805,86 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid1 = _errs48 === errors;
+          var _valid1 = _errs45 === errors;
           if (_valid1) {
-            valid17 = true;
-            passing1 = 0;
+            valid13 = true;
+            passing0 = 0;
           }
-          const _errs49 = errors;
-          if (typeof data18 === "string") {
-            if (!pattern4.test(data18)) {
-              const err39 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }, message: 'must match pattern "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$"', schema: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$", parentSchema: schema17.oneOf[1], data: data18 };
-              if (vErrors === null) {
-                vErrors = [err39];
-              } else {
-                vErrors.push(err39);
+          const _errs46 = errors;
+          if (Array.isArray(data18)) {
+            const len2 = data18.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data19 = data18[i2];
+              if (!(data19 === "DEPLOYMENT_FAILURE" || data19 === "DEPLOYMENT_STOP_ON_ALARM" || data19 === "DEPLOYMENT_STOP_ON_REQUEST")) {
+                const err39 = { instancePath: instancePath + "/defaults/autoRollback/" + i2, schemaPath: "#/definitions/autoRollback/oneOf/1/items/enum", keyword: "enum", params: { allowedValues: schema15.oneOf[1].items.enum }, message: "must be equal to one of the allowed values", schema: schema15.oneOf[1].items.enum, parentSchema: schema15.oneOf[1].items, data: data19 };
+                if (vErrors === null) {
+                  vErrors = [err39];
+                } else {
+                  vErrors.push(err39);
+                }
+                errors++;
               }
-              errors++;
+            }
+            let i3 = data18.length;
+            let j0;
+            if (i3 > 1) {
+              outer0: for (; i3--; ) {
+                for (j0 = i3; j0--; ) {
+                  if (func0(data18[i3], data18[j0])) {
+                    const err40 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i3 + " are identical)", schema: true, parentSchema: schema15.oneOf[1], data: data18 };
+                    if (vErrors === null) {
+                      vErrors = [err40];
+                    } else {
+                      vErrors.push(err40);
+                    }
+                    errors++;
+                    break outer0;
+                  }
+                }
+              }
             }
           } else {
-            const err40 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.oneOf[1].type, parentSchema: schema17.oneOf[1], data: data18 };
-            if (vErrors === null) {
-              vErrors = [err40];
-            } else {
-              vErrors.push(err40);
-            }
-            errors++;
-          }
-          var _valid1 = _errs49 === errors;
-          if (_valid1 && valid17) {
-            valid17 = false;
-            passing1 = [passing1, 1];
-          } else {
-            if (_valid1) {
-              valid17 = true;
-              passing1 = 1;
-            }
-          }
-          if (!valid17) {
-            const err41 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema17.oneOf, parentSchema: schema17, data: data18 };
+            const err41 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.oneOf[1].type, parentSchema: schema15.oneOf[1], data: data18 };
             if (vErrors === null) {
               vErrors = [err41];
             } else {
               vErrors.push(err41);
             }
             errors++;
+          }
+          var _valid1 = _errs46 === errors;
+          if (_valid1 && valid13) {
+            valid13 = false;
+            passing0 = [passing0, 1];
           } else {
-            errors = _errs47;
-            if (vErrors !== null) {
-              if (_errs47) {
-                vErrors.length = _errs47;
-              } else {
-                vErrors = null;
-              }
+            if (_valid1) {
+              valid13 = true;
+              passing0 = 1;
             }
           }
-        }
-        if (data12.onActiveDeployment !== void 0) {
-          let data19 = data12.onActiveDeployment;
-          if (!(data19 === "wait" || data19 === "stop" || data19 === "fail")) {
-            const err42 = { instancePath: instancePath + "/defaults/onActiveDeployment", schemaPath: "#/definitions/onActiveDeployment/enum", keyword: "enum", params: { allowedValues: schema18.enum }, message: "must be equal to one of the allowed values", schema: schema18.enum, parentSchema: schema18, data: data19 };
+          if (!valid13) {
+            const err42 = { instancePath: instancePath + "/defaults/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema15.oneOf, parentSchema: schema15, data: data18 };
             if (vErrors === null) {
               vErrors = [err42];
             } else {
               vErrors.push(err42);
             }
             errors++;
+          } else {
+            errors = _errs44;
+            if (vErrors !== null) {
+              if (_errs44) {
+                vErrors.length = _errs44;
+              } else {
+                vErrors = null;
+              }
+            }
           }
         }
-        if (data12.strategy !== void 0) {
-          let data20 = data12.strategy;
-          if (!(data20 === "parallel" || data20 === "sequential")) {
-            const err43 = { instancePath: instancePath + "/defaults/strategy", schemaPath: "#/definitions/strategy/enum", keyword: "enum", params: { allowedValues: schema19.enum }, message: "must be equal to one of the allowed values", schema: schema19.enum, parentSchema: schema19, data: data20 };
+        if (data15.ignoreApplicationStopFailures !== void 0) {
+          let data20 = data15.ignoreApplicationStopFailures;
+          if (typeof data20 !== "boolean") {
+            const err43 = { instancePath: instancePath + "/defaults/ignoreApplicationStopFailures", schemaPath: "#/definitions/ignoreApplicationStopFailures/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema16.type, parentSchema: schema16, data: data20 };
             if (vErrors === null) {
               vErrors = [err43];
             } else {
@@ -1900,69 +1893,162 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-      } else {
-        const err44 = { instancePath: instancePath + "/defaults", schemaPath: "#/properties/defaults/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.defaults.type, parentSchema: schema11.properties.defaults, data: data12 };
-        if (vErrors === null) {
-          vErrors = [err44];
-        } else {
-          vErrors.push(err44);
-        }
-        errors++;
-      }
-    }
-    if (data.paths !== void 0) {
-      let data21 = data.paths;
-      if (Array.isArray(data21)) {
-        if (data21.length < 1) {
-          const err45 = { instancePath: instancePath + "/paths", schemaPath: "#/properties/paths/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema11.properties.paths, data: data21 };
-          if (vErrors === null) {
-            vErrors = [err45];
-          } else {
-            vErrors.push(err45);
+        if (data15.wait !== void 0) {
+          let data21 = data15.wait;
+          const _errs54 = errors;
+          let valid19 = false;
+          let passing1 = null;
+          const _errs55 = errors;
+          if (false !== data21) {
+            const err44 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema17.oneOf[0], data: data21 };
+            if (vErrors === null) {
+              vErrors = [err44];
+            } else {
+              vErrors.push(err44);
+            }
+            errors++;
           }
-          errors++;
-        }
-        const len3 = data21.length;
-        for (let i4 = 0; i4 < len3; i4++) {
-          let data22 = data21[i4];
-          if (typeof data22 === "string") {
-            if (func3(data22) < 1) {
-              const err46 = { instancePath: instancePath + "/paths/" + i4, schemaPath: "#/properties/paths/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.paths.items, data: data22 };
+          var _valid2 = _errs55 === errors;
+          if (_valid2) {
+            valid19 = true;
+            passing1 = 0;
+          }
+          const _errs56 = errors;
+          if (typeof data21 === "string") {
+            if (!pattern4.test(data21)) {
+              const err45 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }, message: 'must match pattern "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$"', schema: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$", parentSchema: schema17.oneOf[1], data: data21 };
               if (vErrors === null) {
-                vErrors = [err46];
+                vErrors = [err45];
               } else {
-                vErrors.push(err46);
+                vErrors.push(err45);
               }
               errors++;
             }
           } else {
-            const err47 = { instancePath: instancePath + "/paths/" + i4, schemaPath: "#/properties/paths/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.paths.items.type, parentSchema: schema11.properties.paths.items, data: data22 };
+            const err46 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.oneOf[1].type, parentSchema: schema17.oneOf[1], data: data21 };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+          var _valid2 = _errs56 === errors;
+          if (_valid2 && valid19) {
+            valid19 = false;
+            passing1 = [passing1, 1];
+          } else {
+            if (_valid2) {
+              valid19 = true;
+              passing1 = 1;
+            }
+          }
+          if (!valid19) {
+            const err47 = { instancePath: instancePath + "/defaults/wait", schemaPath: "#/definitions/wait/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema17.oneOf, parentSchema: schema17, data: data21 };
             if (vErrors === null) {
               vErrors = [err47];
             } else {
               vErrors.push(err47);
             }
             errors++;
+          } else {
+            errors = _errs54;
+            if (vErrors !== null) {
+              if (_errs54) {
+                vErrors.length = _errs54;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data15.onActiveDeployment !== void 0) {
+          let data22 = data15.onActiveDeployment;
+          if (!(data22 === "wait" || data22 === "stop" || data22 === "fail")) {
+            const err48 = { instancePath: instancePath + "/defaults/onActiveDeployment", schemaPath: "#/definitions/onActiveDeployment/enum", keyword: "enum", params: { allowedValues: schema18.enum }, message: "must be equal to one of the allowed values", schema: schema18.enum, parentSchema: schema18, data: data22 };
+            if (vErrors === null) {
+              vErrors = [err48];
+            } else {
+              vErrors.push(err48);
+            }
+            errors++;
+          }
+        }
+        if (data15.strategy !== void 0) {
+          let data23 = data15.strategy;
+          if (!(data23 === "parallel" || data23 === "sequential")) {
+            const err49 = { instancePath: instancePath + "/defaults/strategy", schemaPath: "#/definitions/strategy/enum", keyword: "enum", params: { allowedValues: schema19.enum }, message: "must be equal to one of the allowed values", schema: schema19.enum, parentSchema: schema19, data: data23 };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
           }
         }
       } else {
-        const err48 = { instancePath: instancePath + "/paths", schemaPath: "#/properties/paths/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema11.properties.paths.type, parentSchema: schema11.properties.paths, data: data21 };
+        const err50 = { instancePath: instancePath + "/defaults", schemaPath: "#/properties/defaults/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.defaults.type, parentSchema: schema11.properties.defaults, data: data15 };
         if (vErrors === null) {
-          vErrors = [err48];
+          vErrors = [err50];
         } else {
-          vErrors.push(err48);
+          vErrors.push(err50);
+        }
+        errors++;
+      }
+    }
+    if (data.paths !== void 0) {
+      let data24 = data.paths;
+      if (Array.isArray(data24)) {
+        if (data24.length < 1) {
+          const err51 = { instancePath: instancePath + "/paths", schemaPath: "#/properties/paths/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema11.properties.paths, data: data24 };
+          if (vErrors === null) {
+            vErrors = [err51];
+          } else {
+            vErrors.push(err51);
+          }
+          errors++;
+        }
+        const len3 = data24.length;
+        for (let i4 = 0; i4 < len3; i4++) {
+          let data25 = data24[i4];
+          if (typeof data25 === "string") {
+            if (func3(data25) < 1) {
+              const err52 = { instancePath: instancePath + "/paths/" + i4, schemaPath: "#/properties/paths/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.paths.items, data: data25 };
+              if (vErrors === null) {
+                vErrors = [err52];
+              } else {
+                vErrors.push(err52);
+              }
+              errors++;
+            }
+          } else {
+            const err53 = { instancePath: instancePath + "/paths/" + i4, schemaPath: "#/properties/paths/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.paths.items.type, parentSchema: schema11.properties.paths.items, data: data25 };
+            if (vErrors === null) {
+              vErrors = [err53];
+            } else {
+              vErrors.push(err53);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err54 = { instancePath: instancePath + "/paths", schemaPath: "#/properties/paths/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema11.properties.paths.type, parentSchema: schema11.properties.paths, data: data24 };
+        if (vErrors === null) {
+          vErrors = [err54];
+        } else {
+          vErrors.push(err54);
         }
         errors++;
       }
     }
     if (data.unmatched !== void 0) {
-      let data23 = data.unmatched;
-      if (!(data23 === "skip" || data23 === "fail")) {
-        const err49 = { instancePath: instancePath + "/unmatched", schemaPath: "#/properties/unmatched/enum", keyword: "enum", params: { allowedValues: schema11.properties.unmatched.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.unmatched.enum, parentSchema: schema11.properties.unmatched, data: data23 };
+      let data26 = data.unmatched;
+      if (!(data26 === "skip" || data26 === "fail")) {
+        const err55 = { instancePath: instancePath + "/unmatched", schemaPath: "#/properties/unmatched/enum", keyword: "enum", params: { allowedValues: schema11.properties.unmatched.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.unmatched.enum, parentSchema: schema11.properties.unmatched, data: data26 };
         if (vErrors === null) {
-          vErrors = [err49];
+          vErrors = [err55];
         } else {
-          vErrors.push(err49);
+          vErrors.push(err55);
         }
         errors++;
       }
@@ -1980,85 +2066,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.pullRequests !== void 0) {
-      let data26 = data.pullRequests;
-      if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
-        for (const key3 in data26) {
+      let data29 = data.pullRequests;
+      if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+        for (const key3 in data29) {
           if (!func2.call(schema11.properties.pullRequests.properties, key3)) {
-            const err50 = { instancePath: instancePath + "/pullRequests", schemaPath: "#/properties/pullRequests/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.pullRequests, data: data26 };
-            if (vErrors === null) {
-              vErrors = [err50];
-            } else {
-              vErrors.push(err50);
-            }
-            errors++;
-          }
-        }
-        if (data26.deploymentGroup !== void 0) {
-          let data27 = data26.deploymentGroup;
-          if (typeof data27 === "string") {
-            if (func3(data27) < 1) {
-              const err51 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema23, data: data27 };
-              if (vErrors === null) {
-                vErrors = [err51];
-              } else {
-                vErrors.push(err51);
-              }
-              errors++;
-            }
-            if (!pattern5.test(data27)) {
-              const err52 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/pattern", keyword: "pattern", params: { pattern: "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$" }, message: 'must match pattern "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$"', schema: "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$", parentSchema: schema23, data: data27 };
-              if (vErrors === null) {
-                vErrors = [err52];
-              } else {
-                vErrors.push(err52);
-              }
-              errors++;
-            }
-          } else {
-            const err53 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema23.type, parentSchema: schema23, data: data27 };
-            if (vErrors === null) {
-              vErrors = [err53];
-            } else {
-              vErrors.push(err53);
-            }
-            errors++;
-          }
-        }
-        if (data26.deploymentGroups !== void 0) {
-          if (!validate14(data26.deploymentGroups, { instancePath: instancePath + "/pullRequests/deploymentGroups", parentData: data26, parentDataProperty: "deploymentGroups", rootData })) {
-            vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
-            errors = vErrors.length;
-          }
-        }
-        if (data26.create !== void 0) {
-          if (!validate16(data26.create, { instancePath: instancePath + "/pullRequests/create", parentData: data26, parentDataProperty: "create", rootData })) {
-            vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
-            errors = vErrors.length;
-          }
-        }
-        if (data26.environment !== void 0) {
-          let data30 = data26.environment;
-          if (typeof data30 === "string") {
-            if (func3(data30) > 255) {
-              const err54 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters", schema: 255, parentSchema: schema28, data: data30 };
-              if (vErrors === null) {
-                vErrors = [err54];
-              } else {
-                vErrors.push(err54);
-              }
-              errors++;
-            }
-            if (func3(data30) < 1) {
-              const err55 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema28, data: data30 };
-              if (vErrors === null) {
-                vErrors = [err55];
-              } else {
-                vErrors.push(err55);
-              }
-              errors++;
-            }
-          } else {
-            const err56 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema28.type, parentSchema: schema28, data: data30 };
+            const err56 = { instancePath: instancePath + "/pullRequests", schemaPath: "#/properties/pullRequests/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.pullRequests, data: data29 };
             if (vErrors === null) {
               vErrors = [err56];
             } else {
@@ -2067,11 +2079,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data26.environmentUrl !== void 0) {
-          let data31 = data26.environmentUrl;
-          if (typeof data31 === "string") {
-            if (!pattern8.test(data31)) {
-              const err57 = { instancePath: instancePath + "/pullRequests/environmentUrl", schemaPath: "#/definitions/environmentUrl/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema29, data: data31 };
+        if (data29.deploymentGroup !== void 0) {
+          let data30 = data29.deploymentGroup;
+          if (typeof data30 === "string") {
+            if (func3(data30) < 1) {
+              const err57 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema23, data: data30 };
               if (vErrors === null) {
                 vErrors = [err57];
               } else {
@@ -2079,30 +2091,42 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
+            if (!pattern5.test(data30)) {
+              const err58 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/pattern", keyword: "pattern", params: { pattern: "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$" }, message: 'must match pattern "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$"', schema: "^([A-Za-z0-9._+=,@-]|\\{[A-Za-z]+\\})+$", parentSchema: schema23, data: data30 };
+              if (vErrors === null) {
+                vErrors = [err58];
+              } else {
+                vErrors.push(err58);
+              }
+              errors++;
+            }
           } else {
-            const err58 = { instancePath: instancePath + "/pullRequests/environmentUrl", schemaPath: "#/definitions/environmentUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema29.type, parentSchema: schema29, data: data31 };
+            const err59 = { instancePath: instancePath + "/pullRequests/deploymentGroup", schemaPath: "#/definitions/groupTemplate/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema23.type, parentSchema: schema23, data: data30 };
             if (vErrors === null) {
-              vErrors = [err58];
+              vErrors = [err59];
             } else {
-              vErrors.push(err58);
+              vErrors.push(err59);
             }
             errors++;
           }
         }
-        if (data26.deploymentConfig !== void 0) {
-          let data32 = data26.deploymentConfig;
-          if (typeof data32 === "string") {
-            if (func3(data32) > 100) {
-              const err59 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema12, data: data32 };
-              if (vErrors === null) {
-                vErrors = [err59];
-              } else {
-                vErrors.push(err59);
-              }
-              errors++;
-            }
-            if (func3(data32) < 1) {
-              const err60 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12, data: data32 };
+        if (data29.deploymentGroups !== void 0) {
+          if (!validate14(data29.deploymentGroups, { instancePath: instancePath + "/pullRequests/deploymentGroups", parentData: data29, parentDataProperty: "deploymentGroups", rootData })) {
+            vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data29.create !== void 0) {
+          if (!validate16(data29.create, { instancePath: instancePath + "/pullRequests/create", parentData: data29, parentDataProperty: "create", rootData })) {
+            vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data29.environment !== void 0) {
+          let data33 = data29.environment;
+          if (typeof data33 === "string") {
+            if (func3(data33) > 255) {
+              const err60 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters", schema: 255, parentSchema: schema28, data: data33 };
               if (vErrors === null) {
                 vErrors = [err60];
               } else {
@@ -2110,8 +2134,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (!pattern0.test(data32)) {
-              const err61 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+=,@-]+$" }, message: 'must match pattern "^[A-Za-z0-9._+=,@-]+$"', schema: "^[A-Za-z0-9._+=,@-]+$", parentSchema: schema12, data: data32 };
+            if (func3(data33) < 1) {
+              const err61 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema28, data: data33 };
               if (vErrors === null) {
                 vErrors = [err61];
               } else {
@@ -2120,7 +2144,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err62 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data32 };
+            const err62 = { instancePath: instancePath + "/pullRequests/environment", schemaPath: "#/definitions/environment/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema28.type, parentSchema: schema28, data: data33 };
             if (vErrors === null) {
               vErrors = [err62];
             } else {
@@ -2129,26 +2153,20 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data26.fileExistsBehavior !== void 0) {
-          let data33 = data26.fileExistsBehavior;
-          if (!(data33 === "DISALLOW" || data33 === "OVERWRITE" || data33 === "RETAIN")) {
-            const err63 = { instancePath: instancePath + "/pullRequests/fileExistsBehavior", schemaPath: "#/definitions/fileExistsBehavior/enum", keyword: "enum", params: { allowedValues: schema14.enum }, message: "must be equal to one of the allowed values", schema: schema14.enum, parentSchema: schema14, data: data33 };
-            if (vErrors === null) {
-              vErrors = [err63];
-            } else {
-              vErrors.push(err63);
+        if (data29.environmentUrl !== void 0) {
+          let data34 = data29.environmentUrl;
+          if (typeof data34 === "string") {
+            if (!pattern8.test(data34)) {
+              const err63 = { instancePath: instancePath + "/pullRequests/environmentUrl", schemaPath: "#/definitions/environmentUrl/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema29, data: data34 };
+              if (vErrors === null) {
+                vErrors = [err63];
+              } else {
+                vErrors.push(err63);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        if (data26.autoRollback !== void 0) {
-          let data34 = data26.autoRollback;
-          const _errs83 = errors;
-          let valid29 = false;
-          let passing2 = null;
-          const _errs84 = errors;
-          if (false !== data34) {
-            const err64 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema15.oneOf[0], data: data34 };
+          } else {
+            const err64 = { instancePath: instancePath + "/pullRequests/environmentUrl", schemaPath: "#/definitions/environmentUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema29.type, parentSchema: schema29, data: data34 };
             if (vErrors === null) {
               vErrors = [err64];
             } else {
@@ -2156,86 +2174,51 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid2 = _errs84 === errors;
-          if (_valid2) {
-            valid29 = true;
-            passing2 = 0;
-          }
-          const _errs85 = errors;
-          if (Array.isArray(data34)) {
-            const len4 = data34.length;
-            for (let i5 = 0; i5 < len4; i5++) {
-              let data35 = data34[i5];
-              if (!(data35 === "DEPLOYMENT_FAILURE" || data35 === "DEPLOYMENT_STOP_ON_ALARM" || data35 === "DEPLOYMENT_STOP_ON_REQUEST")) {
-                const err65 = { instancePath: instancePath + "/pullRequests/autoRollback/" + i5, schemaPath: "#/definitions/autoRollback/oneOf/1/items/enum", keyword: "enum", params: { allowedValues: schema15.oneOf[1].items.enum }, message: "must be equal to one of the allowed values", schema: schema15.oneOf[1].items.enum, parentSchema: schema15.oneOf[1].items, data: data35 };
-                if (vErrors === null) {
-                  vErrors = [err65];
-                } else {
-                  vErrors.push(err65);
-                }
-                errors++;
+        }
+        if (data29.deploymentConfig !== void 0) {
+          let data35 = data29.deploymentConfig;
+          if (typeof data35 === "string") {
+            if (func3(data35) > 100) {
+              const err65 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema12, data: data35 };
+              if (vErrors === null) {
+                vErrors = [err65];
+              } else {
+                vErrors.push(err65);
               }
+              errors++;
             }
-            let i6 = data34.length;
-            let j1;
-            if (i6 > 1) {
-              outer1: for (; i6--; ) {
-                for (j1 = i6; j1--; ) {
-                  if (func0(data34[i6], data34[j1])) {
-                    const err66 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/uniqueItems", keyword: "uniqueItems", params: { i: i6, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i6 + " are identical)", schema: true, parentSchema: schema15.oneOf[1], data: data34 };
-                    if (vErrors === null) {
-                      vErrors = [err66];
-                    } else {
-                      vErrors.push(err66);
-                    }
-                    errors++;
-                    break outer1;
-                  }
-                }
+            if (func3(data35) < 1) {
+              const err66 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12, data: data35 };
+              if (vErrors === null) {
+                vErrors = [err66];
+              } else {
+                vErrors.push(err66);
               }
+              errors++;
+            }
+            if (!pattern0.test(data35)) {
+              const err67 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+=,@-]+$" }, message: 'must match pattern "^[A-Za-z0-9._+=,@-]+$"', schema: "^[A-Za-z0-9._+=,@-]+$", parentSchema: schema12, data: data35 };
+              if (vErrors === null) {
+                vErrors = [err67];
+              } else {
+                vErrors.push(err67);
+              }
+              errors++;
             }
           } else {
-            const err67 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.oneOf[1].type, parentSchema: schema15.oneOf[1], data: data34 };
-            if (vErrors === null) {
-              vErrors = [err67];
-            } else {
-              vErrors.push(err67);
-            }
-            errors++;
-          }
-          var _valid2 = _errs85 === errors;
-          if (_valid2 && valid29) {
-            valid29 = false;
-            passing2 = [passing2, 1];
-          } else {
-            if (_valid2) {
-              valid29 = true;
-              passing2 = 1;
-            }
-          }
-          if (!valid29) {
-            const err68 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf", keyword: "oneOf", params: { passingSchemas: passing2 }, message: "must match exactly one schema in oneOf", schema: schema15.oneOf, parentSchema: schema15, data: data34 };
+            const err68 = { instancePath: instancePath + "/pullRequests/deploymentConfig", schemaPath: "#/definitions/deploymentConfig/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data35 };
             if (vErrors === null) {
               vErrors = [err68];
             } else {
               vErrors.push(err68);
             }
             errors++;
-          } else {
-            errors = _errs83;
-            if (vErrors !== null) {
-              if (_errs83) {
-                vErrors.length = _errs83;
-              } else {
-                vErrors = null;
-              }
-            }
           }
         }
-        if (data26.ignoreApplicationStopFailures !== void 0) {
-          let data36 = data26.ignoreApplicationStopFailures;
-          if (typeof data36 !== "boolean") {
-            const err69 = { instancePath: instancePath + "/pullRequests/ignoreApplicationStopFailures", schemaPath: "#/definitions/ignoreApplicationStopFailures/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema16.type, parentSchema: schema16, data: data36 };
+        if (data29.fileExistsBehavior !== void 0) {
+          let data36 = data29.fileExistsBehavior;
+          if (!(data36 === "DISALLOW" || data36 === "OVERWRITE" || data36 === "RETAIN")) {
+            const err69 = { instancePath: instancePath + "/pullRequests/fileExistsBehavior", schemaPath: "#/definitions/fileExistsBehavior/enum", keyword: "enum", params: { allowedValues: schema14.enum }, message: "must be equal to one of the allowed values", schema: schema14.enum, parentSchema: schema14, data: data36 };
             if (vErrors === null) {
               vErrors = [err69];
             } else {
@@ -2244,14 +2227,14 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data26.wait !== void 0) {
-          let data37 = data26.wait;
-          const _errs93 = errors;
-          let valid35 = false;
-          let passing3 = null;
-          const _errs94 = errors;
+        if (data29.autoRollback !== void 0) {
+          let data37 = data29.autoRollback;
+          const _errs90 = errors;
+          let valid31 = false;
+          let passing2 = null;
+          const _errs91 = errors;
           if (false !== data37) {
-            const err70 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema17.oneOf[0], data: data37 };
+            const err70 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema15.oneOf[0], data: data37 };
             if (vErrors === null) {
               vErrors = [err70];
             } else {
@@ -2259,76 +2242,86 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid3 = _errs94 === errors;
+          var _valid3 = _errs91 === errors;
           if (_valid3) {
-            valid35 = true;
-            passing3 = 0;
+            valid31 = true;
+            passing2 = 0;
           }
-          const _errs95 = errors;
-          if (typeof data37 === "string") {
-            if (!pattern4.test(data37)) {
-              const err71 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }, message: 'must match pattern "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$"', schema: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$", parentSchema: schema17.oneOf[1], data: data37 };
-              if (vErrors === null) {
-                vErrors = [err71];
-              } else {
-                vErrors.push(err71);
+          const _errs92 = errors;
+          if (Array.isArray(data37)) {
+            const len4 = data37.length;
+            for (let i5 = 0; i5 < len4; i5++) {
+              let data38 = data37[i5];
+              if (!(data38 === "DEPLOYMENT_FAILURE" || data38 === "DEPLOYMENT_STOP_ON_ALARM" || data38 === "DEPLOYMENT_STOP_ON_REQUEST")) {
+                const err71 = { instancePath: instancePath + "/pullRequests/autoRollback/" + i5, schemaPath: "#/definitions/autoRollback/oneOf/1/items/enum", keyword: "enum", params: { allowedValues: schema15.oneOf[1].items.enum }, message: "must be equal to one of the allowed values", schema: schema15.oneOf[1].items.enum, parentSchema: schema15.oneOf[1].items, data: data38 };
+                if (vErrors === null) {
+                  vErrors = [err71];
+                } else {
+                  vErrors.push(err71);
+                }
+                errors++;
               }
-              errors++;
+            }
+            let i6 = data37.length;
+            let j1;
+            if (i6 > 1) {
+              outer1: for (; i6--; ) {
+                for (j1 = i6; j1--; ) {
+                  if (func0(data37[i6], data37[j1])) {
+                    const err72 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/uniqueItems", keyword: "uniqueItems", params: { i: i6, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i6 + " are identical)", schema: true, parentSchema: schema15.oneOf[1], data: data37 };
+                    if (vErrors === null) {
+                      vErrors = [err72];
+                    } else {
+                      vErrors.push(err72);
+                    }
+                    errors++;
+                    break outer1;
+                  }
+                }
+              }
             }
           } else {
-            const err72 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.oneOf[1].type, parentSchema: schema17.oneOf[1], data: data37 };
-            if (vErrors === null) {
-              vErrors = [err72];
-            } else {
-              vErrors.push(err72);
-            }
-            errors++;
-          }
-          var _valid3 = _errs95 === errors;
-          if (_valid3 && valid35) {
-            valid35 = false;
-            passing3 = [passing3, 1];
-          } else {
-            if (_valid3) {
-              valid35 = true;
-              passing3 = 1;
-            }
-          }
-          if (!valid35) {
-            const err73 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf", keyword: "oneOf", params: { passingSchemas: passing3 }, message: "must match exactly one schema in oneOf", schema: schema17.oneOf, parentSchema: schema17, data: data37 };
+            const err73 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema15.oneOf[1].type, parentSchema: schema15.oneOf[1], data: data37 };
             if (vErrors === null) {
               vErrors = [err73];
             } else {
               vErrors.push(err73);
             }
             errors++;
+          }
+          var _valid3 = _errs92 === errors;
+          if (_valid3 && valid31) {
+            valid31 = false;
+            passing2 = [passing2, 1];
           } else {
-            errors = _errs93;
-            if (vErrors !== null) {
-              if (_errs93) {
-                vErrors.length = _errs93;
-              } else {
-                vErrors = null;
-              }
+            if (_valid3) {
+              valid31 = true;
+              passing2 = 1;
             }
           }
-        }
-        if (data26.onActiveDeployment !== void 0) {
-          let data38 = data26.onActiveDeployment;
-          if (!(data38 === "wait" || data38 === "stop" || data38 === "fail")) {
-            const err74 = { instancePath: instancePath + "/pullRequests/onActiveDeployment", schemaPath: "#/definitions/onActiveDeployment/enum", keyword: "enum", params: { allowedValues: schema18.enum }, message: "must be equal to one of the allowed values", schema: schema18.enum, parentSchema: schema18, data: data38 };
+          if (!valid31) {
+            const err74 = { instancePath: instancePath + "/pullRequests/autoRollback", schemaPath: "#/definitions/autoRollback/oneOf", keyword: "oneOf", params: { passingSchemas: passing2 }, message: "must match exactly one schema in oneOf", schema: schema15.oneOf, parentSchema: schema15, data: data37 };
             if (vErrors === null) {
               vErrors = [err74];
             } else {
               vErrors.push(err74);
             }
             errors++;
+          } else {
+            errors = _errs90;
+            if (vErrors !== null) {
+              if (_errs90) {
+                vErrors.length = _errs90;
+              } else {
+                vErrors = null;
+              }
+            }
           }
         }
-        if (data26.strategy !== void 0) {
-          let data39 = data26.strategy;
-          if (!(data39 === "parallel" || data39 === "sequential")) {
-            const err75 = { instancePath: instancePath + "/pullRequests/strategy", schemaPath: "#/definitions/strategy/enum", keyword: "enum", params: { allowedValues: schema19.enum }, message: "must be equal to one of the allowed values", schema: schema19.enum, parentSchema: schema19, data: data39 };
+        if (data29.ignoreApplicationStopFailures !== void 0) {
+          let data39 = data29.ignoreApplicationStopFailures;
+          if (typeof data39 !== "boolean") {
+            const err75 = { instancePath: instancePath + "/pullRequests/ignoreApplicationStopFailures", schemaPath: "#/definitions/ignoreApplicationStopFailures/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema16.type, parentSchema: schema16, data: data39 };
             if (vErrors === null) {
               vErrors = [err75];
             } else {
@@ -2337,10 +2330,14 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data26.deleteOnClose !== void 0) {
-          let data40 = data26.deleteOnClose;
-          if (typeof data40 !== "boolean") {
-            const err76 = { instancePath: instancePath + "/pullRequests/deleteOnClose", schemaPath: "#/properties/pullRequests/properties/deleteOnClose/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.pullRequests.properties.deleteOnClose.type, parentSchema: schema11.properties.pullRequests.properties.deleteOnClose, data: data40 };
+        if (data29.wait !== void 0) {
+          let data40 = data29.wait;
+          const _errs100 = errors;
+          let valid37 = false;
+          let passing3 = null;
+          const _errs101 = errors;
+          if (false !== data40) {
+            const err76 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/0/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant", schema: false, parentSchema: schema17.oneOf[0], data: data40 };
             if (vErrors === null) {
               vErrors = [err76];
             } else {
@@ -2348,23 +2345,24 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-        }
-        if (data26.forks !== void 0) {
-          let data41 = data26.forks;
-          if (!(data41 === "deny" || data41 === "allow")) {
-            const err77 = { instancePath: instancePath + "/pullRequests/forks", schemaPath: "#/properties/pullRequests/properties/forks/enum", keyword: "enum", params: { allowedValues: schema11.properties.pullRequests.properties.forks.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.pullRequests.properties.forks.enum, parentSchema: schema11.properties.pullRequests.properties.forks, data: data41 };
-            if (vErrors === null) {
-              vErrors = [err77];
-            } else {
-              vErrors.push(err77);
-            }
-            errors++;
+          var _valid4 = _errs101 === errors;
+          if (_valid4) {
+            valid37 = true;
+            passing3 = 0;
           }
-        }
-        if (data26.pullRequestTarget !== void 0) {
-          let data42 = data26.pullRequestTarget;
-          if (!(data42 === "deny" || data42 === "allow")) {
-            const err78 = { instancePath: instancePath + "/pullRequests/pullRequestTarget", schemaPath: "#/properties/pullRequests/properties/pullRequestTarget/enum", keyword: "enum", params: { allowedValues: schema11.properties.pullRequests.properties.pullRequestTarget.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.pullRequests.properties.pullRequestTarget.enum, parentSchema: schema11.properties.pullRequests.properties.pullRequestTarget, data: data42 };
+          const _errs102 = errors;
+          if (typeof data40 === "string") {
+            if (!pattern4.test(data40)) {
+              const err77 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/1/pattern", keyword: "pattern", params: { pattern: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$" }, message: 'must match pattern "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$"', schema: "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$", parentSchema: schema17.oneOf[1], data: data40 };
+              if (vErrors === null) {
+                vErrors = [err77];
+              } else {
+                vErrors.push(err77);
+              }
+              errors++;
+            }
+          } else {
+            const err78 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.oneOf[1].type, parentSchema: schema17.oneOf[1], data: data40 };
             if (vErrors === null) {
               vErrors = [err78];
             } else {
@@ -2372,23 +2370,111 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
+          var _valid4 = _errs102 === errors;
+          if (_valid4 && valid37) {
+            valid37 = false;
+            passing3 = [passing3, 1];
+          } else {
+            if (_valid4) {
+              valid37 = true;
+              passing3 = 1;
+            }
+          }
+          if (!valid37) {
+            const err79 = { instancePath: instancePath + "/pullRequests/wait", schemaPath: "#/definitions/wait/oneOf", keyword: "oneOf", params: { passingSchemas: passing3 }, message: "must match exactly one schema in oneOf", schema: schema17.oneOf, parentSchema: schema17, data: data40 };
+            if (vErrors === null) {
+              vErrors = [err79];
+            } else {
+              vErrors.push(err79);
+            }
+            errors++;
+          } else {
+            errors = _errs100;
+            if (vErrors !== null) {
+              if (_errs100) {
+                vErrors.length = _errs100;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data29.onActiveDeployment !== void 0) {
+          let data41 = data29.onActiveDeployment;
+          if (!(data41 === "wait" || data41 === "stop" || data41 === "fail")) {
+            const err80 = { instancePath: instancePath + "/pullRequests/onActiveDeployment", schemaPath: "#/definitions/onActiveDeployment/enum", keyword: "enum", params: { allowedValues: schema18.enum }, message: "must be equal to one of the allowed values", schema: schema18.enum, parentSchema: schema18, data: data41 };
+            if (vErrors === null) {
+              vErrors = [err80];
+            } else {
+              vErrors.push(err80);
+            }
+            errors++;
+          }
+        }
+        if (data29.strategy !== void 0) {
+          let data42 = data29.strategy;
+          if (!(data42 === "parallel" || data42 === "sequential")) {
+            const err81 = { instancePath: instancePath + "/pullRequests/strategy", schemaPath: "#/definitions/strategy/enum", keyword: "enum", params: { allowedValues: schema19.enum }, message: "must be equal to one of the allowed values", schema: schema19.enum, parentSchema: schema19, data: data42 };
+            if (vErrors === null) {
+              vErrors = [err81];
+            } else {
+              vErrors.push(err81);
+            }
+            errors++;
+          }
+        }
+        if (data29.deleteOnClose !== void 0) {
+          let data43 = data29.deleteOnClose;
+          if (typeof data43 !== "boolean") {
+            const err82 = { instancePath: instancePath + "/pullRequests/deleteOnClose", schemaPath: "#/properties/pullRequests/properties/deleteOnClose/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.pullRequests.properties.deleteOnClose.type, parentSchema: schema11.properties.pullRequests.properties.deleteOnClose, data: data43 };
+            if (vErrors === null) {
+              vErrors = [err82];
+            } else {
+              vErrors.push(err82);
+            }
+            errors++;
+          }
+        }
+        if (data29.forks !== void 0) {
+          let data44 = data29.forks;
+          if (!(data44 === "deny" || data44 === "allow")) {
+            const err83 = { instancePath: instancePath + "/pullRequests/forks", schemaPath: "#/properties/pullRequests/properties/forks/enum", keyword: "enum", params: { allowedValues: schema11.properties.pullRequests.properties.forks.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.pullRequests.properties.forks.enum, parentSchema: schema11.properties.pullRequests.properties.forks, data: data44 };
+            if (vErrors === null) {
+              vErrors = [err83];
+            } else {
+              vErrors.push(err83);
+            }
+            errors++;
+          }
+        }
+        if (data29.pullRequestTarget !== void 0) {
+          let data45 = data29.pullRequestTarget;
+          if (!(data45 === "deny" || data45 === "allow")) {
+            const err84 = { instancePath: instancePath + "/pullRequests/pullRequestTarget", schemaPath: "#/properties/pullRequests/properties/pullRequestTarget/enum", keyword: "enum", params: { allowedValues: schema11.properties.pullRequests.properties.pullRequestTarget.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.pullRequests.properties.pullRequestTarget.enum, parentSchema: schema11.properties.pullRequests.properties.pullRequestTarget, data: data45 };
+            if (vErrors === null) {
+              vErrors = [err84];
+            } else {
+              vErrors.push(err84);
+            }
+            errors++;
+          }
         }
       } else {
-        const err79 = { instancePath: instancePath + "/pullRequests", schemaPath: "#/properties/pullRequests/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.pullRequests.type, parentSchema: schema11.properties.pullRequests, data: data26 };
+        const err85 = { instancePath: instancePath + "/pullRequests", schemaPath: "#/properties/pullRequests/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.pullRequests.type, parentSchema: schema11.properties.pullRequests, data: data29 };
         if (vErrors === null) {
-          vErrors = [err79];
+          vErrors = [err85];
         } else {
-          vErrors.push(err79);
+          vErrors.push(err85);
         }
         errors++;
       }
     }
   } else {
-    const err80 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
+    const err86 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
     if (vErrors === null) {
-      vErrors = [err80];
+      vErrors = [err86];
     } else {
-      vErrors.push(err80);
+      vErrors.push(err86);
     }
     errors++;
   }

@@ -8,6 +8,7 @@ import { isZeroDuration, parseDuration } from './duration.js';
 import { isPlaceholderName, PLACEHOLDERS, type PlaceholderName, placeholdersIn } from './naming.js';
 import { checkSchema, describePath } from './schema.js';
 import type {
+  BundleType,
   Config,
   DeploymentSettings,
   MapEntry,
@@ -124,19 +125,7 @@ export function parseConfig(text: string, file: string): ParsedConfig {
 function checkSemantics(source: YamlSource): Problem[] {
   const raw = source.value as Record<string, unknown>;
   const problems: Problem[] = [];
-  const revision = asObject(raw.revision);
-  if (typeof revision.source === 'string') {
-    const normalized = normalize(revision.source);
-    if (isAbsolute(revision.source) || normalized === '..' || normalized.startsWith('../')) {
-      problems.push(
-        problem(
-          `revision › source "${revision.source}" leaves the workspace`,
-          source.locate(['revision', 'source']),
-          'write a folder relative to the repository root, such as "." or "app"',
-        ),
-      );
-    }
-  }
+  problems.push(...checkRevision(source, asObject(raw.revision), raw.pullRequests, raw.branches));
   problems.push(...checkPaths(source, raw.paths));
   problems.push(...checkWait(source, ['defaults'], raw.defaults));
   for (const section of ['branches', 'tags'] as const) {
@@ -163,6 +152,131 @@ function checkSemantics(source: YamlSource): Problem[] {
         ),
       );
     }
+  }
+  return problems;
+}
+
+/** The archive formats an extension names, as `aws deploy push` and the agent know them. */
+const EXTENSION_TYPES: Array<[string, BundleType]> = [
+  ['.zip', 'zip'],
+  ['.tar.gz', 'tgz'],
+  ['.tgz', 'tgz'],
+  ['.tar', 'tar'],
+];
+
+/** The format an archive's name says, if it says one. */
+export function bundleTypeOfName(name: string): BundleType | undefined {
+  const lower = name.toLowerCase();
+  return EXTENSION_TYPES.find(([extension]) => lower.endsWith(extension))?.[1];
+}
+
+/** Which keys of `revision` go together: a folder or an archive for S3, nothing of either for GitHub. */
+function checkRevision(
+  source: YamlSource,
+  revision: Record<string, unknown>,
+  pullRequests: unknown,
+  branches: unknown,
+): Problem[] {
+  const problems: Problem[] = [];
+  const at = (key: string) => source.locateKey(['revision', key]);
+  const value = (key: string) => source.locate(['revision', key]);
+  if (revision.type === 'github') {
+    for (const key of ['source', 'archive', 'exclude', 'bundleType']) {
+      if (revision[key] === undefined) continue;
+      problems.push(
+        problem(
+          `revision › ${key} does not apply to GitHub revisions`,
+          at(key),
+          'CodeDeploy downloads the whole repository at the commit from GitHub, whose root must hold appspec.yml: remove the key, or use "type: s3" to upload a folder or an archive',
+        ),
+      );
+    }
+    if (revision.prefix !== undefined && revision.bucket === undefined) {
+      problems.push(
+        problem(
+          'revision › prefix without a bucket',
+          at('prefix'),
+          'remove prefix, or name the bucket where codedeploy-gitops records the groups it creates',
+        ),
+      );
+    }
+    if (revision.bucket === undefined) {
+      // The ledger of created groups lives in the bucket: without it a teardown could delete nothing.
+      const teardowns: YamlPath[] = [
+        ...(isObject(pullRequests) && pullRequests.deleteOnClose === true
+          ? [['pullRequests', 'deleteOnClose'] as YamlPath]
+          : []),
+        ...Object.entries(asObject(branches)).flatMap(([key, mapping]) =>
+          isObject(mapping) && mapping.deleteOnBranchDelete === true
+            ? [['branches', key, 'deleteOnBranchDelete'] as YamlPath]
+            : [],
+        ),
+      ];
+      for (const path of teardowns) {
+        problems.push(
+          problem(
+            `${describePath(path)} needs revision › bucket with GitHub revisions`,
+            source.locateKey(path),
+            'name a bucket under revision: codedeploy-gitops records there the groups it creates, and a teardown deletes only those (no revision is stored there)',
+          ),
+        );
+      }
+    }
+    return problems;
+  }
+  const inWorkspace = (key: 'source' | 'archive', example: string) => {
+    const path = revision[key];
+    if (typeof path !== 'string') return;
+    const normalized = normalize(path);
+    if (!isAbsolute(path) && normalized !== '..' && !normalized.startsWith('../')) return;
+    problems.push(
+      problem(
+        `revision › ${key} "${path}" leaves the workspace`,
+        value(key),
+        `write a path relative to the repository root, such as ${example}`,
+      ),
+    );
+  };
+  inWorkspace('source', '"." or "app"');
+  inWorkspace('archive', '"build/app.zip"');
+  if (typeof revision.archive !== 'string') return problems;
+  if (revision.source !== undefined) {
+    problems.push(
+      problem(
+        'revision has both source and archive',
+        at('archive'),
+        'keep one: source for a folder codedeploy-gitops archives, archive for an archive your build made',
+      ),
+    );
+  }
+  if (revision.exclude !== undefined) {
+    problems.push(
+      problem(
+        'revision › exclude does not apply to an archive: it is uploaded as the build made it',
+        at('exclude'),
+        'leave those files out when the build makes the archive, and remove exclude',
+      ),
+    );
+  }
+  const archive = revision.archive;
+  const named = bundleTypeOfName(archive);
+  const given = typeof revision.bundleType === 'string' ? revision.bundleType : undefined;
+  if (named === undefined && given === undefined) {
+    problems.push(
+      problem(
+        `revision › archive "${archive}" does not say its format`,
+        value('archive'),
+        'name it .zip, .tgz, .tar.gz or .tar, or set revision › bundleType to zip, tgz or tar',
+      ),
+    );
+  } else if (named !== undefined && given !== undefined && named !== given) {
+    problems.push(
+      problem(
+        `revision › bundleType ${given} contradicts the archive's name "${archive}" (${named})`,
+        value('bundleType'),
+        `the agent unpacks the archive as bundleType says, and fails on a ${named} read as ${given}: remove bundleType, or fix it`,
+      ),
+    );
   }
   return problems;
 }
@@ -282,11 +396,6 @@ const BRANCH_PLACEHOLDERS: readonly string[] = ['branch', 'name', 'ref'] satisfi
 const COMMIT_PLACEHOLDERS: readonly string[] = ['sha', 'shortSha'] satisfies PlaceholderName[];
 
 /**
- * `deleteOnBranchDelete` tears down, when a branch is deleted, the groups its entry gives that branch:
- * they must be groups this project creates, named after the branch alone, or a deletion would stop
- * (or miss) the groups of other branches and commits.
- */
-/**
  * `paths` whose every pattern takes files out (`!x`) or is a comment (`#x`) match no file: the
  * application would never be deployed by a push, silently.
  */
@@ -303,6 +412,11 @@ function checkPaths(source: YamlSource, paths: unknown): Problem[] {
   ];
 }
 
+/**
+ * `deleteOnBranchDelete` tears down, when a branch is deleted, the groups its entry gives that branch:
+ * they must be groups this project creates, named after the branch alone, or a deletion would stop
+ * (or miss) the groups of other branches and commits.
+ */
 function checkBranchTeardown(source: YamlSource, key: string, mapping: Record<string, unknown>): Problem[] {
   const path: YamlPath = ['branches', key];
   const where = `${describePath(path)} › deleteOnBranchDelete`;
@@ -374,7 +488,6 @@ function checkPlaceholders(source: YamlSource, section: Section, text: string, p
 
 function normalizeConfig(source: YamlSource): Config {
   const raw = source.value as Record<string, unknown>;
-  const revision = raw.revision as Partial<RevisionSettings>;
   const defaults = {
     ...BUILTIN_DEFAULTS,
     ...settingsFrom(raw.defaults as Record<string, unknown> | undefined),
@@ -383,14 +496,7 @@ function normalizeConfig(source: YamlSource): Config {
     file: source.file,
     application: raw.application as string,
     createApplication: raw.createApplication === true,
-    revision: {
-      bucket: revision.bucket!,
-      prefix: revision.prefix ?? '',
-      bundleType: revision.bundleType ?? 'zip',
-      source: revision.source ?? '.',
-      exclude: revision.exclude ?? [],
-      allowSecretFiles: revision.allowSecretFiles ?? [],
-    },
+    revision: revisionFrom(raw.revision as RawRevision),
     defaults,
     branches: refEntries(source, 'branches'),
     tags: refEntries(source, 'tags'),
@@ -408,6 +514,45 @@ function normalizeConfig(source: YamlSource): Config {
     config.pullRequests = pullRequests;
   }
   return config;
+}
+
+/** `revision` as written: the schema and checkRevision have made sure its keys go together. */
+interface RawRevision {
+  type?: 's3' | 'github';
+  bucket?: string;
+  prefix?: string;
+  bundleType?: BundleType;
+  source?: string;
+  archive?: string;
+  exclude?: string[];
+  allowSecretFiles?: string[];
+}
+
+function revisionFrom(raw: RawRevision): RevisionSettings {
+  const prefix = raw.prefix ?? '';
+  if (raw.type === 'github') {
+    return {
+      type: 'github',
+      ...(raw.bucket ? { records: { bucket: raw.bucket, prefix } } : {}),
+      allowSecretFiles: raw.allowSecretFiles ?? [],
+    };
+  }
+  const allowSecretFiles = raw.allowSecretFiles ?? [];
+  const place = { bucket: raw.bucket!, prefix };
+  if (raw.archive !== undefined) {
+    return {
+      type: 's3',
+      ...place,
+      bundleType: raw.bundleType ?? bundleTypeOfName(raw.archive)!,
+      content: { kind: 'archive', archive: raw.archive, allowSecretFiles },
+    };
+  }
+  return {
+    type: 's3',
+    ...place,
+    bundleType: raw.bundleType ?? 'zip',
+    content: { kind: 'folder', source: raw.source ?? '.', exclude: raw.exclude ?? [], allowSecretFiles },
+  };
 }
 
 function refEntries(source: YamlSource, section: 'branches' | 'tags'): MapEntry[] {

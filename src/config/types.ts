@@ -7,16 +7,52 @@ export type RollbackEvent = 'DEPLOYMENT_FAILURE' | 'DEPLOYMENT_STOP_ON_ALARM' | 
 export type OnActiveDeployment = 'wait' | 'stop' | 'fail';
 export type Strategy = 'parallel' | 'sequential';
 
-export interface RevisionSettings {
+/** Where CodeDeploy gets the revision: an archive in S3, or a commit of this GitHub repository. */
+export const REVISION_TYPES = ['s3', 'github'] as const;
+
+/** What becomes the revision, and where CodeDeploy gets it. */
+export type RevisionSettings = S3RevisionSettings | GitHubRevisionSettings;
+
+/** An S3 bucket and key prefix: where revisions and codedeploy-gitops's own records are kept. */
+export interface BucketPlace {
   bucket: string;
   /** S3 key prefix, '' or ending in '/'. */
   prefix: string;
+}
+
+/** An archive uploaded to S3 and deployed from there. */
+export interface S3RevisionSettings extends BucketPlace {
+  type: 's3';
   bundleType: BundleType;
+  content: FolderContent | ArchiveContent;
+}
+
+/** A folder of the workspace, archived by codedeploy-gitops. */
+export interface FolderContent {
+  kind: 'folder';
   /** Folder to archive, relative to the workspace. */
   source: string;
   /** Extra exclude globs (gitignore-like, relative to `source`), on top of `.git/` and `.codedeployignore`. */
   exclude: string[];
   /** Secret-looking files meant for the servers (gitignore-like, relative to `source`): not warned about. */
+  allowSecretFiles?: string[];
+}
+
+/** An archive the build made, uploaded as it is. */
+export interface ArchiveContent {
+  kind: 'archive';
+  /** The archive file, relative to the workspace. */
+  archive: string;
+  /** Secret-looking files meant for the servers (gitignore-like, relative to the archive's root): not warned about. */
+  allowSecretFiles?: string[];
+}
+
+/** The workflow's commit, which CodeDeploy downloads from GitHub itself: nothing is archived or uploaded. */
+export interface GitHubRevisionSettings {
+  type: 'github';
+  /** Where the groups codedeploy-gitops creates are recorded (no revision goes there); none without a bucket. */
+  records?: BucketPlace;
+  /** Secret-looking files of the repository meant for the servers (gitignore-like): not warned about. */
   allowSecretFiles?: string[];
 }
 

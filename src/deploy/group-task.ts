@@ -14,6 +14,8 @@ export interface DeployRequest {
   /** Written into every deployment's description: how this run recognises its own deployments. */
   origin: DeploymentOrigin;
   commit: CommitMetadata;
+  /** `owner/name` of the repository the run is for: a GitHub revision names it. */
+  repository: string;
   revisionChoice: RevisionChoice;
   /** A person asked for this run by hand: older commits may be deployed, and the log says so. */
   manual?: ManualRequest;

@@ -7,7 +7,7 @@ import type {
   DeploymentStatus,
   DeploymentTarget,
 } from '@aws-sdk/client-codedeploy';
-import type { BundleType, RevisionSettings } from '../config/types.js';
+import type { BucketPlace, BundleType, GitHubRevisionSettings, S3RevisionSettings } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import type { ChangedFiles } from '../plan/changes.js';
@@ -58,13 +58,14 @@ export interface CommitMetadata {
 
 /** A revision object in the store: what CreateDeployment pins and what the report shows. */
 export interface StoredRevision {
+  type: 's3';
   bucket: string;
   key: string;
   bundleType: BundleType;
   /** As S3 returns it, quotes included: CreateDeployment pins it, the agent compares it. */
   eTag: string;
   version?: string;
-  /** Content digest of the archived tree, stored with the object. */
+  /** Content digest of the archived tree (or of a pre-built archive's bytes), stored with the object. */
   digest: string;
   /** Size of the archive object. */
   bytes: number;
@@ -72,6 +73,18 @@ export interface StoredRevision {
   /** false: an object with this digest was already there and nothing was sent. */
   uploaded: boolean;
 }
+
+/** A commit of a GitHub repository, which CodeDeploy downloads itself: nothing is archived or stored. */
+export interface GitHubRevision {
+  type: 'github';
+  /** `owner/name`. */
+  repository: string;
+  /** The full sha. */
+  commitId: string;
+}
+
+/** What a deployment gets: an archive in S3, or a commit on GitHub. */
+export type DeployedRevision = StoredRevision | GitHubRevision;
 
 /** The files of a bundle, digested: the content address of its archive. */
 export interface BundleDigest {
@@ -82,28 +95,62 @@ export interface BundleDigest {
 }
 
 /**
- * The workspace's revision as it will be archived: walked with its excludes applied, its appspec
- * checked. Digesting and archiving come later, after preflight.
+ * The workspace's S3 revision as it will be uploaded: a folder walked with its excludes applied, or
+ * the build's archive listed, its appspec checked. Digesting and archiving come later, after preflight.
  */
 export interface PreparedRevision {
   bundleType: BundleType;
-  /** Content digest of the walked files (computed once): the content address of the archive. */
+  /** Content digest (computed once): the content address of the archive. */
   digest(): Promise<DigestedRevision>;
-  /** Ends the worker threads the digest and the archive use. */
+  /** Ends what the digest and the archive use (worker threads). */
   close(): Promise<void>;
 }
 
-export interface DigestedRevision extends BundleDigest {
+/** A revision digested, ready to upload: a folder's archive, or the build's archive file. */
+export type DigestedRevision = ArchivedRevision | FileRevision;
+
+interface Digested extends BundleDigest {
   /** Entries of the archive: files, folders and links. */
   entries: number;
+}
+
+/** A folder's archive, made as it is read: the CPU sets the pace. */
+export interface ArchivedRevision extends Digested {
+  made: 'archived';
   /** A new stream of the archive, each file checked against the digest as it is read. */
   archive(onFileDone?: (bytes: number) => void): Readable;
 }
 
-/** The files on this machine that become the revision. */
+/** The build's archive: a file, read faster than S3 takes it, so the upload sets the pace. */
+export interface FileRevision extends Digested {
+  made: 'file';
+  /**
+   * The archive's bytes in order, in parts of `partSize` (the last shorter), each read into one of
+   * `buffers` buffers allocated once: a part's bytes are good until it is released, and the next
+   * part waits for a free buffer. Throws after the last part when the bytes are not the digested ones.
+   */
+  parts(partSize: number, buffers: number): AsyncIterable<FilePart>;
+}
+
+export interface FilePart {
+  /** 1, 2, …: S3's part numbers. */
+  number: number;
+  bytes: Buffer;
+  release(): void;
+}
+
+/** The workspace (the checkout) that becomes the revision. */
 export interface RevisionSource {
-  /** Refuses (UserError) an appspec the agent would fail on, before anything is sent; logs its warnings. */
-  prepare(settings: RevisionSettings): Promise<PreparedRevision>;
+  /**
+   * An S3 revision: the folder walked or the build's archive listed. Refuses (UserError) an appspec
+   * the agent would fail on, before anything is sent; logs its warnings.
+   */
+  prepare(settings: S3RevisionSettings): Promise<PreparedRevision>;
+  /**
+   * A GitHub revision: refuses (UserError) a checkout that is not the revision's commit, and an
+   * appspec in that commit the agent would fail on; logs its warnings.
+   */
+  checkCommit(settings: GitHubRevisionSettings, revision: GitHubRevision): Promise<void>;
 }
 
 /** Where revisions are kept (S3): one object per content, so older revisions stay deployable. */
@@ -185,15 +232,22 @@ export interface RunReporter {
 export interface AwsTarget {
   region: string;
   application: string;
-  revision: Pick<RevisionSettings, 'bucket' | 'prefix'>;
+  /** Where S3 revisions and the records go; GitHub revisions need none. */
+  bucket?: BucketPlace;
+}
+
+/** What lives in the config's bucket: the S3 revisions, which commit built which, the groups created. */
+export interface BucketEdges {
+  revisions: RevisionStore;
+  commits: CommitRecords;
+  ledger: GroupLedger;
 }
 
 /** The AWS edges of one run, built only when the plan has work (the SDK lives in its own chunk). */
 export interface AwsEdges {
   codedeploy: CodeDeployApi;
-  revisions: RevisionStore;
-  commits: CommitRecords;
-  ledger: GroupLedger;
+  /** Absent when the config names no bucket (GitHub revisions): nothing is stored or recorded. */
+  bucket?: BucketEdges;
   /** Where a person looks at a deployment: the AWS console, or the local CodeDeploy's own. */
   deploymentUrl(id: string): string;
   /** Closes pooled connections, which would otherwise hold the process open after the run. */
@@ -208,7 +262,7 @@ export interface RunEdges {
   /** Aborted when the workflow is cancelled (SIGINT/SIGTERM). */
   cancel: AbortSignal;
   fetchConfig: FetchConfig;
-  /** The workspace's files, archived when the run deploys its own revision. */
+  /** The workspace, archived (S3) or checked (GitHub) when the run deploys its own revision. */
   revisionSource: RevisionSource;
   /** The commit checked out in the workspace (its git HEAD); rejects, saying why, when there is none. */
   workspaceCommit(): Promise<string>;

@@ -113,11 +113,14 @@ export async function createMissingGroups(tasks: GroupTask[], ref: string, deps:
     if (task.info || !task.newGroup) continue;
     throwIfCancelled(deps.cancel);
     const groupId = await createGroup(task.newGroup, deps);
-    await deps.ledger.recordCreated(task.plan.deploymentGroup, groupId, ref);
+    // Without a bucket (GitHub revisions) nothing records it: no teardown deletes it (the config
+    // refuses deleteOnClose and deleteOnBranchDelete there), and the log says so.
+    await deps.bucket?.ledger.recordCreated(task.plan.deploymentGroup, groupId, ref);
     task.info = await codedeploy.getGroup(task.plan.deploymentGroup);
     task.report.createdGroup = true;
     log.info(
-      `Created deployment group "${task.plan.deploymentGroup}"${task.template ? ` from "${task.plan.createFrom}"` : ''}`,
+      `Created deployment group "${task.plan.deploymentGroup}"${task.template ? ` from "${task.plan.createFrom}"` : ''}` +
+        (deps.bucket ? '' : ' (not recorded: the config names no bucket, so no teardown will delete it)'),
     );
   }
 }

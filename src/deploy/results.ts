@@ -1,7 +1,7 @@
 import type { Config } from '../config/types.js';
 import type { Trigger } from '../event/trigger.js';
 import type { Plan } from '../plan/plan.js';
-import type { StoredRevision } from './ports.js';
+import type { DeployedRevision } from './ports.js';
 
 /** What the run reports, per group and for the revision: the outputs, summary and PR comment are built from it. */
 
@@ -18,8 +18,8 @@ export type RunStatus =
   | 'planned';
 
 /**
- * Which revision a run deploys: the workspace (archived and uploaded), the revision an earlier run
- * uploaded for a commit (`revision` input), or each group's previous good revision (`rollback` input).
+ * Which revision a run deploys: the workspace (archived and uploaded, or its commit on GitHub), an
+ * earlier commit's revision (`revision` input), or each group's previous good revision (`rollback` input).
  */
 export type RevisionChoice = { kind: 'workspace' } | { kind: 'sha'; sha: string } | { kind: 'rollback' };
 
@@ -106,9 +106,16 @@ export interface GroupReport {
   note?: string;
 }
 
-/** The revision every group got: uploaded by this run, found in S3, or recorded for a redeployed commit. */
-export type RevisionReport = StoredRevision;
+/** The revision every group got: uploaded by this run, found in S3, recorded for a redeployed commit, or a commit on GitHub. */
+export type RevisionReport = DeployedRevision;
 
 export function s3Uri(revision: { bucket: string; key: string }): string {
   return `s3://${revision.bucket}/${revision.key}`;
+}
+
+/** Where a revision is: `s3://bucket/key`, or the commit's page on GitHub (CodeDeploy downloads from github.com). */
+export function describeRevision(revision: DeployedRevision): string {
+  return revision.type === 'github'
+    ? `https://github.com/${revision.repository}/commit/${revision.commitId}`
+    : s3Uri(revision);
 }

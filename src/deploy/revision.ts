@@ -2,17 +2,27 @@ import type { RevisionLocation } from '@aws-sdk/client-codedeploy';
 import { errorMessage, type Problem, problem, UserError } from '../core/problems.js';
 import { chooseRollbackRevision } from './decisions.js';
 import type { DeployDeps, DeployRequest, GroupTask } from './group-task.js';
-import type { CommitRelation, PreparedRevision, RecordedCommit, StoredRevision } from './ports.js';
-import { type RevisionChoice, s3Uri } from './results.js';
-
-/** The run's revision choice, with the workspace's revision prepared (walked and checked) when it is the one. */
-export type RevisionInHand =
-  | Exclude<RevisionChoice, { kind: 'workspace' }>
-  | { kind: 'workspace'; prepared: PreparedRevision };
+import type {
+  BucketEdges,
+  CommitRelation,
+  DeployedRevision,
+  GitHubRevision,
+  PreparedRevision,
+} from './ports.js';
+import { describeRevision, type RevisionChoice } from './results.js';
 
 /**
- * Gives every group the revision the run deploys: the workspace's (stored once for all groups),
- * the one an earlier run stored for a commit, or each group's previous good revision.
+ * The run's revision choice, with the workspace's revision in hand when it is the one: prepared
+ * (walked or listed, checked) to be stored in S3, or the checked-out commit CodeDeploy gets from GitHub.
+ */
+export type RevisionInHand =
+  | Exclude<RevisionChoice, { kind: 'workspace' }>
+  | { kind: 'workspace'; prepared: PreparedRevision }
+  | { kind: 'commit'; revision: GitHubRevision };
+
+/**
+ * Gives every group the revision the run deploys: the workspace's (stored once for all groups, or
+ * the commit itself on GitHub), an earlier commit's, or each group's previous good revision.
  * Returns the revision shared by all groups; none for a rollback.
  */
 export async function chooseRevisions(
@@ -20,32 +30,42 @@ export async function chooseRevisions(
   tasks: GroupTask[],
   deps: DeployDeps,
   choice: RevisionInHand,
-): Promise<StoredRevision | undefined> {
+): Promise<DeployedRevision | undefined> {
   if (choice.kind === 'rollback') {
     for (const task of tasks) task.revision = await rollbackRevision(task, deps);
     return undefined;
   }
-  let revision: StoredRevision;
+  let revision: DeployedRevision;
   if (choice.kind === 'sha') {
-    const found = await deps.commits.find(choice.sha);
-    if (!found) {
-      const { revision: where, application } = request.config;
-      throw new UserError(
-        problem(
-          `no revision of commit ${choice.sha} in s3://${where.bucket}/${where.prefix}${application}/`,
-          undefined,
-          'deploy that commit once (push or workflow_dispatch on it), or check the sha',
-        ),
-      );
-    }
+    const found = await earlierCommit(choice.sha, request, deps);
     await refuseUnprovenRedeploy(found, request, tasks, deps);
     revision = found.revision;
-    deps.log.info(`Redeploying ${s3Uri(revision)}, the revision commit ${choice.sha} deployed`);
+    deps.log.info(
+      revision.type === 'github'
+        ? `Redeploying commit ${revision.commitId} as a GitHub revision of ${revision.repository}`
+        : `Redeploying ${describeRevision(revision)}, the revision commit ${choice.sha} deployed`,
+    );
+  } else if (choice.kind === 'commit') {
+    revision = choice.revision;
   } else {
-    revision = await deps.revisions.store(choice.prepared, request.commit);
-    await deps.commits.record(request.commit, revision);
+    const { revisions, commits } = bucketOf(deps);
+    revision = await revisions.store(choice.prepared, request.commit);
+    await commits.record(request.commit, revision);
   }
-  const location: RevisionLocation = {
+  const location = revisionLocation(revision);
+  for (const task of tasks) task.revision = location;
+  return revision;
+}
+
+/** What CreateDeployment names: the S3 object pinned by its ETag (and version), or the GitHub commit. */
+function revisionLocation(revision: DeployedRevision): RevisionLocation {
+  if (revision.type === 'github') {
+    return {
+      revisionType: 'GitHub',
+      gitHubLocation: { repository: revision.repository, commitId: revision.commitId },
+    };
+  }
+  return {
     revisionType: 'S3',
     s3Location: {
       bucket: revision.bucket,
@@ -55,8 +75,51 @@ export async function chooseRevisions(
       ...(revision.version ? { version: revision.version } : {}),
     },
   };
-  for (const task of tasks) task.revision = location;
-  return revision;
+}
+
+/** The S3 side of the edges: S3 revisions always have it (the schema requires their bucket). */
+function bucketOf(deps: DeployDeps): BucketEdges {
+  if (!deps.bucket) throw new Error('S3 revisions need revision.bucket');
+  return deps.bucket;
+}
+
+/** A commit to redeploy, with the revision it gets and, when a record says, the ref it was deployed from. */
+interface EarlierCommit {
+  sha: string;
+  ref?: string;
+  revision: DeployedRevision;
+}
+
+/**
+ * The revision of an earlier commit: the one its run stored in S3 (its commit record), or, for
+ * GitHub revisions, the commit itself, which GitHub keeps: no record is needed, but its full sha is.
+ */
+async function earlierCommit(sha: string, request: DeployRequest, deps: DeployDeps): Promise<EarlierCommit> {
+  const settings = request.config.revision;
+  if (settings.type === 'github') {
+    if (!/^[0-9a-f]{40}$/i.test(sha)) {
+      throw new UserError(
+        problem(
+          `revision: "${sha}" is not a full commit sha, which a GitHub revision names`,
+          { file: 'action inputs' },
+          'give all 40 hex digits of the commit (git rev-parse <sha>)',
+        ),
+      );
+    }
+    const commitId = sha.toLowerCase();
+    return { sha: commitId, revision: { type: 'github', repository: request.repository, commitId } };
+  }
+  const found = await bucketOf(deps).commits.find(sha);
+  if (!found) {
+    throw new UserError(
+      problem(
+        `no revision of commit ${sha} in s3://${settings.bucket}/${settings.prefix}${request.config.application}/`,
+        undefined,
+        'deploy that commit once (push or workflow_dispatch on it), or check the sha',
+      ),
+    );
+  }
+  return found;
 }
 
 /** How many of a group's newest deployments are searched for a redeployed commit's revision. */
@@ -70,7 +133,7 @@ export const REDEPLOY_HISTORY = 100;
  * to production by a dispatch on the default branch. Refuses before anything is created.
  */
 async function refuseUnprovenRedeploy(
-  commit: RecordedCommit,
+  commit: EarlierCommit,
   request: DeployRequest,
   tasks: GroupTask[],
   deps: DeployDeps,
@@ -96,9 +159,9 @@ async function refuseUnprovenRedeploy(
       : 'there is no GitHub compare API to ask';
     problems.push(
       problem(
-        `revision: commit ${short} (deployed from ${commit.ref}) is not in the history of ${dispatched} (${compared}), and deployment group "${group}" never ran its revision (its last ${REDEPLOY_HISTORY} deployments); refused, so that a redeploy cannot send a commit where it was never meant to go`,
+        `revision: commit ${short}${commit.ref ? ` (deployed from ${commit.ref})` : ''} is not in the history of ${dispatched} (${compared}), and deployment group "${group}" never ran its revision (its last ${REDEPLOY_HISTORY} deployments); refused, so that a redeploy cannot send a commit where it was never meant to go`,
         { file: 'action inputs' },
-        `run the workflow on a ref that contains ${short} (${commit.ref}, if that ref's mapping deploys to "${group}"), or deploy it to "${group}" the usual way first`,
+        `run the workflow on a ref that contains ${short}${commit.ref ? ` (${commit.ref}, if that ref's mapping deploys to "${group}")` : ''}, or deploy it to "${group}" the usual way first`,
       ),
     );
   }
@@ -107,7 +170,7 @@ async function refuseUnprovenRedeploy(
 
 /** How the dispatched ref's head relates to the commit (base: the commit, head: the ref's head). */
 async function relationToDispatchedRef(
-  commit: RecordedCommit,
+  commit: EarlierCommit,
   request: DeployRequest,
   deps: DeployDeps,
 ): Promise<CommitRelation> {
@@ -120,12 +183,19 @@ async function relationToDispatchedRef(
   }
 }
 
-/** Whether one of the group's newest deployments deployed this revision (the same object: the same content). */
-async function ranRevision(group: string, revision: StoredRevision, deps: DeployDeps): Promise<boolean> {
+/** Whether one of the group's newest deployments deployed this revision (the same object, or the same commit). */
+async function ranRevision(group: string, revision: DeployedRevision, deps: DeployDeps): Promise<boolean> {
   const ids = await deps.codedeploy.listDeployments(group, undefined, REDEPLOY_HISTORY);
   if (ids.length === 0) return false;
   const infos = await deps.codedeploy.batchGetDeployments(ids);
   return infos.some((info) => {
+    if (revision.type === 'github') {
+      const github = info.revision?.gitHubLocation;
+      return (
+        github?.commitId?.toLowerCase() === revision.commitId &&
+        github.repository?.toLowerCase() === revision.repository.toLowerCase()
+      );
+    }
     const s3 = info.revision?.s3Location;
     return s3?.bucket === revision.bucket && s3.key === revision.key;
   });
@@ -157,12 +227,14 @@ async function rollbackRevision(task: GroupTask, deps: DeployDeps): Promise<Revi
     );
   }
   deps.log.info(
-    `${group}: rolling back to the revision of ${choice.id} (${describeRevision(choice.revision)})`,
+    `${group}: rolling back to the revision of ${choice.id} (${describeLocation(choice.revision)})`,
   );
   return choice.revision;
 }
 
-function describeRevision(revision: RevisionLocation): string {
-  const s3 = revision.s3Location;
-  return s3 ? s3Uri({ bucket: s3.bucket ?? '', key: s3.key ?? '' }) : (revision.revisionType ?? 'unknown');
+function describeLocation(location: RevisionLocation): string {
+  const { s3Location: s3, gitHubLocation: github } = location;
+  if (s3) return `s3://${s3.bucket ?? ''}/${s3.key ?? ''}`;
+  if (github) return `${github.repository ?? ''}@${github.commitId ?? ''}`;
+  return location.revisionType ?? 'unknown';
 }

@@ -1,4 +1,4 @@
-import type { Config } from '../config/types.js';
+import type { Config, RevisionSettings } from '../config/types.js';
 import { errorMessage, problem, problemsOf, UserError } from '../core/problems.js';
 import { isPullRequest, type RunnerEvent, type Trigger, triggerFromEvent } from '../event/trigger.js';
 import { filteredByPaths } from '../plan/changes.js';
@@ -8,7 +8,7 @@ import { manualRequest, runStatus } from './decisions.js';
 import { type DeployResult, deploy } from './deploy.js';
 import { cancelled, type DeployDeps, type DeployRequest, newReport } from './group-task.js';
 import { type ConfigLocation, loadTrustedConfigs } from './load-config.js';
-import type { RunEdges } from './ports.js';
+import type { AwsTarget, RunEdges } from './ports.js';
 import { type RefChecks, refChecks } from './ref-checks.js';
 import type { RevisionChoice, RunResult, RunStatus } from './results.js';
 import type { RevisionInHand } from './revision.js';
@@ -228,13 +228,14 @@ async function onAws(
     plan,
     origin: { sha: trigger.sha, run: options.runId, ref },
     commit: { sha: trigger.sha, ref, ...(options.runUrl ? { runUrl: options.runUrl } : {}) },
+    repository: `${trigger.repository.owner}/${trigger.repository.name}`,
     revisionChoice: options.revision,
     ...withManual(trigger, options.revision),
     onReady: options.onReady,
     region,
     ...(options.rehearsal ? { rehearsal: options.rehearsal } : {}),
   };
-  const target = { region, application: config.application, revision: config.revision };
+  const target = { region, application: config.application, ...bucketOf(config.revision) };
   const withAws = async <T>(work: (deps: DeployDeps) => Promise<T>): Promise<T> => {
     const aws = await edges.connectAws(target);
     try {
@@ -246,7 +247,7 @@ async function onAws(
   try {
     if (plan.action === 'teardown')
       return { groups: await withAws((deps) => teardown(plan, ref, deps)), region };
-    const revision = await revisionInHand(options.revision, config, edges);
+    const revision = await revisionInHand(options.revision, request, edges);
     try {
       return { ...(await withAws((deps) => deploy(request, revision, deps))), region };
     } finally {
@@ -261,13 +262,24 @@ async function onAws(
   }
 }
 
+/** The workspace's revision, checked before AWS is touched: prepared for S3, or its commit for GitHub. */
 async function revisionInHand(
   choice: RevisionChoice,
-  config: Config,
+  { config, repository, commit }: DeployRequest,
   edges: RunEdges,
 ): Promise<RevisionInHand> {
   if (choice.kind !== 'workspace') return choice;
-  return { kind: 'workspace', prepared: await edges.revisionSource.prepare(config.revision) };
+  if (config.revision.type === 's3')
+    return { kind: 'workspace', prepared: await edges.revisionSource.prepare(config.revision) };
+  const revision = { type: 'github' as const, repository, commitId: commit.sha.toLowerCase() };
+  await edges.revisionSource.checkCommit(config.revision, revision);
+  return { kind: 'commit', revision };
+}
+
+/** The bucket of S3 revisions, or of a GitHub revision's records when the config names one. */
+function bucketOf(revision: RevisionSettings): Pick<AwsTarget, 'bucket'> {
+  if (revision.type === 's3') return { bucket: { bucket: revision.bucket, prefix: revision.prefix } };
+  return revision.records ? { bucket: revision.records } : {};
 }
 
 function withManual(trigger: Trigger, choice: RevisionChoice): Pick<DeployRequest, 'manual'> {

@@ -46,7 +46,7 @@ export async function teardown(plan: TeardownPlan, ref: string, deps: DeployDeps
       report.note = 'the group does not exist';
       continue;
     }
-    const record = await deps.ledger.record(group, info.deploymentGroupId);
+    const record = await deps.bucket?.ledger.record(group, info.deploymentGroupId);
     if (record?.ref !== undefined && record.ref !== ref) {
       report.outcome = 'left-alone';
       report.note = `codedeploy-gitops created it for ${record.ref}, not for ${ref}`;
@@ -72,9 +72,12 @@ export async function teardown(plan: TeardownPlan, ref: string, deps: DeployDeps
     report.outcome = 'torn-down';
     if (!plan.deleteGroups) {
       report.note = 'kept: deleteOnClose is off';
+    } else if (!deps.bucket) {
+      report.note = 'kept: the config names no bucket where codedeploy-gitops records the groups it creates';
+      log.info(`${group}: kept, because no record says codedeploy-gitops created it (no bucket)`);
     } else if (record) {
       await codedeploy.deleteGroup(group);
-      await deps.ledger.forget(group);
+      await deps.bucket.ledger.forget(group);
       report.note = `deleted ${wording.group}`;
       log.info(`${group}: deleted (codedeploy-gitops created it)`);
     } else {

@@ -122,11 +122,22 @@ function recordRevisionUse(
 export function sameRevision(a: RevisionLocation, b: RevisionLocation): boolean {
   const x = a.s3Location ?? {};
   const y = b.s3Location ?? {};
+  const g = a.gitHubLocation ?? {};
+  const h = b.gitHubLocation ?? {};
   return (
     a.revisionType === b.revisionType &&
     x.bucket === y.bucket &&
     x.key === y.key &&
     (x.version ?? '') === (y.version ?? '') &&
-    bareETag(x.eTag) === bareETag(y.eTag)
+    bareETag(x.eTag) === bareETag(y.eTag) &&
+    g.repository === h.repository &&
+    g.commitId === h.commitId
   );
+}
+
+/** A revision as people name it: `s3://bucket/key`, or `account/repository@commit`. */
+export function revisionName(revision: RevisionLocation): string {
+  const github = revision.gitHubLocation;
+  if (github) return `${github.repository}@${github.commitId}`;
+  return `s3://${revision.s3Location?.bucket}/${revision.s3Location?.key}`;
 }

@@ -46,6 +46,8 @@ export interface EngineOptions {
   /** How hooks with runas or sudo run (see agent/users.ts). */
   users: RunasPolicy;
   s3: S3Client;
+  /** The local git repository standing for a GitHub repository (`account/name`); undefined when none does. */
+  gitHubRepository: (repository: string) => Promise<string | undefined>;
   region: string;
   accountId: string;
   now: () => number;
@@ -528,9 +530,8 @@ export class Engine {
     target.lastUpdatedAt = this.options.now();
     timeline.push({ instanceId: target.targetId, ...label, phase: 'start', time: target.lastUpdatedAt });
     this.save(record);
-    const location = record.revision.s3Location ?? {};
-    const { s3, killGraceMs, users } = this.options;
-    const agentOptions: AgentOptions = { s3, killGraceMs, users };
+    const { s3, gitHubRepository, killGraceMs, users } = this.options;
+    const agentOptions: AgentOptions = { s3, gitHubRepository, killGraceMs, users };
     const report = (index: number, update: EventUpdate) => {
       const event = target.lifecycleEvents[segment.from + index];
       if (!event) return;
@@ -556,7 +557,7 @@ export class Engine {
           applicationName: record.applicationName,
           deploymentGroupName: record.deploymentGroupName,
           deploymentGroupId: groupId,
-          s3Location: location,
+          revision: record.revision,
           fileExistsBehavior: record.fileExistsBehavior,
           ignoreApplicationStopFailures: record.ignoreApplicationStopFailures,
           instance: { id: instanceId, port },

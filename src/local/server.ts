@@ -68,6 +68,13 @@ export interface LocalCodeDeployOptions {
   timeScale?: number;
   /** Told each time a deployment group's local router starts listening (its URL, for printing). */
   onRouter?: (router: RouterInfo) => void;
+  /**
+   * The local git repository that stands for the GitHub repository `account/name`, which the agents
+   * take GitHub revisions from (`git archive`, as GitHub makes its tarballs); undefined for one there
+   * is none of: its deployments fail at DownloadBundle. Default: none (`repositoriesIn(dir)` serves
+   * the emulator's --github-repos DIR).
+   */
+  gitHubRepository?: (repository: string) => Promise<string | undefined>;
   now?: () => number;
   newDeploymentId?: () => string;
 }
@@ -152,6 +159,7 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
     killGraceMs,
     users: runasPolicy(options.runas),
     s3,
+    gitHubRepository: options.gitHubRepository ?? (async () => undefined),
     region,
     accountId,
     now,

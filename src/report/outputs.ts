@@ -1,5 +1,5 @@
 import type { GroupOutcome, RunResult, RunStatus } from '../deploy/results.js';
-import { s3Uri } from '../deploy/results.js';
+import { describeRevision } from '../deploy/results.js';
 import { plansToJson } from '../plan/plan.js';
 
 /** One element of the `deployments` output. */
@@ -37,9 +37,10 @@ export function actionOutputs(report: { status: RunStatus; results: RunResult[] 
       .join(','),
     'deployment-ids': deployments.flatMap((d) => (d.id ? [d.id] : [])).join(','),
     deployments: JSON.stringify(deployments),
-    'revision-location': revisions.map(s3Uri).join(','),
-    'revision-etag': revisions.map((revision) => revision.eTag).join(','),
-    'revision-digest': revisions.map((revision) => revision.digest).join(','),
+    'revision-location': revisions.map(describeRevision).join(','),
+    // A GitHub revision has neither: its slot stays empty, so the lists still line up.
+    'revision-etag': revisions.map((revision) => (revision.type === 's3' ? revision.eTag : '')).join(','),
+    'revision-digest': revisions.map((revision) => (revision.type === 's3' ? revision.digest : '')).join(','),
     plan: JSON.stringify(plansToJson(results)),
   };
 }

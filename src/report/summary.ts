@@ -9,7 +9,7 @@ import type {
   RevisionReport,
   RunResult,
 } from '../deploy/results.js';
-import { s3Uri } from '../deploy/results.js';
+import { describeRevision, s3Uri } from '../deploy/results.js';
 import { isPullRequest, type Trigger } from '../event/trigger.js';
 import type { PlannedDeployment } from '../plan/plan.js';
 import { OUTCOME_LABEL, RUN_STATUS_LABEL } from './labels.js';
@@ -133,6 +133,14 @@ function describeCounts(counts: InstanceCounts): string {
 }
 
 function revisionLines(revision: RevisionReport, choice: RevisionChoice): string[] {
+  if (revision.type === 'github') {
+    const commit = link(code(revision.commitId.slice(0, 7)), describeRevision(revision));
+    return [
+      '**Revision**',
+      '',
+      `- GitHub: ${text(revision.repository)} at ${commit}; CodeDeploy downloads it, nothing uploaded`,
+    ];
+  }
   const bundle = [
     revision.bundleType,
     revision.bytes !== undefined ? formatBytes(revision.bytes) : undefined,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -133,6 +134,52 @@ describe('codedeploy-gitops local', () => {
     expect(result.code).toBe(1);
     expect(result.stderr + result.stdout).toContain('script "gone.sh" is not in the bundle');
     expect(result.stdout).not.toMatch(/created (the CodeDeploy application|deployment group)/i);
+  });
+
+  it('rehearses a pre-built archive: what the build made is what lands on the instances', async () => {
+    const { dir, data } = await workspace(0);
+    execFileSync('zip', ['-qry', 'build.zip', 'appspec.yml', 'site', 'validate.sh'], { cwd: dir });
+    await writeFile(join(dir, 'site/index.html'), 'changed after the build\n');
+    const config = join(dir, '.github/codedeploy.yml');
+    const map = await readFile(config, 'utf8');
+    await writeFile(config, map.replace(/ {2}source: \.\n {2}exclude: .*\n/, '  archive: build.zip\n'));
+    const result = cli(['local', '--branch', 'develop', '--data', data, '--instances', '1'], { cwd: dir });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/archive build\.zip: \d+ files/);
+    const instance = /staging (i-[0-9a-f]+): (\S+)/.exec(result.stdout)!;
+    expect(await readFile(join(instance[2]!, 'srv/site/index.html'), 'utf8')).not.toContain(
+      'changed after the build',
+    );
+  });
+
+  it('rehearses a GitHub revision from the folder’s own .git: the committed files', async () => {
+    const { dir, data } = await workspace(0);
+    const config = join(dir, '.github/codedeploy.yml');
+    const map = await readFile(config, 'utf8');
+    await writeFile(
+      config,
+      // The records bucket stays: the map's previews are deleted on close.
+      map.replace(
+        /revision:\n(?: {2}.*\n)+/,
+        'revision:\n  type: github\n  bucket: product-catalog-revisions\n',
+      ),
+    );
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+    git('init', '-q', '-b', 'develop');
+    git('add', '-A');
+    git('commit', '-qm', 'rehearsed');
+    await writeFile(join(dir, 'site/index.html'), 'not committed\n');
+    const result = cli(['local', '--data', data, '--instances', '1'], { cwd: dir });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      `GitHub revision local/workspace@${git('rev-parse', 'HEAD').slice(0, 7)}`,
+    );
+    const instance = /staging (i-[0-9a-f]+): (\S+)/.exec(result.stdout)!;
+    expect(await readFile(join(instance[2]!, 'srv/site/index.html'), 'utf8')).not.toContain('not committed');
   });
 
   it('says before a rehearsal as root that the hooks run as root', async () => {

@@ -33,6 +33,8 @@ export interface DeployEnvOptions {
   startDelayMs?: number;
   /** Then Queued this long (REALISTIC_TIMING holds both). */
   queuedMs?: number;
+  /** The local git repository standing for a GitHub repository, for GitHub revisions. */
+  gitHubRepository?: (repository: string) => Promise<string | undefined>;
 }
 
 /**
@@ -130,6 +132,7 @@ export async function startDeployEnv(
       ...(port ? { port } : {}),
       ...(options.startDelayMs ? { startDelayMs: options.startDelayMs } : {}),
       ...(options.queuedMs ? { queuedMs: options.queuedMs } : {}),
+      ...(options.gitHubRepository ? { gitHubRepository: options.gitHubRepository } : {}),
       s3: { endpoint: motoEndpoint, credentials: TEST_CREDENTIALS },
     });
   const codedeploy = await startCodeDeploy();

@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream';
-import type { RevisionSettings } from '../../src/config/types.js';
+import type { GitHubRevisionSettings, S3RevisionSettings } from '../../src/config/types.js';
 import { MemoryLogger } from '../../src/core/log.js';
+import { UserError } from '../../src/core/problems.js';
 import type {
   CommitMetadata,
   CommitRecords,
+  GitHubRevision,
   GroupLedger,
   PreparedRevision,
   RecordedCommit,
@@ -19,11 +21,21 @@ import type { RunnerEvent } from '../../src/event/trigger.js';
 import { steppingClock } from './clock.js';
 import { FakeCodeDeploy } from './fake-codedeploy.js';
 
-/** The workspace as a revision source: every prepare gives the same digest; nothing is read from disk. */
+/**
+ * The workspace as a revision source: every prepare gives the same digest; nothing is read from disk.
+ * `checkoutAt` is the commit a GitHub revision's check finds checked out (by default the one asked for).
+ */
 export class MemoryRevisionSource implements RevisionSource {
-  prepared: RevisionSettings[] = [];
+  prepared: S3RevisionSettings[] = [];
+  checkedCommits: GitHubRevision[] = [];
+  checkoutAt: string | undefined;
   closed = 0;
-  async prepare(settings: RevisionSettings): Promise<PreparedRevision> {
+  async checkCommit(_settings: GitHubRevisionSettings, revision: GitHubRevision): Promise<void> {
+    this.checkedCommits.push(revision);
+    if (this.checkoutAt !== undefined && this.checkoutAt !== revision.commitId)
+      throw new UserError(`the checkout is at commit ${this.checkoutAt.slice(0, 7)}`);
+  }
+  async prepare(settings: S3RevisionSettings): Promise<PreparedRevision> {
     this.prepared.push(settings);
     return {
       bundleType: settings.bundleType,
@@ -32,6 +44,7 @@ export class MemoryRevisionSource implements RevisionSource {
         files: 3,
         bytes: 300,
         entries: 4,
+        made: 'archived',
         archive: () => Readable.from([Buffer.from('archive')]),
       }),
       close: async () => {
@@ -51,6 +64,7 @@ export class MemoryRevisionStore implements RevisionStore {
     const known = this.objects.get(key);
     if (known) return { ...known, uploaded: false };
     const stored: StoredRevision = {
+      type: 's3',
       bucket: this.bucket,
       key,
       bundleType: revision.bundleType,
@@ -126,6 +140,8 @@ export function memoryEdges(config: string | Record<string, string>) {
     cancel: new AbortController(),
     /** The workspace's git HEAD; undefined: not a git checkout. */
     workspace: { head: 'a'.repeat(40) as string | undefined },
+    /** false: the edges have no bucket, as for GitHub revisions without one. */
+    withBucket: true,
     connected: 0,
     closed: 0,
   };
@@ -140,20 +156,22 @@ export function memoryEdges(config: string | Record<string, string>) {
       parts.workspace.head ?? Promise.reject(new Error('fatal: not a git repository')),
     reporter: parts.reporter,
     connectAws: async () => {
-      parts.connected += 1;
+      memory.connected += 1;
       return {
         codedeploy,
-        revisions: parts.store,
-        commits: parts.commits,
-        ledger: parts.ledger,
+        ...(memory.withBucket
+          ? { bucket: { revisions: parts.store, commits: parts.commits, ledger: parts.ledger } }
+          : {}),
         deploymentUrl: (id) => `https://console.example/${id}`,
         close: () => {
-          parts.closed += 1;
+          memory.closed += 1;
         },
       };
     },
   };
-  return { ...parts, edges };
+  // The counters and switches are read and written on what the caller holds.
+  const memory = { ...parts, edges };
+  return memory;
 }
 
 /** A path of `files`: a file's text, or a folder's entries (files only). */

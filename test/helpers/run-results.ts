@@ -1,11 +1,6 @@
 import { parseConfigOrThrow } from '../../src/config/load.js';
-import type {
-  GroupReport,
-  InstanceCounts,
-  RevisionReport,
-  RunResult,
-  RunStatus,
-} from '../../src/deploy/results.js';
+import type { StoredRevision } from '../../src/deploy/ports.js';
+import type { GroupReport, InstanceCounts, RunResult, RunStatus } from '../../src/deploy/results.js';
 import type { Trigger } from '../../src/event/trigger.js';
 import { planDeployments } from '../../src/plan/plan.js';
 import { deploymentUrl } from '../../src/report/links.js';
@@ -48,7 +43,8 @@ pullRequests:
 
 export const config = parseConfigOrThrow(CONFIG, '.github/codedeploy.yml').config;
 
-export const revision: RevisionReport = {
+export const revision: StoredRevision = {
+  type: 's3',
   bucket: 'acme-artifacts',
   key: 'builds/shop/sha256-4f2a9c.zip',
   bundleType: 'zip',

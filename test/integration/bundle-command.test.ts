@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { base32 } from '../../src/bundle/digest.js';
 import bundle from '../../src/commands/bundle.js';
 import { UsageError } from '../../src/commands/command.js';
 import { UserError } from '../../src/core/problems.js';
@@ -72,6 +74,32 @@ describe('bundle command', () => {
         0,
       );
       expect(stdout).toMatch(/^wrote .*out\.tar: tar, 2 files, [\d.]+ KiB, digest [a-z2-7]{32}\n$/);
+    } finally {
+      process.chdir(previous);
+    }
+  });
+
+  it('checks the archive revision.archive names and prints its digest; --out copies it', async () => {
+    await writeFile(join(dir, 'app/appspec.yml'), 'version: 0.0\nos: linux\n');
+    execFileSync('zip', ['-qry', '../app.zip', '.'], { cwd: join(dir, 'app') });
+    const config = join(dir, 'codedeploy.yml');
+    await writeFile(config, 'application: shop\nrevision:\n  bucket: shop-artifacts\n  archive: app.zip\n');
+    const bytes = await readFile(join(dir, 'app.zip'));
+    const previous = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(await bundle(['--config', config, '--json'])).toBe(0);
+      expect(JSON.parse(stdout)).toEqual({
+        digest: base32(createHash('sha256').update(bytes).digest().subarray(0, 20)),
+        bytes: bytes.length,
+        files: 3,
+        bundleType: 'zip',
+      });
+      stdout = '';
+      expect(await bundle(['--config', config, '--out', join(dir, 'copy.zip')])).toBe(0);
+      expect(stdout).toMatch(/^app\.zip, copied to .*copy\.zip: zip, 3 files, \d+ B, digest [a-z2-7]{32}\n$/);
+      expect((await readFile(join(dir, 'copy.zip'))).equals(bytes)).toBe(true);
+      await expect(bundle(['--config', config, '--bundle-type', 'tar'])).rejects.toBeInstanceOf(UsageError);
     } finally {
       process.chdir(previous);
     }

@@ -56,7 +56,13 @@ async function bucketWithIndex() {
     const revision = await storeWorkspace({
       workspace: ws,
       application: 'web',
-      revision: { bucket, prefix: 'deploys/', bundleType: 'zip', source: '.', exclude: [] },
+      revision: {
+        type: 's3',
+        bucket,
+        prefix: 'deploys/',
+        bundleType: 'zip',
+        content: { kind: 'folder', source: '.', exclude: [] },
+      },
       s3,
       commit: metadata,
       log,

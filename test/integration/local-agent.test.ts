@@ -173,7 +173,7 @@ describe('local agent lifecycle', () => {
       applicationName: 'app',
       deploymentGroupName: 'group',
       deploymentGroupId: '6b1c6b51-2a11-4f6e-9a55-8d0e2b8a1c11',
-      s3Location: { bucket: 'bundles', key: 'app.zip', bundleType: 'zip' },
+      revision: { revisionType: 'S3', s3Location: { bucket: 'bundles', key: 'app.zip', bundleType: 'zip' } },
       fileExistsBehavior: 'DISALLOW',
       ignoreApplicationStopFailures: false,
       instance: { id: 'i-0123456789abcdef0', port: 20000 },
@@ -183,7 +183,19 @@ describe('local agent lifecycle', () => {
     expect(Object.keys(bare)).not.toContain('BUNDLE_VERSION');
     expect(Object.keys(bare)).not.toContain('BUNDLE_ETAG');
     const named = hookEnvironment(
-      { ...deployment, s3Location: { ...deployment.s3Location, version: 'v3', eTag: '"0123abcd"' } },
+      {
+        ...deployment,
+        revision: {
+          revisionType: 'S3',
+          s3Location: {
+            bucket: 'bundles',
+            key: 'app.zip',
+            bundleType: 'zip',
+            version: 'v3',
+            eTag: '"0123abcd"',
+          },
+        },
+      },
       'AfterInstall',
       '/instances/i-0123456789abcdef0',
     );

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PART_SIZE, partSizeFor } from '../../src/aws/revision-store.js';
 import { createS3Client } from '../../src/aws/s3-client.js';
 import { S3Error } from '../../src/aws/s3-errors.js';
-import type { RevisionSettings } from '../../src/config/types.js';
+import type { S3RevisionSettings } from '../../src/config/types.js';
 import { MemoryLogger } from '../../src/core/log.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import { storeWorkspace } from '../helpers/store-workspace.js';
@@ -48,12 +48,12 @@ async function newBucket(s3: S3Client = client()): Promise<string> {
   return bucket;
 }
 
-const revision = (bucket: string, source: string): RevisionSettings => ({
+const revision = (bucket: string, source: string): S3RevisionSettings => ({
+  type: 's3',
   bucket,
   prefix: 'deploys/',
   bundleType: 'zip',
-  source,
-  exclude: [],
+  content: { kind: 'folder', source, exclude: [] },
 });
 
 const prepare = (s3: S3Client, bucket: string, source: string, log = new MemoryLogger()) =>

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +101,55 @@ describe('validate command', () => {
     expect(stdout).toMatch(/^\.: no appspec\.yml at the root of \. \(it is in app: set revision\.source/);
   });
 
+  it('reads revision.archive from the config, or --archive, from the archive itself', async () => {
+    await writeFile(join(workspace, 'app/appspec.yml'), appspec('ApplicationStart'));
+    await mkdir(join(workspace, 'build'));
+    execFileSync('zip', ['-qry', '../build/app.zip', '.'], { cwd: join(workspace, 'app') });
+    execFileSync('tar', ['-czf', 'build/broken.tgz', '--exclude', './scripts', '-C', 'app', '.']);
+    await mkdir(join(workspace, '.github'));
+    await writeFile(
+      join(workspace, '.github/codedeploy.yml'),
+      'application: web\nrevision:\n  bucket: web-artifacts\n  archive: build/app.zip\n',
+    );
+    expect(await run([])).toEqual({ code: 0, stdout: 'build/app.zip/appspec.yml: ok\n' });
+    const { code, stdout } = await run(['--archive', 'build/broken.tgz']);
+    expect(code).toBe(1);
+    expect(stdout.split('\n')).toEqual([
+      expect.stringMatching(
+        /^build\/broken\.tgz\/appspec\.yml:5:17: script "scripts\/start\.sh" is not in the bundle/,
+      ),
+      'build/broken.tgz/appspec.yml: 1 error; on an instance the deployment fails at ApplicationStart (ScriptMissing)',
+      '',
+    ]);
+    await expect(run(['--archive', 'build/app.bin'])).rejects.toThrow(
+      new UsageError('say the format of build/app.bin with --bundle-type zip|tgz|tar'),
+    );
+  });
+
+  it('checks the checked-out commit for GitHub revisions, as GitHub serves it', async () => {
+    await writeFile(
+      join(workspace, 'appspec.yml'),
+      appspec('ApplicationStart').replace('scripts/', 'app/scripts/'),
+    );
+    await mkdir(join(workspace, '.github'));
+    await writeFile(
+      join(workspace, '.github/codedeploy.yml'),
+      'application: web\nrevision:\n  type: github\n',
+    );
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd: workspace });
+    git('init', '-q');
+    git('add', '.github', 'appspec.yml');
+    git('commit', '-qm', 'without the script');
+    // The script is in the working tree, not in the commit GitHub will serve.
+    const { code, stdout } = await run([]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^appspec\.yml:5:17: script "app\/scripts\/start\.sh" is not in the bundle/);
+    git('add', 'app');
+    git('commit', '-qm', 'with it');
+    expect(await run([])).toEqual({ code: 0, stdout: 'appspec.yml: ok\n' });
+  });
+
   it('fails with the config location when the config is missing or revision.source is wrong', async () => {
     await expect(run([])).rejects.toThrow(UserError);
     await expect(run([])).rejects.toThrow(/^\.github\/codedeploy\.yml: config file not found \(.*--config/);
@@ -117,6 +167,8 @@ describe('validate command', () => {
     ['a positional argument', ['app']],
     ['an option without its value', ['--source']],
     ['both --config and --source', ['--config', 'c.yml', '--source', 'app']],
+    ['both --source and --archive', ['--source', 'app', '--archive', 'a.zip']],
+    ['--bundle-type without --archive', ['--bundle-type', 'zip']],
   ])('is a usage error (exit 2) with %s', async (_, argv) => {
     await expect(run(argv)).rejects.toThrow(UsageError);
   });

@@ -276,6 +276,7 @@ describe('the deployment flow on in-memory edges', () => {
 
   describe('a redeploy by sha (revision input)', () => {
     const EARLIER = {
+      type: 's3' as const,
       bucket: 'artifacts',
       key: 'app/earlier.zip',
       bundleType: 'zip' as const,
@@ -302,7 +303,7 @@ describe('the deployment flow on in-memory edges', () => {
       };
       const result = await runOne(options(dispatchOn('develop'), bySha), edges);
       expect(result.status).toBe('succeeded');
-      expect(result.revision?.key).toBe('app/earlier.zip');
+      expect(result.revision).toMatchObject({ key: 'app/earlier.zip' });
       expect(source.prepared).toEqual([]);
       expect(codedeploy.created()).toHaveLength(2);
       expect(asked).toEqual([`${OTHER_SHA}...${SHA}`]);
@@ -363,6 +364,152 @@ describe('the deployment flow on in-memory edges', () => {
       const result = await runOne(options(dispatchOn('develop'), bySha), edges);
       expect(result.status).toBe('succeeded');
       expect(codedeploy.created()).toHaveLength(2);
+    });
+  });
+
+  describe('GitHub revisions (revision: { type: github })', () => {
+    const GITHUB = `
+application: shop
+revision: { type: github }
+defaults: { wait: 10m }
+branches:
+  develop: [staging, test1]
+  "feature/*": { deploymentGroup: "feature-{name}", create: { from: staging } }
+pullRequests: { deploymentGroup: 'pr-{pr}' }
+`;
+    function github() {
+      const memory = memoryEdges(GITHUB);
+      memory.withBucket = false;
+      memory.codedeploy.addGroup('staging');
+      memory.codedeploy.addGroup('test1');
+      return memory;
+    }
+    const sentRevisions = (codedeploy: ReturnType<typeof github>['codedeploy']) =>
+      codedeploy.calls
+        .filter((call) => call.op === 'createDeployment')
+        .map((call) => (call.arg as { revision: unknown }).revision);
+    const commit = (sha: string) => ({
+      revisionType: 'GitHub' as const,
+      gitHubLocation: { repository: 'acme/shop', commitId: sha },
+    });
+
+    it('deploys the commit itself: checked on the checkout, nothing archived, stored or recorded', async () => {
+      const { edges, codedeploy, source, store, commits } = github();
+      const result = await runDeployment(options(pushOf('develop')), edges);
+      expect(result.status).toBe('succeeded');
+      expect(source.checkedCommits).toEqual([{ type: 'github', repository: 'acme/shop', commitId: SHA }]);
+      expect(source.prepared).toEqual([]);
+      expect(sentRevisions(codedeploy)).toEqual([commit(SHA), commit(SHA)]);
+      expect(result.results[0]!.revision).toEqual({ type: 'github', repository: 'acme/shop', commitId: SHA });
+      expect(store.objects.size).toBe(0);
+      expect(commits.records.size).toBe(0);
+    });
+
+    it('refuses a checkout that is not the commit, before AWS is touched', async () => {
+      const memory = github();
+      memory.source.checkoutAt = OTHER_SHA;
+      await expect(runDeployment(options(pushOf('develop')), memory.edges)).rejects.toThrow(
+        'the checkout is at commit bbbbbbb',
+      );
+      expect(memory.connected).toBe(0);
+    });
+
+    it('creates a group from its template without a bucket, and says no teardown will delete it', async () => {
+      const { edges, codedeploy, log } = github();
+      const result = await runDeployment(options(pushOf('feature/login')), edges);
+      expect(result.status).toBe('succeeded');
+      expect(result.results[0]!.groups[0]).toMatchObject({ group: 'feature-login', createdGroup: true });
+      expect(codedeploy.created()).toHaveLength(1);
+      expect(log.text()).toContain(
+        'Created deployment group "feature-login" from "staging" (not recorded: the config names no bucket, so no teardown will delete it)',
+      );
+    });
+
+    it('keeps a closed pull request’s group when no bucket records what this project created', async () => {
+      const { edges, codedeploy } = github();
+      codedeploy.addGroup('pr-7', { deploymentGroupId: 'id-pr-7' });
+      const result = await runDeployment(options(closedPullRequest(7)), edges);
+      expect(result.results[0]!.groups[0]).toMatchObject({
+        outcome: 'torn-down',
+        note: 'kept: deleteOnClose is off',
+      });
+      expect(codedeploy.deleted).toEqual([]);
+    });
+
+    describe('a redeploy by sha needs no record: GitHub keeps the commit', () => {
+      const bySha = (sha: string) => ({ revision: { kind: 'sha' as const, sha } });
+
+      it('sends the commit when the dispatched ref contains it', async () => {
+        const { edges, codedeploy } = github();
+        edges.compareCommits = async () => 'ahead';
+        const result = await runDeployment(
+          options(dispatchOn('develop'), bySha(OTHER_SHA.toUpperCase())),
+          edges,
+        );
+        expect(result.status).toBe('succeeded');
+        expect(sentRevisions(codedeploy)).toEqual([commit(OTHER_SHA), commit(OTHER_SHA)]);
+      });
+
+      it('is refused for an abbreviated sha: a GitHub revision names the whole commit', async () => {
+        const { edges, codedeploy } = github();
+        edges.compareCommits = async () => 'ahead';
+        await expect(runDeployment(options(dispatchOn('develop'), bySha('bbbbbbb')), edges)).rejects.toThrow(
+          'revision: "bbbbbbb" is not a full commit sha, which a GitHub revision names',
+        );
+        expect(codedeploy.created()).toEqual([]);
+      });
+
+      it('keeps the guard: refused where the ref does not contain it and the group never ran it', async () => {
+        const { edges, codedeploy } = github();
+        edges.compareCommits = async () => 'diverged';
+        codedeploy.addDeployment('staging', succeedsAfter(1_000), { revision: commit(OTHER_SHA) }, 60_000);
+        const run = runDeployment(options(dispatchOn('develop'), bySha(OTHER_SHA)), edges);
+        await expect(run).rejects.toThrow(
+          'revision: commit bbbbbbb is not in the history of refs/heads/develop (GitHub compare says diverged), and deployment group "test1" never ran its revision',
+        );
+        await expect(run).rejects.not.toThrow('"staging" never ran');
+        expect(codedeploy.created()).toEqual([]);
+        // The same commit of another repository is not the revision the group ran.
+        codedeploy.addDeployment(
+          'test1',
+          succeedsAfter(1_000),
+          {
+            revision: {
+              revisionType: 'GitHub',
+              gitHubLocation: { repository: 'evil/shop', commitId: OTHER_SHA },
+            },
+          },
+          60_000,
+        );
+        await expect(runDeployment(options(dispatchOn('develop'), bySha(OTHER_SHA)), edges)).rejects.toThrow(
+          '"test1" never ran its revision',
+        );
+        codedeploy.addDeployment('test1', succeedsAfter(1_000), { revision: commit(OTHER_SHA) }, 50_000);
+        expect((await runDeployment(options(dispatchOn('develop'), bySha(OTHER_SHA)), edges)).status).toBe(
+          'succeeded',
+        );
+      });
+    });
+
+    it('rolls back to the previous commit the group ran, as CodeDeploy named it', async () => {
+      const { edges, codedeploy } = github();
+      codedeploy.addDeployment('staging', succeedsAfter(1_000), { revision: commit(OTHER_SHA) }, 200_000);
+      const current = codedeploy.addDeployment(
+        'staging',
+        succeedsAfter(1_000),
+        { revision: commit(SHA) },
+        100_000,
+      );
+      codedeploy.addGroup('staging', {
+        lastAttemptedDeployment: { deploymentId: current, status: 'Succeeded' },
+      });
+      codedeploy.addDeployment('test1', succeedsAfter(1_000), { revision: commit(OTHER_SHA) }, 100_000);
+      const result = await runDeployment(
+        options(dispatchOn('develop'), { revision: { kind: 'rollback' } }),
+        edges,
+      );
+      expect(result.status).toBe('succeeded');
+      expect(sentRevisions(codedeploy)).toEqual([commit(OTHER_SHA), commit(OTHER_SHA)]);
     });
   });
 

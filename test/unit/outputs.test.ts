@@ -150,9 +150,29 @@ describe('actionOutputs', () => {
         'd-TEST20001',
         ...api.groups.flatMap((g) => (g.deploymentId ? [g.deploymentId] : [])),
       ]);
-      expect(outputs['revision-digest']!.split(',')).toEqual([shop.revision!.digest, api.revision!.digest]);
+      const digests = [shop, api].map(({ revision }) => (revision?.type === 's3' ? revision.digest : ''));
+      expect(digests.every((digest) => digest.startsWith('sha256:'))).toBe(true);
+      expect(outputs['revision-digest']!.split(',')).toEqual(digests);
       const plan = JSON.parse(outputs.plan!) as { applications: Array<{ application: string }> };
       expect(plan.applications.map((a) => a.application)).toEqual(['shop', 'api']);
+    });
+
+    it('a GitHub revision is named by its commit URL, and leaves its ETag and digest slots empty', () => {
+      const shop = successOnThreeGroups();
+      const api: RunResult = {
+        ...asApplication(successOnThreeGroups(), 'api'),
+        revision: { type: 'github', repository: 'acme/api', commitId: 'c'.repeat(40) },
+      };
+      const outputs = actionOutputs({ status: 'succeeded', results: [shop, api] });
+      expect(outputs['revision-location']).toBe(
+        `s3://acme-artifacts/builds/shop/sha256-4f2a9c.zip,https://github.com/acme/api/commit/${'c'.repeat(40)}`,
+      );
+      expect(outputs['revision-etag']).toBe('"9b2cf535f27731c974343645a3985328",');
+      expect(outputs['revision-digest']!.split(',')).toHaveLength(2);
+      expect(outputs['revision-digest']!.split(',')[1]).toBe('');
+      const alone = actionOutputs({ status: 'succeeded', results: [api] });
+      expect(alone['revision-etag']).toBe('');
+      expect(alone['revision-digest']).toBe('');
     });
 
     it('one application skipped and one deployed is not a skip; both skipped is, each reason named', () => {

@@ -56,19 +56,34 @@ export interface FoundAppSpec {
   problems: AppSpecProblem[];
 }
 
-/** Finds the appspec of the bundle. `source` names the bundle's folder in messages. */
-export function findAppSpec(bundle: BundleTree, source: string): FoundAppSpec {
+/**
+ * Where the bundle comes from, which decides the fixes: a folder the action archives
+ * (revision.source), an archive the build made, or a commit GitHub serves. GitHub's tarball holds
+ * the repository in a folder of its own, which is the one the agent strips: nothing below it is.
+ */
+export type BundleOrigin = 'folder' | 'archive' | 'commit';
+
+/** Finds the appspec of the bundle. `source` names the bundle (its folder, the archive) in messages. */
+export function findAppSpec(
+  bundle: BundleTree,
+  source: string,
+  origin: BundleOrigin = 'folder',
+): FoundAppSpec {
   const where: SourceLocation = { file: source };
   const rootNames = bundle.list('') ?? [];
-  const stripped = topFolderToStrip(
-    rootNames,
-    (name) => bundle.node(name)?.target === 'directory',
-    (name) => bundle.list(name) ?? [],
-  );
+  const stripped =
+    origin === 'commit'
+      ? undefined
+      : topFolderToStrip(
+          rootNames,
+          (name) => bundle.node(name)?.target === 'directory',
+          (name) => bundle.list(name) ?? [],
+        );
   const tree = stripped === undefined ? bundle : subtree(bundle, stripped);
   const prefix = stripped === undefined ? '' : `${stripped}/`;
   const problems: AppSpecProblem[] = [];
-  if (stripped !== undefined) {
+  // An archive of one folder is common (zip -r app.zip app): the agent strips it, nothing to say.
+  if (stripped !== undefined && origin === 'folder') {
     problems.push(
       warning(
         `everything in ${source} is in the folder ${stripped}, which the agent strips: paths in the appspec are relative to ${posix.join(source, stripped)}`,
@@ -117,18 +132,28 @@ export function findAppSpec(bundle: BundleTree, source: string): FoundAppSpec {
   }
   const miscased = names.find((name) => name.toLowerCase() === APPSPEC_FILE);
   if (miscased !== undefined) return { path: `${prefix}${miscased}`, tree, miscased: true, problems };
-  const nested = names.filter(
-    (dir) => tree.node(dir)?.target === 'directory' && tree.node(`${dir}/${APPSPEC_FILE}`)?.target === 'file',
-  );
-  return refuse(
-    `no appspec.yml at the root of ${source}`,
-    nested.length > 0
-      ? `it is in ${nested.map((dir) => posix.join(source, prefix, dir)).join(' and ')}: set revision.source to that ` +
-          'folder in the config, or pass --source, so that every path in the appspec is relative to it'
-      : 'CodeDeploy needs appspec.yml at the root of the bundle: add one, or set revision.source in the config to ' +
-          'the folder that holds it',
-  );
+  const nested = names
+    .filter(
+      (dir) =>
+        tree.node(dir)?.target === 'directory' && tree.node(`${dir}/${APPSPEC_FILE}`)?.target === 'file',
+    )
+    .map((dir) => posix.join(source, prefix, dir));
+  return refuse(`no appspec.yml at the root of ${source}`, MISSING_HINTS[origin](nested.join(' and ')));
 }
+
+/** How to fix a bundle without appspec.yml at its root, given the folders that hold one ('' if none). */
+const MISSING_HINTS: Record<BundleOrigin, (nested: string) => string> = {
+  folder: (nested) =>
+    nested
+      ? `it is in ${nested}: set revision.source to that folder in the config, or pass --source, so that every path in the appspec is relative to it`
+      : 'CodeDeploy needs appspec.yml at the root of the bundle: add one, or set revision.source in the config to the folder that holds it',
+  archive: (nested) =>
+    nested
+      ? `it is in ${nested}: make the archive from inside that folder (cd folder && zip -r ../app.zip .), so that every path in the appspec is relative to it`
+      : 'CodeDeploy needs appspec.yml at the root of the archive (or of its only folder): add it where the build makes the archive',
+  commit: (nested) =>
+    `a GitHub revision is the whole repository, and CodeDeploy reads appspec.yml at its root${nested ? ` (it is in ${nested})` : ''}: move it there, or deploy that folder as an S3 revision (type: s3, source)`,
+};
 
 /** A miscased appspec name works where the file system ignores case: Windows. */
 export function miscasedAppSpec(file: string, os: string | undefined): AppSpecProblem {

@@ -37,6 +37,7 @@ import { readAppSpecYaml } from './yaml.js';
 
 export {
   APPSPEC_FILE,
+  type BundleOrigin,
   type FoundAppSpec,
   findAppSpec,
   missingAppSpecMessage,

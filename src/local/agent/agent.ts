@@ -10,11 +10,11 @@ import {
   type Diagnostics,
   type FileExistsBehavior,
   type LifecycleEventStatus,
-  type S3Location,
+  type RevisionLocation,
 } from '../model.js';
 import { INSTANCE_ROOT_VARIABLE } from '../processes.js';
 import { AppSpecError, readRevisionAppSpec } from './appspec.js';
-import { BundleError, downloadBundle, removeOldRevisions, unpackBundle } from './bundle.js';
+import { BundleError, downloadBundle, downloadCommit, removeOldRevisions, unpackBundle } from './bundle.js';
 import { runScript, ScriptLog } from './hooks.js';
 import { InstallError, install } from './install.js';
 import type { RunasPolicy } from './users.js';
@@ -31,7 +31,8 @@ export interface AgentDeployment {
   applicationName: string;
   deploymentGroupName: string;
   deploymentGroupId: string;
-  s3Location: S3Location;
+  /** An S3 bundle, or a GitHub commit (taken from the local repository that stands for it). */
+  revision: RevisionLocation;
   fileExistsBehavior: FileExistsBehavior;
   ignoreApplicationStopFailures: boolean;
   /** The local instance: its id and the port its application listens on. */
@@ -47,6 +48,8 @@ export interface EventUpdate {
 
 export interface AgentOptions {
   s3: S3Client;
+  /** The local git repository that serves GitHub revisions of `account/repository`; undefined when none does. */
+  gitHubRepository: (repository: string) => Promise<string | undefined>;
   killGraceMs: number;
   users: RunasPolicy;
 }
@@ -170,10 +173,13 @@ export async function runInstance(
         const last = await readFile(pointer('last_successful_install'), 'utf8').catch(() => undefined);
         await removeOldRevisions(groupDir, currentDir, last?.trim());
         const bundleFile = join(currentDir, 'bundle.tar');
-        await downloadBundle(options.s3, deployment.s3Location, bundleFile);
+        const { s3Location, gitHubLocation } = deployment.revision;
+        if (gitHubLocation) await downloadCommit(options.gitHubRepository, gitHubLocation, bundleFile);
+        else await downloadBundle(options.s3, s3Location ?? {}, bundleFile);
+        // A GitHub tarball is a tar (gzipped on GitHub; `tar -x` reads either).
         await unpackBundle(
           bundleFile,
-          deployment.s3Location.bundleType,
+          gitHubLocation ? 'tar' : s3Location?.bundleType,
           join(currentDir, 'deployment-archive'),
         );
         await writeFile(pointer('most_recent_install'), currentDir);
@@ -270,7 +276,7 @@ const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin
 
 /**
  * The hooks' environment: the agent's variables (hook_executor.rb @child_envs, command_executor.rb
- * get_s3_envs; BUNDLE_VERSION and BUNDLE_ETAG are unset when the revision names none), a system
+ * get_revision_envs: see revisionEnvironment), a system
  * PATH with the folder of this Node.js (an instance has its runtime on its PATH), and the local
  * CodeDeploy's own variables. Nothing else of this process's environment: no AWS credentials (the
  * agent deletes them, command_poller.rb), no developer settings a script could come to rely on.
@@ -280,7 +286,6 @@ export function hookEnvironment(
   event: string,
   instanceDir: string,
 ): Record<string, string> {
-  const { bucket, key, version, eTag } = deployment.s3Location;
   const node = dirname(process.execPath);
   return {
     PATH: [...SYSTEM_PATH, ...(SYSTEM_PATH.includes(node) ? [] : [node])].join(delimiter),
@@ -289,15 +294,27 @@ export function hookEnvironment(
     APPLICATION_NAME: deployment.applicationName,
     DEPLOYMENT_GROUP_NAME: deployment.deploymentGroupName,
     DEPLOYMENT_GROUP_ID: deployment.deploymentGroupId,
-    BUNDLE_BUCKET: bucket ?? '',
-    BUNDLE_KEY: key ?? '',
-    ...(version ? { BUNDLE_VERSION: version } : {}),
-    ...(eTag ? { BUNDLE_ETAG: bareETag(eTag) } : {}),
+    ...revisionEnvironment(deployment.revision),
     // Not set by the real agent: the instance's sandboxed filesystem, its id, and the port its
     // application listens on (the group's local router forwards there); the root also marks the
     // processes the hooks start, so a terminated instance's processes can be stopped.
     [INSTANCE_ROOT_VARIABLE]: instanceDir,
     LOCAL_CODEDEPLOY_INSTANCE_ID: deployment.instance.id,
     LOCAL_CODEDEPLOY_INSTANCE_PORT: String(deployment.instance.port),
+  };
+}
+
+/**
+ * command_executor.rb get_revision_envs: an S3 revision's bucket and key, and its version and eTag
+ * when it names them (unset otherwise: get_s3_envs); a GitHub revision's commit only (get_github_envs).
+ */
+function revisionEnvironment({ s3Location, gitHubLocation }: RevisionLocation): Record<string, string> {
+  if (gitHubLocation) return { BUNDLE_COMMIT: gitHubLocation.commitId ?? '' };
+  const { bucket, key, version, eTag } = s3Location ?? {};
+  return {
+    BUNDLE_BUCKET: bucket ?? '',
+    BUNDLE_KEY: key ?? '',
+    ...(version ? { BUNDLE_VERSION: version } : {}),
+    ...(eTag ? { BUNDLE_ETAG: bareETag(eTag) } : {}),
   };
 }

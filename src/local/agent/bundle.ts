@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { topFolderToStrip } from '../../bundle/appspec/index.js';
+import { gitArchive } from '../../bundle/commit.js';
 import { bareETag, type S3Location } from '../model.js';
 
 const execFileAsync = promisify(execFile);
@@ -45,6 +46,34 @@ export async function downloadBundle(s3: S3Client, location: S3Location, bundleF
   await pipeline(body, createWriteStream(bundleFile));
   if (eTag !== undefined && bareETag(eTag) !== bareETag(actualETag)) {
     throw new BundleError(`Expected deployment artifact bundle etag ${eTag} but was actually ${actualETag}`);
+  }
+}
+
+/**
+ * DownloadBundle of a GitHub revision: the agent downloads `repos/{account}/{repo}/tarball/{commit}`,
+ * which GitHub makes with `git archive` in a folder named after the repository and the commit. Here
+ * the local repository standing for it makes the same; a commit it does not hold fails as a
+ * download GitHub refused.
+ */
+export async function downloadCommit(
+  repositoryDir: (repository: string) => Promise<string | undefined>,
+  location: { repository?: string; commitId?: string },
+  bundleFile: string,
+): Promise<void> {
+  const repository = location.repository ?? '';
+  const commit = location.commitId ?? '';
+  const url = `https://api.github.com/repos/${repository}/tarball/${commit}`;
+  const dir = await repositoryDir(repository);
+  if (dir === undefined) {
+    throw new BundleError(
+      `Could not download bundle at '${url}': the local CodeDeploy has no repository for ${repository} (emulator --github-repos DIR serves DIR/${repository})`,
+    );
+  }
+  const folder = `${repository.replace('/', '-')}-${commit.slice(0, 7)}/`;
+  try {
+    await pipeline(gitArchive(dir, commit, folder), createWriteStream(bundleFile));
+  } catch (error) {
+    throw new BundleError(`Could not download bundle at '${url}': ${(error as Error).message}`);
   }
 }
 

@@ -148,6 +148,9 @@ function styleOf(settings: { deploymentStyle?: Record<string, unknown> }): strin
 }
 
 function revisionText(revision: RevisionLocation | undefined): Fragment {
+  const github = revision?.gitHubLocation;
+  if (github)
+    return html`<code>${github.repository}@${github.commitId}</code> <span class="muted">GitHub</span>`;
   const s3 = revision?.s3Location;
   if (!s3) return html`<span class="muted">—</span>`;
   return html`<code>s3://${s3.bucket}/${s3.key}</code> <span class="muted">${s3.bundleType}${

@@ -20,7 +20,7 @@ import { deploymentInfo } from '../shapes.js';
 import { ApiError } from '../wire.js';
 import { type Handlers, listPage, type ServiceContext, save } from './context.js';
 import { findApplication, findConfig, findDeployment, findGroup } from './lookups.js';
-import { s3Revision } from './revisions.js';
+import { deployableRevision } from './revisions.js';
 import { checkAlarms, checkAutoRollback } from './rules.js';
 
 export function deploymentOperations(ctx: ServiceContext): Handlers {
@@ -86,7 +86,7 @@ export function deploymentOperations(ctx: ServiceContext): Handlers {
       const revision = restart
         ? restartRevision(input, group)
         : input.revision
-          ? s3Revision(input.revision)
+          ? deployableRevision(input.revision)
           : group.targetRevision;
       if (!revision) {
         throw new ApiError(

@@ -5,26 +5,40 @@ import type {
   RegisterApplicationRevisionInput,
   RevisionLocation as RevisionInput,
 } from '@aws-sdk/client-codedeploy';
-import { sameRevision } from '../deployments.js';
+import { revisionName, sameRevision } from '../deployments.js';
 import type { RevisionLocation } from '../model.js';
 import { revisionInfo } from '../shapes.js';
 import { ApiError } from '../wire.js';
 import { type Handlers, listPage, type ServiceContext, save } from './context.js';
 import { findApplication } from './lookups.js';
 
+/** GitHub's account and repository names (neither "." nor ".."), and a commit's SHA-1, whole or abbreviated. */
+const GITHUB_REPOSITORY = /^(?!\.\.?\/)[A-Za-z0-9_.-]+\/(?!\.\.?$)[A-Za-z0-9_.-]+$/;
+const COMMIT = /^[0-9a-fA-F]{7,40}$/;
+
 /**
  * A revision the local CodeDeploy can deploy: an S3 bundle (zip, tar or tgz, as EC2/on-premises
- * deployments take), with its bucket and key. GitHub revisions need a GitHub connection, which the
- * local CodeDeploy does not have.
+ * deployments take), with its bucket and key, or a GitHub commit (`account/repository` and the
+ * commit), which the agents take from the local git repository that stands for it.
  */
-export function s3Revision(revision: RevisionInput): RevisionLocation {
+export function deployableRevision(revision: RevisionInput): RevisionLocation {
   const type = revision.revisionType;
+  if (type === 'GitHub') {
+    const { repository, commitId } = revision.gitHubLocation ?? {};
+    if (!repository || !GITHUB_REPOSITORY.test(repository) || !commitId || !COMMIT.test(commitId)) {
+      throw new ApiError(
+        'InvalidRevisionException',
+        "A GitHub revision needs gitHubLocation with a repository (account/repository) and a commitId (the commit's SHA-1)",
+      );
+    }
+    return { revisionType: 'GitHub', gitHubLocation: { repository, commitId } };
+  }
   if (type !== 'S3') {
     throw new ApiError(
       'InvalidRevisionException',
       type === undefined
-        ? 'The revision needs a revisionType (S3, with an s3Location)'
-        : `The local CodeDeploy deploys S3 revisions only (revisionType ${type} is not supported)`,
+        ? 'The revision needs a revisionType (S3 with an s3Location, or GitHub with a gitHubLocation)'
+        : `The local CodeDeploy deploys S3 and GitHub revisions (revisionType ${type} is not supported)`,
     );
   }
   const { bucket, key, bundleType, version, eTag } = revision.s3Location ?? {};
@@ -50,7 +64,7 @@ export function revisionOperations(ctx: ServiceContext): Handlers {
   return {
     async RegisterApplicationRevision(input: RegisterApplicationRevisionInput) {
       const app = findApplication(state, input.applicationName ?? '');
-      const revision = s3Revision(input.revision ?? {});
+      const revision = deployableRevision(input.revision ?? {});
       const description = input.description;
       const existing = app.revisions.find((r) => sameRevision(r.revision, revision));
       if (existing) {
@@ -69,7 +83,7 @@ export function revisionOperations(ctx: ServiceContext): Handlers {
 
     async GetApplicationRevision(input: GetApplicationRevisionInput) {
       const app = findApplication(state, input.applicationName ?? '');
-      const revision = s3Revision(input.revision ?? {});
+      const revision = deployableRevision(input.revision ?? {});
       const entry = app.revisions.find((r) => sameRevision(r.revision, revision));
       if (!entry) {
         throw new ApiError(
@@ -86,7 +100,7 @@ export function revisionOperations(ctx: ServiceContext): Handlers {
 
     async BatchGetApplicationRevisions(input: BatchGetApplicationRevisionsInput) {
       const app = findApplication(state, input.applicationName ?? '');
-      const revisions = (input.revisions ?? []).map(s3Revision);
+      const revisions = (input.revisions ?? []).map(deployableRevision);
       const entries = revisions.map((revision) =>
         app.revisions.find((r) => sameRevision(r.revision, revision)),
       );
@@ -95,7 +109,7 @@ export function revisionOperations(ctx: ServiceContext): Handlers {
         applicationName: app.applicationName,
         errorMessage:
           missing.length > 0
-            ? `Revisions not registered with ${app.applicationName}: ${missing.map((r) => `s3://${r.s3Location?.bucket}/${r.s3Location?.key}`).join(', ')}`
+            ? `Revisions not registered with ${app.applicationName}: ${missing.map(revisionName).join(', ')}`
             : '',
         revisions: entries.flatMap((entry) =>
           entry ? [{ revisionLocation: entry.revision, genericRevisionInfo: revisionInfo(entry) }] : [],

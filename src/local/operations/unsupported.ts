@@ -18,7 +18,7 @@ export function unsupportedOperations(ctx: ServiceContext): Handlers {
   const noGitHub = async () => {
     throw new ApiError(
       'OperationNotSupportedException',
-      'The local CodeDeploy has no GitHub connections: it deploys revisions from S3 only',
+      'The local CodeDeploy has no GitHub connections: it takes GitHub revisions from local git repositories (emulator --github-repos DIR)',
     );
   };
   return {

@@ -1,0 +1,417 @@
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListMultipartUploadsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { S3RevisionStore } from '../../src/aws/revision-store.js';
+import { createS3Client } from '../../src/aws/s3-client.js';
+import { loadCommit } from '../../src/bundle/commit.js';
+import { base32 } from '../../src/bundle/digest.js';
+import { listArchive, loadArchive, preparePrebuilt } from '../../src/bundle/prebuilt.js';
+import type { BundleType } from '../../src/config/types.js';
+import { realClock } from '../../src/core/clock.js';
+import { MemoryLogger } from '../../src/core/log.js';
+import { formatProblem, UserError } from '../../src/core/problems.js';
+import type { FileRevision } from '../../src/deploy/ports.js';
+import { startFaultProxy } from '../helpers/fault-proxy.js';
+import { tempDir, writeTree } from '../helpers/tree.js';
+
+/**
+ * Pre-built archives as the action reads them (listings of real zip, tar and tgz files, and of
+ * `git archive`), hostile ones made with Python's zipfile and tarfile, which write whatever they are
+ * given; and their upload to moto's S3 through the revision store.
+ */
+const endpoint = inject('motoEndpoint');
+Object.assign(process.env, {
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+  AWS_REGION: 'us-east-1',
+});
+
+const APPSPEC = `version: 0.0
+os: linux
+files:
+  - source: site
+    destination: /var/www/shop
+hooks:
+  ApplicationStart:
+    - location: scripts/start.sh
+`;
+
+let ws: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  ({ path: ws, cleanup } = await tempDir('cdg-prebuilt-'));
+  await writeTree(ws, {
+    'app/appspec.yml': APPSPEC,
+    'app/site/index.html': 'hello\n',
+    'app/site/current': { symlink: 'index.html' },
+    'app/scripts/start.sh': { content: '#!/bin/sh\n', mode: 0o755 },
+    'build/.keep': '',
+  });
+  const app = join(ws, 'app');
+  execFileSync('zip', ['-qry', '../build/app.zip', '.'], { cwd: app, stdio: 'ignore' });
+  execFileSync('zip', ['-qry', 'build/folder.zip', 'app'], { cwd: ws });
+  execFileSync('tar', ['-czf', 'build/app.tgz', '-C', 'app', '.'], { cwd: ws });
+  execFileSync('tar', ['-cf', 'build/app.tar', 'app'], { cwd: ws });
+});
+afterAll(() => cleanup());
+
+const content = (archive: string) => ({ kind: 'archive' as const, archive });
+
+/** Writes an archive with Python's zipfile or tarfile: entries [name, content or '-> target', mode?]. */
+function python(file: string, script: string, entries: unknown[]): string {
+  const path = join(ws, file);
+  execFileSync('python3', ['-c', script, path, JSON.stringify(entries)]);
+  return file;
+}
+
+/** Content as text, or [text, filler, count]: text then the filler repeated (kept off the command line). */
+const CONTENT = `
+def content_of(spec):
+    return spec if isinstance(spec, str) else spec[0] + spec[1] * spec[2]
+`;
+
+const ZIP = `${CONTENT}
+import json, stat, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED)
+for name, spec, mode in json.loads(sys.argv[2]):
+    content = content_of(spec)
+    info = zipfile.ZipInfo(name); info.create_system = 3; info.compress_type = zipfile.ZIP_DEFLATED
+    if content.startswith('-> '):
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16; z.writestr(info, content[3:])
+    else:
+        info.external_attr = (stat.S_IFREG | mode) << 16; z.writestr(info, content)
+z.close()`;
+
+describe('listing an archive the build made, never unpacking it', () => {
+  it.each<[string, BundleType, string]>([
+    ['build/app.zip', 'zip', 'build/app.zip/appspec.yml'],
+    ['build/app.tgz', 'tgz', 'build/app.tgz/appspec.yml'],
+    ['build/folder.zip', 'zip', 'build/folder.zip/app/appspec.yml'],
+    ['build/app.tar', 'tar', 'build/app.tar/app/appspec.yml'],
+  ])('%s: modes, links and the appspec, read from the archive', async (archive, bundleType, file) => {
+    const loaded = await loadArchive(ws, content(archive), bundleType, new MemoryLogger());
+    loaded.listing.close();
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.file).toBe(file);
+    expect(loaded.appspec?.hooks.ApplicationStart?.[0]?.location).toBe('scripts/start.sh');
+    const byPath = new Map(loaded.listing.entries.map((e) => [e.path.replace(/^app\//, ''), e]));
+    expect(byPath.get('scripts/start.sh')).toMatchObject({ type: 'file', mode: 0o755 });
+    expect(byPath.get('site/current')).toMatchObject({ type: 'symlink', linkTarget: 'index.html' });
+  });
+
+  it('names what the agent fails on: a script the appspec names and the archive lacks', async () => {
+    await writeFile(join(ws, 'build/missing.zip'), await readFile(join(ws, 'build/app.zip')));
+    execFileSync('zip', ['-qd', 'build/missing.zip', 'scripts/start.sh'], { cwd: ws });
+    const loaded = await loadArchive(ws, content('build/missing.zip'), 'zip', new MemoryLogger());
+    loaded.listing.close();
+    expect(loaded.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(
+        /^build\/missing\.zip\/appspec\.yml:8:17: script "scripts\/start\.sh" is not in the bundle/,
+      ),
+    ]);
+  });
+
+  it('refuses an archive whose entries climb out, or go through a link, listing them all', async () => {
+    const file = python('build/hostile.zip', ZIP, [
+      ['appspec.yml', 'version: 0.0\nos: linux\n', 0o644],
+      ['../../etc/cron.d/evil', 'x', 0o644],
+      ['/root/.ssh/authorized_keys', 'x', 0o600],
+      ['var', '-> /var', 0o777],
+      ['var/www/index.html', 'x', 0o644],
+    ]);
+    const error = await loadArchive(ws, content(file), 'zip', new MemoryLogger()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).problems.map((p) => p.message)).toEqual([
+      'entry "../../etc/cron.d/evil" climbs out of the archive with "..": unpacking it would write outside the revision\'s folder (tar refuses it, unzip drops the "..")',
+      'entry "/root/.ssh/authorized_keys" has an absolute name: unzip and tar strip the "/" and unpack it inside the revision, not where it says',
+      'entry "var/www/index.html" lies below "var", which is a symlink: unpacking it would write where the link leads',
+      'symlink points to the absolute path "/var"',
+    ]);
+  });
+
+  it('refuses an appspec that says it is over 1 MiB without reading it, and one that inflates past its size', async () => {
+    const huge = python('build/huge.zip', ZIP, [
+      ['appspec.yml', ['version: 0.0\nos: linux\n#', 'x', 1_100_000], 0o644],
+    ]);
+    const big = await loadArchive(ws, content(huge), 'zip', new MemoryLogger());
+    big.listing.close();
+    expect(big.problems[0]?.message).toMatch(/^the appspec is 1\.0 MiB; an appspec is a few kilobytes/);
+    // A zip bomb: the central directory says 40 bytes, the deflated data holds 5 MB.
+    const bomb = python('build/bomb.zip', ZIP, [
+      ['appspec.yml', ['version: 0.0\nos: linux\n', ' ', 5_000_000], 0o644],
+    ]);
+    const data = await readFile(join(ws, bomb));
+    const central = data.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    data.writeUInt32LE(40, central + 24);
+    await writeFile(join(ws, bomb), data);
+    const bombed = await loadArchive(ws, content(bomb), 'zip', new MemoryLogger());
+    bombed.listing.close();
+    expect(bombed.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^cannot read the appspec from build\/bomb\.zip: too many bytes in the stream/),
+    ]);
+  });
+
+  it('reads an appspec that is a symlink from the file it leads to (a second pass over the zip)', async () => {
+    const file = python('build/linked.zip', ZIP, [
+      ['conf/spec.yml', 'version: 0.0\nos: linux\n', 0o644],
+      ['appspec.yml', '-> conf/spec.yml', 0o777],
+    ]);
+    const loaded = await loadArchive(ws, content(file), 'zip', new MemoryLogger());
+    loaded.listing.close();
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.appspec).toMatchObject({ version: '0.0', os: 'linux' });
+  });
+
+  it('says so for a file that is not the archive its name says', async () => {
+    await writeFile(join(ws, 'build/not.zip'), 'this is no zip\n');
+    await expect(loadArchive(ws, content('build/not.zip'), 'zip', new MemoryLogger())).rejects.toThrow(
+      'build/not.zip: cannot be read as zip: End of central directory record signature not found',
+    );
+    await expect(loadArchive(ws, content('build/app.tar'), 'tgz', new MemoryLogger())).rejects.toThrow(
+      'build/app.tar: cannot be read as tgz: incorrect header check',
+    );
+    await expect(loadArchive(ws, content('build/none.zip'), 'zip', new MemoryLogger())).rejects.toThrow(
+      'revision.archive "build/none.zip" does not exist in the workspace',
+    );
+  });
+
+  it('reads the appspec of a tar in a second pass when decoys used up what the first one keeps', async () => {
+    // 6 decoys of 1 MiB named like an appspec, one folder down, before the real one: the first
+    // pass keeps at most 4 MiB of such entries.
+    const decoys = Array.from({ length: 6 }, (_, i) => [`d${i}/appspec.yml`, ['', 'y', 1024 * 1024]]);
+    const file = python(
+      'build/decoys.tar',
+      `${CONTENT}
+import io, json, sys, tarfile
+t = tarfile.open(sys.argv[1], 'w')
+for name, spec in json.loads(sys.argv[2]):
+    data = content_of(spec).encode(); info = tarfile.TarInfo(name); info.size = len(data); t.addfile(info, io.BytesIO(data))
+t.close()`,
+      [...decoys, ['appspec.yml', 'version: 0.0\nos: linux\n']],
+    );
+    const loaded = await loadArchive(ws, content(file), 'tar', new MemoryLogger());
+    loaded.listing.close();
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.appspec).toMatchObject({ version: '0.0', os: 'linux' });
+  });
+
+  it('warns about secret-looking files, unless allowSecretFiles lists them', async () => {
+    const file = python('build/secrets.zip', ZIP, [
+      ['appspec.yml', 'version: 0.0\nos: linux\n', 0o644],
+      ['.env', 'TOKEN=x', 0o600],
+      ['certs/site.pem', 'x', 0o600],
+    ]);
+    const log = new MemoryLogger();
+    (
+      await listArchive(
+        { bundleType: 'zip', file: join(ws, file) },
+        { display: file, fix: 'leave it out', log },
+      )
+    ).close();
+    expect(log.text()).toContain(
+      'the bundle will contain files that often hold secrets: build/secrets.zip/.env, build/secrets.zip/certs/site.pem',
+    );
+    const allowed = new MemoryLogger();
+    (
+      await listArchive(
+        { bundleType: 'zip', file: join(ws, file) },
+        { display: file, fix: 'leave it out', log: allowed, allowSecretFiles: ['.env', 'certs/*.pem'] },
+      )
+    ).close();
+    expect(allowed.text()).not.toContain('secrets');
+  });
+});
+
+describe('a commit as GitHub serves it: git archive of the checkout', () => {
+  it('lists committed files only, honours export-ignore, and checks the appspec at the root', async () => {
+    const { path: repo, cleanup: done } = await tempDir('cdg-git-');
+    try {
+      await writeTree(repo, {
+        'appspec.yml': APPSPEC.replace(
+          'scripts/start.sh',
+          'scripts/start.sh\n    - location: scripts/local.sh',
+        ),
+        'site/index.html': 'hi\n',
+        'scripts/start.sh': { content: '#!/bin/sh\n', mode: 0o755 },
+        'scripts/local.sh': { content: '#!/bin/sh\n', mode: 0o755 },
+        '.gitattributes': 'scripts/local.sh export-ignore\n',
+      });
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd: repo });
+      git('init', '-q', '-b', 'main');
+      git('add', '-A');
+      git('commit', '-qm', 'first');
+      await writeFile(join(repo, 'untracked.txt'), 'not committed\n');
+      const loaded = await loadCommit(repo, { log: new MemoryLogger() });
+      const paths = loaded.listing.entries.map((e) => e.path);
+      expect(paths).toContain('scripts/start.sh');
+      expect(paths).not.toContain('untracked.txt');
+      // GitHub's tarball leaves export-ignore files out: the appspec names a script it will not hold.
+      expect(loaded.problems.map(formatProblem)).toEqual([
+        expect.stringMatching(/^appspec\.yml:9:17: script "scripts\/local\.sh" is not in the bundle/),
+      ]);
+    } finally {
+      await done();
+    }
+  });
+});
+
+describe('uploading a pre-built archive to moto’s S3', () => {
+  let s3: S3Client;
+  beforeAll(() => {
+    s3 = createS3Client({ region: 'us-east-1', endpoints: { s3: endpoint } });
+  });
+
+  async function bucket(): Promise<string> {
+    const name = `cdg-${randomUUID().slice(0, 13)}`;
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    return name;
+  }
+  const store = (name: string, cancel = new AbortController().signal) =>
+    new S3RevisionStore(
+      { s3, bucket: name, prefix: 'builds/', application: 'web' },
+      new MemoryLogger(),
+      realClock,
+      cancel,
+    );
+  const commit = { sha: 'c'.repeat(40), ref: 'refs/heads/main' };
+  const uploads = async (name: string) =>
+    (await s3.send(new ListMultipartUploadsCommand({ Bucket: name }))).Uploads?.length ?? 0;
+
+  it('stores it under the digest of its bytes, as it is, once', async () => {
+    await writeFile(join(ws, 'build/big.zip'), await readFile(join(ws, 'build/app.zip')));
+    await writeFile(join(ws, 'data.bin'), randomBytes(20 * 1024 * 1024));
+    execFileSync('zip', ['-q0', 'build/big.zip', 'data.bin'], { cwd: ws });
+    const bytes = await readFile(join(ws, 'build/big.zip'));
+    const digest = base32(createHash('sha256').update(bytes).digest().subarray(0, 20));
+    const name = await bucket();
+    const prepared = await preparePrebuilt(ws, content('build/big.zip'), 'zip', new MemoryLogger());
+    const first = await store(name).store(prepared, commit);
+    expect(first).toMatchObject({
+      type: 's3',
+      key: `builds/web/${digest}.zip`,
+      uploaded: true,
+      bytes: bytes.length,
+    });
+    expect(first.eTag).toMatch(/-3"$/); // 8 MiB parts
+    const object = await s3.send(new GetObjectCommand({ Bucket: name, Key: first.key }));
+    expect(Buffer.from(await object.Body!.transformToByteArray()).equals(bytes)).toBe(true);
+    expect(object.Metadata).toMatchObject({ digest, 'git-sha': commit.sha });
+    const again = await store(name).store(
+      await preparePrebuilt(ws, content('build/big.zip'), 'zip', new MemoryLogger()),
+      commit,
+    );
+    expect(again).toMatchObject({ key: first.key, eTag: first.eTag, uploaded: false });
+  });
+
+  it('fails, leaving nothing, when the archive changes between its digest and its upload', async () => {
+    await writeFile(join(ws, 'build/moving.zip'), await readFile(join(ws, 'build/big.zip')));
+    const name = await bucket();
+    const prepared = await preparePrebuilt(ws, content('build/moving.zip'), 'zip', new MemoryLogger());
+    await prepared.digest();
+    await appendFile(join(ws, 'build/moving.zip'), 'late bytes');
+    await expect(store(name).store(prepared, commit)).rejects.toThrow(
+      /^build\/moving\.zip: build\/moving\.zip changed after its digest was computed \(\d+ bytes instead of \d+\)/,
+    );
+    expect(await uploads(name)).toBe(0);
+    // Rewritten with as many bytes: its change time says so, without hashing it again.
+    await writeFile(join(ws, 'build/moving.zip'), await readFile(join(ws, 'build/big.zip')));
+    const again = await preparePrebuilt(ws, content('build/moving.zip'), 'zip', new MemoryLogger());
+    await again.digest();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await writeFile(join(ws, 'build/moving.zip'), await readFile(join(ws, 'build/big.zip')));
+    await expect(store(name).store(again, commit)).rejects.toThrow(
+      'changed after its digest was computed (rewritten)',
+    );
+    expect(await uploads(name)).toBe(0);
+  });
+
+  it('finds its upload when CompleteMultipartUpload went through but its answer was lost', async () => {
+    const name = await bucket();
+    let completes = 0;
+    const proxy = await startFaultProxy(endpoint, ({ method, url }) => {
+      if (method !== 'POST' || !url.includes('uploadId=')) return { kind: 'pass' };
+      completes += 1;
+      return completes === 1 ? { kind: 'lose-response' } : { kind: 'pass' };
+    });
+    try {
+      const through = createS3Client(
+        { region: 'us-east-1', endpoints: { s3: proxy.endpoint } },
+        { maxAttempts: 1 },
+      );
+      const log = new MemoryLogger();
+      const stored = await new S3RevisionStore(
+        { s3: through, bucket: name, prefix: 'builds/', application: 'web' },
+        log,
+        realClock,
+        new AbortController().signal,
+      ).store(await preparePrebuilt(ws, content('build/big.zip'), 'zip', log), commit);
+      expect(stored.uploaded).toBe(true);
+      expect(completes).toBe(1);
+      expect(log.text()).toContain('holds the bundle after all');
+      expect(await uploads(name)).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('sends a part again when its connection is reset, and leaves nothing when it keeps failing', async () => {
+    const name = await bucket();
+    let resets = 0;
+    const proxy = await startFaultProxy(endpoint, ({ method, url }) =>
+      method === 'PUT' && url.includes('partNumber=2&') && resets++ < 5
+        ? { kind: 'reset', afterBytes: 64 * 1024 }
+        : { kind: 'pass' },
+    );
+    try {
+      const through = (attempts: number) =>
+        new S3RevisionStore(
+          {
+            s3: createS3Client(
+              { region: 'us-east-1', endpoints: { s3: proxy.endpoint } },
+              { maxAttempts: attempts },
+            ),
+            bucket: name,
+            prefix: 'builds/',
+            application: 'web',
+          },
+          new MemoryLogger(),
+          realClock,
+          new AbortController().signal,
+        );
+      const prepare = () => preparePrebuilt(ws, content('build/big.zip'), 'zip', new MemoryLogger());
+      await expect(through(2).store(await prepare(), commit)).rejects.toThrow(/s3:\/\/.*builds\/web\//);
+      expect(await uploads(name)).toBe(0);
+      // Reset 3 times more, then passed: the SDK's own retries carry the part through.
+      expect((await through(5).store(await prepare(), commit)).uploaded).toBe(true);
+      expect(await uploads(name)).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('aborts the upload when the workflow is cancelled, leaving no multipart upload', async () => {
+    const name = await bucket();
+    const cancel = new AbortController();
+    const prepared = await preparePrebuilt(ws, content('build/big.zip'), 'zip', new MemoryLogger());
+    const digested = (await prepared.digest()) as FileRevision;
+    const parts = digested.parts.bind(digested);
+    // The workflow is cancelled once the first part is read: the parts in flight are cut short.
+    digested.parts = async function* (size, buffers) {
+      for await (const part of parts(size, buffers)) {
+        yield part;
+        cancel.abort();
+      }
+    };
+    await expect(store(name, cancel.signal).store(prepared, commit)).rejects.toThrow();
+    expect(await uploads(name)).toBe(0);
+  });
+});
