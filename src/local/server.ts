@@ -126,6 +126,8 @@ export interface LocalCodeDeploy {
   stop(): Promise<void>;
 }
 
+const IDLE_CONNECTION_MS = 60_000;
+
 export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Promise<LocalCodeDeploy> {
   const dataDir = resolve(options.dataDir);
   const now = options.now ?? Date.now;
@@ -338,6 +340,10 @@ export async function startLocalCodeDeploy(options: LocalCodeDeployOptions): Pro
       else response.destroy();
     });
   });
+  // AWS's endpoints keep an idle connection for about a minute. Node's 5 s default closed it under a
+  // client that was reusing it at that moment: an ECONNRESET that AWS never sends.
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
+  server.headersTimeout = IDLE_CONNECTION_MS + 1_000;
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once('error', rejectListen);
     server.listen(options.port ?? 0, host, () => resolveListen());
