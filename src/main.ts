@@ -129,7 +129,7 @@ async function actionEdges(inputs: ActionInputs, options: RunOptions, env: Env):
     workspaceCommit: () => checkedOutCommit(options.workspace),
     connectAws: async (target) =>
       (await import('./aws/edges.js')).awsEdges(aws, target, { log, clock, cancel }),
-    ...gitHubEdges(github, { log, clock }),
+    ...gitHubEdges(github, { log, clock, cancel }),
   };
 }
 

@@ -3,7 +3,7 @@ import type { HttpHandlerOptions } from '@smithy/types';
 
 type HttpRequest = Parameters<NodeHttpHandler['handle']>[0];
 
-import { CANCEL_GRACE_MS } from '../core/cancel.js';
+import { cancelledCall, graceAfter } from '../core/cancel.js';
 
 /** Connecting may take this long (a black-holed endpoint shows here). */
 const CONNECT_MS = 5_000;
@@ -22,58 +22,44 @@ function timedOut(ms: number): Error {
   });
 }
 
-/** After a cancel, past the grace period: not retried (the SDK never retries an AbortError). */
-function cancelled(): Error {
-  return Object.assign(new Error('the workflow was cancelled'), { name: 'AbortError' });
-}
-
 /**
  * Every request of a client, bounded: in connecting, in silence, and in all (its body's time at the
  * slowest speed it is given, plus ANSWER_MS, the response body included), whatever the server does.
- * Once the run is cancelled, whatever is in flight or still to come gets only what is left of
- * CANCEL_GRACE_MS, so the run ends, and says what it left, before the runner kills it.
+ * Once the run is cancelled, whatever is in flight or still to come gets only what is left of the
+ * grace period (graceAfter), so the run ends, and says what it left, before the runner kills it.
  */
 export class BoundedHttpHandler extends NodeHttpHandler {
-  private graceEnds: number | undefined;
-  private readonly inFlight = new Set<AbortController>();
+  private readonly grace: AbortSignal | undefined;
 
   constructor(cancel: AbortSignal | undefined) {
     super({ connectionTimeout: CONNECT_MS, socketTimeout: IDLE_MS });
-    cancel?.addEventListener(
-      'abort',
-      () => {
-        this.graceEnds = Date.now() + CANCEL_GRACE_MS;
-        const ends = setTimeout(() => {
-          for (const controller of this.inFlight) controller.abort(cancelled());
-        }, CANCEL_GRACE_MS);
-        ends.unref();
-      },
-      { once: true },
-    );
+    this.grace = graceAfter(cancel);
   }
 
   override async handle(request: HttpRequest, options: HttpHandlerOptions = {}) {
-    const left = this.graceEnds === undefined ? Number.POSITIVE_INFINITY : this.graceEnds - Date.now();
-    if (left <= 0) throw cancelled();
-    const budget = Math.min(left, ANSWER_MS + (bodyBytes(request) / SLOWEST_BYTES_PER_SECOND) * 1000);
+    // Past the grace period: not retried (the SDK never retries an AbortError).
+    if (this.grace?.aborted) throw cancelledCall();
+    const budget = ANSWER_MS + (bodyBytes(request) / SLOWEST_BYTES_PER_SECOND) * 1000;
     const controller = new AbortController();
     let expired = false;
     // Unreferenced: it outlives the attempt (it also bounds reading the answer's body) without holding
     // the process open once the run is over.
     const timer = setTimeout(() => {
       expired = true;
-      this.inFlight.delete(controller);
       controller.abort(timedOut(budget));
     }, budget);
     timer.unref();
-    // Until its time is up, whether or not its answer has been read: a cancel cuts it short.
-    this.inFlight.add(controller);
-    const signals = [controller.signal, ...(options.abortSignal ? [options.abortSignal as AbortSignal] : [])];
+    // Until its time is up, whether or not its answer has been read: the end of a cancel's grace cuts it short.
+    const signals = [
+      controller.signal,
+      ...(this.grace ? [this.grace] : []),
+      ...(options.abortSignal ? [options.abortSignal as AbortSignal] : []),
+    ];
     try {
       return await super.handle(request, { ...options, abortSignal: AbortSignal.any(signals) });
     } catch (error) {
       if (expired) throw timedOut(budget);
-      if (controller.signal.aborted) throw controller.signal.reason;
+      if (this.grace?.aborted) throw cancelledCall();
       throw error;
     }
   }

@@ -1,3 +1,4 @@
+import { cancelledCall, graceAfter } from '../core/cancel.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage } from '../core/problems.js';
@@ -14,15 +15,19 @@ export interface GitHubApi {
   owner: string;
   repo: string;
   log: Logger;
+  /** The run's cancel: what is in flight then, or starts later, gets what is left of its grace period. */
+  cancel?: AbortSignal;
 }
 
 /**
  * An Octokit for the repository's API, loaded on first use: a skipped run never parses it. Every
  * request (every attempt) is bounded by REQUEST_TIMEOUT_MS; with `retries`, network errors, timeouts
- * and 5xx answers are tried again, twice, after 1 s and 3 s. Octokit's own logging goes to the debug log.
+ * and 5xx answers are tried again, twice, after 1 s and 3 s, unless the run was cancelled. Octokit's own
+ * logging goes to the debug log.
  */
 export function lazyOctokit(api: GitHubApi, retries?: { clock: Clock }): () => Promise<Octokit> {
   let client: Promise<Octokit> | undefined;
+  const grace = graceAfter(api.cancel);
   return () => {
     client ??= import('@actions/github').then(({ getOctokit }) => {
       const octokit = getOctokit(api.token, {
@@ -36,9 +41,11 @@ export function lazyOctokit(api: GitHubApi, retries?: { clock: Clock }): () => P
         },
       });
       octokit.hook.before('request', (options) => {
-        options.request = { ...options.request, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
+        if (grace?.aborted) throw cancelledCall();
+        const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+        options.request = { ...options.request, signal: grace ? AbortSignal.any([timeout, grace]) : timeout };
       });
-      if (retries) retryOnOutage(octokit, api.log, retries.clock);
+      if (retries) retryOnOutage(octokit, api, retries.clock);
       return octokit;
     });
     return client;
@@ -49,7 +56,7 @@ const ATTEMPTS = 3;
 const RETRY_DELAYS_MS = [1_000, 3_000];
 
 // Wraps the time limit set above, so each attempt gets its own.
-function retryOnOutage(octokit: Octokit, log: Logger, clock: Clock): void {
+function retryOnOutage(octokit: Octokit, { log, cancel }: GitHubApi, clock: Clock): void {
   octokit.hook.wrap('request', async (request, options) => {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -57,7 +64,7 @@ function retryOnOutage(octokit: Octokit, log: Logger, clock: Clock): void {
       } catch (error) {
         const status = statusOf(error);
         const retryable = status === undefined || status >= 500;
-        if (!retryable || attempt >= ATTEMPTS) throw error;
+        if (!retryable || attempt >= ATTEMPTS || cancel?.aborted) throw error;
         log.debug(`GitHub API ${options.method} ${options.url}: ${errorMessage(error)}; retrying`);
         await clock.sleep(RETRY_DELAYS_MS[attempt - 1] ?? 3_000);
       }

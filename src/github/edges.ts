@@ -33,7 +33,7 @@ export interface GitHubSettings {
  */
 export function gitHubEdges(
   settings: GitHubSettings,
-  { log, clock }: { log: Logger; clock: Clock },
+  { log, clock, cancel }: { log: Logger; clock: Clock; cancel?: AbortSignal },
 ): {
   fetchConfig: FetchConfig;
   reporter?: RunReporter;
@@ -43,7 +43,7 @@ export function gitHubEdges(
 } {
   const fetchConfig = configFetcher(settings);
   if (!settings.repository) return { fetchConfig };
-  const api = { token: settings.token, apiUrl: settings.apiUrl, ...settings.repository, log };
+  const api = { token: settings.token, apiUrl: settings.apiUrl, ...settings.repository, log, cancel };
   return {
     fetchConfig,
     ...(settings.token

@@ -11,6 +11,7 @@ import {
   startDeployEnv,
   testConfig,
 } from '../helpers/deploy-env.js';
+import { FakeGitHub } from '../helpers/fake-github.js';
 import { codeDeployError, codeDeployFaults, s3Faults } from '../helpers/fault-proxy.js';
 import { createdOn, danglingUploads, deploymentsOf, expectSafeOutcome } from '../helpers/run-checks.js';
 import { RUNNER_CANCEL, type RunnerResult } from '../helpers/runner.js';
@@ -138,6 +139,30 @@ describe.concurrent('a cancelled workflow, at the runner cadence', () => {
     );
     expect(['Stopped', 'InProgress']).toContain(deploymentInfo?.status);
     expect(deploymentsOf(result)[0]).toMatchObject({ id: created!.deploymentId, status: 'stopped' });
+  });
+
+  it('while GitHub’s API hangs as the run reports its end: the outputs and summary are still written in time', async (context) => {
+    const env = await setup(context);
+    const github = new FakeGitHub();
+    await github.start();
+    context.onTestFinished(() => github.stop());
+    // The deployment's start is told; its end (and anything after the cancel) never gets an answer.
+    github.hangWhen = (request) =>
+      request.method === 'POST' &&
+      request.path.endsWith('/statuses') &&
+      (request.body as { state?: string } | undefined)?.state !== 'in_progress';
+    const result = await env.run({
+      workspace: await env.workspace(testConfig('  develop: g\n'), { slowGroups: ['g'], slowSeconds: 30 }),
+      inputs: { 'github-token': 'ghs_cancel_test' },
+      env: { GITHUB_API_URL: github.url },
+      cancel: { when: /g: d-\w+ InProgress/ },
+    });
+    expectCancelledInTime(result);
+    await expectSafeOutcome(env, result, { created: { g: 1 }, exit: 'failed', status: 'stopped' });
+    const ends = github.requests.filter((request) => request.path.endsWith('/statuses')).slice(1);
+    expect(ends.length, 'the end was told to GitHub (and hung)').toBeGreaterThan(0);
+    // Cut short at the grace's end, not retried, and said: the CodeDeploy result stands.
+    expect(result.stdout).toMatch(/::warning[^\n]*GitHub deployments: [^\n]*the workflow was cancelled/);
   });
 
   it('during a teardown: what ran there is stopped, the group is kept and the report says so', async (context) => {

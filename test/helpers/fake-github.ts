@@ -58,6 +58,8 @@ export class FakeGitHub {
   failWhen:
     | ((request: RecordedRequest) => number | { status: number; message: string } | undefined)
     | undefined;
+  /** Requests it never answers (an API that hangs), until stop(). */
+  hangWhen: ((request: RecordedRequest) => boolean) | undefined;
   private server: Server | undefined;
   private nextId = 1000;
   url = '';
@@ -74,6 +76,7 @@ export class FakeGitHub {
   }
 
   async stop(): Promise<void> {
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
@@ -99,6 +102,7 @@ export class FakeGitHub {
     this.identity = TOKEN_IDENTITY;
     this.failWith = undefined;
     this.failWhen = undefined;
+    this.hangWhen = undefined;
     this.nextId = 1000;
   }
 
@@ -124,6 +128,7 @@ export class FakeGitHub {
       res.writeHead(status, { 'content-type': raw ? 'text/plain' : 'application/json' });
       res.end(raw ? String(payload) : JSON.stringify(payload));
     };
+    if (this.hangWhen?.(recorded)) return;
     const failure = this.failWith ?? this.failWhen?.(recorded);
     if (typeof failure === 'number') return send(failure, { message: 'injected failure' });
     if (failure) return send(failure.status, { message: failure.message });
