@@ -8,7 +8,7 @@ import {
   type FileExistsBehavior,
   type RevisionLocation,
   type RollbackInfo,
-} from './model.js';
+} from './records.js';
 import type { State } from './store.js';
 
 /** Creating a deployment record: shared by CreateDeployment and by automatic rollbacks. */

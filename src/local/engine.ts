@@ -21,8 +21,8 @@ import type {
   InstanceLabel,
   InstanceTargetRecord,
   TargetStatus,
-} from './model.js';
-import { ACTIVE_STATUSES, TERMINAL_STATUSES } from './model.js';
+} from './records.js';
+import { ACTIVE_STATUSES, TERMINAL_STATUSES } from './records.js';
 import { groupById, type Store } from './store.js';
 
 /**

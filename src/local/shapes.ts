@@ -7,7 +7,7 @@ import type {
   LifecycleEventRecord,
   OnPremisesInstanceRecord,
   RegisteredRevision,
-} from './model.js';
+} from './records.js';
 import type { State } from './store.js';
 import { epochSeconds } from './wire.js';
 

@@ -7,7 +7,7 @@ import type {
   DeploymentRecord,
   InstanceRecord,
   OnPremisesInstanceRecord,
-} from './model.js';
+} from './records.js';
 
 /**
  * Everything the service knows, in memory, mirrored to `<dataDir>/codedeploy/` as JSON:

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type HealthPlan, nextStep, planHealth } from '../../src/local/health.js';
 import { inPlaceLifecycle } from '../../src/local/lifecycle.js';
-import type { MinimumHealthyHosts, TargetStatus } from '../../src/local/model.js';
+import type { MinimumHealthyHosts, TargetStatus } from '../../src/local/records.js';
 
 function plan(rule: MinimumHealthyHosts, instances: number): HealthPlan {
   const result = planHealth(rule, instances);

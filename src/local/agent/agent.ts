@@ -11,7 +11,7 @@ import {
   type FileExistsBehavior,
   type LifecycleEventStatus,
   type RevisionLocation,
-} from '../model.js';
+} from '../records.js';
 import { INSTANCE_ROOT_VARIABLE } from '../processes.js';
 import { AppSpecError, readRevisionAppSpec } from './appspec.js';
 import { BundleError, downloadBundle, downloadCommit, removeOldRevisions, unpackBundle } from './bundle.js';

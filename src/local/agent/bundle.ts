@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { topFolderToStrip } from '../../bundle/appspec/index.js';
 import { gitArchive } from '../../bundle/commit.js';
-import { bareETag, type S3Location } from '../model.js';
+import { bareETag, type S3Location } from '../records.js';
 
 const execFileAsync = promisify(execFile);
 

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { access, chmod, constants, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { DiagnosticsErrorCode } from '../model.js';
+import type { DiagnosticsErrorCode } from '../records.js';
 import { displayPath } from './sandbox.js';
 import { cannotSwitchUsers, type RunasPolicy } from './users.js';
 

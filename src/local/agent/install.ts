@@ -25,7 +25,7 @@ import {
   planInstall,
 } from '../../bundle/appspec/index.js';
 import { fileSystemTree } from '../../bundle/appspec-fs.js';
-import type { FileExistsBehavior } from '../model.js';
+import type { FileExistsBehavior } from '../records.js';
 import { instanceSandbox, type Sandbox, SandboxError } from './sandbox.js';
 
 const execFileAsync = promisify(execFile);

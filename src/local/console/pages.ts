@@ -10,7 +10,7 @@ import {
   type InstanceTargetRecord,
   type LifecycleEventRecord,
   type RevisionLocation,
-} from '../model.js';
+} from '../records.js';
 import type { RouteTarget } from '../router.js';
 import { consolePath, type Fragment, Html, html } from './html.js';
 

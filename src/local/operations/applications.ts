@@ -7,7 +7,7 @@ import type {
   ListApplicationsInput,
   UpdateApplicationInput,
 } from '@aws-sdk/client-codedeploy';
-import type { ApplicationRecord } from '../model.js';
+import type { ApplicationRecord } from '../records.js';
 import { applicationInfo } from '../shapes.js';
 import { groupKey } from '../store.js';
 import { ApiError } from '../wire.js';

@@ -6,7 +6,7 @@ import type {
   ListDeploymentConfigsInput,
 } from '@aws-sdk/client-codedeploy';
 import { isBuiltInConfigName } from '../health.js';
-import type { DeploymentConfigRecord } from '../model.js';
+import type { DeploymentConfigRecord } from '../records.js';
 import { configInfo } from '../shapes.js';
 import { ApiError } from '../wire.js';
 import { type Handlers, listPage, type ServiceContext, save } from './context.js';

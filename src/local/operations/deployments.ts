@@ -15,7 +15,7 @@ import {
   type DeploymentGroupRecord,
   type DeploymentRecord,
   TERMINAL_STATUSES,
-} from '../model.js';
+} from '../records.js';
 import { deploymentInfo } from '../shapes.js';
 import { ApiError } from '../wire.js';
 import { type Handlers, listPage, type ServiceContext, save } from './context.js';

@@ -8,7 +8,7 @@ import type {
   UpdateDeploymentGroupInput,
 } from '@aws-sdk/client-codedeploy';
 import { DEFAULT_CONFIG_NAME } from '../health.js';
-import type { DeploymentGroupRecord } from '../model.js';
+import type { DeploymentGroupRecord } from '../records.js';
 import { groupInfo } from '../shapes.js';
 import { groupKey } from '../store.js';
 import { ApiError } from '../wire.js';

@@ -5,7 +5,7 @@ import type {
   DeploymentRecord,
   InstanceTargetRecord,
   Tag,
-} from '../model.js';
+} from '../records.js';
 import { groupKey, type State } from '../store.js';
 import { ApiError } from '../wire.js';
 

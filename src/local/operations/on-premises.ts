@@ -8,7 +8,7 @@ import type {
   RemoveTagsFromOnPremisesInstancesInput,
   TagFilter,
 } from '@aws-sdk/client-codedeploy';
-import type { OnPremisesInstanceRecord, Tag } from '../model.js';
+import type { OnPremisesInstanceRecord, Tag } from '../records.js';
 import { onPremisesInstanceInfo } from '../shapes.js';
 import { ApiError } from '../wire.js';
 import { type Handlers, listPage, type ServiceContext, save } from './context.js';

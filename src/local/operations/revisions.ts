@@ -6,7 +6,7 @@ import type {
   RevisionLocation as RevisionInput,
 } from '@aws-sdk/client-codedeploy';
 import { revisionName, sameRevision } from '../deployments.js';
-import type { RevisionLocation } from '../model.js';
+import type { RevisionLocation } from '../records.js';
 import { revisionInfo } from '../shapes.js';
 import { ApiError } from '../wire.js';
 import { type Handlers, listPage, type ServiceContext, save } from './context.js';

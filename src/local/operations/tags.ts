@@ -3,7 +3,7 @@ import type {
   TagResourceInput,
   UntagResourceInput,
 } from '@aws-sdk/client-codedeploy';
-import type { Tag } from '../model.js';
+import type { Tag } from '../records.js';
 import type { Collection } from '../store.js';
 import { ApiError } from '../wire.js';
 import { type Handlers, type ServiceContext, save } from './context.js';

@@ -9,7 +9,7 @@ import {
   TargetStatus,
 } from '@aws-sdk/client-codedeploy';
 import { isBlueGreen } from '../lifecycle.js';
-import type { InstanceTargetRecord } from '../model.js';
+import type { InstanceTargetRecord } from '../records.js';
 import { deploymentTarget, instanceSummary } from '../shapes.js';
 import { ApiError } from '../wire.js';
 import { type Handlers, listPage, type ServiceContext } from './context.js';
