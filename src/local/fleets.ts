@@ -1,8 +1,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { groupInstances, instanceDir, type LocalInstance, taggedInstanceCount } from './instances.js';
-import type { DeploymentGroupRecord, InstanceRecord } from './records.js';
 import { stopInstanceProcesses } from './processes.js';
+import type { DeploymentGroupRecord, InstanceRecord } from './records.js';
 import { type RouteTarget, TrafficRouter } from './router.js';
 import { groupById, type Store } from './store.js';
 

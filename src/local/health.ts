@@ -1,4 +1,9 @@
-import type { DeploymentConfigRecord, ErrorInformation, MinimumHealthyHosts, TargetStatus } from './records.js';
+import type {
+  DeploymentConfigRecord,
+  ErrorInformation,
+  MinimumHealthyHosts,
+  TargetStatus,
+} from './records.js';
 
 /**
  * Deployment configurations and CodeDeploy's minimum-healthy-hosts rules, as pure functions.

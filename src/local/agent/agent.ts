@@ -5,6 +5,7 @@ import { finished } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { HookEvent } from '../../bundle/appspec/index.js';
 import type { LifecycleStep } from '../lifecycle.js';
+import { INSTANCE_ROOT_VARIABLE } from '../processes.js';
 import {
   bareETag,
   type Diagnostics,
@@ -12,7 +13,6 @@ import {
   type LifecycleEventStatus,
   type RevisionLocation,
 } from '../records.js';
-import { INSTANCE_ROOT_VARIABLE } from '../processes.js';
 import { AppSpecError, readRevisionAppSpec } from './appspec.js';
 import { BundleError, downloadBundle, downloadCommit, removeOldRevisions, unpackBundle } from './bundle.js';
 import { runScript, ScriptLog } from './hooks.js';
