@@ -30,7 +30,8 @@ export function renderSummary(result: RunResult): string {
     '',
   ];
   if (plan.skipped) {
-    lines.push(`**Skipped:** ${text(plan.reason)}`);
+    // An application whose map refused the ref (beside others that deployed) failed: not a skip.
+    lines.push(`**${result.status === 'failed' ? 'Not deployed' : 'Skipped'}:** ${text(plan.reason)}`);
     return end(lines);
   }
   if (result.dryRun) lines.push('**Dry run:** nothing was uploaded or deployed.', '');

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/deploy/results.js';
+import { notPlanned } from '../../src/plan/plan.js';
 import { renderSummary } from '../../src/report/summary.js';
 import {
   branchTornDown,
@@ -54,6 +55,17 @@ describe('renderSummary keeps hostile text inert', () => {
     const result = sequentialNotStarted();
     result.groups[1]!.note = 'not started | *really* <b>';
     expect(renderSummary(result)).toContain('- **production**: not started \\| \\*really\\* \\<b\\>');
+  });
+
+  it('an application that failed before it had a plan says so, not that it was skipped', () => {
+    const failed: RunResult = {
+      ...skipped(),
+      status: 'failed',
+      plan: notPlanned(new Error('no entry matches "x"')),
+    };
+    const summary = renderSummary(failed);
+    expect(summary).toContain('**Not deployed:** not planned: no entry matches "x"');
+    expect(summary).not.toContain('Skipped');
   });
 
   it('names the fleet of a blue/green deployment’s failed instance', () => {
