@@ -25,12 +25,12 @@ plan [--config CONFIG] --event EVENT --ref REF
        temp dir, kept between rehearsals, so ApplicationStop runs the last revision's scripts)
       Missing applications and groups are created on the local CodeDeploy; GitHub revisions
       (revision type github) come from this folder's .git. The hooks run on this
-      machine as your user: rehearse as an ordinary user, not as root.`,load:s(()=>import("./chunks/local-DUUH5W3K.js"),"load")},emulator:{summary:"Run the local CodeDeploy (and an embedded S3) for trying and testing without AWS",usage:`emulator --data DIR [--port N] [--s3-endpoint URL|aws] [--s3-port N] [--instances-per-group N]
+      machine as your user: rehearse as an ordinary user, not as root.`,load:s(()=>import("./chunks/local-CKBG64BP.js"),"load")},emulator:{summary:"Run the local CodeDeploy (and an embedded S3) for trying and testing without AWS",usage:`emulator --data DIR [--port N] [--s3-endpoint URL|aws] [--s3-port N] [--instances-per-group N]
          [--time-scale F] (minute timers of blue/green groups last F \xD7 60 s)
          [--realistic-timing] (deployments stay Created, then Queued, a few seconds)
          [--throttle RATE] (ThrottlingException past RATE API calls per second)
          [--github-repos DIR] (GitHub revisions of account/repo from the git repository DIR/account/repo)
-         The web console is at http://HOST:PORT/console/.`,load:s(()=>import("./chunks/emulator-7I7BKGPW.js"),"load")}};function p(){let e=["codedeploy-gitops: turn git branches into AWS CodeDeploy deployments","","Usage: codedeploy-gitops <command> [options]","","Commands:"];for(let[t,o]of Object.entries(i))e.push(`  ${t.padEnd(10)} ${o.summary}`),e.push(...o.usage.split(`
+         The web console is at http://HOST:PORT/console/.`,load:s(()=>import("./chunks/emulator-KSUJSKXP.js"),"load")}};function p(){let e=["codedeploy-gitops: turn git branches into AWS CodeDeploy deployments","","Usage: codedeploy-gitops <command> [options]","","Commands:"];for(let[t,o]of Object.entries(i))e.push(`  ${t.padEnd(10)} ${o.summary}`),e.push(...o.usage.split(`
 `).map(n=>`      ${n}`)),e.push("");return e.push("Exit codes: 0 success or skip, 1 configuration or deployment error, 2 bad usage."),e.push("Errors are printed as PATH:LINE:COL: message."),e.join(`
 `)}s(p,"help");async function c(e){let[t,...o]=e;if(t===void 0||t==="--help"||t==="-h"||t==="help")return process.stdout.write(`${p()}
 `),t===void 0?2:0;let n=i[t];if(!n)throw new a(`unknown command "${t}"; run with --help to list the commands`);if(o.includes("--help")||o.includes("-h"))return process.stdout.write(`Usage: codedeploy-gitops ${n.usage}
