@@ -10,7 +10,7 @@ export function consoleLogger(stream: NodeJS.WritableStream): Logger {
     debug: () => undefined,
     warn: (message) => write(typeof message === 'string' ? `warning: ${message}` : formatProblem(message)),
     error: (message) => write(typeof message === 'string' ? `error: ${message}` : formatProblem(message)),
-    untrusted: (heading, text) => write(`${heading}\n${text}`),
+    untrusted: (heading, text) => write(`${heading}\n${inert(text)}`),
     group: async (title, body) => {
       write(title);
       indent += '    ';
@@ -22,6 +22,18 @@ export function consoleLogger(stream: NodeJS.WritableStream): Logger {
     },
   };
 }
+
+/**
+ * A hook's output with its control characters shown, not obeyed: an escape sequence in it could
+ * otherwise move the cursor over earlier lines, retitle the terminal or write its clipboard.
+ * Newlines and tabs stay.
+ */
+function inert(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+// C0 and C1 controls but newline and tab.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is made visible
+const CONTROL_CHARACTERS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 
 /** Progress and warnings go to stderr so stdout stays the result (parseable with --json). */
 export function stderrLogger(): Logger {
