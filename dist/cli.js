@@ -13,9 +13,9 @@ plan [--config CONFIG] --event EVENT --ref REF
      (CONFIG: a config file, a folder of them (one application each), or several, comma-separated)
      (--changed: the files a push changed, checked against each config's paths)`,load:s(()=>import("./chunks/plan-ZSH3OKI5.js"),"load")},validate:{summary:"Check the appspec.yml of the revision before anything is uploaded (touches nothing)",usage:`validate [--config FILE | --source DIR | --archive FILE [--bundle-type zip|tgz|tar]]
          (the config's revision: its folder, its pre-built archive (read, not unpacked),
-          or with type github the checked-out commit as GitHub serves it)`,load:s(()=>import("./chunks/validate-ZKF3P6XC.js"),"load")},bundle:{summary:"Build the revision archive locally (what would be uploaded), print its content digest",usage:`bundle [--config FILE] [--source DIR] [--bundle-type zip|tgz|tar] --out FILE [--json]
+          or with type github the checked-out commit as GitHub serves it)`,load:s(()=>import("./chunks/validate-YCF224J7.js"),"load")},bundle:{summary:"Build the revision archive locally (what would be uploaded), print its content digest",usage:`bundle [--config FILE] [--source DIR] [--bundle-type zip|tgz|tar] --out FILE [--json]
        (with revision.archive in the config: checks that archive and prints its digest;
-        --out, optional then, copies it)`,load:s(()=>import("./chunks/bundle-3UM3VJPA.js"),"load")},local:{summary:"Rehearse a deployment of this folder on local instances (embedded S3 + local CodeDeploy)",usage:`local [--config FILE] (the map; default .github/codedeploy.yml, any path to it; a folder of
+        --out, optional then, copies it)`,load:s(()=>import("./chunks/bundle-WSW4GBI3.js"),"load")},local:{summary:"Rehearse a deployment of this folder on local instances (embedded S3 + local CodeDeploy)",usage:`local [--config FILE] (the map; default .github/codedeploy.yml, any path to it; a folder of
        them or several, comma-separated: every application is rehearsed)
       [--branch B] (the push to rehearse; default: the branch checked out here)
       [--event-file F [--event EVENT]] (a saved GitHub event instead; EVENT is guessed from its shape)
@@ -25,7 +25,7 @@ plan [--config CONFIG] --event EVENT --ref REF
        temp dir, kept between rehearsals, so ApplicationStop runs the last revision's scripts)
       Missing applications and groups are created on the local CodeDeploy; GitHub revisions
       (revision type github) come from this folder's .git. The hooks run on this
-      machine as your user: rehearse as an ordinary user, not as root.`,load:s(()=>import("./chunks/local-CKBG64BP.js"),"load")},emulator:{summary:"Run the local CodeDeploy (and an embedded S3) for trying and testing without AWS",usage:`emulator --data DIR [--port N] [--s3-endpoint URL|aws] [--s3-port N] [--instances-per-group N]
+      machine as your user: rehearse as an ordinary user, not as root.`,load:s(()=>import("./chunks/local-YJK7S7KM.js"),"load")},emulator:{summary:"Run the local CodeDeploy (and an embedded S3) for trying and testing without AWS",usage:`emulator --data DIR [--port N] [--s3-endpoint URL|aws] [--s3-port N] [--instances-per-group N]
          [--time-scale F] (minute timers of blue/green groups last F \xD7 60 s)
          [--realistic-timing] (deployments stay Created, then Queued, a few seconds)
          [--throttle RATE] (ThrottlingException past RATE API calls per second)

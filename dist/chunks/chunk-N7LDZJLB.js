@@ -1,0 +1,4 @@
+import { createRequire as __cdgCreateRequire } from 'node:module'; const require = __cdgCreateRequire(import.meta.url);
+import{e as g}from"./chunk-2WOMEHZG.js";import{a as t}from"./chunk-A43OMO7R.js";function f(o){let n="",e=t(r=>o.write(`${r.replace(/^/gm,n)}
+`),"write");return{info:e,debug:t(()=>{},"debug"),warn:t(r=>e(typeof r=="string"?`warning: ${r}`:g(r)),"warn"),error:t(r=>e(typeof r=="string"?`error: ${r}`:g(r)),"error"),untrusted:t((r,i)=>e(`${r}
+${c(i)}`),"untrusted"),group:t(async(r,i)=>{e(r),n+="    ";try{return await i()}finally{n=n.slice(4)}},"group")}}t(f,"consoleLogger");function c(o){return o.replace(p,n=>`\\x${n.charCodeAt(0).toString(16).padStart(2,"0")}`)}t(c,"inert");var p=/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;function a(){return f(process.stderr)}t(a,"stderrLogger");export{f as a,a as b};
