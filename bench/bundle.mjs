@@ -1,11 +1,15 @@
 // Bundle benchmark: our archive + upload vs `zip -qry` + `aws s3 cp` vs `aws deploy push`, and our redeploy
 // of an unchanged tree, on a seeded synthetic workspace, against moto's S3 on 127.0.0.1; then a pre-built
-// zip of the same size (the workspace stored, `zip -0`): our upload of it vs `aws s3 cp` of the same file.
+// zip of the same size (the workspace stored, `zip -0`), and a zip of 2 entries of that size: our upload of
+// each vs `aws s3 cp` of the same file.
 // Usage: npm run bench:bundle [-- --sizes 100,400] [-- --only tree|prebuilt]   (MB; files scale at 50 per MB)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { generateWorkspace } from './workspace.mjs';
@@ -161,19 +165,40 @@ async function treeRows(mb, ws) {
  * (e)-(f): a pre-built zip of the workspace, stored (`zip -0`: an archive of the workspace's size), as a
  * build's artefact: our path (list and check it, digest, HeadObject, upload as it is) against `aws s3 cp`
  * of the same file to the same moto, alternately, twice each: the faster of each counts.
+ * (g)-(h): the same for a zip of 2 entries (the appspec and one file of the size's bytes): what the
+ * path costs per byte of the archive, the per-entry part (listing, checks) left out.
  */
 async function prebuiltRows(mb, ws) {
   const archive = join(ws, '..', `prebuilt-${mb}.zip`);
   execFileSync('zip', ['-qry0', archive, '.'], { cwd: ws });
+  await archiveRows(mb, archive, ['e', 'f'], 'pre-built zip');
+  await rm(archive);
+
+  const few = join(work, `few-${mb}`);
+  await mkdir(few, { recursive: true });
+  await writeFile(join(few, 'appspec.yml'), 'version: 0.0\nos: linux\n');
+  // Random bytes, stored: the archive is the size's bytes whatever the compression.
+  const data = createWriteStream(join(few, 'data.bin'));
+  for (let left = mb * 1e6; left > 0; left -= 1 << 20) {
+    if (!data.write(randomBytes(Math.min(left, 1 << 20)))) await once(data, 'drain');
+  }
+  await new Promise((resolve, reject) => data.end((error) => (error ? reject(error) : resolve())));
+  const small = join(work, `few-${mb}.zip`);
+  execFileSync('zip', ['-qry0', small, '.'], { cwd: few });
+  await rm(few, { recursive: true, force: true });
+  await archiveRows(mb, small, ['g', 'h'], 'zip of 2 entries');
+  await rm(small);
+}
+
+/** Our upload of `archive` (its folder as the workspace) against `aws s3 cp` of it, alternately, twice each. */
+async function archiveRows(mb, archive, [our, their], what) {
   const archiveBytes = (await stat(archive)).size;
   const ourRuns = [];
   const cpRuns = [];
   for (let round = 0; round < 2; round++) {
-    const e = bucketFor(`e${mb}${round}`);
-    ourRuns.push(
-      timed('node', [runner, join(ws, '..'), e, moto.endpoint, '--archive', `prebuilt-${mb}.zip`]),
-    );
-    const f = bucketFor(`f${mb}${round}`);
+    const e = bucketFor(`${our}${mb}${round}`);
+    ourRuns.push(timed('node', [runner, dirname(archive), e, moto.endpoint, '--archive', basename(archive)]));
+    const f = bucketFor(`${their}${mb}${round}`);
     cpRuns.push(
       timed('aws', [
         '--endpoint-url',
@@ -191,22 +216,21 @@ async function prebuiltRows(mb, ws) {
   const cp = fastest(cpRuns);
   const uploaded = JSON.parse(ours.stdout);
   if (!uploaded.uploaded || uploaded.bytes !== archiveBytes)
-    throw new Error('the pre-built zip was not uploaded whole');
+    throw new Error(`the ${what} was not uploaded whole`);
   const size = `${mb} MB`;
   const all = (runs) => runs.map((run) => run.seconds.toFixed(2)).join(', ');
   rows.push(
-    row(size, '(e) ours: pre-built zip, checked + uploaded', ours, archiveBytes, `runs ${all(ourRuns)} s`),
+    row(size, `(${our}) ours: ${what}, checked + uploaded`, ours, archiveBytes, `runs ${all(ourRuns)} s`),
   );
-  rows.push(row(size, '(f) aws s3 cp of the same zip', cp, archiveBytes, `runs ${all(cpRuns)} s`));
+  rows.push(row(size, `(${their}) aws s3 cp of the same zip`, cp, archiveBytes, `runs ${all(cpRuns)} s`));
   rows.push({
     size,
-    what: 'ratio (e)/(f)',
+    what: `ratio (${our})/(${their})`,
     wall: (ours.seconds / cp.seconds).toFixed(2),
     rss: '',
     bytes: '',
     note: '',
   });
-  await rm(archive);
 }
 
 const table = [

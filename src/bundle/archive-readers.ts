@@ -2,10 +2,11 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { crc32 } from 'node:zlib';
 import tar from 'tar-stream';
 import yauzl from 'yauzl';
 import { Cancelled, throwIfCancelled } from '../core/cancel.js';
-import type { HeaderEntry } from './listing.js';
+import { type HeaderEntry, MAX_ENTRIES, methodName } from './listing.js';
 
 /**
  * Reads an archive's listing without unpacking it: a zip's central directory (random access, nothing
@@ -13,7 +14,10 @@ import type { HeaderEntry } from './listing.js';
  * appspec, a zip's symlink target) are read on demand, never more than asked for.
  */
 export interface ArchiveReader {
-  /** In archive order; `data` of an entry is its index here. */
+  /**
+   * In archive order; `data` of an entry is its index here. At most `maxEntries` + 1: a reader stops
+   * at the first entry past the cap (checkListing refuses the archive then), never holding them all.
+   */
   headers: HeaderEntry[];
   /** Up to `limit` bytes of the entry at `index` (a file: what unpacking it writes). */
   read(index: number, limit: number): Promise<Buffer>;
@@ -46,12 +50,37 @@ const UNIX_TYPES = new Map<number, Pick<HeaderEntry, 'type' | 'kind'>>([
 /** "Version made by" 3: the external attributes hold a unix mode, which unzip restores. */
 const MADE_BY_UNIX = 3;
 
+/** What yauzl (this reader) inflates: entries of other methods are listed, their bytes not read. */
+const READABLE_METHODS = new Set([0, 8]);
+
+/** Info-ZIP Unicode Path extra field: its id, and the only version unzip reads. */
+const UNICODE_PATH = 0x7075;
+
+/**
+ * The name unzip writes: the Info-ZIP Unicode Path extra field's (version 1, when the CRC32 of the
+ * header's raw name matches, as unzip 6.0 checks it; yauzl decodes names the same way), else the
+ * header's. Both are bytes, taken as UTF-8 below.
+ */
+function nameBytes(entry: yauzl.Entry): Buffer {
+  for (const field of entry.extraFields) {
+    if (field.id !== UNICODE_PATH || field.data.length < 5 || field.data[0] !== 1) continue;
+    if (field.data.readUInt32LE(1) !== crc32(entry.fileNameRaw)) continue;
+    return Buffer.from(field.data.subarray(5));
+  }
+  return entry.fileNameRaw;
+}
+
 /**
  * A zip's central directory. Names are taken as UTF-8 bytes (the walk's rule: anything else is
  * mangled by unzip); an entry made on unix carries its mode and type (a symlink's target is its
  * data), one made elsewhere is a folder when its name ends in "/" and a file unzip creates 0644.
+ * At most `maxEntries` + 1 entries are read.
  */
-export async function readZip(file: string, keep: (header: HeaderEntry) => boolean): Promise<ArchiveReader> {
+export async function readZip(
+  file: string,
+  keep: (header: HeaderEntry) => boolean,
+  maxEntries = MAX_ENTRIES,
+): Promise<ArchiveReader> {
   const zip = await openZip(file);
   // Only the entries whose data may be read are kept (a yauzl entry holds its header's bytes); any
   // other is found again by a second pass over the central directory.
@@ -73,23 +102,34 @@ export async function readZip(file: string, keep: (header: HeaderEntry) => boole
   try {
     const headers: HeaderEntry[] = [];
     for await (const entry of zip.eachEntry()) {
-      const name = decodeName(entry.fileNameRaw);
+      const raw = nameBytes(entry);
+      const name = decodeName(raw);
       const unix = entry.versionMadeBy >> 8 === MADE_BY_UNIX ? entry.externalFileAttributes >>> 16 : 0;
       const folder = name?.endsWith('/') === true;
       const typed = folder
         ? { type: 'dir' as const }
         : (UNIX_TYPES.get(unix & S_IFMT) ?? { type: 'file' as const });
+      const method = entry.compressionMethod;
       const header: HeaderEntry = {
         name,
-        ...(name === undefined ? { raw: Buffer.from(entry.fileNameRaw) } : {}),
+        ...(name === undefined ? { raw: Buffer.from(raw) } : {}),
         ...(entry.isEncrypted() ? { type: 'other', kind: 'encrypted entry (unzip has no password)' } : typed),
         mode: unix & 0o777 || (folder ? 0o755 : 0o644),
         size: entry.uncompressedSize,
+        method,
+        ...(READABLE_METHODS.has(method)
+          ? {}
+          : {
+              unreadable: `it is compressed with method ${methodName(method)}, which this check cannot inflate`,
+            }),
       };
       const index = headers.push(header) - 1;
-      if (header.type === 'symlink') {
-        header.linkTarget =
-          decodeName(await readUpTo(await zip.openReadStreamPromise(entry), MAX_LINK_TARGET)) ?? '';
+      if (index >= maxEntries) break;
+      if (header.type === 'symlink' && header.unreadable === undefined) {
+        const target = await readUpTo(await zip.openReadStreamPromise(entry), MAX_LINK_TARGET);
+        const decoded = decodeName(target);
+        if (decoded === undefined) header.linkRaw = target;
+        else header.linkTarget = decoded;
       } else if (keep(header)) kept.set(index, entry);
     }
     return { headers, read, close: () => zip.close() };
@@ -205,6 +245,8 @@ export interface TarOptions {
   keep?: { wanted: (header: HeaderEntry) => boolean; limit: number; budget: number };
   /** Stops a pass (a cancelled workflow). */
   cancel?: AbortSignal;
+  /** The listing's pass stops at the entry past this many (default MAX_ENTRIES). */
+  maxEntries?: number;
 }
 
 /**
@@ -215,8 +257,10 @@ export async function readTar(options: TarOptions): Promise<ArchiveReader> {
   const headers: HeaderEntry[] = [];
   const kept = new Map<number, Buffer>();
   let budget = options.keep?.budget ?? 0;
+  const maxEntries = options.maxEntries ?? MAX_ENTRIES;
   await eachTarEntry(options, async (index, header, data) => {
     headers.push(header);
+    if (index >= maxEntries) return false;
     const keep = options.keep;
     if (
       keep &&
@@ -282,25 +326,36 @@ async function eachTarEntry(
   if (failed) throw failed;
 }
 
-/** Names come from the pax header when there is one (UTF-8 by definition), else as bytes. */
+/**
+ * Names come from the pax header when there is one (UTF-8 by definition), else as bytes. A pax sparse
+ * file (GNU tar -S --format=pax, formats 0.1 and 1.0) is stored as `GNUSparseFile.N/name`: its real
+ * name and size are GNU.sparse.name and GNU.sparse.realsize (0.1: GNU.sparse.size), which GNU tar
+ * unpacks it as. Its data here is the sparse map and the data blocks, not the file: it is not read.
+ */
 function headerOf(header: tar.Header): HeaderEntry {
-  const pax = (header.pax ?? {}) as { path?: string; linkpath?: string };
-  const raw = pax.path ? Buffer.from(pax.path) : Buffer.from(header.name, 'latin1');
+  const pax = (header.pax ?? {}) as Record<string, string | undefined>;
+  const sparseName = pax['GNU.sparse.name'];
+  const sparseSize = pax['GNU.sparse.realsize'] ?? pax['GNU.sparse.size'];
+  const sparse = sparseName !== undefined || sparseSize !== undefined;
+  const path = sparseName ?? pax.path;
+  const raw = path ? Buffer.from(path) : Buffer.from(header.name, 'latin1');
   const target = header.linkname ?? undefined;
   const typed = TAR_TYPES[header.type ?? 'file'] ?? {
     type: 'other' as const,
     kind: `tar entry of type ${header.type}`,
   };
   const name = decodeName(raw);
+  const linkRaw =
+    target !== undefined && pax.linkpath === undefined ? Buffer.from(target, 'latin1') : undefined;
+  const linkTarget = pax.linkpath ?? (linkRaw ? decodeName(linkRaw) : undefined);
   return {
     name,
     ...(name === undefined ? { raw } : {}),
     ...typed,
     mode: header.mode ?? 0o644,
-    size: header.size ?? 0,
-    ...(target !== undefined
-      ? { linkTarget: pax.linkpath ?? decodeName(Buffer.from(target, 'latin1')) ?? '' }
-      : {}),
+    size: sparseSize !== undefined && /^\d+$/.test(sparseSize) ? Number(sparseSize) : (header.size ?? 0),
+    ...(sparse ? { unreadable: 'it is a sparse file, whose bytes this check does not reassemble' } : {}),
+    ...(target === undefined ? {} : linkTarget !== undefined ? { linkTarget } : { linkRaw: linkRaw! }),
   };
 }
 

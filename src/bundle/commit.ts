@@ -57,7 +57,7 @@ export async function loadCommit(
   const sha = options.commit ?? (await checkedOutCommit(workspace));
   const listing = await listArchive(
     { bundleType: 'tar', open: () => gitArchive(workspace, sha) },
-    { ...options, display: '.', fix: 'remove it from the repository, or rename it' },
+    { ...options, display: '.', fix: 'remove it from the repository, or rename it', strip: false },
   );
   try {
     return { ...(await loadAppSpecFromListing(listing, '.', 'commit')), listing };

@@ -7,7 +7,7 @@ import type { ArchiveContent, BundleType } from '../config/types.js';
 import { throwIfCancelled } from '../core/cancel.js';
 import { formatBytes } from '../core/format.js';
 import type { Logger } from '../core/log.js';
-import { errorMessage, problem, throwIfErrors, UserError } from '../core/problems.js';
+import { errorMessage, problem, throwIfErrors, UserError, warning } from '../core/problems.js';
 import type { FilePart, FileRevision, PreparedRevision } from '../deploy/ports.js';
 import { APPSPEC_MAX_BYTES, appSpecTooLarge, type BundleTree } from './appspec/index.js';
 import {
@@ -19,7 +19,7 @@ import {
 } from './appspec-fs.js';
 import { type ArchiveReader, readTar, readZip, type TarOptions } from './archive-readers.js';
 import { base32 } from './digest.js';
-import { checkListing, type HeaderEntry } from './listing.js';
+import { checkListing, type HeaderEntry, MAX_ENTRIES, strippedView } from './listing.js';
 import { type BundleEntry, capped, resolveInBundle, warnAboutSecrets } from './walk.js';
 import { walkedTree } from './walked-tree.js';
 
@@ -47,18 +47,33 @@ const APPSPEC_NAME = /^(\.\/)?([^/]+\/)?appspec\.ya?ml$/i;
 /** What a tar's pass keeps of them in all; past that (a hostile archive), the appspec is read in a second pass. */
 const KEEP_BUDGET = 4 * APPSPEC_MAX_BYTES;
 
+/** What listArchive is told: how to name the archive and fix its entries, and how the agent unpacks it. */
+export interface ListOptions {
+  display: string;
+  fix: string;
+  log: Logger;
+  allowSecretFiles?: string[];
+  cancel?: AbortSignal;
+  /** Whether the agent strips an only top folder: an S3 revision's archive (default), not a GitHub revision. */
+  strip?: boolean;
+  /** More entries than this are refused; the readers stop reading there. */
+  maxEntries?: number;
+}
+
 /**
  * Lists the archive and checks its entries (UserError listing all that cannot be deployed safely);
  * warns about secret-looking files. `display` names it in messages, `fix` says how to change it.
  */
-export async function listArchive(
-  source: ArchiveSource,
-  options: { display: string; fix: string; log: Logger; allowSecretFiles?: string[]; cancel?: AbortSignal },
-): Promise<ListedArchive> {
+export async function listArchive(source: ArchiveSource, options: ListOptions): Promise<ListedArchive> {
   const { display, log } = options;
-  const reader = await openReader(source, options);
+  const maxEntries = options.maxEntries ?? MAX_ENTRIES;
+  const reader = await openReader(source, { ...options, maxEntries });
   try {
-    const checked = checkListing(reader.headers, display, log, options.fix);
+    const checked = checkListing(reader.headers, display, log, options.fix, {
+      maxEntries,
+      format: source.bundleType === 'zip' ? 'zip' : 'tar',
+      strip: options.strip ?? true,
+    });
     throwIfErrors(capped(checked.problems));
     const where = (path: string) => (display === '.' ? path : `${display}/${path}`);
     warnAboutSecrets(
@@ -67,15 +82,32 @@ export async function listArchive(
       { log, ...(options.allowSecretFiles ? { allowSecretFiles: options.allowSecretFiles } : {}) },
       `if they are not meant for the servers, ${options.fix}`,
     );
-    const byPath = new Map(checked.entries.map((entry) => [entry.path, entry]));
+    // The agent's view: the only top folder it strips is the root links are followed from.
+    const { stripped } = checked;
+    const prefix = stripped === undefined ? '' : `${stripped}/`;
+    const seen = strippedView(checked.entries, stripped);
+    const byPath = new Map(seen.map((entry) => [entry.path, entry]));
     const read: ReadText = async (path, file) => {
       // The appspec may be a symlink to a file of the archive: its bytes are the target's.
-      const end = resolveInBundle([], path, byPath);
+      const end = resolveInBundle([], path.startsWith(prefix) ? path.slice(prefix.length) : path, byPath);
       const entry = end.kind === 'inside' ? byPath.get(end.path) : undefined;
-      const index = entry && checked.dataOf.get(entry.path);
+      const index = entry && checked.dataOf.get(`${prefix}${entry.path}`);
       if (entry === undefined || index === undefined)
         return cannotRead(file, 'cannot read the appspec: not a file');
       if (entry.size > APPSPEC_MAX_BYTES) return { problem: appSpecTooLarge(file, entry.size) };
+      const header = reader.headers[index];
+      if (header?.unreadable !== undefined) {
+        // The agent's unzip (or tar) reads it; this check cannot: said, not refused.
+        return {
+          problem: warning(
+            `the appspec was not checked: ${header.unreadable} (the agent unpacks it; its hooks and files are not checked against the archive)`,
+            { file },
+            header.method === undefined
+              ? 'make the archive without tar -S (--sparse) to have it checked'
+              : 'recompress it with deflate (zip -r app.zip . does) to have it checked',
+          ),
+        };
+      }
       let bytes: Buffer;
       try {
         bytes = await reader.read(index, APPSPEC_MAX_BYTES + 1);
@@ -85,27 +117,73 @@ export async function listArchive(
       if (bytes.length > APPSPEC_MAX_BYTES) return { problem: appSpecTooLarge(file, bytes.length) };
       return appSpecText(bytes, file);
     };
-    return { entries: checked.entries, tree: walkedTree(checked), read, close: () => reader.close() };
+    const tree =
+      stripped === undefined ? walkedTree(checked) : mounted(stripped, walkedTree({ entries: seen }));
+    return { entries: checked.entries, tree, read, close: () => reader.close() };
   } catch (error) {
     reader.close();
     throw error;
   }
 }
 
+/** `inner` seen as the only folder `top` of a bundle: the stripped tree, where findAppSpec strips it again. */
+function mounted(top: string, inner: BundleTree): BundleTree {
+  const prefix = `${top}/`;
+  const within = (path: string) =>
+    path === top ? '' : path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
+  return {
+    node(path) {
+      if (path === '') return inner.node('');
+      const rest = within(path);
+      return rest === undefined ? undefined : inner.node(rest);
+    },
+    list(path) {
+      if (path === '') return [top];
+      const rest = within(path);
+      return rest === undefined ? undefined : inner.list(rest);
+    },
+  };
+}
+
+/** The first bytes of a gzip stream (RFC 1952). */
+const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
+
+async function startsWithGzip(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer.equals(GZIP_MAGIC);
+  } finally {
+    await handle.close();
+  }
+}
+
 async function openReader(
   source: ArchiveSource,
-  options: { display: string; cancel?: AbortSignal },
+  options: { display: string; log?: Logger; cancel?: AbortSignal; maxEntries: number },
 ): Promise<ArchiveReader> {
   const wanted = (header: HeaderEntry) => header.type === 'file' && APPSPEC_NAME.test(header.name ?? '');
   const keep = { wanted, limit: APPSPEC_MAX_BYTES + 1, budget: KEEP_BUDGET };
+  const { maxEntries } = options;
   const cancel = options.cancel ? { cancel: options.cancel } : {};
   try {
-    if ('open' in source) return await readTar({ open: source.open, keep, ...cancel });
+    if ('open' in source) return await readTar({ open: source.open, keep, maxEntries, ...cancel });
     const { file, bundleType } = source;
-    if (bundleType === 'zip') return await readZip(file, wanted);
-    const open =
-      bundleType === 'tgz' ? () => createReadStream(file).pipe(createGunzip()) : () => createReadStream(file);
-    return await readTar({ open, keep, ...cancel });
+    if (bundleType === 'zip') return await readZip(file, wanted, maxEntries);
+    let gzipped = bundleType === 'tgz';
+    if (!gzipped && (await startsWithGzip(file))) {
+      // linux_util.rb extract_tar runs `tar -xpsf`: GNU tar detects a gzipped file itself and unpacks it.
+      gzipped = true;
+      options.log?.warn(
+        warning(
+          `${options.display} is gzipped (a tgz) but deployed as a tar: the agent's GNU tar (tar -xpsf) detects the compression and unpacks it, so it is read as a tgz here; a tool that takes the bundle type at its word would not`,
+          { file: options.display },
+          'name it .tgz or .tar.gz, or set revision.bundleType to tgz',
+        ),
+      );
+    }
+    const open = gzipped ? () => createReadStream(file).pipe(createGunzip()) : () => createReadStream(file);
+    return await readTar({ open, keep, maxEntries, ...cancel });
   } catch (error) {
     if (options.cancel?.aborted) throw error;
     throw new UserError(

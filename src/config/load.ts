@@ -269,17 +269,33 @@ function checkRevision(
         'name it .zip, .tgz, .tar.gz or .tar, or set revision › bundleType to zip, tgz or tar',
       ),
     );
+  } else if (named === 'tgz' && given === 'tar') {
+    // linux_util.rb extract_tar runs `tar -xpsf`, and GNU tar detects a gzipped file itself.
+    problems.push(
+      warning(
+        `revision › bundleType tar contradicts the archive's name "${archive}" (tgz): the agent unpacks it with tar -xpsf, which detects gzip itself, so a tgz deploys; a plain tar named like a tgz would deploy too`,
+        value('bundleType'),
+        'remove bundleType, or rename the archive to say what it is',
+      ),
+    );
   } else if (named !== undefined && given !== undefined && named !== given) {
     problems.push(
       problem(
         `revision › bundleType ${given} contradicts the archive's name "${archive}" (${named})`,
         value('bundleType'),
-        `the agent unpacks the archive as bundleType says, and fails on a ${named} read as ${given}: remove bundleType, or fix it`,
+        `the agent unpacks the archive as bundleType says (${AGENT_UNPACKS[given]}), which fails on a ${named} if that is what it is: remove bundleType, or fix it`,
       ),
     );
   }
   return problems;
 }
+
+/** How the agent unpacks each bundle type (command_executor.rb unpack_bundle, linux_util.rb). */
+const AGENT_UNPACKS: Record<string, string> = {
+  zip: 'unzip, then rubyzip',
+  tgz: 'tar -zxpsf',
+  tar: 'tar -xpsf',
+};
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

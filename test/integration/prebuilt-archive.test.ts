@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CreateBucketCommand,
@@ -11,6 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { S3RevisionStore } from '../../src/aws/revision-store.js';
 import { createS3Client } from '../../src/aws/s3-client.js';
+import { readTar, readZip } from '../../src/bundle/archive-readers.js';
 import { loadCommit } from '../../src/bundle/commit.js';
 import { base32 } from '../../src/bundle/digest.js';
 import { listArchive, loadArchive, preparePrebuilt } from '../../src/bundle/prebuilt.js';
@@ -227,6 +229,220 @@ t.close()`,
       )
     ).close();
     expect(allowed.text()).not.toContain('secrets');
+  });
+});
+
+/** Runs a Python script in build/ (zipfile and tarfile write whatever they are given); HELPERS first. */
+function pythonIn(script: string): void {
+  execFileSync('python3', ['-c', `${HELPERS}\n${script}`], { cwd: join(ws, 'build') });
+}
+const HELPERS = `
+import io, stat, struct, tarfile, zipfile, zlib
+APPSPEC = b"version: 0.0\\nos: linux\\nhooks:\\n  ApplicationStart:\\n    - location: scripts/start.sh\\n"
+def link(z, name, target):
+    i = zipfile.ZipInfo(name); i.create_system = 3; i.external_attr = (stat.S_IFLNK | 0o777) << 16; z.writestr(i, target)
+def exe(z, name, data, method=zipfile.ZIP_DEFLATED, extra=b''):
+    i = zipfile.ZipInfo(name); i.create_system = 3; i.external_attr = (stat.S_IFREG | 0o755) << 16
+    i.compress_type = method; i.extra = extra; z.writestr(i, data)
+def unicode_path(header, real):
+    body = b'\\x01' + struct.pack('<I', zlib.crc32(header.encode())) + real.encode()
+    return struct.pack('<HH', 0x7075, len(body)) + body
+def add(t, name, data=b'', typ=tarfile.REGTYPE, linkname=''):
+    i = tarfile.TarInfo(name); i.size = len(data) if typ == tarfile.REGTYPE else 0; i.type = typ; i.linkname = linkname
+    t.addfile(i, io.BytesIO(data) if typ == tarfile.REGTYPE else None)
+`;
+
+/** The errors of an archive's check: the listing's refusal, or the appspec's problems. */
+async function errorsOf(
+  archive: string,
+  bundleType: BundleType,
+  log = new MemoryLogger(),
+): Promise<string[]> {
+  try {
+    const loaded = await loadArchive(ws, content(archive), bundleType, log);
+    loaded.listing.close();
+    return loaded.problems.filter((p) => p.severity === 'error').map(formatProblem);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return error.problems.map(formatProblem);
+  }
+}
+
+describe('an archive judged as the agent unpacks it (command_executor.rb unpack_bundle)', () => {
+  it('refuses an entry compressed with LZMA, which unzip (exit 81) and rubyzip cannot unpack: DownloadBundle fails', async () => {
+    pythonIn(`
+with zipfile.ZipFile('lzma.zip', 'w') as z:
+    z.writestr('appspec.yml', APPSPEC); exe(z, 'scripts/start.sh', b'#!/bin/sh\\n', zipfile.ZIP_LZMA)`);
+    expect(await errorsOf('build/lzma.zip', 'zip')).toEqual([
+      `build/lzma.zip: entry "scripts/start.sh" is compressed with method 14 (LZMA), which neither the agent's unzip nor the rubyzip it falls back on can unpack: the deployment fails at DownloadBundle (recompress it with deflate (zip -r app.zip . does; in 7-Zip, -mm=Deflate))`,
+    ]);
+  });
+
+  it('takes a bzip2 appspec, which unzip reads, with a warning that it was not checked', async () => {
+    pythonIn(`
+with zipfile.ZipFile('bz.zip', 'w') as z:
+    z.writestr(zipfile.ZipInfo('appspec.yml'), b"version: 0.0\\nos: linux\\n", zipfile.ZIP_BZIP2)`);
+    const loaded = await loadArchive(ws, content('build/bz.zip'), 'zip', new MemoryLogger());
+    loaded.listing.close();
+    expect(loaded.problems.map(formatProblem)).toEqual([
+      'build/bz.zip/appspec.yml: warning: the appspec was not checked: it is compressed with method 12 (bzip2), which this check cannot inflate (the agent unpacks it; its hooks and files are not checked against the archive) (recompress it with deflate (zip -r app.zip . does) to have it checked)',
+    ]);
+  });
+
+  it('refuses a symlink whose target is not UTF-8, showing its bytes (it was taken as "", inside)', async () => {
+    pythonIn(`
+with zipfile.ZipFile('badlink.zip', 'w') as z:
+    z.writestr('appspec.yml', b"version: 0.0\\nos: linux\\n"); link(z, 'out', b'/etc/\\xff/../../root')
+with tarfile.open('badlink.tar', 'w', format=tarfile.GNU_FORMAT, encoding='utf-8', errors='surrogateescape') as t:
+    add(t, 'appspec.yml', b"version: 0.0\\nos: linux\\n"); add(t, 'out', typ=tarfile.SYMTYPE, linkname='/etc/\\udcff/x')`);
+    expect(await errorsOf('build/badlink.zip', 'zip')).toEqual([
+      'build/badlink.zip: symlink "out" has a target that is not valid UTF-8 (bytes 2f6574632fff2f2e2e2f2e2e2f726f6f74) (leave it out of build/badlink.zip where the build makes it)',
+    ]);
+    expect(await errorsOf('build/badlink.tar', 'tar')).toEqual([
+      'build/badlink.tar: symlink "out" has a target that is not valid UTF-8 (bytes 2f6574632fff2f78) (leave it out of build/badlink.tar where the build makes it)',
+    ]);
+  });
+
+  it('checks the name unzip writes: the Info-ZIP Unicode Path field (0x7075), when its CRC matches', async () => {
+    pythonIn(`
+with zipfile.ZipFile('uni.zip', 'w') as z:
+    z.writestr('appspec.yml', APPSPEC)
+    exe(z, 'scripts/start.sh', b'#!/bin/sh\\n', extra=unicode_path('scripts/start.sh', 'elsewhere.sh'))
+with zipfile.ZipFile('uni2.zip', 'w') as z:
+    z.writestr('appspec.yml', b"version: 0.0\\nos: linux\\n")
+    i = zipfile.ZipInfo('notes.txt'); i.extra = unicode_path('notes.txt', 'appspec.yml')
+    z.writestr(i, b"version: 0.0\\nos: linux\\nhooks:\\n  ApplicationStart:\\n    - location: nowhere.sh\\n")
+with zipfile.ZipFile('uni3.zip', 'w') as z:
+    z.writestr('appspec.yml', APPSPEC)
+    exe(z, 'scripts/start.sh', b'#!/bin/sh\\n', extra=unicode_path('not the header name', 'elsewhere.sh'))`);
+    // unzip -qo writes scripts/start.sh as elsewhere.sh: ApplicationStart fails on EC2.
+    expect(await errorsOf('build/uni.zip', 'zip')).toEqual([
+      expect.stringMatching(
+        /^build\/uni\.zip\/appspec\.yml:5:17: script "scripts\/start\.sh" is not in the bundle/,
+      ),
+    ]);
+    // The appspec unzip writes last is notes.txt's bytes: that one is checked.
+    expect(await errorsOf('build/uni2.zip', 'zip')).toEqual([
+      expect.stringMatching(
+        /^build\/uni2\.zip\/appspec\.yml:5:17: script "nowhere\.sh" is not in the bundle/,
+      ),
+    ]);
+    // A field whose CRC is not the header name's is ignored, by unzip and here.
+    expect(await errorsOf('build/uni3.zip', 'zip')).toEqual([]);
+  });
+
+  it('refuses a name given as a file then a folder (unzip exits 2), or a symlink then a folder (tar exits 2)', async () => {
+    pythonIn(`
+with zipfile.ZipFile('dup.zip', 'w') as z:
+    z.writestr('appspec.yml', b"version: 0.0\\nos: linux\\n")
+    z.writestr('a', b'file'); z.writestr(zipfile.ZipInfo('a/'), b''); z.writestr('a/b', b'x')
+with tarfile.open('dup.tar', 'w') as t:
+    add(t, 'appspec.yml', b"version: 0.0\\nos: linux\\n")
+    add(t, 'a', typ=tarfile.SYMTYPE, linkname='/tmp'); add(t, 'a', typ=tarfile.DIRTYPE); add(t, 'a/x', b'x')`);
+    expect(await errorsOf('build/dup.zip', 'zip')).toEqual([
+      'build/dup.zip: entry "a" is given twice, as a file then as a folder: unzip cannot replace one by the other (it exits 2, or 50), and the deployment fails at DownloadBundle (keep one of the two, leave it out of build/dup.zip where the build makes it)',
+    ]);
+    expect(await errorsOf('build/dup.tar', 'tar')).toContainEqual(
+      'build/dup.tar: entry "a" is given twice, as a symlink then as a folder: GNU tar cannot replace a folder holding files, nor a symlink to a folder, by the other (it exits 2), and the deployment fails at DownloadBundle (keep one of the two, leave it out of build/dup.tar where the build makes it)',
+    );
+  });
+
+  it('judges a link after the agent strips the only folder: ../app/... climbs out of the revision', async () => {
+    await writeTree(join(ws, 'strip'), {
+      'app/deploy/appspec.yml': 'version: 0.0\nos: linux\n',
+      'app/appspec.yml': { symlink: '../app/deploy/appspec.yml' },
+      'app/current': { symlink: 'deploy/appspec.yml' },
+    });
+    execFileSync('zip', ['-qry', '../build/strip.zip', 'app'], { cwd: join(ws, 'strip') });
+    expect(await errorsOf('build/strip.zip', 'zip')).toEqual([
+      'build/strip.zip/app/appspec.yml: symlink "../app/deploy/appspec.yml" points outside the bundle (use a relative link to a file inside the bundle, or leave it out of build/strip.zip where the build makes it)',
+    ]);
+  });
+
+  it('lists a pax sparse file by its real name and size (GNU.sparse.name, GNU.sparse.realsize)', async () => {
+    await writeTree(join(ws, 'sparse'), {
+      'appspec.yml':
+        'version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: scripts/start.sh\n',
+      'scripts/start.sh': { content: '#!/bin/sh\n', mode: 0o755 },
+    });
+    execFileSync('truncate', ['-s', '10M', 'scripts/start.sh'], { cwd: join(ws, 'sparse') });
+    execFileSync('tar', ['-S', '--format=pax', '-cf', '../build/sparse.tar', '.'], {
+      cwd: join(ws, 'sparse'),
+    });
+    const loaded = await loadArchive(ws, content('build/sparse.tar'), 'tar', new MemoryLogger());
+    loaded.listing.close();
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.listing.entries.map((e) => e.path)).toEqual(['appspec.yml', 'scripts', 'scripts/start.sh']);
+    expect(loaded.listing.entries[2]).toMatchObject({ type: 'file', mode: 0o755, size: 10 * 1024 * 1024 });
+  });
+
+  it('reads a gzipped tar deployed as a tar, as GNU tar -xpsf does, with a warning', async () => {
+    await writeFile(join(ws, 'build/gz.tar'), await readFile(join(ws, 'build/app.tgz')));
+    const log = new MemoryLogger();
+    const loaded = await loadArchive(ws, content('build/gz.tar'), 'tar', log);
+    loaded.listing.close();
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.appspec?.hooks.ApplicationStart?.[0]?.location).toBe('scripts/start.sh');
+    expect(log.text()).toContain(
+      'build/gz.tar is gzipped (a tgz) but deployed as a tar: the agent’s GNU tar (tar -xpsf) detects the compression and unpacks it'.replace(
+        '’',
+        "'",
+      ),
+    );
+  });
+
+  it('takes a tar entry with an absolute name, which GNU tar unpacks inside the revision, with a warning', async () => {
+    pythonIn(`
+with tarfile.open('abs.tar', 'w') as t:
+    add(t, 'appspec.yml', b"version: 0.0\\nos: linux\\n"); add(t, '/etc/app.conf', b'x')`);
+    const log = new MemoryLogger();
+    expect(await errorsOf('build/abs.tar', 'tar', log)).toEqual([]);
+    expect(log.text()).toContain(
+      'entry "/etc/app.conf" has an absolute name: GNU tar strips the leading "/", so the instance gets it at etc/app.conf inside the revision, not at /etc/app.conf',
+    );
+  });
+});
+
+describe('the entry cap, counted by the readers', () => {
+  const CAP = 100;
+  beforeAll(() =>
+    pythonIn(`
+with zipfile.ZipFile('many.zip', 'w') as z:
+    for i in range(5000): z.writestr(f'f{i}', b'x')
+with tarfile.open('many.tar', 'w') as t:
+    for i in range(5000): add(t, f'f{i}', b'x' * 2000)`),
+  );
+
+  it('stops reading a zip’s central directory at the first entry past the cap', async () => {
+    const reader = await readZip(join(ws, 'build/many.zip'), () => false, CAP);
+    reader.close();
+    expect(reader.headers).toHaveLength(CAP + 1);
+  });
+
+  it('stops a tar’s pass at the first entry past the cap, the rest of the file unread', async () => {
+    const file = join(ws, 'build/many.tar');
+    let bytes = 0;
+    const reader = await readTar({
+      open: () => createReadStream(file).on('data', (chunk) => (bytes += chunk.length)),
+      maxEntries: CAP,
+    });
+    expect(reader.headers).toHaveLength(CAP + 1);
+    expect(bytes).toBeLessThan((await stat(file)).size / 10);
+  });
+
+  it('refuses the archive, naming the cap', async () => {
+    for (const [file, bundleType] of [
+      ['build/many.zip', 'zip'],
+      ['build/many.tar', 'tar'],
+    ] as const) {
+      const error = await listArchive(
+        { bundleType, file: join(ws, file) },
+        { display: file, fix: 'leave it out', log: new MemoryLogger(), maxEntries: CAP },
+      ).catch((e: unknown) => e);
+      expect((error as UserError).problems.map(formatProblem)).toEqual([
+        `${file}: ${file} has more than ${CAP} entries (deploy fewer files in one revision)`,
+      ]);
+    }
   });
 });
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { findAppSpec } from '../../src/bundle/appspec/index.js';
-import { checkListing, type HeaderEntry, MAX_ENTRIES } from '../../src/bundle/listing.js';
+import {
+  checkListing,
+  type HeaderEntry,
+  type ListingOptions,
+  MAX_ENTRIES,
+} from '../../src/bundle/listing.js';
 import { walkedTree } from '../../src/bundle/walked-tree.js';
 import { MemoryLogger } from '../../src/core/log.js';
 import { formatProblem } from '../../src/core/problems.js';
@@ -15,9 +20,9 @@ function header(name: string, what: string | Partial<HeaderEntry> = 'file'): Hea
   return { ...base, type: what === 'dir' ? 'dir' : 'file', ...(what === 'exec' ? { mode: 0o755 } : {}) };
 }
 
-function check(headers: Iterable<HeaderEntry>, maxEntries?: number) {
+function check(headers: Iterable<HeaderEntry>, options: ListingOptions = {}) {
   const log = new MemoryLogger();
-  const checked = checkListing(headers, 'build/app.zip', log, 'rebuild build/app.zip without it', maxEntries);
+  const checked = checkListing(headers, 'build/app.zip', log, 'rebuild build/app.zip without it', options);
   return { ...checked, messages: checked.problems.map(formatProblem), log };
 }
 
@@ -105,16 +110,105 @@ describe('an archive listing, checked with the walk’s rules', () => {
     expect(entries).toEqual([{ path: 'run.sh', type: 'file', mode: 0o755, size: 2 }]);
   });
 
-  it(`refuses more than ${MAX_ENTRIES} entries (by default) without reading them all`, () => {
-    let read = 0;
-    function* many() {
-      for (; ; read++) yield header(`f${read}`);
-    }
-    const { messages } = check(many(), 1000);
-    expect(messages).toEqual([
-      'build/app.zip: build/app.zip has more than 1000 entries (deploy fewer files in one revision)',
+  it('keeps the last of two entries when neither is a folder: unzip -o and tar replace a file or a link', () => {
+    const { entries, problems, dataOf } = check([
+      header('run.sh', 'exec'),
+      header('run.sh', '-> other.sh'),
+      header('other.sh'),
     ]);
-    expect(read).toBe(1000);
+    expect(problems).toEqual([]);
+    expect(entries.find((e) => e.path === 'run.sh')).toMatchObject({
+      type: 'symlink',
+      linkTarget: 'other.sh',
+    });
+    expect(dataOf.has('run.sh')).toBe(false);
+  });
+
+  it.each<[string, HeaderEntry[], 'zip' | 'tar', string]>([
+    [
+      'zip: a file then a folder (unzip exits 2)',
+      [header('a'), header('a/', 'dir'), header('a/b')],
+      'zip',
+      'entry "a" is given twice, as a file then as a folder: unzip cannot replace one by the other (it exits 2, or 50), and the deployment fails at DownloadBundle',
+    ],
+    [
+      'tar: a symlink then a folder (GNU tar exits 2: "Cannot unlink")',
+      [header('a', '-> /tmp'), header('a', 'dir'), header('a/x')],
+      'tar',
+      'entry "a" is given twice, as a symlink then as a folder: GNU tar cannot replace a folder holding files, nor a symlink to a folder, by the other (it exits 2), and the deployment fails at DownloadBundle',
+    ],
+    [
+      'tar: a folder holding a file, then a file',
+      [header('a', 'dir'), header('a/x'), header('a')],
+      'tar',
+      'entry "a" is given twice, as a folder then as a file: GNU tar cannot replace a folder holding files, nor a symlink to a folder, by the other (it exits 2), and the deployment fails at DownloadBundle',
+    ],
+  ])('refuses a name given twice with a folder on one side: %s', (_, headers, format, message) => {
+    const { problems } = check([header('appspec.yml'), ...headers], { format });
+    expect(problems.find((p) => p.message === message)).toMatchObject({
+      severity: 'error',
+      hint: 'keep one of the two, rebuild build/app.zip without it',
+    });
+  });
+
+  it('refuses a zip entry compressed with a method neither unzip nor rubyzip unpacks, not one unzip reads', () => {
+    const { messages } = check([
+      header('appspec.yml', { method: 8 }),
+      header('scripts/start.sh', { method: 14, mode: 0o755 }),
+      header('big.bin', { method: 12 }),
+      header('old.bin', { method: 9 }),
+    ]);
+    expect(messages).toEqual([
+      `build/app.zip: entry "scripts/start.sh" is compressed with method 14 (LZMA), which neither the agent's unzip nor the rubyzip it falls back on can unpack: the deployment fails at DownloadBundle (recompress it with deflate (zip -r app.zip . does; in 7-Zip, -mm=Deflate))`,
+    ]);
+  });
+
+  it('refuses a symlink whose target is not UTF-8, showing its bytes, as a name', () => {
+    const { messages, entries } = check([
+      header('appspec.yml'),
+      { ...header('out', '-> x'), linkTarget: undefined, linkRaw: Buffer.from([0x2f, 0xff]) },
+    ]);
+    expect(messages).toEqual([
+      'build/app.zip: symlink "out" has a target that is not valid UTF-8 (bytes 2fff) (rebuild build/app.zip without it)',
+    ]);
+    expect(entries.map((e) => e.path)).toEqual(['appspec.yml']);
+  });
+
+  it('judges symlinks where the agent leaves them: after it strips the only top folder (command_executor.rb unpack_bundle)', () => {
+    const headers = [
+      header('app/deploy/appspec.yml'),
+      header('app/appspec.yml', '-> ../app/deploy/appspec.yml'),
+      header('app/current', '-> deploy'),
+    ];
+    const stripped = check(headers);
+    expect(stripped.stripped).toBe('app');
+    expect(stripped.messages).toEqual([
+      'build/app.zip/app/appspec.yml: symlink "../app/deploy/appspec.yml" points outside the bundle (use a relative link to a file inside the bundle, or rebuild build/app.zip without it)',
+    ]);
+    // A GitHub revision's root is the repository's: nothing is stripped, the link stays inside.
+    const kept = check(headers, { strip: false });
+    expect(kept.stripped).toBeUndefined();
+    expect(kept.messages).toEqual([]);
+  });
+
+  it('warns about an absolute name in a tar, which GNU tar unpacks inside the revision; refuses it in a zip', () => {
+    const tar = check([header('appspec.yml'), header('/etc/app.conf')], { format: 'tar' });
+    expect(tar.problems).toEqual([]);
+    expect(tar.entries.map((e) => e.path)).toContain('etc/app.conf');
+    expect(tar.log.text()).toContain(
+      'entry "/etc/app.conf" has an absolute name: GNU tar strips the leading "/", so the instance gets it at etc/app.conf inside the revision, not at /etc/app.conf',
+    );
+    const zip = check([header('appspec.yml'), header('/etc/app.conf')], { format: 'zip' });
+    expect(zip.problems.map((p) => p.message)).toEqual([
+      'entry "/etc/app.conf" has an absolute name: unzip and tar strip the "/" and unpack it inside the revision, not where it says',
+    ]);
+  });
+
+  it(`refuses more than ${MAX_ENTRIES} entries by default (the cap the readers stop at)`, () => {
+    const { messages } = check([header('a'), header('b'), header('c')], { maxEntries: 2 });
+    expect(messages).toEqual([
+      'build/app.zip: build/app.zip has more than 2 entries (deploy fewer files in one revision)',
+    ]);
   });
 
   it('gives the appspec checks the agent’s view: an only folder holding the appspec is stripped, quietly', () => {

@@ -64,6 +64,28 @@ describe('revision: what becomes the revision', () => {
     );
   });
 
+  it('bundleType tar on a .tgz is a warning (GNU tar -xpsf detects gzip); the other contradictions fail on the agent', () => {
+    const parse = (archive: string, bundleType: string) =>
+      parseConfig(
+        `application: app\nrevision:\n  bucket: acme-artifacts\n  archive: ${archive}\n  bundleType: ${bundleType}\nbranches:\n  main: production\n`,
+        'c.yml',
+      ).problems.map((p) => [p.severity, p.message, p.hint]);
+    expect(parse('build/app.tgz', 'tar')).toEqual([
+      [
+        'warning',
+        'revision › bundleType tar contradicts the archive\'s name "build/app.tgz" (tgz): the agent unpacks it with tar -xpsf, which detects gzip itself, so a tgz deploys; a plain tar named like a tgz would deploy too',
+        'remove bundleType, or rename the archive to say what it is',
+      ],
+    ]);
+    expect(parse('build/app.tar', 'tgz')).toEqual([
+      [
+        'error',
+        'revision › bundleType tgz contradicts the archive\'s name "build/app.tar" (tar)',
+        'the agent unpacks the archive as bundleType says (tar -zxpsf), which fails on a tar if that is what it is: remove bundleType, or fix it',
+      ],
+    ]);
+  });
+
   it('a prefix without a bucket means nothing for GitHub revisions', () => {
     const { problems } = parseConfig('application: app\nrevision:\n  type: github\n  prefix: cd/\n', 'c.yml');
     expect(problems.map((p) => p.message)).toEqual(['revision › prefix without a bucket']);
