@@ -9,7 +9,7 @@ import {
   ListMultipartUploadsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { S3RevisionStore } from '../../src/aws/revision-store.js';
 import { createS3Client } from '../../src/aws/s3-client.js';
 import { readTar, readZip } from '../../src/bundle/archive-readers.js';
@@ -23,6 +23,21 @@ import { formatProblem, UserError } from '../../src/core/problems.js';
 import type { FileRevision } from '../../src/deploy/ports.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { tempDir, writeTree } from '../helpers/tree.js';
+
+/**
+ * The archives a test opens, closed when it ends: a FileHandle left to the garbage collector is an
+ * uncaught error on Node 26.
+ */
+async function openArchive(...args: Parameters<typeof loadArchive>) {
+  const loaded = await loadArchive(...args);
+  onTestFinished(() => loaded.listing.close());
+  return loaded;
+}
+async function preparedArchive(...args: Parameters<typeof preparePrebuilt>) {
+  const prepared = await preparePrebuilt(...args);
+  onTestFinished(() => prepared.close());
+  return prepared;
+}
 
 /**
  * Pre-built archives as the action reads them (listings of real zip, tar and tgz files, and of
@@ -99,7 +114,7 @@ describe('listing an archive the build made, never unpacking it', () => {
     ['build/folder.zip', 'zip', 'build/folder.zip/app/appspec.yml'],
     ['build/app.tar', 'tar', 'build/app.tar/app/appspec.yml'],
   ])('%s: modes, links and the appspec, read from the archive', async (archive, bundleType, file) => {
-    const loaded = await loadArchive(ws, content(archive), bundleType, new MemoryLogger());
+    const loaded = await openArchive(ws, content(archive), bundleType, new MemoryLogger());
     loaded.listing.close();
     expect(loaded.problems).toEqual([]);
     expect(loaded.file).toBe(file);
@@ -112,7 +127,7 @@ describe('listing an archive the build made, never unpacking it', () => {
   it('names what the agent fails on: a script the appspec names and the archive lacks', async () => {
     await writeFile(join(ws, 'build/missing.zip'), await readFile(join(ws, 'build/app.zip')));
     execFileSync('zip', ['-qd', 'build/missing.zip', 'scripts/start.sh'], { cwd: ws });
-    const loaded = await loadArchive(ws, content('build/missing.zip'), 'zip', new MemoryLogger());
+    const loaded = await openArchive(ws, content('build/missing.zip'), 'zip', new MemoryLogger());
     loaded.listing.close();
     expect(loaded.problems.map(formatProblem)).toEqual([
       expect.stringMatching(
@@ -129,7 +144,7 @@ describe('listing an archive the build made, never unpacking it', () => {
       ['var', '-> /var', 0o777],
       ['var/www/index.html', 'x', 0o644],
     ]);
-    const error = await loadArchive(ws, content(file), 'zip', new MemoryLogger()).catch((e: unknown) => e);
+    const error = await openArchive(ws, content(file), 'zip', new MemoryLogger()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).problems.map((p) => p.message)).toEqual([
       'entry "../../etc/cron.d/evil" climbs out of the archive with "..": unpacking it would write outside the revision\'s folder (tar refuses it, unzip drops the "..")',
@@ -143,7 +158,7 @@ describe('listing an archive the build made, never unpacking it', () => {
     const huge = python('build/huge.zip', ZIP, [
       ['appspec.yml', ['version: 0.0\nos: linux\n#', 'x', 1_100_000], 0o644],
     ]);
-    const big = await loadArchive(ws, content(huge), 'zip', new MemoryLogger());
+    const big = await openArchive(ws, content(huge), 'zip', new MemoryLogger());
     big.listing.close();
     expect(big.problems[0]?.message).toMatch(/^the appspec is 1\.0 MiB; an appspec is a few kilobytes/);
     // A zip bomb: the central directory says 40 bytes, the deflated data holds 5 MB.
@@ -154,7 +169,7 @@ describe('listing an archive the build made, never unpacking it', () => {
     const central = data.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     data.writeUInt32LE(40, central + 24);
     await writeFile(join(ws, bomb), data);
-    const bombed = await loadArchive(ws, content(bomb), 'zip', new MemoryLogger());
+    const bombed = await openArchive(ws, content(bomb), 'zip', new MemoryLogger());
     bombed.listing.close();
     expect(bombed.problems.map((p) => p.message)).toEqual([
       expect.stringMatching(/^cannot read the appspec from build\/bomb\.zip: too many bytes in the stream/),
@@ -166,7 +181,7 @@ describe('listing an archive the build made, never unpacking it', () => {
       ['conf/spec.yml', 'version: 0.0\nos: linux\n', 0o644],
       ['appspec.yml', '-> conf/spec.yml', 0o777],
     ]);
-    const loaded = await loadArchive(ws, content(file), 'zip', new MemoryLogger());
+    const loaded = await openArchive(ws, content(file), 'zip', new MemoryLogger());
     loaded.listing.close();
     expect(loaded.problems).toEqual([]);
     expect(loaded.appspec).toMatchObject({ version: '0.0', os: 'linux' });
@@ -199,7 +214,7 @@ for name, spec in json.loads(sys.argv[2]):
 t.close()`,
       [...decoys, ['appspec.yml', 'version: 0.0\nos: linux\n']],
     );
-    const loaded = await loadArchive(ws, content(file), 'tar', new MemoryLogger());
+    const loaded = await openArchive(ws, content(file), 'tar', new MemoryLogger());
     loaded.listing.close();
     expect(loaded.problems).toEqual([]);
     expect(loaded.appspec).toMatchObject({ version: '0.0', os: 'linux' });
@@ -259,7 +274,7 @@ async function errorsOf(
   log = new MemoryLogger(),
 ): Promise<string[]> {
   try {
-    const loaded = await loadArchive(ws, content(archive), bundleType, log);
+    const loaded = await openArchive(ws, content(archive), bundleType, log);
     loaded.listing.close();
     return loaded.problems.filter((p) => p.severity === 'error').map(formatProblem);
   } catch (error) {
@@ -282,7 +297,7 @@ with zipfile.ZipFile('lzma.zip', 'w') as z:
     pythonIn(`
 with zipfile.ZipFile('bz.zip', 'w') as z:
     z.writestr(zipfile.ZipInfo('appspec.yml'), b"version: 0.0\\nos: linux\\n", zipfile.ZIP_BZIP2)`);
-    const loaded = await loadArchive(ws, content('build/bz.zip'), 'zip', new MemoryLogger());
+    const loaded = await openArchive(ws, content('build/bz.zip'), 'zip', new MemoryLogger());
     loaded.listing.close();
     expect(loaded.problems.map(formatProblem)).toEqual([
       'build/bz.zip/appspec.yml: warning: the appspec was not checked: it is compressed with method 12 (bzip2), which this check cannot inflate (the agent unpacks it; its hooks and files are not checked against the archive) (recompress it with deflate (zip -r app.zip . does) to have it checked)',
@@ -369,7 +384,7 @@ with tarfile.open('dup.tar', 'w') as t:
     execFileSync('tar', ['-S', '--format=pax', '-cf', '../build/sparse.tar', '.'], {
       cwd: join(ws, 'sparse'),
     });
-    const loaded = await loadArchive(ws, content('build/sparse.tar'), 'tar', new MemoryLogger());
+    const loaded = await openArchive(ws, content('build/sparse.tar'), 'tar', new MemoryLogger());
     loaded.listing.close();
     expect(loaded.problems).toEqual([]);
     expect(loaded.listing.entries.map((e) => e.path)).toEqual(['appspec.yml', 'scripts', 'scripts/start.sh']);
@@ -379,7 +394,7 @@ with tarfile.open('dup.tar', 'w') as t:
   it('reads a gzipped tar deployed as a tar, as GNU tar -xpsf does, with a warning', async () => {
     await writeFile(join(ws, 'build/gz.tar'), await readFile(join(ws, 'build/app.tgz')));
     const log = new MemoryLogger();
-    const loaded = await loadArchive(ws, content('build/gz.tar'), 'tar', log);
+    const loaded = await openArchive(ws, content('build/gz.tar'), 'tar', log);
     loaded.listing.close();
     expect(loaded.problems).toEqual([]);
     expect(loaded.appspec?.hooks.ApplicationStart?.[0]?.location).toBe('scripts/start.sh');
@@ -509,7 +524,7 @@ describe('uploading a pre-built archive to moto’s S3', () => {
     const bytes = await readFile(join(ws, 'build/big.zip'));
     const digest = base32(createHash('sha256').update(bytes).digest().subarray(0, 20));
     const name = await bucket();
-    const prepared = await preparePrebuilt(ws, content('build/big.zip'), 'zip', new MemoryLogger());
+    const prepared = await preparedArchive(ws, content('build/big.zip'), 'zip', new MemoryLogger());
     const first = await store(name).store(prepared, commit);
     expect(first).toMatchObject({
       type: 's3',
@@ -522,7 +537,7 @@ describe('uploading a pre-built archive to moto’s S3', () => {
     expect(Buffer.from(await object.Body!.transformToByteArray()).equals(bytes)).toBe(true);
     expect(object.Metadata).toMatchObject({ digest, 'git-sha': commit.sha });
     const again = await store(name).store(
-      await preparePrebuilt(ws, content('build/big.zip'), 'zip', new MemoryLogger()),
+      await preparedArchive(ws, content('build/big.zip'), 'zip', new MemoryLogger()),
       commit,
     );
     expect(again).toMatchObject({ key: first.key, eTag: first.eTag, uploaded: false });
@@ -531,7 +546,7 @@ describe('uploading a pre-built archive to moto’s S3', () => {
   it('fails, leaving nothing, when the archive changes between its digest and its upload', async () => {
     await writeFile(join(ws, 'build/moving.zip'), await readFile(join(ws, 'build/big.zip')));
     const name = await bucket();
-    const prepared = await preparePrebuilt(ws, content('build/moving.zip'), 'zip', new MemoryLogger());
+    const prepared = await preparedArchive(ws, content('build/moving.zip'), 'zip', new MemoryLogger());
     await prepared.digest();
     await appendFile(join(ws, 'build/moving.zip'), 'late bytes');
     await expect(store(name).store(prepared, commit)).rejects.toThrow(
@@ -540,7 +555,7 @@ describe('uploading a pre-built archive to moto’s S3', () => {
     expect(await uploads(name)).toBe(0);
     // Rewritten with as many bytes: its change time says so, without hashing it again.
     await writeFile(join(ws, 'build/moving.zip'), await readFile(join(ws, 'build/big.zip')));
-    const again = await preparePrebuilt(ws, content('build/moving.zip'), 'zip', new MemoryLogger());
+    const again = await preparedArchive(ws, content('build/moving.zip'), 'zip', new MemoryLogger());
     await again.digest();
     await new Promise((resolve) => setTimeout(resolve, 10));
     await writeFile(join(ws, 'build/moving.zip'), await readFile(join(ws, 'build/big.zip')));
@@ -569,7 +584,7 @@ describe('uploading a pre-built archive to moto’s S3', () => {
         log,
         realClock,
         new AbortController().signal,
-      ).store(await preparePrebuilt(ws, content('build/big.zip'), 'zip', log), commit);
+      ).store(await preparedArchive(ws, content('build/big.zip'), 'zip', log), commit);
       expect(stored.uploaded).toBe(true);
       expect(completes).toBe(1);
       expect(log.text()).toContain('holds the bundle after all');
@@ -603,7 +618,7 @@ describe('uploading a pre-built archive to moto’s S3', () => {
           realClock,
           new AbortController().signal,
         );
-      const prepare = () => preparePrebuilt(ws, content('build/big.zip'), 'zip', new MemoryLogger());
+      const prepare = () => preparedArchive(ws, content('build/big.zip'), 'zip', new MemoryLogger());
       await expect(through(2).store(await prepare(), commit)).rejects.toThrow(/s3:\/\/.*builds\/web\//);
       expect(await uploads(name)).toBe(0);
       // Reset 3 times more, then passed: the SDK's own retries carry the part through.
@@ -617,7 +632,7 @@ describe('uploading a pre-built archive to moto’s S3', () => {
   it('aborts the upload when the workflow is cancelled, leaving no multipart upload', async () => {
     const name = await bucket();
     const cancel = new AbortController();
-    const prepared = await preparePrebuilt(ws, content('build/big.zip'), 'zip', new MemoryLogger());
+    const prepared = await preparedArchive(ws, content('build/big.zip'), 'zip', new MemoryLogger());
     const digested = (await prepared.digest()) as FileRevision;
     const parts = digested.parts.bind(digested);
     // The workflow is cancelled once the first part is read: the parts in flight are cut short.
