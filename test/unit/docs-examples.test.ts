@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,7 +28,12 @@ const examples = DOCS.flatMap((file) =>
     .filter((block) => isConfig(block) && !MISTAKE.test(block.text))
     .map((block, index) => ({ name: `${file} example ${index + 1}`, text: block.text })),
 );
-examples.push({ name: 'examples/codedeploy.yml', text: readFileSync('examples/codedeploy.yml', 'utf8') });
+for (const file of [
+  'examples/codedeploy.yml',
+  ...readdirSync('examples/revisions').map((name) => `examples/revisions/${name}`),
+  ...readdirSync('examples/monorepo').map((name) => `examples/monorepo/${name}`),
+])
+  examples.push({ name: file, text: readFileSync(file, 'utf8') });
 
 describe('documented config examples are valid', () => {
   it('finds the examples', () => {
