@@ -36,6 +36,18 @@ describe('docs/reliability.md', () => {
     expect(doc).toMatch(new RegExp(`\\| ${configCases.length} +\\| exit 1 before any AWS call`));
     expect(doc).toMatch(new RegExp(`\\| ${appspecErrors.length} +\\| exit 1 before anything is uploaded`));
   });
+
+  it('heads each list of the action’s cases with its size', () => {
+    for (const kind of ['bundle', 'inputs', 'events'])
+      expect(doc).toContain(
+        `#### ${kind} (${actionCases.filter((name) => name.startsWith(`${kind} ›`)).length})`,
+      );
+  });
+
+  it('names the config corpus’s first and last case', () => {
+    const [first, last] = [configCases.sort()[0], configCases.sort().at(-1)];
+    expect(doc).toContain(`\`config › ${first}\` … \`config › ${last}\``);
+  });
 });
 
 /** Tree cases that need root to be made (a device file): skipped, not refused, elsewhere. */
