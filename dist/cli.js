@@ -25,7 +25,7 @@ plan [--config CONFIG] --event EVENT --ref REF
        temp dir, kept between rehearsals, so ApplicationStop runs the last revision's scripts)
       Missing applications and groups are created on the local CodeDeploy; GitHub revisions
       (revision type github) come from this folder's .git. The hooks run on this
-      machine as your user: rehearse as an ordinary user, not as root.`,load:s(()=>import("./chunks/local-E45TYFZG.js"),"load")},emulator:{summary:"Run the local CodeDeploy (and an embedded S3) for trying and testing without AWS",usage:`emulator --data DIR [--port N] [--s3-endpoint URL|aws] [--s3-port N] [--instances-per-group N]
+      machine as your user: rehearse as an ordinary user, not as root.`,load:s(()=>import("./chunks/local-RAGZSDIL.js"),"load")},emulator:{summary:"Run the local CodeDeploy (and an embedded S3) for trying and testing without AWS",usage:`emulator --data DIR [--port N] [--s3-endpoint URL|aws] [--s3-port N] [--instances-per-group N]
          [--time-scale F] (minute timers of blue/green groups last F \xD7 60 s)
          [--realistic-timing] (deployments stay Created, then Queued, a few seconds)
          [--throttle RATE] (ThrottlingException past RATE API calls per second)
