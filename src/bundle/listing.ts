@@ -1,5 +1,7 @@
+import { posix } from 'node:path';
 import type { Logger } from '../core/log.js';
 import { type Problem, problem, warning } from '../core/problems.js';
+import { topFolderToStrip } from './appspec/find.js';
 import { type BundleEntry, checkName, checkSymlinks, comparePaths, type EntryType } from './walk.js';
 
 /**
@@ -79,6 +81,8 @@ export interface CheckedListing {
    * only entry at the root is a folder holding something named like an appspec); undefined if none.
    */
   stripped?: string;
+  /** The entries as the agent leaves them: `entries`, or what the stripped folder holds, from its root. */
+  view: BundleEntry[];
   /** Which header holds each file's bytes (its index): a hard link's are its target's. */
   dataOf: Map<string, number>;
   problems: Problem[];
@@ -204,13 +208,13 @@ export function checkListing(
   // command_executor.rb unpack_bundle moves the only top folder to the revision's root: links are
   // followed from there, and one that climbs out of that folder leaves the revision.
   const prefix = stripped === undefined ? '' : `${stripped}/`;
-  const seen = strippedView(entries, stripped);
-  problems.push(...checkSymlinks(seen, (path) => where(`${prefix}${path}`), log, `or ${fix}`));
-  return { entries, dataOf, problems, ...(stripped === undefined ? {} : { stripped }) };
+  const view = strippedView(entries, stripped);
+  problems.push(...checkSymlinks(view, (path) => where(`${prefix}${path}`), log, `or ${fix}`));
+  return { entries, view, dataOf, problems, ...(stripped === undefined ? {} : { stripped }) };
 }
 
 /** The entries as the agent leaves them once it stripped the folder `stripped` (all of them if none). */
-export function strippedView(entries: BundleEntry[], stripped: string | undefined): BundleEntry[] {
+function strippedView(entries: BundleEntry[], stripped: string | undefined): BundleEntry[] {
   if (stripped === undefined) return entries;
   const prefix = `${stripped}/`;
   return entries
@@ -220,19 +224,12 @@ export function strippedView(entries: BundleEntry[], stripped: string | undefine
 
 const TYPE_NAMES: Record<BundleEntry['type'], string> = { file: 'file', dir: 'folder', symlink: 'symlink' };
 
-/** The only entry at the root, when it is a folder holding a name like an appspec (find.ts topFolderToStrip). */
+/** The folder the agent strips, by the rule the appspec checks and the local agent follow (find.ts). */
 function topFolder(entries: BundleEntry[]): string | undefined {
-  const root = entries.filter((entry) => !entry.path.includes('/'));
-  const [only] = root;
-  if (root.length !== 1 || only?.type !== 'dir') return undefined;
-  const prefix = `${only.path}/`;
-  const holds = entries.some(
-    (entry) =>
-      entry.path.startsWith(prefix) &&
-      !entry.path.slice(prefix.length).includes('/') &&
-      /appspec/i.test(entry.path.slice(prefix.length)),
-  );
-  return holds ? only.path : undefined;
+  const types = new Map(entries.map((entry) => [entry.path, entry.type]));
+  const namesIn = (folder: string) =>
+    entries.flatMap((entry) => (posix.dirname(entry.path) === folder ? [posix.basename(entry.path)] : []));
+  return topFolderToStrip(namesIn('.'), (name) => types.get(name) === 'dir', namesIn);
 }
 
 /** The entry's path in the bundle (no `./`, no trailing `/`), or why it has none there. */

@@ -19,7 +19,7 @@ import {
 } from './appspec-fs.js';
 import { type ArchiveReader, readTar, readZip, type TarOptions } from './archive-readers.js';
 import { base32 } from './digest.js';
-import { checkListing, type HeaderEntry, MAX_ENTRIES, strippedView } from './listing.js';
+import { checkListing, type HeaderEntry, MAX_ENTRIES } from './listing.js';
 import { type BundleEntry, capped, resolveInBundle, warnAboutSecrets } from './walk.js';
 import { walkedTree } from './walked-tree.js';
 
@@ -83,10 +83,9 @@ export async function listArchive(source: ArchiveSource, options: ListOptions): 
       `if they are not meant for the servers, ${options.fix}`,
     );
     // The agent's view: the only top folder it strips is the root links are followed from.
-    const { stripped } = checked;
+    const { stripped, view } = checked;
     const prefix = stripped === undefined ? '' : `${stripped}/`;
-    const seen = strippedView(checked.entries, stripped);
-    const byPath = new Map(seen.map((entry) => [entry.path, entry]));
+    const byPath = new Map(view.map((entry) => [entry.path, entry]));
     const read: ReadText = async (path, file) => {
       // The appspec may be a symlink to a file of the archive: its bytes are the target's.
       const end = resolveInBundle([], path.startsWith(prefix) ? path.slice(prefix.length) : path, byPath);
@@ -118,7 +117,7 @@ export async function listArchive(source: ArchiveSource, options: ListOptions): 
       return appSpecText(bytes, file);
     };
     const tree =
-      stripped === undefined ? walkedTree(checked) : mounted(stripped, walkedTree({ entries: seen }));
+      stripped === undefined ? walkedTree(checked) : mounted(stripped, walkedTree({ entries: view }));
     return { entries: checked.entries, tree, read, close: () => reader.close() };
   } catch (error) {
     reader.close();

@@ -86,28 +86,19 @@ async function confirmRunBranch(trigger: Trigger, edges: CheckEdges): Promise<Pl
   if (trigger.event !== 'workflow_run') return undefined;
   const branch = trigger.ref.name;
   const commit = trigger.sha.slice(0, 7);
-  if (!edges.branchHead) {
-    edges.log.warn(
-      warning(
-        `without GitHub, nothing confirms that commit ${commit} is on branch "${branch}" rather than a tag of that name: the event is taken at its word`,
-        undefined,
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, shown as written
-        'in a workflow, keep the default "github-token: ${{ github.token }}"',
-      ),
-    );
-    return undefined;
-  }
   const unconfirmed = (why: string) =>
     new UserError(
       problem(
         `workflow_run: cannot confirm that commit ${commit} is on branch "${branch}" (${why}); refused, since a tag's run names its tag as its branch`,
         undefined,
-        're-run the workflow once GitHub answers',
+        RETRY,
       ),
     );
-  const head = await edges.branchHead(branch).catch((error: unknown) => {
-    throw unconfirmed(`GitHub's branches API: ${errorMessage(error)}`);
+  const head = await headOf(branch, edges, {
+    unasked: `without GitHub, nothing confirms that commit ${commit} is on branch "${branch}" rather than a tag of that name: the event is taken at its word`,
+    refused: (why) => unconfirmed(`GitHub's branches API: ${why}`),
   });
+  if (head === UNASKED) return undefined;
   if (head === undefined) {
     return skip(
       'not-on-branch',
@@ -139,31 +130,51 @@ async function confirmRunBranch(trigger: Trigger, edges: CheckEdges): Promise<Pl
 async function confirmBranchGone(trigger: Trigger, edges: CheckEdges): Promise<Plan | undefined> {
   if (isPullRequest(trigger) || trigger.ref.type !== 'branch') return undefined;
   const branch = trigger.ref.name;
+  const head = await headOf(branch, edges, {
+    unasked: `without GitHub, nothing confirms that branch "${branch}" is still deleted: its groups are torn down on the event's word`,
+    refused: (why) =>
+      new UserError(
+        problem(
+          `cannot confirm that branch "${branch}" is still deleted (GitHub's branches API: ${why}); nothing was torn down`,
+          undefined,
+          RETRY,
+        ),
+      ),
+  });
+  if (head === undefined || head === UNASKED) return undefined;
+  return skip(
+    'ref-deleted',
+    `branch "${branch}" was deleted, but exists again (at ${head.slice(0, 7)}): its groups are in use, nothing is torn down`,
+  );
+}
+
+const RETRY = 're-run the workflow once GitHub answers';
+const UNASKED = Symbol('no GitHub to ask');
+
+/**
+ * The branch's head commit, as GitHub's branches API says (undefined: no such branch); UNASKED
+ * without GitHub, after a warning that the event is taken at its word (`unasked`). An API error
+ * refuses the run (`refused`): a branch check that cannot be made is not skipped.
+ */
+async function headOf(
+  branch: string,
+  edges: CheckEdges,
+  say: { unasked: string; refused: (why: string) => UserError },
+): Promise<string | undefined | typeof UNASKED> {
   if (!edges.branchHead) {
     edges.log.warn(
       warning(
-        `without GitHub, nothing confirms that branch "${branch}" is still deleted: its groups are torn down on the event's word`,
+        say.unasked,
         undefined,
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, shown as written
         'in a workflow, keep the default "github-token: ${{ github.token }}"',
       ),
     );
-    return undefined;
+    return UNASKED;
   }
-  const head = await edges.branchHead(branch).catch((error: unknown) => {
-    throw new UserError(
-      problem(
-        `cannot confirm that branch "${branch}" is still deleted (GitHub's branches API: ${errorMessage(error)}); nothing was torn down`,
-        undefined,
-        're-run the workflow once GitHub answers',
-      ),
-    );
+  return edges.branchHead(branch).catch((error: unknown) => {
+    throw say.refused(errorMessage(error));
   });
-  if (head === undefined) return undefined;
-  return skip(
-    'ref-deleted',
-    `branch "${branch}" was deleted, but exists again (at ${head.slice(0, 7)}): its groups are in use, nothing is torn down`,
-  );
 }
 
 /**
