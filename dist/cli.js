@@ -13,9 +13,9 @@ plan [--config CONFIG] --event EVENT --ref REF
      (CONFIG: a config file, a folder of them (one application each), or several, comma-separated)
      (--changed: the files a push changed, checked against each config's paths)`,load:s(()=>import("./chunks/plan-XVPOTOFC.js"),"load")},validate:{summary:"Check the appspec.yml of the revision before anything is uploaded (touches nothing)",usage:`validate [--config FILE | --source DIR | --archive FILE [--bundle-type zip|tgz|tar]]
          (the config's revision: its folder, its pre-built archive (read, not unpacked),
-          or with type github the checked-out commit as GitHub serves it)`,load:s(()=>import("./chunks/validate-QB55BCIA.js"),"load")},bundle:{summary:"Build the revision archive locally (what would be uploaded), print its content digest",usage:`bundle [--config FILE] [--source DIR] [--bundle-type zip|tgz|tar] --out FILE [--json]
+          or with type github the checked-out commit as GitHub serves it)`,load:s(()=>import("./chunks/validate-DI4NQZPC.js"),"load")},bundle:{summary:"Build the revision archive locally (what would be uploaded), print its content digest",usage:`bundle [--config FILE] [--source DIR] [--bundle-type zip|tgz|tar] --out FILE [--json]
        (with revision.archive in the config: checks that archive and prints its digest;
-        --out, optional then, copies it)`,load:s(()=>import("./chunks/bundle-DVF2RVU5.js"),"load")},local:{summary:"Rehearse a deployment of this folder on local instances (embedded S3 + local CodeDeploy)",usage:`local [--config FILE] (the map; default .github/codedeploy.yml, any path to it; a folder of
+        --out, optional then, copies it)`,load:s(()=>import("./chunks/bundle-H7QMUJTV.js"),"load")},local:{summary:"Rehearse a deployment of this folder on local instances (embedded S3 + local CodeDeploy)",usage:`local [--config FILE] (the map; default .github/codedeploy.yml, any path to it; a folder of
        them or several, comma-separated: every application is rehearsed)
       [--branch B] (the push to rehearse; default: the branch checked out here)
       [--event-file F [--event EVENT]] (a saved GitHub event instead; EVENT is guessed from its shape)
@@ -25,12 +25,12 @@ plan [--config CONFIG] --event EVENT --ref REF
        temp dir, kept between rehearsals, so ApplicationStop runs the last revision's scripts)
       Missing applications and groups are created on the local CodeDeploy; GitHub revisions
       (revision type github) come from this folder's .git. The hooks run on this
-      machine as your user: rehearse as an ordinary user, not as root.`,load:s(()=>import("./chunks/local-RAGZSDIL.js"),"load")},emulator:{summary:"Run the local CodeDeploy (and an embedded S3) for trying and testing without AWS",usage:`emulator --data DIR [--port N] [--s3-endpoint URL|aws] [--s3-port N] [--instances-per-group N]
+      machine as your user: rehearse as an ordinary user, not as root.`,load:s(()=>import("./chunks/local-J27653OB.js"),"load")},emulator:{summary:"Run the local CodeDeploy (and an embedded S3) for trying and testing without AWS",usage:`emulator --data DIR [--port N] [--s3-endpoint URL|aws] [--s3-port N] [--instances-per-group N]
          [--time-scale F] (minute timers of blue/green groups last F \xD7 60 s)
          [--realistic-timing] (deployments stay Created, then Queued, a few seconds)
          [--throttle RATE] (ThrottlingException past RATE API calls per second)
          [--github-repos DIR] (GitHub revisions of account/repo from the git repository DIR/account/repo)
-         The web console is at http://HOST:PORT/console/.`,load:s(()=>import("./chunks/emulator-2SIXJX6F.js"),"load")}};function p(){let e=["codedeploy-gitops: turn git branches into AWS CodeDeploy deployments","","Usage: codedeploy-gitops <command> [options]","","Commands:"];for(let[t,o]of Object.entries(i))e.push(`  ${t.padEnd(10)} ${o.summary}`),e.push(...o.usage.split(`
+         The web console is at http://HOST:PORT/console/.`,load:s(()=>import("./chunks/emulator-IIKAOFKD.js"),"load")}};function p(){let e=["codedeploy-gitops: turn git branches into AWS CodeDeploy deployments","","Usage: codedeploy-gitops <command> [options]","","Commands:"];for(let[t,o]of Object.entries(i))e.push(`  ${t.padEnd(10)} ${o.summary}`),e.push(...o.usage.split(`
 `).map(n=>`      ${n}`)),e.push("");return e.push("Exit codes: 0 success or skip, 1 configuration or deployment error, 2 bad usage."),e.push("Errors are printed as PATH:LINE:COL: message."),e.join(`
 `)}s(p,"help");async function c(e){let[t,...o]=e;if(t===void 0||t==="--help"||t==="-h"||t==="help")return process.stdout.write(`${p()}
 `),t===void 0?2:0;let n=i[t];if(!n)throw new a(`unknown command "${t}"; run with --help to list the commands`);if(o.includes("--help")||o.includes("-h"))return process.stdout.write(`Usage: codedeploy-gitops ${n.usage}

@@ -1,0 +1,2 @@
+import { createRequire as __cdgCreateRequire } from 'node:module'; const require = __cdgCreateRequire(import.meta.url);
+import{a,b,c,d,e}from"./chunk-B62MGJ3C.js";import"./chunk-5N5QSFAM.js";import"./chunk-OMFAQX7E.js";import"./chunk-2F6TY5R3.js";import"./chunk-FD7WUUIG.js";import"./chunk-2WOMEHZG.js";import"./chunk-A43OMO7R.js";export{b as displayRootOf,c as prepareBundle,a as workspaceRevisions,d as writeBundleToFile,e as writeRevision};
