@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import {
   ApplicationAlreadyExistsException,
   ApplicationDoesNotExistException,
@@ -101,6 +102,40 @@ async function rawCall(endpoint: string, operation: string | undefined, body: un
     console: response.headers.get(LOCAL_CONSOLE_HEADER),
   };
 }
+
+describe('connections', () => {
+  it('keeps an idle keep-alive connection past Node’s 5 s default, as AWS’s endpoints do', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const call = () =>
+      new Promise<boolean>((resolve, reject) => {
+        const req = request(
+          `${stack.codedeploy.endpoint}/`,
+          {
+            method: 'POST',
+            agent,
+            headers: {
+              'content-type': 'application/x-amz-json-1.1',
+              'x-amz-target': 'CodeDeploy_20141006.ListApplications',
+            },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(req.reusedSocket));
+          },
+        );
+        req.on('error', reject);
+        req.end('{}');
+      });
+    try {
+      expect(await call()).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      // The same socket, still open: the server did not close it under an idle client.
+      expect(await call()).toBe(true);
+    } finally {
+      agent.destroy();
+    }
+  });
+});
 
 describe('applications', () => {
   it('creates, reads, lists and deletes applications, with the real errors', async () => {
